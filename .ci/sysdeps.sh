@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Make sure the system packages the product needs are present: chromium (browser tests), poppler-utils
+# (pdftotext/pdffonts in tests) and a CJK font (Chinese in PDFs). Installs them with apt when run as root
+# on Debian; otherwise stops with the exact command to run.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+  need+=(fonts-noto-cjk fontconfig)
+fi
+if [ "${1:-}" = "--with-compose" ] && ! command -v docker-compose >/dev/null 2>&1; then
+  need+=(docker-compose)
+fi
+
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "安装缺少的系统软件包：${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "缺少系统软件包：${need[*]}" >&2
+  echo "请先执行：sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi

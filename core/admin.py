@@ -1,0 +1,148 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.models import (
+    Absence,
+    AuditEntry,
+    Category,
+    Deadline,
+    DeadlineRule,
+    OrgUnit,
+    User,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+from core.services.calendar import calendar_add_year_draft, calendar_day_save, calendar_verify_year
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "level", "parent", "path"]
+    list_filter = ["level"]
+    search_fields = ["name", "code", "short_name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "name", "org", "post", "backup", "is_active", "is_staff"]
+    list_filter = ["org", "groups", "is_active", "is_staff"]
+    search_fields = ["username", "name", "post"]
+    autocomplete_fields = ["org", "backup"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("人员信息"), {"fields": ("name", "org", "post", "backup", "phone", "email")}),
+        (_("角色与权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "org", "password1", "password2")}),)
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "kind", "start_on", "end_on", "note", "created_by"]
+    list_filter = ["kind", "user__org"]
+    search_fields = ["user__name", "user__username", "note"]
+    date_hierarchy = "start_on"
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to", "sort_order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "days", "count_kind", "clock_start", "max_extension_days", "active"]
+    list_filter = ["count_kind", "active", "is_configurable_default"]
+    search_fields = ["code", "name", "legal_source"]
+
+
+@admin.register(WorkCalendarYear)
+class WorkCalendarYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "status", "source", "revision", "updated_at"]
+    list_filter = ["status"]
+    readonly_fields = ["revision", "updated_at"]
+    actions = ["add_following_year", "mark_verified"]
+
+    @admin.action(description=_("新增所选年度的下一年（按周一至周五生成草稿，需手工录入节假日和调休）"))
+    def add_following_year(self, request, queryset):
+        for calendar_year in queryset:
+            try:
+                calendar_add_year_draft(year=calendar_year.year + 1, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("已新增 %(year)s 年草稿：请按国务院办公厅通知录入节假日和调休，再标记为已核对。")
+                    % {"year": calendar_year.year + 1},
+                    messages.WARNING,
+                )
+
+    @admin.action(description=_("标记为已核对（此后期限计算才会使用该年度）"))
+    def mark_verified(self, request, queryset):
+        for calendar_year in queryset:
+            try:
+                calendar_verify_year(year=calendar_year, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            else:
+                self.message_user(request, _("%(year)s 年已标记为已核对。") % {"year": calendar_year.year})
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "weekday", "is_working_day", "kind", "note", "source_notice"]
+    list_filter = ["year", "kind", "is_working_day"]
+    search_fields = ["note", "source_notice"]
+    date_hierarchy = "date"
+    list_per_page = 62
+
+    @admin.display(description=_("星期"))
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()]
+
+    def save_model(self, request, obj, form, change):
+        calendar_day_save(day=obj, actor=request.user, reason=form.cleaned_data.get("note", ""))
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "org", "rule", "started_on", "due_on", "status", "owner", "backup"]
+    list_filter = ["status", "rule", "org", "item_kind"]
+    search_fields = ["label"]
+    date_hierarchy = "due_on"
+    list_select_related = ["org", "rule", "owner", "backup"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "org", "action", "content_type", "object_id"]
+    list_filter = ["action", "org"]
+    search_fields = ["action", "actor__name", "actor__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "org", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

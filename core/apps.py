@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("基础设置")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .roles import sync_roles
+
+        # Permissions exist only after migrate; the roles are brought in line every time it runs.
+        post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")

@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .roles import Role, user_roles
+
+
+def office(request):
+    """The brand and the current user's roles, for the navigation."""
+    roles = user_roles(request.user) if hasattr(request, "user") else set()
+    return {
+        "office_brand": settings.OFFICE_BRAND,
+        "user_roles": roles,
+        "is_supervisor": Role.SUPERVISOR in roles,
+        "is_reviewer": Role.REVIEWER in roles,
+        "is_mediator": Role.MEDIATOR in roles,
+    }

@@ -1,0 +1,144 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CountKind(models.TextChoices):
+    CALENDAR = "calendar", _("自然日")
+    WORKING = "working", _("工作日")
+
+
+class DeadlineRule(models.Model):
+    """A time limit from the deadline table (DOMAIN.md §3), kept as data an administrator can change."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    days = models.PositiveSmallIntegerField(_("期限天数"))
+    count_kind = models.CharField(_("计算方式"), max_length=10, choices=CountKind.choices)
+    clock_start = models.CharField(_("起算事件"), max_length=60)
+    max_extension_days = models.PositiveSmallIntegerField(_("最长延期天数"), default=0)
+    extension_approver = models.CharField(_("延期审批"), max_length=60, blank=True)
+    legal_source = models.CharField(_("依据"), max_length=200, blank=True)
+    is_configurable_default = models.BooleanField(_("可配置默认值"), default=True)
+    active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("期限规则")
+        verbose_name_plural = _("期限规则")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Deadline.Status.OPEN)
+
+    def running(self):
+        """Open and not paused: the deadlines whose clock is ticking."""
+        return self.open().filter(paused_since__isnull=True)
+
+    def overdue(self, today):
+        return self.running().filter(due_on__lt=today)
+
+    def due_between(self, start, end):
+        return self.running().filter(due_on__gte=start, due_on__lte=end)
+
+    def for_orgs(self, org_ids):
+        return self.filter(org_id__in=org_ids)
+
+
+class Deadline(models.Model):
+    """One statutory or assigned time limit of any dated item (a case stage, a task, an interview step…).
+
+    Keeping every deadline in one table lets the dashboard, my-work and reminders treat all items alike.
+    The rule's days and kind and the calendar revision are stored with the computed date so a later
+    calendar correction can show which open deadlines it moves.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        DONE = "done", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    org = models.ForeignKey("core.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    item_kind = models.CharField(_("事项类型"), max_length=30)
+    # What the reminder says: never personal data, e.g. "XF-2026-0001 书面答复".
+    label = models.CharField(_("事项"), max_length=200)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("涉及机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rule = models.ForeignKey(DeadlineRule, verbose_name=_("期限规则"), null=True, blank=True, on_delete=models.PROTECT)
+    rule_days = models.PositiveSmallIntegerField(_("规则天数"))
+    rule_count_kind = models.CharField(_("计算方式"), max_length=10, choices=CountKind.choices)
+    started_on = models.DateField(_("起算日"))
+    extension_days = models.PositiveSmallIntegerField(_("延期天数"), default=0)
+    due_on = models.DateField(_("截止日期"))
+    calendar_stamp = models.CharField(_("所用日历"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        "core.User", verbose_name=_("A岗"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    backup = models.ForeignKey(
+        "core.User", verbose_name=_("B岗"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Set while an open pause stops the clock; reminders and buckets leave paused deadlines out.
+    paused_since = models.DateField(_("暂停起始"), null=True, blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("期限")
+        verbose_name_plural = _("期限")
+        ordering = ["due_on"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The dashboard and reminders read only open deadlines; a partial index keeps them small.
+            models.Index(fields=["org", "due_on"], condition=Q(status="open"), name="deadline_open_org_due"),
+            models.Index(fields=["owner", "due_on"], condition=Q(status="open"), name="deadline_open_owner_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=F("started_on")), name="deadline_due_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}（{self.due_on:%Y-%m-%d}）"
+
+
+class DeadlinePause(models.Model):
+    """An interval in which a deadline's clock does not run (waiting for supplements, hearings…)."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="pauses")
+    start_on = models.DateField(_("暂停开始"))
+    end_on = models.DateField(_("暂停结束"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("期限暂停")
+        verbose_name_plural = _("期限暂停")
+        ordering = ["start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")), name="pause_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start_on}～{self.end_on or '…'} {self.reason}"

@@ -1,0 +1,110 @@
+"""Roles are auth groups; this module is the one place that says which permissions each one holds.
+
+`sync_roles()` runs after every migrate, so a new model's permissions reach the roles as soon as its
+app lists them here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("登记办理人员")
+    SUPERVISOR = "supervisor", _("支局负责人")
+    MEDIATOR = "mediator", _("调解员")
+    REVIEWER = "reviewer", _("分局审阅")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+# Group names are the Chinese labels users see in the admin.
+GROUP_NAMES = {role: str(role.label) for role in Role}
+
+_VIEW_REFERENCE = [
+    "core.view_orgunit",
+    "core.view_category",
+    "core.view_deadlinerule",
+    "core.view_workcalendarday",
+    "core.view_workcalendaryear",
+    "institutions.view_institution",
+]
+
+# Apps add their codenames here as they grow ("app_label.codename"); unknown ones are ignored.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CLERK: [
+        *_VIEW_REFERENCE,
+        "core.view_absence",
+        "core.add_absence",
+    ],
+    Role.SUPERVISOR: [
+        *_VIEW_REFERENCE,
+        "core.view_absence",
+        "core.add_absence",
+        "core.change_absence",
+        "core.delete_absence",
+    ],
+    Role.MEDIATOR: [],
+    Role.REVIEWER: [*_VIEW_REFERENCE],
+    Role.ADMINISTRATOR: [
+        *_VIEW_REFERENCE,
+        "core.add_orgunit",
+        "core.change_orgunit",
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.add_category",
+        "core.change_category",
+        "core.delete_category",
+        "core.change_deadlinerule",
+        "core.add_workcalendarday",
+        "core.change_workcalendarday",
+        "core.add_workcalendaryear",
+        "core.change_workcalendaryear",
+        "core.view_absence",
+        "core.add_absence",
+        "core.change_absence",
+        "core.delete_absence",
+        "core.view_auditentry",
+        "institutions.add_institution",
+        "institutions.change_institution",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+    ],
+}
+
+
+def extend_role_permissions(role: str, codenames: list[str]) -> None:
+    """Let an app add its permissions to a role from its AppConfig.ready()."""
+    for codename in codenames:
+        if codename not in ROLE_PERMISSIONS[role]:
+            ROLE_PERMISSIONS[role].append(codename)
+
+
+def sync_roles(**kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        group.permissions.set([known[name] for name in codenames if name in known])
+
+
+def user_roles(user) -> set[str]:
+    """The roles a user holds, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        by_name = {name: role for role, name in GROUP_NAMES.items()}
+        cached = {by_name[name] for name in user.groups.values_list("name", flat=True) if name in by_name}
+        user._role_cache = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core import views as core_views
+
+admin.site.site_header = _("莱州消保 管理后台")
+admin.site.site_title = _("莱州消保")
+admin.site.index_title = _("基础数据与参考表")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("core/", include("core.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("mediation/", include("mediation.urls")),
+    path("institutions/", include("institutions.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,175 @@
+"""Shared fixtures: the organisation tree, the personas, the work calendar, the browser harness."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from core.models import OrgUnit
+from core.roles import Role, sync_roles
+from tests.factories import make_org, make_user
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures and
+# assertions beside it are safe here because nothing else runs concurrently.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CALENDAR_YEARS = (2024, 2025, 2026)
+_test_database: dict[str, str] = {}
+
+
+def ensure_base_data():
+    """Roles, default reference data and the 2024–2026 calendar: present after migrate, and restored
+    after a transactional test flushed them."""
+    from core.models import WorkCalendarYear
+    from core.services.calendar import calendar_load_year_from_library
+    from core.services.reference import ensure_reference_data
+
+    sync_roles()
+    ensure_reference_data()
+    for year in CALENDAR_YEARS:
+        if not WorkCalendarYear.objects.filter(year=year).exists():
+            calendar_load_year_from_library(year=year)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_base_data()
+    _test_database["name"] = connection.settings_dict["NAME"]
+
+
+@pytest.fixture
+def base_data(db):
+    ensure_base_data()
+
+
+@pytest.fixture
+def orgs(base_data):
+    nfra = make_org("nfra", name="国家金融监督管理总局", level=OrgUnit.Level.HEADQUARTERS)
+    shandong = make_org("shandong", name="山东监管局", level=OrgUnit.Level.PROVINCE, parent=nfra)
+    yantai = make_org("yantai", name="烟台金融监管分局", level=OrgUnit.Level.BRANCH, parent=shandong)
+    laizhou = make_org("laizhou", name="莱州金融监管支局", parent=yantai)
+    zhaoyuan = make_org("zhaoyuan", name="招远金融监管支局", parent=yantai)
+    return {"nfra": nfra, "shandong": shandong, "yantai": yantai, "laizhou": laizhou, "zhaoyuan": zhaoyuan}
+
+
+@pytest.fixture
+def clerk_b(orgs):
+    return make_user(org=orgs["laizhou"], role=Role.CLERK, username="clerk_b", name="周明远")
+
+
+@pytest.fixture
+def clerk_a(orgs, clerk_b):
+    user = make_user(org=orgs["laizhou"], role=Role.CLERK, username="clerk_a", name="林晓岚", backup=clerk_b)
+    clerk_b.backup = user
+    clerk_b.save(update_fields=["backup"])
+    return user
+
+
+@pytest.fixture
+def supervisor(orgs):
+    return make_user(org=orgs["laizhou"], role=Role.SUPERVISOR, username="supervisor", name="孙海涛")
+
+
+@pytest.fixture
+def mediator(orgs):
+    return make_user(org=orgs["laizhou"], role=Role.MEDIATOR, username="mediator", name="高文静")
+
+
+@pytest.fixture
+def reviewer(orgs):
+    return make_user(org=orgs["yantai"], role=Role.REVIEWER, username="reviewer", name="杜若")
+
+
+@pytest.fixture
+def administrator(orgs):
+    return make_user(
+        org=orgs["yantai"],
+        role=Role.ADMINISTRATOR,
+        username="sysadmin",
+        name="管理员",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def other_clerk(orgs):
+    """A clerk of another sub-bureau: must never see Laizhou's records."""
+    return make_user(org=orgs["zhaoyuan"], role=Role.CLERK, username="zy_clerk", name="韩雪")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a persona in: `client_for(clerk_a).get(...)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Browser harness -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright cannot download its own browser here: drive Debian's chromium, without the network
+    # chatter the closed network would refuse.
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def live_base_data(transactional_db):
+    ensure_base_data()
+
+
+# --- Collection and summary ------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.CELERY_BROKER_URL:
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("celery_worker") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+        config._celery_deselected = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    stats = terminalreporter.stats
+    passed = len(stats.get("passed", []))
+    failed = len(stats.get("failed", [])) + len(stats.get("error", []))
+    vendor = connection.vendor
+    name = _test_database.get("name", "未创建")
+    broker = settings.CELERY_BROKER_URL or "未配置（任务在进程内同步执行）"
+    terminalreporter.write_sep("=", "测试环境")
+    terminalreporter.write_line(f"数据库：{vendor}（{name}）；Celery broker：{broker}")
+    terminalreporter.write_line(f"在 {vendor} 上运行 {passed + failed} 个测试：{passed} 通过，{failed} 失败")
+    skipped_celery = getattr(config, "_celery_deselected", 0)
+    if skipped_celery:
+        terminalreporter.write_line(
+            f"未配置 broker，{skipped_celery} 个需要真实 Celery worker 的测试未选中（.ci/run 总会运行它们）"
+        )
