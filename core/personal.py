@@ -1,0 +1,103 @@
+"""Personal information (DOMAIN.md §9): validation on input and masking on output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Landline: area code 0xx or 0xxx, then 7–8 digits, optional extension.
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_SHORT_SERVICE = re.compile(r"^(12378|95\d{3,4}|400-?\d{3}-?\d{4})$")
+
+
+def resident_id_check_digit(first17: str) -> str:
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def validate_resident_id(value: str) -> str:
+    """An 18-digit resident ID (GB 11643): digits, a real birth date, the right check digit."""
+    value = (value or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        raise ValidationError(_("身份证号码应为18位，前17位为数字，最后一位为数字或X。"), code="id_format")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth") from None
+    if birth.year < 1900 or birth > dt.date.today():  # noqa: DTZ011 - a calendar date, no time zone involved
+        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth")
+    if resident_id_check_digit(value[:17]) != value[17]:
+        raise ValidationError(_("身份证号码校验位不正确，请核对后重新输入。"), code="id_check")
+    return value
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s()（）]", "", value or "").replace("+86", "")
+
+
+def validate_phone(value: str) -> str:
+    """A mainland mobile (11 digits starting 1[3-9]) or a landline with area code (e.g. 0535-2212345)."""
+    phone = normalise_phone(value)
+    if _MOBILE.match(phone) or _LANDLINE.match(phone) or _SHORT_SERVICE.match(phone):
+        return phone
+    raise ValidationError(
+        _("电话号码格式不正确：手机号为11位（如 13812345678），固定电话需带区号（如 0535-2212345）。"),
+        code="phone_format",
+    )
+
+
+def mask_id(value: str) -> str:
+    """370683********1234: first 6 and last 4 only."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678 for mobiles; landlines keep the area code and the last 4 digits."""
+    if not value:
+        return ""
+    digits = value.replace("-", "")
+    if _MOBILE.match(digits):
+        return digits[:3] + "****" + digits[-4:]
+    if len(digits) > 4:
+        return digits[:4] + "****" + digits[-4:] if digits.startswith("0") else "****" + digits[-4:]
+    return "****"
+
+
+def mask_name(value: str) -> str:
+    """王* for exports to the branch: the surname only (two-character surnames stay whole if 4+ chars)."""
+    if not value:
+        return ""
+    value = value.strip()
+    keep = 2 if len(value) >= 4 else 1
+    return value[:keep] + "*" * (len(value) - keep)
+
+
+_TOWN = re.compile(r"^(.*?(?:省|自治区|市|县|区|旗))*.*?(?:镇|乡|街道|开发区)")
+
+
+def mask_address(value: str) -> str:
+    """Down to town level: 山东省莱州市文昌路街道…"""
+    if not value:
+        return ""
+    match = _TOWN.match(value)
+    if match:
+        return match.group(0) + "…"
+    # No town in the address: keep at most the county-level part.
+    county = re.match(r"^.*?(?:县|区|市)", value)
+    return (county.group(0) if county else value[:4]) + "…"
+
+
+def mask_account(value: str) -> str:
+    if not value:
+        return ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]

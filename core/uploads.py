@@ -1,0 +1,79 @@
+"""Checks for uploaded files: size, type by content (not by name), SHA-256 at upload."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# Signatures of the types offices exchange; the name's extension must agree with the content.
+SIGNATURES = {
+    "pdf": [b"%PDF-"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "gif": [b"GIF87a", b"GIF89a"],
+    "docx": [b"PK\x03\x04"],
+    "xlsx": [b"PK\x03\x04"],
+    "doc": [b"\xd0\xcf\x11\xe0"],
+    "xls": [b"\xd0\xcf\x11\xe0"],
+    "mp3": [b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"],
+    "mp4": [b"ftyp"],  # at offset 4
+    "wav": [b"RIFF"],
+    "zip": [b"PK\x03\x04"],
+    "txt": [],
+}
+DOCUMENT_TYPES = ("pdf", "jpg", "jpeg", "png", "docx", "doc", "xlsx", "xls", "mp3", "mp4", "wav", "zip", "txt")
+IMAGE_TYPES = ("jpg", "jpeg", "png", "gif")
+
+
+def _matches(extension: str, head: bytes) -> bool:
+    signatures = SIGNATURES.get(extension)
+    if signatures is None:
+        return False
+    if not signatures:
+        # Plain text: no NUL bytes in the first block.
+        return b"\x00" not in head
+    if extension == "mp4":
+        return head[4:8] == b"ftyp"
+    return any(head.startswith(signature) for signature in signatures)
+
+
+def validate_upload(upload, *, allowed: tuple[str, ...] = DOCUMENT_TYPES, max_bytes: int | None = None) -> str:
+    """Refuse a file that is too large or whose content is not one of `allowed`; returns the extension."""
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("文件“%(name)s”大小为 %(size)s，超过上限 %(max)s。")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": upload.name}, code="empty")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in allowed:
+        raise ValidationError(
+            _("不支持的文件类型“%(ext)s”，允许的类型：%(allowed)s。")
+            % {"ext": extension or _("无扩展名"), "allowed": "、".join(allowed)},
+            code="bad_type",
+        )
+    upload.seek(0)
+    head = upload.read(512)
+    upload.seek(0)
+    if not _matches(extension, head):
+        raise ValidationError(
+            _("文件“%(name)s”的内容与扩展名不符，可能已损坏或被改名。") % {"name": upload.name}, code="bad_content"
+        )
+    return extension
+
+
+def sha256_of(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
