@@ -1,0 +1,86 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import Channel
+
+
+class Contact(models.Model):
+    """A visit, call, letter or other item as it arrived. It is answered on the spot or opens (or joins) a case."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("当场答复")
+        OPENED_CASE = "opened_case", _("登记为案件")
+        REPEAT = "repeat", _("重复件（并入已有案件）")
+
+    class Topic(models.TextChoices):
+        CONSULTATION = "consultation", _("咨询")
+        POLICY = "policy", _("政策解释")
+        PETITION = "petition", _("信访")
+        REPORT = "report", _("举报")
+        COMPLAINT = "complaint", _("投诉")
+        OTHER = "other", _("其他")
+
+    org = models.ForeignKey("core.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices)
+    received_at = models.DateTimeField(_("接收时间"))
+    reference_no = models.CharField(_("来文/工单编号"), max_length=60, blank=True)
+    topic = models.CharField(_("事项类别"), max_length=15, choices=Topic.choices, default=Topic.COMPLAINT)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    is_anonymous = models.BooleanField(_("匿名"), default=False)
+    group_size = models.PositiveSmallIntegerField(_("来访人数"), default=1)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("涉及机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    summary = models.CharField(_("事项摘要"), max_length=200)
+    content = models.TextField(_("具体内容"), blank=True)
+    outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices)
+    answer = models.TextField(_("答复内容"), blank=True)
+    case = models.ForeignKey(
+        "complaints.Case",
+        verbose_name=_("关联案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    received_by = models.ForeignKey("core.User", verbose_name=_("接待人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("来访来电登记")
+        verbose_name_plural = _("来访来电登记")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["org", "received_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(group_size__gte=1), name="contact_group_size_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class Representative(models.Model):
+    """Up to five representatives of a group visit (集体访)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("集体访代表")
+        verbose_name_plural = _("集体访代表")
+
+    def __str__(self):
+        return self.name
