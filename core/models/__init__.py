@@ -2,7 +2,9 @@ from .audit import AuditEntry, NumberSequence
 from .calendar import WorkCalendarDay, WorkCalendarYear
 from .categories import Category
 from .deadlines import Deadline, DeadlinePause, DeadlineRule
+from .notifications import Notification
 from .org import OrgUnit
+from .tasks import Task
 from .users import Absence, User
 
 __all__ = [
@@ -12,8 +14,10 @@ __all__ = [
     "Deadline",
     "DeadlinePause",
     "DeadlineRule",
+    "Notification",
     "NumberSequence",
     "OrgUnit",
+    "Task",
     "User",
     "WorkCalendarDay",
     "WorkCalendarYear",
