@@ -1,0 +1,15 @@
+"""Default outreach reference data (DOMAIN.md §8)."""
+
+from django.db import migrations
+
+from outreach.reference_data import ensure_defaults
+
+
+def seed(apps, schema_editor):
+    ensure_defaults(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("outreach", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
