@@ -2,12 +2,14 @@ from .cases import Case, CaseEvent, CaseStep, ExtensionRequest
 from .contacts import Contact, Representative
 from .documents import Attachment, CaseDocument, LedgerExport
 from .forwarding import Forwarding
+from .search import CaseSearchIndex
 
 __all__ = [
     "Attachment",
     "Case",
     "CaseDocument",
     "CaseEvent",
+    "CaseSearchIndex",
     "CaseStep",
     "Contact",
     "ExtensionRequest",
