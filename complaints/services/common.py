@@ -1,0 +1,247 @@
+"""Shared pieces of the case services: guards, optimistic locking, events and the due-date mirror."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Deadline
+from core.roles import Role, has_role
+from core.services import deadlines as deadline_services
+from core.services.audit import log_action
+from core.workcalendar import CalendarMissingError
+
+from ..models import Case, CaseEvent, CaseStep
+from ..models.choices import CaseStatus, CaseType
+
+STALE_MESSAGE = _("该案件已被他人修改，请刷新后重试")
+
+# The deadline rules whose lateness is the office's own (C-INST is the institution's and is recorded on the
+# forwarding as replied_late instead).
+OFFICE_RULES = ("P-ACK", "P-OBJ", "P-REPLY", "R-ACK", "R-FIND", "C-FWD")
+
+
+def is_supervisor(user) -> bool:
+    return bool(user.is_superuser or has_role(user, Role.SUPERVISOR))
+
+
+def sees_case(user, case: Case) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.org_id is not None and case.org.path.startswith(user.org.path)
+
+
+def can_handle(user, case: Case) -> bool:
+    """A, B and the office's supervisors work a case; other people of the office only read it."""
+    if not sees_case(user, case):
+        return False
+    return user.pk in (case.owner_id, case.backup_id) or is_supervisor(user)
+
+
+def can_reveal_personal_data(user, case: Case) -> bool:
+    return can_handle(user, case)
+
+
+def require_handler(actor, case: Case) -> None:
+    if not can_handle(actor, case):
+        raise PermissionDenied(_("只有本案件的A岗、B岗或支局负责人可以办理该案件。"))
+
+
+def require_supervisor(actor, case: Case | None = None) -> None:
+    if not is_supervisor(actor) or (case is not None and not sees_case(actor, case)):
+        raise PermissionDenied(_("只有支局负责人可以审批。"))
+
+
+def lock_case(case: Case, version: int | None) -> Case:
+    """Reload the case under a row lock and refuse a version older than the stored one."""
+    locked = Case.objects.select_for_update().select_related("org", "institution", "owner", "backup").get(pk=case.pk)
+    if version is None or int(version) != locked.version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    return locked
+
+
+def require_status(case: Case, *statuses: str, action: str) -> None:
+    if case.status not in statuses:
+        raise ValidationError(
+            _("案件当前状态为“%(status)s”，不能%(action)s。") % {"status": case.get_status_display(), "action": action},
+            code="bad_state",
+        )
+
+
+def require_type(case: Case, case_type: str, action: str) -> None:
+    if case.case_type != case_type:
+        raise ValidationError(
+            _("%(type)s案件不能%(action)s。") % {"type": case.get_case_type_display(), "action": action},
+            code="bad_type",
+        )
+
+
+@contextmanager
+def calendar_guard():
+    """A year without calendar data must stop the action with its message, never be guessed."""
+    try:
+        yield
+    except CalendarMissingError as exc:
+        raise ValidationError(str(exc), code="calendar_missing") from exc
+
+
+def record_event(
+    *, case: Case, actor, action: str, note: str = "", from_status: str = "", approver=None, when=None
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        approver=approver,
+        note=note,
+        occurred_at=when or timezone.now(),
+    )
+
+
+def save_case(case: Case, *, reason: str, fields: list[str]) -> Case:
+    """Save the changed fields with a new version and a history reason."""
+    case.version += 1
+    case._change_reason = reason
+    case.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    return case
+
+
+def item_kind(case: Case) -> str:
+    return f"case:{case.case_type}"
+
+
+def case_deadlines(case: Case):
+    """The deadlines of the case itself and of its closed-loop steps."""
+    case_ct = ContentType.objects.get_for_model(Case)
+    step_ct = ContentType.objects.get_for_model(CaseStep)
+    return Deadline.objects.filter(
+        Q(content_type=case_ct, object_id=case.pk)
+        | Q(content_type=step_ct, object_id__in=CaseStep.objects.filter(case=case).values("pk"))
+    )
+
+
+def open_rule_deadline(case: Case, *, rule_code: str, started_on: dt.date, label: str, actor) -> Deadline | None:
+    """Open a statutory deadline of the case; anonymous reports have no clock."""
+    if not case.has_clock:
+        return None
+    with calendar_guard():
+        return deadline_services.deadline_open(
+            item=case,
+            rule_code=rule_code,
+            started_on=started_on,
+            label=f"{case.number} {label}",
+            org=case.org,
+            owner=case.owner,
+            backup=case.backup,
+            institution=case.institution,
+            item_kind=item_kind(case),
+            actor=actor,
+        )
+
+
+def open_deadline(case: Case, rule_code: str) -> Deadline | None:
+    case_ct = ContentType.objects.get_for_model(Case)
+    return (
+        Deadline.objects.open()
+        .filter(content_type=case_ct, object_id=case.pk, rule__code=rule_code)
+        .select_related("rule")
+        .first()
+    )
+
+
+def any_deadline(case: Case, rule_code: str) -> Deadline | None:
+    case_ct = ContentType.objects.get_for_model(Case)
+    return (
+        Deadline.objects.filter(content_type=case_ct, object_id=case.pk, rule__code=rule_code)
+        .select_related("rule")
+        .order_by("-id")
+        .first()
+    )
+
+
+def complete_rule_deadline(case: Case, rule_code: str, on: dt.date) -> Deadline | None:
+    deadline = open_deadline(case, rule_code)
+    if deadline is not None:
+        deadline_services.deadline_complete(deadline=deadline, completed_on=on)
+    return deadline
+
+
+def cancel_rule_deadline(case: Case, rule_code: str, reason: str) -> None:
+    deadline = open_deadline(case, rule_code)
+    if deadline is not None:
+        deadline_services.deadline_cancel(deadline=deadline, reason=reason)
+
+
+def sync_due_on(case: Case) -> bool:
+    """Set Case.due_on to the earliest open deadline of the case; returns True when it changed."""
+    earliest = case_deadlines(case).open().order_by("due_on").values_list("due_on", flat=True).first()
+    if case.due_on != earliest:
+        case.due_on = earliest
+        return True
+    return False
+
+
+def finish_case(case: Case, *, closure: str, result: str = "", on=None) -> list[str]:
+    """Close the case: cancel what is still open, set closed_at and whether the office kept its deadlines.
+
+    Returns the fields changed, for save_case.
+    """
+    closed_at = on or timezone.now()
+    closed_on = timezone.localdate(closed_at)
+    office_deadlines = list(case_deadlines(case).filter(rule__code__in=OFFICE_RULES).exclude(status="cancelled"))
+    on_time = all((d.completed_on or closed_on) <= d.due_on for d in office_deadlines if d.status in ("done", "open"))
+    for deadline in case_deadlines(case).open():
+        if deadline.rule_id is None:
+            deadline_services.deadline_cancel(deadline=deadline, reason=_("案件已办结"))
+        else:
+            deadline_services.deadline_complete(deadline=deadline, completed_on=closed_on)
+    case.status = CaseStatus.CLOSED
+    case.closure = closure
+    case.closed_at = closed_at
+    case.closed_on_time = on_time
+    if result:
+        case.result = result
+    case.due_on = None
+    return ["status", "closure", "closed_at", "closed_on_time", "result", "due_on"]
+
+
+def log_case(actor, action: str, case: Case, **data) -> None:
+    log_action(actor=actor, action=f"complaints.case.{action}", target=case, number=case.number, **data)
+
+
+def require_note(note: str, message: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(message, code="required")
+    return note
+
+
+__all__ = [
+    "STALE_MESSAGE",
+    "CaseStatus",
+    "CaseType",
+    "calendar_guard",
+    "can_handle",
+    "can_reveal_personal_data",
+    "case_deadlines",
+    "finish_case",
+    "is_supervisor",
+    "lock_case",
+    "record_event",
+    "require_handler",
+    "require_status",
+    "require_supervisor",
+    "save_case",
+    "sees_case",
+    "sync_due_on",
+]

@@ -1,0 +1,309 @@
+"""Intake: a visit, call, letter, online item, sent-down item or 12378 forward becomes a contact record,
+answered on the spot, opening a case, or joining an existing case as a repeat (重复件)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.personal import validate_phone, validate_resident_id
+from core.roles import Role, has_role
+from core.services.numbering import next_number
+
+from ..models import Case, Contact, Representative
+from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, PetitionKind
+from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
+
+MAX_REPRESENTATIVES = 5
+REPEAT_WINDOW_DAYS = 365
+# Channels whose items carry the sender's reference number (交办单号, 12378 工单号).
+REFERENCE_REQUIRED = (Channel.SENT_DOWN, Channel.HOTLINE_12378)
+
+
+def can_register(user) -> bool:
+    return bool(
+        user.is_authenticated and user.org_id and (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR))
+    )
+
+
+def _clean_person(*, name: str, id_number: str, phone: str, errors: dict, prefix: str = "") -> tuple[str, str, str]:
+    name = (name or "").strip()
+    id_number = (id_number or "").strip().upper()
+    phone = (phone or "").strip()
+    if id_number:
+        try:
+            id_number = validate_resident_id(id_number)
+        except ValidationError as exc:
+            errors.setdefault(f"{prefix}id_number", []).extend(exc.messages)
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValidationError as exc:
+            errors.setdefault(f"{prefix}phone", []).extend(exc.messages)
+    return name, id_number, phone
+
+
+def case_number(*, org, case_type: str, year: int) -> str:
+    prefix = CASE_NUMBER_PREFIX[case_type]
+    return f"{prefix}-{year}-{next_number(org=org, key=prefix, year=year):04d}"
+
+
+def _initial_deadlines(case: Case, *, actor, materials_complete: bool) -> None:
+    """The clocks that start at receipt (DOMAIN.md §3)."""
+    received_on = case.received_on
+    if case.case_type == CaseType.PETITION:
+        open_rule_deadline(case, rule_code="P-ACK", started_on=received_on, label=_("受理告知"), actor=actor)
+        if case.channel == Channel.SENT_DOWN:
+            open_rule_deadline(case, rule_code="P-OBJ", started_on=received_on, label=_("非职责异议"), actor=actor)
+    elif case.case_type == CaseType.REPORT:
+        if materials_complete:
+            open_rule_deadline(case, rule_code="R-ACK", started_on=received_on, label=_("举报受理告知"), actor=actor)
+    else:
+        open_rule_deadline(case, rule_code="C-FWD", started_on=received_on, label=_("转送机构"), actor=actor)
+
+
+@transaction.atomic
+def contact_register(
+    *,
+    actor,
+    channel: str,
+    summary: str,
+    outcome: str,
+    received_at: dt.datetime | None = None,
+    topic: str = Contact.Topic.COMPLAINT,
+    reference_no: str = "",
+    name: str = "",
+    id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    is_anonymous: bool = False,
+    group_size: int = 1,
+    representatives: list[dict] | None = None,
+    institution=None,
+    content: str = "",
+    answer: str = "",
+    case_type: str = "",
+    petition_kind: str = "",
+    materials_complete: bool = True,
+    business=None,
+    cause=None,
+    owner=None,
+    backup=None,
+    repeat_of: Case | None = None,
+) -> Contact:
+    """Register what arrived. Bad input raises one ValidationError with messages per field; nothing is saved.
+
+    outcome "answered" needs the answer given; "opened_case" opens a case of `case_type` (numbered per office,
+    type and year, with the clocks that start at receipt); "repeat" links the contact to `repeat_of`.
+    """
+    if not can_register(actor):
+        raise PermissionDenied(_("只有登记办理人员或支局负责人可以登记来访来电。"))
+    org = actor.org
+    now = timezone.now()
+    received_at = received_at or now
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    summary = (summary or "").strip()
+    if not summary:
+        error("summary", _("请填写事项摘要。"))
+    if channel not in Channel.values:
+        error("channel", _("请选择来源渠道。"))
+    if received_at > now + dt.timedelta(minutes=5):
+        error("received_at", _("接收时间不能晚于当前时间。"))
+    reference_no = (reference_no or "").strip()
+    if channel in REFERENCE_REQUIRED and not reference_no:
+        error("reference_no", _("上级转送件和12378转来的件须填写来文/工单编号。"))
+    name, id_number, phone = _clean_person(name=name, id_number=id_number, phone=phone, errors=errors)
+    if is_anonymous:
+        name, id_number, phone, address = "", "", "", ""
+    group_size = int(group_size or 1)
+    if group_size < 1:
+        error("group_size", _("人数至少为1。"))
+    representatives = [r for r in (representatives or []) if any((r.get(k) or "").strip() for k in r)]
+    if len(representatives) > MAX_REPRESENTATIVES:
+        error("representatives", _("集体访最多登记五名代表。"))
+    if representatives and group_size < 2:
+        error("group_size", _("登记代表的集体访人数应至少为2人。"))
+    cleaned_reps = []
+    for index, rep in enumerate(representatives[:MAX_REPRESENTATIVES], start=1):
+        rep_name, rep_id, rep_phone = _clean_person(
+            name=rep.get("name", ""),
+            id_number=rep.get("id_number", ""),
+            phone=rep.get("phone", ""),
+            errors=errors,
+            prefix=f"rep{index}_",
+        )
+        if not rep_name:
+            error(f"rep{index}_name", _("请填写第%(n)s名代表的姓名。") % {"n": index})
+        cleaned_reps.append({"name": rep_name, "id_number": rep_id, "phone": rep_phone})
+    if (
+        institution is not None
+        and institution.org_id
+        and not org.path.startswith(institution.org.path)
+        and not (institution.org.path.startswith(org.path))
+    ):
+        error("institution", _("所选机构不属于本单位监管范围。"))
+
+    if outcome == Contact.Outcome.ANSWERED:
+        answer = (answer or "").strip()
+        if not answer:
+            error("answer", _("当场答复的，请填写答复内容。"))
+    elif outcome == Contact.Outcome.OPENED_CASE:
+        if case_type not in CaseType.values:
+            error("case_type", _("登记为案件的，请选择案件类型。"))
+        if case_type == CaseType.PETITION and petition_kind not in PetitionKind.values:
+            error("petition_kind", _("请选择信访类别。"))
+        if case_type != CaseType.PETITION:
+            petition_kind = ""
+        if is_anonymous and case_type != CaseType.REPORT:
+            error("is_anonymous", _("只有举报可以匿名；信访和投诉须登记姓名。"))
+        if not is_anonymous and not name:
+            error("name", _("请填写姓名。"))
+        if case_type == CaseType.COMPLAINT:
+            if institution is None:
+                error("institution", _("转办投诉须选择被投诉机构。"))
+            if not phone and not is_anonymous:
+                error("phone", _("转办投诉须填写联系电话，以便机构联系和回访。"))
+        owner = owner or actor
+        if backup is None:
+            backup = owner.backup if owner.backup_id and owner.backup_id != owner.pk else None
+        if backup is not None and backup.pk == owner.pk:
+            error("backup", _("A岗和B岗不能是同一人。"))
+        for person, field in ((owner, "owner"), (backup, "backup")):
+            if person is not None and person.org_id != org.pk:
+                error(field, _("A岗、B岗须为本单位人员。"))
+    elif outcome == Contact.Outcome.REPEAT:
+        if repeat_of is None:
+            error("repeat_of", _("请选择要并入的案件。"))
+        elif not sees_case(actor, repeat_of) or repeat_of.org_id != org.pk:
+            error("repeat_of", _("所选案件不存在或不属于本单位。"))
+    else:
+        error("outcome", _("请选择处理结果。"))
+    if errors:
+        raise ValidationError(errors)
+
+    contact = Contact(
+        org=org,
+        channel=channel,
+        received_at=received_at,
+        reference_no=reference_no,
+        topic=topic,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        address=(address or "").strip(),
+        is_anonymous=is_anonymous,
+        group_size=group_size,
+        institution=institution,
+        summary=summary,
+        content=content,
+        outcome=outcome,
+        answer=answer if outcome == Contact.Outcome.ANSWERED else "",
+        received_by=actor,
+    )
+    if outcome == Contact.Outcome.OPENED_CASE:
+        received_on = timezone.localdate(received_at)
+        case = Case(
+            org=org,
+            number=case_number(org=org, case_type=case_type, year=received_on.year),
+            case_type=case_type,
+            petition_kind=petition_kind,
+            channel=channel,
+            reference_no=reference_no,
+            received_at=received_at,
+            received_on=received_on,
+            name=name,
+            id_number=id_number,
+            phone=phone,
+            address=contact.address,
+            is_anonymous=is_anonymous,
+            group_size=group_size,
+            institution=institution,
+            business=business,
+            cause=cause,
+            summary=summary,
+            content=content,
+            owner=owner,
+            backup=backup,
+            status=(
+                CaseStatus.MATERIALS_PENDING
+                if case_type == CaseType.REPORT and not materials_complete
+                else CaseStatus.REGISTERED
+            ),
+            created_by=actor,
+        )
+        case._change_reason = _("登记")
+        case.save()
+        _initial_deadlines(case, actor=actor, materials_complete=materials_complete)
+        if sync_due_on(case):
+            case.save(update_fields=["due_on"])
+        record_event(
+            case=case,
+            actor=actor,
+            action="registered",
+            note=_("由%(channel)s登记") % {"channel": Channel(channel).label},
+        )
+        log_case(actor, "registered", case, channel=channel, case_type=case_type)
+        contact.case = case
+    elif outcome == Contact.Outcome.REPEAT:
+        contact.case = repeat_of
+        record_event(
+            case=repeat_of,
+            actor=actor,
+            action="repeat_contact",
+            from_status=repeat_of.status,
+            note=_("重复件：%(channel)s %(when)s 再次反映")
+            % {
+                "channel": Channel(channel).label,
+                "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+        log_case(actor, "repeat_linked", repeat_of, channel=channel)
+    contact._change_reason = _("登记")
+    contact.save()
+    for rep in cleaned_reps:
+        representative = Representative(contact=contact, **rep)
+        representative._change_reason = _("登记")
+        representative.save()
+    from core.services.audit import log_action
+
+    log_action(actor=actor, action="complaints.contact.registered", target=contact, outcome=outcome, channel=channel)
+    return contact
+
+
+def possible_repeats(*, user, id_number: str = "", phone: str = "", institution_id=None, today=None, limit: int = 8):
+    """Cases of the user's office from the same person (ID number or phone) in the last 12 months.
+
+    Those about the same institution come first. Nothing is returned without a person identifier: the same
+    institution alone is not a repeat.
+    """
+    today = today or timezone.localdate()
+    id_number = (id_number or "").strip().upper()
+    phone = (phone or "").strip().replace(" ", "")
+    person = Q()
+    if len(id_number) == 18:
+        person |= Q(id_number=id_number)
+    if len(phone) >= 7:
+        person |= Q(phone=phone)
+    if not person or not user.is_authenticated or user.org_id is None:
+        return []
+    cases = list(
+        Case.objects.filter(person, org=user.org, received_on__gte=today - dt.timedelta(days=REPEAT_WINDOW_DAYS))
+        .select_related("institution")
+        .order_by("-received_at")[:50]
+    )
+    cases.sort(
+        key=lambda c: (
+            not (institution_id and str(c.institution_id) == str(institution_id)),
+            c.status == CaseStatus.CLOSED,
+        )
+    )
+    return cases[:limit]

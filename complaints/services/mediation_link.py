@@ -1,0 +1,125 @@
+"""The complaints side of a mediation: a case referred to the workstation, and the outcome flowing back.
+
+Called only by the mediation app's services. Self-contained on purpose: the rest of complaints/services is
+written by another engineer, and this module needs nothing from it but the models.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models import Case, CaseEvent
+from complaints.models.choices import CaseStatus, Closure
+from core.models import Deadline
+from core.services.audit import log_action
+from core.services.deadlines import deadline_complete
+
+
+def _add_event(*, case: Case, actor, action: str, note: str, from_status: str = "", to_status: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        occurred_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def case_record_mediation_referral(*, actor, case: Case, mediation_number: str) -> CaseEvent:
+    """Note on the case that it went to the mediation workstation; the case stays open until the outcome."""
+    if not case.is_open:
+        raise ValidationError(_("该案件已办结，不能转调解。"))
+    event = _add_event(
+        case=case,
+        actor=actor,
+        action="mediation_referred",
+        note=_("转“莱和州安”金融纠纷调解工作站调解，调解案号 %(number)s。") % {"number": mediation_number},
+        from_status=case.status,
+        to_status=case.status,
+    )
+    log_action(actor=actor, action="complaints.case.referred_to_mediation", target=case, mediation=mediation_number)
+    return event
+
+
+@transaction.atomic
+def case_record_mediation_outcome(
+    *,
+    actor,
+    case: Case,
+    resolved: bool,
+    result: str,
+    amount_recovered: Decimal | None,
+    closure: str | None = None,
+) -> Case:
+    """Close the originating case with the mediation's result and amount.
+
+    Completes the case's open deadlines and clears the mirrored due date. A case its handler has already
+    closed keeps its closure; the mediation's result and amount are still recorded on it.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    from_status = case.status
+    fields = ["result", "amount_recovered", "version", "updated_at"]
+    case.result = f"{case.result}\n{result}".strip() if case.result and not case.is_open else result
+    case.amount_recovered = amount_recovered
+    if case.is_open:
+        case.status = CaseStatus.CLOSED
+        case.closure = closure or (Closure.RESOLVED if resolved else Closure.ESCALATED)
+        case.closed_at = now
+        case.closed_on_time = case.due_on is None or today <= case.due_on
+        case.due_on = None
+        fields += ["status", "closure", "closed_at", "closed_on_time", "due_on"]
+        open_deadlines = Deadline.objects.open().filter(
+            content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
+        )
+        for deadline in open_deadlines:
+            deadline_complete(deadline=deadline, completed_on=today)
+    case.version += 1
+    case._change_reason = _("调解结果回填并办结") if from_status != case.status else _("调解结果回填")
+    case.save(update_fields=fields)
+    _add_event(
+        case=case,
+        actor=actor,
+        action="mediation_outcome",
+        note=result,
+        from_status=from_status,
+        to_status=case.status,
+    )
+    log_action(
+        actor=actor,
+        action="complaints.case.closed_by_mediation",
+        target=case,
+        resolved=resolved,
+        closure=case.closure,
+        amount_recovered=str(amount_recovered) if amount_recovered is not None else None,
+    )
+    return case
+
+
+@transaction.atomic
+def case_update_mediation_amount(*, actor, case: Case, amount_recovered: Decimal) -> Case:
+    """Later performance of a mediation agreement changes the amount actually recovered for the consumer."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.amount_recovered == amount_recovered:
+        return case
+    case.amount_recovered = amount_recovered
+    case.version += 1
+    case._change_reason = _("调解协议履行金额更新")
+    case.save(update_fields=["amount_recovered", "version", "updated_at"])
+    log_action(
+        actor=actor,
+        action="complaints.case.mediation_amount_updated",
+        target=case,
+        amount_recovered=str(amount_recovered),
+    )
+    return case
