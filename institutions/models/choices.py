@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RatingElement(models.TextChoices):
+    """The elements of the national consumer-protection rating (2025 rules)."""
+
+    MARKETING = "marketing", _("营销行为管理")
+    DISPUTES = "disputes", _("纠纷化解")
+    GOVERNANCE = "governance", _("体制机制")
+    SUITABILITY = "suitability", _("适当性管理")
+    EDUCATION = "education", _("金融教育")
+    SERVICE = "service", _("消费者服务")
+    PERSONAL_INFO = "personal_info", _("个人信息保护")
+
+
+class Polarity(models.TextChoices):
+    POSITIVE = "positive", _("正面")
+    NEGATIVE = "negative", _("负面")
+
+
+class Assessment(models.TextChoices):
+    POSITIVE = "positive", _("正面")
+    NEUTRAL = "neutral", _("一般")
+    NEGATIVE = "negative", _("负面")
