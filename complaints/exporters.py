@@ -1,0 +1,124 @@
+"""The ledger export: one dataset for Excel and CSV, personal data masked (DOMAIN.md §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models.choices import CaseStatus, CaseType, Channel
+from complaints.selectors import DaysLeft
+from core.exporters import Column, ListExporter
+from core.personal import mask_name, mask_phone
+
+EXPORT_CHUNK_SIZE = 2000
+
+_VALUES = (
+    "number",
+    "received_at",
+    "channel",
+    "case_type",
+    "name",
+    "phone",
+    "is_anonymous",
+    "institution__short_name",
+    "summary",
+    "owner__name",
+    "owner__username",
+    "backup__name",
+    "backup__username",
+    "status",
+    "due_on",
+    "closed_at",
+)
+
+
+def petitioner_label(case_type: str, name: str, is_anonymous: bool) -> str:
+    """The petitioner as lists and exports show them: masked, and never a reporter's identity."""
+    if is_anonymous or not name:
+        return _("匿名")
+    if case_type == CaseType.REPORT:
+        # A 举报 reporter's identity never leaves the case page (DOMAIN.md §2), not even masked.
+        return _("举报人（保密）")
+    return mask_name(name)
+
+
+class LedgerExporter(ListExporter):
+    sheet_title = "信访投诉台账"
+    columns = [
+        Column("编号", 16),
+        Column("接收时间", 17, "datetime"),
+        Column("来源渠道", 12),
+        Column("类型", 10),
+        Column("信访人/投诉人", 14),
+        Column("联系电话", 14),
+        Column("涉及机构", 22),
+        Column("事项摘要", 40),
+        Column("A岗", 10),
+        Column("B岗", 10),
+        Column("状态", 14),
+        Column("当前期限", 12, "date"),
+        Column("剩余天数", 9, "int"),
+        Column("剩余工作日", 10, "int"),
+        Column("办结日期", 12, "date"),
+    ]
+
+    def __init__(self, queryset: QuerySet, *, days_left: DaysLeft, progress=None):
+        self.queryset = queryset
+        self.days_left = days_left
+        self.progress = progress
+
+    def rows(self) -> Iterator[list]:
+        channels = {k: str(v) for k, v in Channel.choices}
+        types = {k: str(v) for k, v in CaseType.choices}
+        statuses = {k: str(v) for k, v in CaseStatus.choices}
+        tz = timezone.get_current_timezone()
+        days_left = self.days_left
+        for done, (
+            number,
+            received_at,
+            channel,
+            case_type,
+            name,
+            phone,
+            is_anonymous,
+            institution,
+            summary,
+            owner_name,
+            owner_username,
+            backup_name,
+            backup_username,
+            status,
+            due_on,
+            closed_at,
+        ) in enumerate(self.queryset.values_list(*_VALUES).iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1):
+            is_open = status != CaseStatus.CLOSED
+            due = due_on if is_open else None
+            hide_contact = is_anonymous or case_type == CaseType.REPORT
+            yield [
+                number,
+                received_at,
+                channels.get(channel, channel),
+                types.get(case_type, case_type),
+                petitioner_label(case_type, name, is_anonymous),
+                "" if hide_contact else mask_phone(phone),
+                institution or "",
+                summary,
+                owner_name or owner_username or "",
+                backup_name or backup_username or "",
+                statuses.get(status, status),
+                due,
+                days_left.calendar_days(due),
+                days_left.working_days(due),
+                closed_at.astimezone(tz).date() if closed_at else None,
+            ]
+            if self.progress is not None and done % 1000 == 0:
+                self.progress(done)
+
+
+def export_filename(file_format: str, when: dt.datetime | None = None) -> str:
+    when = timezone.localtime(when or timezone.now())
+    return f"信访投诉台账-{when:%Y%m%d-%H%M%S}.{file_format}"

@@ -1,0 +1,132 @@
+"""The ledger's filters. The query parameter names are a contract: other apps link to the ledger with them."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel
+from complaints.search import search_filter
+from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
+from core.workcalendar import CalendarMissingError
+
+OPEN = "open"
+STATUS_CHOICES = [(OPEN, _("未办结（全部）")), *CaseStatus.choices]
+SORT_CHOICES = [
+    ("-received", _("接收时间（新→旧）")),
+    ("received", _("接收时间（旧→新）")),
+    ("due", _("期限（近→远）")),
+    ("-due", _("期限（远→近）")),
+    ("number", _("编号（升序）")),
+    ("-number", _("编号（降序）")),
+    ("-closed", _("办结时间（新→旧）")),
+    ("closed", _("办结时间（旧→新）")),
+    ("status", _("状态")),
+]
+YES = [("1", _("是"))]
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """Filters over a LedgerScope's cases; institution and handler choices come from the scope (no query)."""
+
+    q = django_filters.CharFilter(label=_("检索"), method="filter_q")
+    type = django_filters.ChoiceFilter(label=_("类型"), field_name="case_type", choices=CaseType.choices)
+    channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=Channel.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=STATUS_CHOICES, method="filter_status")
+    institution = django_filters.TypedChoiceFilter(label=_("涉及机构"), coerce=int, field_name="institution_id")
+    handler = django_filters.TypedChoiceFilter(label=_("承办人（A/B岗）"), coerce=int, method="filter_handler")
+    acting = django_filters.TypedChoiceFilter(label=_("今日实际办理人"), coerce=int, method="filter_acting")
+    received_from = django_filters.DateFilter(
+        label=_("接收日期自"),
+        field_name="received_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=_("接收日期至"),
+        field_name="received_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.ChoiceFilter(label=_("已超期"), choices=YES, method="filter_overdue")
+    due_within = django_filters.NumberFilter(
+        label=_("N个工作日内到期"), method="filter_due_within", min_value=0, max_value=365
+    )
+    repeat = django_filters.ChoiceFilter(label=_("重复件"), choices=YES, method="filter_repeat")
+    sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
+
+    class Meta:
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, scope, calendar_getter=None, today=None, **kwargs):
+        self.scope = scope
+        self.today = today or timezone.localdate()
+        # The work calendar is loaded only when the due_within filter needs it.
+        self.calendar_getter = calendar_getter
+        self.calendar_error = ""
+        super().__init__(data, *args, queryset=scope.cases(), **kwargs)
+        self.filters["institution"].extra["choices"] = scope.institutions
+        self.filters["handler"].extra["choices"] = scope.staff
+        self.filters["acting"].extra["choices"] = scope.staff
+        for name, form_field in self.form.fields.items():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(form_field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            form_field.widget.attrs.setdefault("class", css)
+            if name == "q":
+                form_field.widget.attrs.setdefault("placeholder", _("编号、姓名、摘要或内容，至少两个字"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*LEDGER_SORTS[DEFAULT_SORT])
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return search_filter(queryset, value)
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_handler(self, queryset, name, value):
+        return queryset.filter(Q(owner_id=value) | Q(backup_id=value))
+
+    def filter_acting(self, queryset, name, value):
+        return filter_acting(queryset, value, self.today)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value == "1" else queryset
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        try:
+            last_day = self.calendar_getter().add_days(self.today, int(value), "working")
+        except CalendarMissingError as exc:
+            # Never guess a due date over a year without calendar data: say so and show nothing.
+            self.calendar_error = str(exc)
+            return queryset.none()
+        return queryset.due_by(last_day)
+
+    def filter_repeat(self, queryset, name, value):
+        return filter_repeat(queryset) if value == "1" else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*LEDGER_SORTS.get(value, LEDGER_SORTS[DEFAULT_SORT]))
+
+    def active_filters(self) -> dict[str, str]:
+        """The non-empty, valid filter values as strings (stored with an export, shown on its page)."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return {
+            key: str(value.isoformat() if hasattr(value, "isoformat") else value)
+            for key, value in self.form.cleaned_data.items()
+            if value not in (None, "")
+        }

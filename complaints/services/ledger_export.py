@@ -1,0 +1,169 @@
+"""Exporting the filtered ledger: small exports at once, large ones by a task writing a private file.
+
+Owned by the ledger (not part of the case workflow); kept here so that every write goes through services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.exporters import LedgerExporter
+from complaints.models import LedgerExport
+from complaints.selectors import DaysLeft, count_rows
+from core.exporters import write_csv, write_xlsx
+from core.roles import Role, has_role
+from core.services.audit import log_action
+from core.workcalendar import CalendarMissingError, get_calendar
+
+FORMATS = ("xlsx", "csv")
+
+
+def async_threshold() -> int:
+    """Exports above this many rows run as a task (settings.LEDGER_EXPORT_ASYNC_ROWS, default 5,000)."""
+    return getattr(settings, "LEDGER_EXPORT_ASYNC_ROWS", 5000)
+
+
+def export_lifetime() -> dt.timedelta:
+    return dt.timedelta(hours=getattr(settings, "LEDGER_EXPORT_KEEP_HOURS", 72))
+
+
+def days_left_for(today: dt.date) -> DaysLeft:
+    try:
+        calendar = get_calendar()
+    except CalendarMissingError:
+        calendar = None
+    return DaysLeft(calendar, today)
+
+
+def write_ledger(target, queryset, *, file_format: str, today: dt.date, progress=None) -> int:
+    """Write the rows of `queryset` as Excel (a binary target) or CSV (a text target); returns the row count."""
+    exporter = LedgerExporter(queryset, days_left=days_left_for(today), progress=progress)
+    if file_format == "xlsx":
+        return write_xlsx(target, exporter)
+    return write_csv(target, exporter)
+
+
+def can_download(user, export: LedgerExport) -> bool:
+    return user.is_superuser or export.requested_by_id == user.pk or has_role(user, Role.SUPERVISOR)
+
+
+@transaction.atomic
+def ledger_export_request(*, actor, queryset, filters: dict, file_format: str, org, today: dt.date | None = None):
+    """Log an export of the filtered ledger and either write it now or queue it.
+
+    Returns (export, content): `content` holds the file's bytes for a small export written at once, and is
+    None when a task will build the file (the caller shows the export's status page).
+    """
+    if file_format not in FORMATS:
+        raise PermissionDenied(_("不支持的导出格式。"))
+    today = today or timezone.localdate()
+    estimated, exact = count_rows(queryset)
+    export = LedgerExport.objects.create(
+        org=org, requested_by=actor, file_format=file_format, filters=filters, state=LedgerExport.State.PENDING
+    )
+    if exact and estimated <= async_threshold():
+        content = _write_to_memory(queryset, file_format=file_format, today=today)
+        export.state = LedgerExport.State.DONE
+        export.row_count = export.rows_done = content[1]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["state", "row_count", "rows_done", "finished_at"])
+        _log(actor, export)
+        return export, content[0]
+    from complaints.tasks import build_ledger_export
+
+    export_id = export.pk
+    transaction.on_commit(lambda: build_ledger_export.delay(export_id))
+    log_action(
+        actor=actor, action="complaints.ledger.export_queued", target=export, filters=filters, estimated_rows=estimated
+    )
+    return export, None
+
+
+def _write_to_memory(queryset, *, file_format: str, today: dt.date) -> tuple[bytes, int]:
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        rows = write_ledger(buffer, queryset, file_format="xlsx", today=today)
+        return buffer.getvalue(), rows
+    text = io.StringIO()
+    rows = write_ledger(text, queryset, file_format="csv", today=today)
+    return text.getvalue().encode("utf-8"), rows
+
+
+def _log(actor, export: LedgerExport) -> None:
+    log_action(
+        actor=actor,
+        action="complaints.ledger.exported",
+        target=export,
+        filters=export.filters,
+        file_format=export.file_format,
+        row_count=export.row_count,
+    )
+
+
+def ledger_export_build(*, export_id: int) -> LedgerExport:
+    """Build a queued export's file under PRIVATE_FILES_ROOT (called by the task; safe to run again).
+
+    The file is written under a temporary name and renamed when complete, so a half-written file is never
+    served; a retried task starts again from the beginning.
+    """
+    from complaints.filters import LedgerFilter
+    from complaints.selectors import ledger_scope
+
+    export = LedgerExport.objects.select_related("requested_by").get(pk=export_id)
+    if export.state == LedgerExport.State.DONE:
+        return export
+    LedgerExport.objects.filter(pk=export.pk).update(state=LedgerExport.State.RUNNING, rows_done=0, error="")
+    today = timezone.localdate(export.requested_at)
+    scope = ledger_scope(export.requested_by)
+    filterset = LedgerFilter(export.filters, scope=scope, calendar_getter=get_calendar, today=today)
+    queryset = filterset.qs
+    relative = Path("exports") / str(export.org_id) / f"{uuid.uuid4().hex}.{export.file_format}"
+    final_path = Path(settings.PRIVATE_FILES_ROOT) / relative
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    partial_path = final_path.with_suffix(final_path.suffix + ".part")
+
+    def progress(done: int) -> None:
+        LedgerExport.objects.filter(pk=export.pk).update(rows_done=done)
+
+    try:
+        if export.file_format == "xlsx":
+            with open(partial_path, "wb") as target:
+                rows = write_ledger(target, queryset, file_format="xlsx", today=today, progress=progress)
+        else:
+            with open(partial_path, "w", encoding="utf-8", newline="") as target:
+                rows = write_ledger(target, queryset, file_format="csv", today=today, progress=progress)
+        os.replace(partial_path, final_path)
+    except Exception as exc:
+        partial_path.unlink(missing_ok=True)
+        LedgerExport.objects.filter(pk=export.pk).update(state=LedgerExport.State.FAILED, error=str(exc)[:500])
+        raise
+    export.file.name = str(relative)
+    export.state = LedgerExport.State.DONE
+    export.row_count = export.rows_done = rows
+    export.finished_at = timezone.now()
+    export.expires_at = export.finished_at + export_lifetime()
+    export.save(update_fields=["file", "state", "row_count", "rows_done", "finished_at", "expires_at"])
+    _log(export.requested_by, export)
+    return export
+
+
+def ledger_export_purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of expired exports (the log rows stay); returns how many files were removed."""
+    now = now or timezone.now()
+    removed = 0
+    for export in LedgerExport.objects.filter(expires_at__lt=now).exclude(file=""):
+        export.file.delete(save=False)
+        export.file = ""
+        export.save(update_fields=["file"])
+        removed += 1
+    return removed

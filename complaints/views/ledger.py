@@ -1,0 +1,243 @@
+"""The ledger (台账): list, search, export and the office summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from complaints.exporters import export_filename
+from complaints.filters import LedgerFilter
+from complaints.models import LedgerExport
+from complaints.selectors import (
+    LEDGER_DEFAULT_PAGE_SIZE,
+    LEDGER_PAGE_SIZES,
+    DaysLeft,
+    ledger_page,
+    ledger_scope,
+    work_summary_for_orgs,
+)
+from complaints.services.ledger_export import can_download, ledger_export_request
+from core.access import scope as scope_to_user
+from core.charts import bar_chart
+from core.models import OrgUnit
+from core.workcalendar import CalendarMissingError, get_calendar
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _calendar_or_none():
+    try:
+        return get_calendar()
+    except CalendarMissingError:
+        return None
+
+
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", LEDGER_DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return LEDGER_DEFAULT_PAGE_SIZE
+    return size if size in LEDGER_PAGE_SIZES else LEDGER_DEFAULT_PAGE_SIZE
+
+
+@login_required
+def index(request):
+    """The ledger. Queries: the visible units with the filter choices (one UNION), the work calendar, and the
+    page's rows together with their count (one query) — plus the session, the user and the user's roles."""
+    today = timezone.localdate()
+    scope = ledger_scope(request.user)
+    calendar = _calendar_or_none()
+    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=lambda: calendar, today=today)
+    if calendar is None and request.GET.get("due_within"):
+        filterset.calendar_error = _("工作日历尚未维护，无法按工作日筛选。")
+    page = ledger_page(filterset.qs, page=_page_number(request), per_page=_page_size(request))
+    if filterset.calendar_error:
+        messages.error(request, filterset.calendar_error)
+    days_left = DaysLeft(calendar, today)
+    rows = [
+        {
+            "case": case,
+            "days": days_left.calendar_days(case.due_on),
+            "overdue": -(days_left.calendar_days(case.due_on) or 0),
+            "working": days_left.working_days(case.due_on),
+        }
+        for case in page.rows
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "complaints/ledger.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "query_string": params.urlencode(),
+            "export_query": params.urlencode(),
+            "page_sizes": LEDGER_PAGE_SIZES,
+        },
+    )
+
+
+@login_required
+def ledger_export(request):
+    """Export exactly the filtered ledger: small exports download at once, large ones go to a task."""
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in CONTENT_TYPES:
+        raise Http404
+    if request.user.org_id is None and not request.user.is_superuser:
+        raise PermissionDenied
+    today = timezone.localdate()
+    scope = ledger_scope(request.user)
+    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=_calendar_or_none, today=today)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，请修改后再导出。"))
+        return redirect(f"{reverse('complaints:index')}?{request.GET.urlencode()}")
+    org = request.user.org or OrgUnit.objects.order_by("path").first()
+    export, content = ledger_export_request(
+        actor=request.user,
+        queryset=filterset.qs,
+        filters=filterset.active_filters(),
+        file_format=file_format,
+        org=org,
+        today=today,
+    )
+    if content is None:
+        messages.info(request, _("导出行数较多，已转入后台生成，完成后可在本页下载。"))
+        return redirect("complaints:export_status", pk=export.pk)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = _attachment(export_filename(file_format))
+    return response
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"ledger.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def get_export_for_user(request, pk: int) -> LedgerExport:
+    """An export the user may see: of a visible unit, and their own (supervisors: any of their units)."""
+    try:
+        export = scope_to_user(LedgerExport.objects.select_related("requested_by"), request.user).get(pk=pk)
+    except LedgerExport.DoesNotExist as exc:
+        raise Http404 from exc
+    if not can_download(request.user, export):
+        raise Http404
+    return export
+
+
+@login_required
+def export_status(request, pk: int):
+    export = get_export_for_user(request, pk)
+    now = timezone.now()
+    expired = export.expires_at is not None and export.expires_at < now
+    return render(
+        request,
+        "complaints/export_status.html",
+        {
+            "export": export,
+            "expired": expired,
+            "refresh": export.state in (LedgerExport.State.PENDING, LedgerExport.State.RUNNING),
+            "ledger_query": urlencode(export.filters),
+        },
+    )
+
+
+@login_required
+def export_download(request, pk: int):
+    export = get_export_for_user(request, pk)
+    if export.state != LedgerExport.State.DONE or not export.file:
+        raise Http404
+    if export.expires_at is not None and export.expires_at < timezone.now():
+        messages.error(request, _("该导出文件已过期，请重新导出。"))
+        return redirect("complaints:export_status", pk=export.pk)
+    from core.services.audit import log_action
+
+    log_action(actor=request.user, action="complaints.ledger.export_downloaded", target=export)
+    response = FileResponse(export.file.open("rb"), content_type=CONTENT_TYPES[export.file_format])
+    response["Content-Disposition"] = _attachment(export_filename(export.file_format, export.finished_at))
+    return response
+
+
+def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
+    if not value:
+        return default, ""
+    try:
+        return dt.date.fromisoformat(value), ""
+    except ValueError:
+        return default, _("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value}
+
+
+@login_required
+def summary(request):
+    """The office summary (DOMAIN.md §10) for any period over the units the user may see."""
+    today = timezone.localdate()
+    start, error_from = _parse_day(request.GET.get("from"), today.replace(month=1, day=1))
+    end, error_to = _parse_day(request.GET.get("to"), today)
+    errors = [e for e in (error_from, error_to) if e]
+    if end < start:
+        errors.append(_("结束日期不能早于开始日期。"))
+        start, end = end, start
+    scope = ledger_scope(request.user)
+    org_choices = sorted(scope.orgs.items(), key=lambda item: item[1][0])
+    org_id = request.GET.get("org")
+    if org_id and org_id.isdigit() and int(org_id) in scope.org_ids:
+        selected_path = scope.orgs[int(org_id)][2]
+        org_ids = [pk for pk, (_name, _short, path) in scope.orgs.items() if path.startswith(selected_path)]
+    else:
+        org_id = ""
+        org_ids = None if scope.all_orgs else scope.org_ids
+    figures = work_summary_for_orgs(org_ids=org_ids, start=start, end=end)
+    chart = bar_chart(
+        [label for label, _n in figures.by_channel],
+        {_("登记件数"): [n for _label, n in figures.by_channel]},
+        title=_("按来源渠道"),
+    )
+    type_chart = bar_chart(
+        [label for label, _n in figures.by_type],
+        {_("登记件数"): [n for _label, n in figures.by_type]},
+        title=_("按类型"),
+    )
+    institution_chart = bar_chart(
+        [row[0] for row in figures.by_institution[:15]],
+        {
+            _("登记件数"): [row[1] for row in figures.by_institution[:15]],
+            _("转办投诉"): [row[2] for row in figures.by_institution[:15]],
+        },
+        title=_("按机构"),
+        horizontal=True,
+    )
+    return render(
+        request,
+        "complaints/summary.html",
+        {
+            "figures": figures,
+            "errors": errors,
+            "org_choices": org_choices,
+            "org_id": org_id,
+            "chart": chart,
+            "type_chart": type_chart,
+            "institution_chart": institution_chart,
+        },
+    )
