@@ -1,0 +1,83 @@
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.charts import bar_chart
+from core.exporters import write_xlsx_sheets
+from core.services.audit import log_action
+from mediation.access import cases_for_user, is_office_user
+from mediation.exporters import figures_exporters
+from mediation.forms import PeriodForm
+from mediation.models import Outcome
+from mediation.selectors import cases_in_period, mediation_figures
+
+
+def _period_and_cases(request):
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    return form, start, end, cases_for_user(request.user)
+
+
+@login_required
+def figures(request):
+    if not (is_office_user(request.user) or cases_for_user(request.user).exists()):
+        raise Http404
+    form, start, end, cases = _period_and_cases(request)
+    result = mediation_figures(cases, start, end)
+    chart = bar_chart(
+        [b.label for b in result.by_source],
+        {
+            _("达成协议"): [b.agreements for b in result.by_source],
+            _("未达成"): [b.concluded - b.agreements for b in result.by_source],
+            _("进行中"): [b.open for b in result.by_source],
+        },
+        title=_("按来源的调解结果"),
+    )
+    partner_chart = bar_chart(
+        [b.label for b in result.by_partner],
+        {
+            _("请求金额"): [float(b.claimed) for b in result.by_partner],
+            _("实际履行金额"): [float(b.recovered) for b in result.by_partner],
+        },
+        title=_("按合作单位的金额（元）"),
+        horizontal=True,
+    )
+    return render(
+        request,
+        "mediation/figures.html",
+        {
+            "form": form,
+            "figures": result,
+            "chart": chart,
+            "partner_chart": partner_chart,
+            "outcomes": Outcome,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def figures_export(request):
+    if not is_office_user(request.user):
+        raise Http404
+    _form, start, end, cases = _period_and_cases(request)
+    result = mediation_figures(cases, start, end)
+    buffer = io.BytesIO()
+    rows = write_xlsx_sheets(buffer, figures_exporters(result, cases_in_period(cases, start, end)))
+    log_action(
+        actor=request.user,
+        action="mediation.figures.exported",
+        org=request.user.org,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        rows=rows,
+    )
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"mediation-figures-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
