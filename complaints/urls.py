@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ledger
+from .views import cases, documents, intake, ledger
 
 app_name = "complaints"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("ledger/exports/<int:pk>/", ledger.export_status, name="export_status"),
     path("ledger/exports/<int:pk>/download/", ledger.export_download, name="export_download"),
     path("summary/", ledger.summary, name="summary"),
+    # Intake, the case page, its actions, documents and attachments.
+    path("intake/", intake.intake, name="intake"),
+    path("intake/repeats/", intake.repeat_candidates, name="repeat_candidates"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
+    path("cases/<int:pk>/actions/<slug:action>/", cases.case_action, name="case_action"),
+    path("cases/<int:pk>/extensions/<int:request_pk>/decide/", cases.extension_decide, name="extension_decide"),
+    path("cases/<int:pk>/steps/<int:step_pk>/complete/", cases.step_complete, name="step_complete"),
+    path("cases/<int:pk>/attachments/", cases.attachment_upload, name="attachment_upload"),
+    path("cases/<int:pk>/attachments/<int:attachment_pk>/", cases.attachment_download, name="attachment_download"),
+    path("cases/<int:pk>/documents/<int:document_pk>.pdf", documents.document_pdf, name="document_pdf"),
 ]

@@ -1,0 +1,389 @@
+"""The case page and its actions: one access helper, one small function per action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import get_object_for_user
+from core.models import Deadline
+from core.personal import mask_address, mask_id, mask_name, mask_phone
+from core.roles import Role, has_role
+from core.services.absences import acting_handler
+from core.services.deadlines import deadline_state
+from core.workcalendar import get_calendar
+
+from .. import forms
+from .. import services as svc
+from ..models import Attachment, Case, CaseDocument, CaseStep, ExtensionRequest
+from ..models.choices import CaseStatus, CaseType
+from ..workflow import diagram_width, workflow_nodes
+
+
+def get_case_for_user(request, pk) -> Case:
+    """The case if the user's office sees it (404 otherwise); mediators see only their mediation cases."""
+    user = request.user
+    if has_role(user, Role.MEDIATOR) and not (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR)):
+        raise Http404
+    queryset = Case.objects.select_related(
+        "org", "institution", "owner", "backup", "business", "cause", "duplicate_of", "created_by"
+    )
+    return get_object_for_user(queryset, user, pk=pk)
+
+
+# --- Actions ---------------------------------------------------------------------------------------
+
+
+def _first_case(case, data, user):
+    first = Case.objects.filter(org=case.org, number=data["first_number"].strip()).first()
+    if first is None:
+        raise ValidationError(_("本单位没有编号为 %(n)s 的案件。") % {"n": data["first_number"]})
+    return first
+
+
+# key → (label, form, style, call(user, case, data))
+ACTIONS = {
+    "progress": (gettext_lazy("记录办理情况"), forms.ProgressForm, "secondary",
+                 lambda u, c, d: svc.case_record_progress(actor=u, case=c, version=d["version"], note=d["note"])),
+    "petition_accept": (gettext_lazy("受理告知"), forms.PetitionAcceptForm, "success",
+                        lambda u, c, d: svc.petition_accept(actor=u, case=c, version=d["version"], route=d["route"])),
+    "petition_not_accept": (gettext_lazy("不予受理告知"), forms.NonAcceptForm, "danger",
+                            lambda u, c, d: svc.petition_not_accept(
+                                actor=u, case=c, version=d["version"], reason=d["reason"],
+                                legal_basis=d["legal_basis"])),
+    "petition_not_our_remit": (gettext_lazy("非本机关职责"), forms.NotOurRemitForm, "warning",
+                               lambda u, c, d: svc.petition_not_our_remit(
+                                   actor=u, case=c, version=d["version"], mode=d["mode"], body=d["body"])),
+    "duplicate": (gettext_lazy("重复件（并入首次案件）"), forms.DuplicateForm, "warning",
+                  lambda u, c, d: svc.case_mark_duplicate(
+                      actor=u, case=c, version=d["version"], first_case=_first_case(c, d, u), note=d["note"])),
+    "extension_request": (gettext_lazy("申请延期"), forms.ExtensionRequestForm, "warning",
+                          lambda u, c, d: svc.extension_request(
+                              actor=u, case=c, version=d["version"], days=d["days"], reason=d["reason"])),
+    "petition_reply": (gettext_lazy("出具信访处理意见书"), forms.PetitionReplyForm, "success",
+                       lambda u, c, d: svc.petition_reply(
+                           actor=u, case=c, version=d["version"], request=d["request"], facts=d["facts"],
+                           decision=d["decision"], legal_basis=d["legal_basis"])),
+    "petition_deliver": (gettext_lazy("登记送达"), forms.DateNoteForm, "success",
+                         lambda u, c, d: svc.petition_deliver(
+                             actor=u, case=c, version=d["version"], delivered_on=d["on"], note=d["note"])),
+    "review": (gettext_lazy("登记复查/复核"), forms.ReviewForm, "secondary",
+               lambda u, c, d: svc.case_record_review(
+                   actor=u, case=c, version=d["version"], kind=d["kind"], requested_on=d["requested_on"],
+                   result=d["result"])),
+    "report_request_materials": (gettext_lazy("要求补充材料"), forms.MaterialsRequestForm, "warning",
+                                 lambda u, c, d: svc.report_request_materials(
+                                     actor=u, case=c, version=d["version"], missing=d["missing"])),
+    "report_materials_complete": (gettext_lazy("材料齐全"), forms.DateNoteForm, "success",
+                                  lambda u, c, d: svc.report_materials_complete(
+                                      actor=u, case=c, version=d["version"], completed_on=d["on"], note=d["note"])),
+    "report_accept": (gettext_lazy("受理举报"), forms.ReportAcceptForm, "success",
+                      lambda u, c, d: svc.report_accept(actor=u, case=c, version=d["version"], note=d["note"])),
+    "report_not_accept": (gettext_lazy("不予受理"), forms.ReasonForm, "danger",
+                          lambda u, c, d: svc.report_not_accept(
+                              actor=u, case=c, version=d["version"], reason=d["reason"])),
+    "report_finding": (gettext_lazy("作出调查结论"), forms.ReportFindingForm, "success",
+                       lambda u, c, d: svc.report_finding(
+                           actor=u, case=c, version=d["version"], finding=d["finding"], facts=d["facts"],
+                           measures=d["measures"])),
+    "report_notify": (gettext_lazy("告知举报人"), forms.DateNoteForm, "success",
+                      lambda u, c, d: svc.report_notify(
+                          actor=u, case=c, version=d["version"], notified_on=d["on"], note=d["note"])),
+    "complaint_forward": (gettext_lazy("转办机构"), forms.ForwardForm, "success",
+                          lambda u, c, d: svc.complaint_forward(
+                              actor=u, case=c, version=d["version"], requirement=d["requirement"])),
+    "complaint_acknowledge": (gettext_lazy("登记机构签收"), forms.AcknowledgeForm, "secondary",
+                              lambda u, c, d: svc.complaint_institution_acknowledge(
+                                  actor=u, case=c, version=d["version"], acknowledged_on=d["on"],
+                                  acknowledged_by=d["acknowledged_by"])),
+    "complaint_extend": (gettext_lazy("登记机构延期"), forms.InstitutionExtendForm, "warning",
+                         lambda u, c, d: svc.complaint_institution_extend(
+                             actor=u, case=c, version=d["version"], level=d["level"], reason=d["reason"])),
+    "complaint_reply": (gettext_lazy("登记机构反馈"), forms.InstitutionReplyForm, "success",
+                        lambda u, c, d: svc.complaint_institution_reply(
+                            actor=u, case=c, version=d["version"], result=d["result"], replied_on=d["on"])),
+    "complaint_follow_up": (gettext_lazy("登记回访"), forms.FollowUpForm, "success",
+                            lambda u, c, d: svc.complaint_follow_up(
+                                actor=u, case=c, version=d["version"], satisfaction=d["satisfaction"],
+                                note=d["note"], on=d["on"])),
+    "complaint_escalate": (gettext_lazy("升级处理"), forms.EscalateForm, "danger",
+                           lambda u, c, d: svc.complaint_escalate(
+                               actor=u, case=c, version=d["version"], route=d["route"], note=d["note"])),
+    "step_start": (gettext_lazy("启动闭环环节"), forms.StepStartForm, "secondary",
+                   lambda u, c, d: svc.case_step_start(
+                       actor=u, case=c, version=d["version"], kind=svc.next_step_kind(c), owner=d["owner"],
+                       due_on=d["due_on"], note=d["note"])),
+    "close": (gettext_lazy("办结"), forms.CloseForm, "success",
+              lambda u, c, d: svc.case_close(actor=u, case=c, version=d["version"], result=d["result"])),
+    "reassign": (gettext_lazy("调整A/B岗"), forms.ReassignForm, "secondary",
+                 lambda u, c, d: svc.case_reassign(
+                     actor=u, case=c, version=d["version"], owner=d["owner"], backup=d["backup"],
+                     reason=d["reason"])),
+}  # fmt: skip
+
+
+def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bool) -> list[str]:
+    """The actions that make sense for this case now; the services still check every guard."""
+    if not svc.can_handle(user, case) or not case.is_open:
+        return []
+    status, kind = case.status, case.case_type
+    keys: list[str] = []
+    delivered = {d.kind for d in documents if d.delivered_on}
+    if kind == CaseType.PETITION:
+        if status == CaseStatus.REGISTERED:
+            keys += ["petition_accept", "petition_not_accept", "petition_not_our_remit", "duplicate"]
+        elif status == CaseStatus.ACCEPTED:
+            keys += ["progress", "petition_reply"]
+            if case.petition_kind == "appeal" and not extension_pending:
+                keys.append("extension_request")
+        elif status == CaseStatus.REPLIED:
+            keys.append("close" if CaseDocument.Kind.PETITION_REPLY in delivered else "petition_deliver")
+        keys.append("review")
+    elif kind == CaseType.REPORT:
+        if status == CaseStatus.MATERIALS_PENDING:
+            keys += ["report_materials_complete", "report_not_accept", "duplicate"]
+        elif status == CaseStatus.REGISTERED:
+            keys += ["report_accept", "report_not_accept", "report_request_materials", "duplicate"]
+        elif status == CaseStatus.ACCEPTED:
+            keys += ["progress", "report_finding"]
+            if not case.is_anonymous and not extension_pending:
+                keys.append("extension_request")
+        elif status == CaseStatus.REPLIED:
+            notified = case.is_anonymous or CaseDocument.Kind.REPORT_FINDING in delivered
+            keys.append("close" if notified else "report_notify")
+    else:
+        if status == CaseStatus.REGISTERED:
+            keys += ["complaint_forward", "duplicate"]
+        elif status in (CaseStatus.FORWARDED, CaseStatus.INSTITUTION_ACKNOWLEDGED):
+            if status == CaseStatus.FORWARDED:
+                keys.append("complaint_acknowledge")
+            keys += ["complaint_reply", "complaint_extend", "progress", "complaint_escalate"]
+        elif status == CaseStatus.INSTITUTION_REPLIED:
+            followed_up = case.satisfaction != ""
+            keys += ["close" if followed_up else "complaint_follow_up", "complaint_escalate"]
+    step_kinds = {s.kind: s for s in steps}
+    running = any(s.done_on is None for s in steps)
+    if not running and len(step_kinds) < len(svc.STEP_ORDER):
+        keys.append("step_start")
+    if svc.is_supervisor(user):
+        keys.append("reassign")
+    return keys
+
+
+@login_required
+@require_POST
+def case_action(request, pk, action):
+    case = get_case_for_user(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    label, form_class, _style, call = ACTIONS[action]
+    form = form_class(request.POST, case=case)
+    if form.is_valid():
+        try:
+            call(request.user, case, form.cleaned_data)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("没有权限执行该操作。"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(action)s：已完成。") % {"action": label})
+            return redirect("complaints:case_detail", pk=case.pk)
+        return redirect("complaints:case_detail", pk=case.pk)
+    return case_detail(request, pk, failed=(action, form), case=case)
+
+
+# --- The case page ---------------------------------------------------------------------------------
+
+
+def _deadline_rows(deadlines, today):
+    calendar = get_calendar()
+    rows = []
+    for deadline in deadlines:
+        state = None
+        if deadline.status == Deadline.Status.OPEN:
+            state = deadline_state(deadline.due_on, today, paused=bool(deadline.paused_since), calendar=calendar)
+        rows.append({"deadline": deadline, "state": state})
+    return rows
+
+
+def _person(case: Case, revealed: bool) -> dict:
+    if revealed:
+        return {"name": case.name, "id_number": case.id_number, "phone": case.phone, "address": case.address}
+    return {
+        "name": mask_name(case.name),
+        "id_number": mask_id(case.id_number),
+        "phone": mask_phone(case.phone),
+        "address": mask_address(case.address),
+    }
+
+
+@login_required
+def case_detail(request, pk, *, failed=None, case=None, revealed=False):
+    case = case or get_case_for_user(request, pk)
+    user = request.user
+    today = timezone.localdate()
+    events = list(case.events.select_related("actor", "approver"))
+    documents = list(case.documents.select_related("issued_by"))
+    steps = list(case.steps.select_related("owner"))
+    attachments = list(Attachment.objects.filter(case=case).select_related("uploaded_by", "step"))
+    extension_requests = list(case.extension_requests.select_related("requested_by", "decided_by", "deadline"))
+    pending = [r for r in extension_requests if r.state == ExtensionRequest.State.PENDING]
+    deadlines = list(svc.case_deadlines(case).select_related("rule").order_by("status", "due_on", "id"))
+    forwarding = getattr(case, "forwarding", None) if case.case_type == CaseType.COMPLAINT else None
+    contacts = list(case.contacts.prefetch_related("representatives").select_related("received_by"))
+    history = list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    changes = []
+    for newer, older in zip(history, [*history[1:], None], strict=True):
+        changed = []
+        if older is not None:
+            changed = [
+                str(Case._meta.get_field(c.field).verbose_name)
+                for c in newer.diff_against(older).changes
+                if c.field not in ("version", "updated_at")
+            ]
+        changes.append({"record": newer, "changed": changed})
+
+    action_keys = allowed_actions(case, user, documents=documents, steps=steps, extension_pending=bool(pending))
+    actions = []
+    for key in action_keys:
+        label, form_class, style, _call = ACTIONS[key]
+        form = failed[1] if failed and failed[0] == key else form_class(case=case)
+        actions.append(
+            {"key": key, "label": label, "form": form, "style": style, "open": bool(failed and failed[0] == key)}
+        )
+    nodes = workflow_nodes(case, events)
+    context = {
+        "case": case,
+        "person": _person(case, revealed),
+        "revealed": revealed,
+        "can_handle": svc.can_handle(user, case),
+        "can_reveal": svc.can_reveal_personal_data(user, case),
+        "is_supervisor": svc.is_supervisor(user),
+        "acting": acting_handler(case.owner, case.backup, today, org=case.org),
+        "deadline_rows": _deadline_rows(deadlines, today),
+        "due_state": deadline_state(case.due_on, today, calendar=get_calendar()) if case.due_on else None,
+        "nodes": nodes,
+        "diagram_width": diagram_width(nodes),
+        "actions": actions,
+        "events": events,
+        "documents": documents,
+        "steps": steps,
+        "attachments": attachments,
+        "attachment_form": forms.AttachmentForm(case=case) if svc.can_handle(user, case) else None,
+        "step_complete_form": forms.StepCompleteForm(case=case),
+        "extension_requests": extension_requests,
+        "pending_extensions": pending,
+        "decide_form": forms.ExtensionDecideForm(),
+        "forwarding": forwarding,
+        "contacts": contacts,
+        "changes": changes,
+        "today": today,
+    }
+    status = 400 if failed else 200
+    return render(request, "complaints/case_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def case_reveal(request, pk):
+    """显示完整信息: only for A/B and supervisors, each reveal logged; the data never goes into a URL."""
+    case = get_case_for_user(request, pk)
+    try:
+        svc.personal_data_revealed(actor=request.user, case=case)
+    except PermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return case_detail(request, pk, case=case, revealed=True)
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk, request_pk):
+    case = get_case_for_user(request, pk)
+    extension = get_object_or_404(ExtensionRequest, pk=request_pk, case=case)
+    form = forms.ExtensionDecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择批准或不批准。"))
+        return redirect("complaints:case_detail", pk=case.pk)
+    try:
+        svc.extension_decide(
+            actor=request.user,
+            request=extension,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("延期申请已审批。"))
+    return redirect("complaints:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def step_complete(request, pk, step_pk):
+    case = get_case_for_user(request, pk)
+    step = get_object_or_404(CaseStep, pk=step_pk, case=case)
+    form = forms.StepCompleteForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            svc.case_step_complete(
+                actor=request.user, step=step, version=form.cleaned_data["version"], note=form.cleaned_data["note"]
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(step)s已完成。") % {"step": step.get_kind_display()})
+    else:
+        messages.error(request, _("请填写该环节的结论或内容。"))
+    return redirect("complaints:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    case = get_case_for_user(request, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        try:
+            svc.attachment_add(
+                actor=request.user,
+                case=case,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                step=form.cleaned_data["step"],
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("附件已上传。"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("complaints:case_detail", pk=case.pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """Files live outside the static tree and leave only through here, each download logged."""
+    case = get_case_for_user(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
+    svc.attachment_downloaded(actor=request.user, attachment=attachment)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )

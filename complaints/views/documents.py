@@ -1,0 +1,72 @@
+"""PDF documents of a case, rendered on demand with the office letterhead and the document's number."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from core.pdf import pdf_response, render_pdf
+from core.personal import mask_phone
+from core.services.audit import log_action
+
+from .. import services as svc
+from ..models import CaseDocument
+from ..models.choices import CaseType, Decision, Finding
+from .cases import get_case_for_user
+
+TEMPLATES = {
+    CaseDocument.Kind.ACCEPTANCE: "complaints/pdf_acceptance.html",
+    CaseDocument.Kind.NON_ACCEPTANCE: "complaints/pdf_non_acceptance.html",
+    CaseDocument.Kind.PETITION_REPLY: "complaints/pdf_petition_reply.html",
+    CaseDocument.Kind.REPORT_ACCEPTANCE: "complaints/pdf_report_notice.html",
+    CaseDocument.Kind.REPORT_NON_ACCEPTANCE: "complaints/pdf_report_notice.html",
+    CaseDocument.Kind.REPORT_FINDING: "complaints/pdf_report_notice.html",
+    CaseDocument.Kind.FORWARDING_SLIP: "complaints/pdf_forwarding_slip.html",
+}
+
+
+def document_context(document: CaseDocument) -> dict:
+    case = document.case
+    body = document.body or {}
+    context = {
+        "document": document,
+        "case": case,
+        "body": body,
+        "office_name": case.org.name,
+        "office": case.org,
+        "title": document.get_kind_display(),
+    }
+    if "decision" in body and body["decision"] in Decision.values:
+        context["decision_label"] = Decision(body["decision"]).label
+    if "finding" in body and body["finding"] in Finding.values:
+        context["finding_label"] = Finding(body["finding"]).label
+    if document.kind == CaseDocument.Kind.FORWARDING_SLIP:
+        forwarding = getattr(case, "forwarding", None)
+        deadline = svc.case_deadlines(case).filter(rule__code="C-INST").order_by("-id").first()
+        # Only what the institution needs: no ID number, a masked phone, and never a reporter's identity.
+        show_identity = case.case_type == CaseType.COMPLAINT and not case.is_anonymous
+        context.update(
+            {
+                "forwarding": forwarding,
+                "institution_due_on": deadline.due_on if deadline else None,
+                "complainant_name": case.name if show_identity else _("（不提供）"),
+                "complainant_phone": mask_phone(case.phone) if show_identity else _("（不提供）"),
+            }
+        )
+    return context
+
+
+@login_required
+def document_pdf(request, pk, document_pk):
+    case = get_case_for_user(request, pk)
+    document = get_object_or_404(CaseDocument.objects.select_related("issued_by"), pk=document_pk, case=case)
+    if not svc.can_handle(request.user, case):
+        raise PermissionDenied(_("只有本案件的A岗、B岗或支局负责人可以打印文书。"))
+    document.case = case
+    content = render_pdf(TEMPLATES[document.kind], document_context(document))
+    log_action(
+        actor=request.user, action="complaints.document.printed", target=case, number=case.number, kind=document.kind
+    )
+    return pdf_response(content, f"{case.number}-{document.get_kind_display()}.pdf")

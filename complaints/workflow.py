@@ -1,0 +1,101 @@
+"""Where a case stands in its path (DOMAIN.md §2): the nodes of the small server-rendered SVG diagram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case
+from .models.choices import CaseType
+
+# (key, label, event actions that complete the node)
+PATHS = {
+    CaseType.PETITION: [
+        ("register", _("登记"), ("registered",)),
+        ("accept", _("受理告知"), ("accepted",)),
+        ("handle", _("办理"), ("replied",)),
+        ("reply", _("处理意见书"), ("replied",)),
+        ("deliver", _("送达"), ("delivered",)),
+        ("close", _("办结"), ("closed",)),
+    ],
+    CaseType.REPORT: [
+        ("register", _("登记"), ("registered",)),
+        ("materials", _("材料齐全"), ("materials_complete", "accepted")),
+        ("accept", _("受理"), ("accepted",)),
+        ("investigate", _("调查"), ("finding",)),
+        ("finding", _("调查结论"), ("finding",)),
+        ("notify", _("告知举报人"), ("notified",)),
+        ("close", _("办结"), ("closed",)),
+    ],
+    CaseType.COMPLAINT: [
+        ("register", _("登记"), ("registered",)),
+        ("forward", _("转办机构"), ("forwarded",)),
+        ("acknowledge", _("机构签收"), ("institution_acknowledged", "institution_replied")),
+        ("reply", _("机构反馈"), ("institution_replied",)),
+        ("follow_up", _("回访"), ("followed_up",)),
+        ("close", _("办结"), ("closed",)),
+    ],
+}
+
+BOX_WIDTH = 92
+BOX_GAP = 26
+BOX_HEIGHT = 44
+
+
+@dataclass
+class Node:
+    key: str
+    label: str
+    state: str  # done | current | next | skipped
+    date: object = None
+    x: int = 0
+
+    @property
+    def text_x(self) -> int:
+        return self.x + BOX_WIDTH // 2
+
+    @property
+    def arrow_from(self) -> int:
+        return self.x + BOX_WIDTH
+
+    @property
+    def arrow_to(self) -> int:
+        return self.x + BOX_WIDTH + BOX_GAP - 2
+
+
+def workflow_nodes(case: Case, events) -> list[Node]:
+    """Done, current and next steps with dates, from the case's events (already loaded)."""
+    path = list(PATHS[case.case_type])
+    if case.case_type == CaseType.REPORT and case.is_anonymous:
+        path = [step for step in path if step[0] != "notify"]
+    first_seen: dict[str, object] = {}
+    for event in events:
+        first_seen.setdefault(event.action, event.occurred_at)
+    nodes = []
+    for key, label, actions in path:
+        dates = [first_seen[a] for a in actions if a in first_seen]
+        nodes.append(Node(key, str(label), "done" if dates else "next", min(dates) if dates else None))
+    if not case.is_open:
+        last = nodes[-1]
+        last.state, last.date = "done", case.closed_at
+        if case.closure and case.closure != "resolved":
+            last.label = f"{last.label}（{case.get_closure_display()}）"
+        for node in nodes[:-1]:
+            if node.state != "done":
+                node.state = "skipped"
+    else:
+        for node in nodes:
+            if node.state == "next":
+                node.state = "current"
+                break
+    for index, node in enumerate(nodes):
+        node.x = 4 + index * (BOX_WIDTH + BOX_GAP)
+        if node.date is not None and hasattr(node.date, "tzinfo"):
+            node.date = timezone.localtime(node.date).date()
+    return nodes
+
+
+def diagram_width(nodes) -> int:
+    return 8 + len(nodes) * (BOX_WIDTH + BOX_GAP) - BOX_GAP
