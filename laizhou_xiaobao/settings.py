@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "complaints",
     "mediation",
     "outreach",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.office",
+                "dashboard.context_processors.notifications",
             ],
         },
     },
@@ -188,6 +190,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaobao@laizhou.example")
 
 # The office whose name heads documents when a record has none (demo default).
 OFFICE_BRAND = env_str("OFFICE_BRAND", "莱州消保")
+# Open items due within this many working days count as "due soon" on the dashboard and in reminders.
+DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3)
 
 # PDF output needs a CJK font; see core/checks.py.
 PDF_CJK_FONT_FAMILY = env_str("PDF_CJK_FONT_FAMILY", "Noto Sans CJK SC")

@@ -1,0 +1,212 @@
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from core.models import Absence
+from core.roles import Role
+from dashboard import selectors
+from tests.dashboard.conftest import at, make_case, open_item
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+# 2025 National Day: 10-01..10-08 off; Sunday 09-28 and Saturday 10-11 are 调休 working days.
+TUESDAY_BEFORE_HOLIDAY = dt.date(2025, 9, 30)
+
+
+def _query(url: str) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def test_due_soon_window_skips_the_holiday_and_ends_on_the_shifted_saturday(orgs):
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    # Working days after 09-30: 10-09 (Thu), 10-10 (Fri), 10-11 (Sat, 调休上班).
+    assert horizon.soon_end == dt.date(2025, 10, 11)
+    assert horizon.bucket_of(dt.date(2025, 9, 29)) == "overdue"
+    assert horizon.bucket_of(dt.date(2025, 9, 30)) == "today"
+    assert horizon.bucket_of(dt.date(2025, 10, 8)) == "soon"
+    assert horizon.bucket_of(dt.date(2025, 10, 11)) == "soon"
+    assert horizon.bucket_of(dt.date(2025, 10, 12)) == "on_time"
+
+
+def test_due_soon_window_from_a_shifted_sunday_counts_the_sunday_as_today(orgs):
+    # Sunday 2025-09-28 is a working day: three working days later is Thursday 10-09.
+    horizon = selectors.make_horizon(dt.date(2025, 9, 28), 3)
+    assert horizon.soon_end == dt.date(2025, 10, 9)
+
+
+def test_office_buckets_around_the_holiday(orgs, clerk_a, supervisor):
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2025, 9, 1))
+    for due in ("2025-09-26", "2025-09-29", "2025-09-30", "2025-10-08", "2025-10-11", "2025-10-12", "2025-11-03"):
+        open_item(case, dt.date.fromisoformat(due))
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    figures = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk]
+    totals = figures.totals
+    assert (totals.overdue, totals.today, totals.soon, totals.on_time) == (2, 1, 2, 2)
+
+
+def test_paused_and_closed_deadlines_stay_out_of_the_buckets(orgs, clerk_a):
+    from core.services.deadlines import deadline_complete, deadline_pause
+
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2025, 9, 1))
+    paused = open_item(case, dt.date(2025, 9, 29))
+    deadline_pause(deadline=paused, start_on=dt.date(2025, 9, 20), reason="等待补充材料", actor=clerk_a)
+    done = open_item(case, dt.date(2025, 9, 29))
+    deadline_complete(deadline=done, completed_on=dt.date(2025, 9, 28))
+    open_item(case, dt.date(2025, 9, 29))
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    totals = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk].totals
+    assert totals.overdue == 1
+    assert totals.paused == 1
+    assert totals.total == 2
+
+
+def test_items_of_an_absent_a_count_for_b_and_link_to_bs_ledger(orgs, clerk_a, clerk_b, supervisor):
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    open_item(case, dt.date(2025, 9, 29))
+    Absence.objects.create(user=clerk_a, start_on=dt.date(2025, 9, 29), end_on=dt.date(2025, 10, 10), kind="leave")
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    rows = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk].by_handler
+    assert [(r.key, r.counts.overdue) for r in rows] == [(clerk_b.pk, 1)]
+    assert "代" in rows[0].note
+    assert _query(rows[0].counts.links["overdue"]) == {"acting": str(clerk_b.pk), "overdue": "1"}
+
+
+def test_items_go_to_the_supervisor_when_a_and_b_are_both_absent(orgs, clerk_a, clerk_b, supervisor):
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    open_item(case, dt.date(2025, 10, 9))
+    for user in (clerk_a, clerk_b):
+        Absence.objects.create(user=user, start_on=dt.date(2025, 9, 30), end_on=dt.date(2025, 9, 30), kind="trip")
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    rows = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk].by_handler
+    assert [(r.key, r.counts.soon) for r in rows] == [(supervisor.pk, 1)]
+    assert "均不在岗" in rows[0].note
+
+
+def test_breakdowns_by_institution_and_type_link_to_the_filtered_ledger(orgs, clerk_a, institution):
+    petition = make_case(org=orgs["laizhou"], owner=clerk_a, institution=institution)
+    report = make_case(org=orgs["laizhou"], owner=clerk_a, case_type="report")
+    open_item(petition, dt.date(2025, 9, 29))
+    open_item(report, dt.date(2025, 10, 20))
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    figures = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk]
+    by_institution = {r.key: r for r in figures.by_institution}
+    assert by_institution[institution.pk].counts.overdue == 1
+    assert _query(by_institution[institution.pk].counts.links["overdue"]) == {
+        "institution": str(institution.pk),
+        "overdue": "1",
+    }
+    assert _query(by_institution[institution.pk].counts.links["total"]) == {
+        "institution": str(institution.pk),
+        "status": "open",
+    }
+    by_type = {r.key: r for r in figures.by_type}
+    assert by_type["case:report"].label == "举报"
+    assert _query(by_type["case:report"].counts.links["on_time"]) == {"type": "report", "status": "open"}
+    assert _query(by_type["case:petition"].counts.links["soon"]) == {"type": "petition", "due_within": "3"}
+
+
+def test_case_statistics_rates_intake_and_top_institutions(orgs, clerk_a, institution):
+    laizhou = orgs["laizhou"]
+    today = dt.date(2025, 11, 20)
+    closed = dt.datetime(2025, 10, 15, 10, tzinfo=dt.UTC)
+    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 10, 1), closed_at=closed, closed_on_time=True)
+    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 10, 2), closed_at=closed, closed_on_time=False)
+    make_case(
+        org=laizhou,
+        owner=clerk_a,
+        received_on=dt.date(2025, 3, 2),
+        closed_at=dt.datetime(2025, 3, 20, tzinfo=dt.UTC),
+        closed_on_time=True,
+    )
+    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 8, 2), channel="phone", institution=institution)
+    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 11, 2), channel="phone", institution=institution)
+    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 11, 3), channel="12378", institution=institution)
+    rates = selectors.closure_rates([laizhou.pk], today)[laizhou.pk]
+    assert (rates["quarter_closed"], rates["quarter_rate"]) == (2, 50.0)
+    assert (rates["year_closed"], rates["year_rate"]) == (3, 66.7)
+    intake = selectors.intake_by_month([laizhou.pk], today)[laizhou.pk]
+    assert intake["months"][0] == "2024-12" and intake["months"][-1] == "2025-11"
+    assert intake["series"]["电话"][-1] == 1 and intake["series"]["12378热线"][-1] == 1
+    assert intake["totals"][-2] == 2  # October: two visits
+    top = selectors.top_institutions([laizhou.pk], today)[laizhou.pk]
+    assert [(r["name"], r["this_quarter"], r["last_quarter"], r["change"]) for r in top] == [("莱州农商银行", 2, 1, 1)]
+
+
+# --- The page ---------------------------------------------------------------------------------------
+
+
+def _seed_board(orgs, clerk_a, clerk_b, institution):
+    for n in range(3):
+        case = make_case(
+            org=orgs["laizhou"], owner=clerk_a, backup=clerk_b, institution=institution, received_on=dt.date(2025, 9, 1)
+        )
+        open_item(case, dt.date(2025, 9, 26) + dt.timedelta(days=n * 14))
+    other = make_user(org=orgs["zhaoyuan"], role=Role.CLERK, username="zy_a")
+    open_item(make_case(org=orgs["zhaoyuan"], owner=other, case_type="complaint"), dt.date(2025, 9, 29))
+
+
+def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
+    orgs, clerk_a, clerk_b, supervisor, institution, client_for, django_assert_num_queries
+):
+    _seed_board(orgs, clerk_a, clerk_b, institution)
+    client = client_for(supervisor)
+    with time_machine.travel(at(TUESDAY_BEFORE_HOLIDAY), tick=False):
+        client.get(reverse("dashboard:board"))  # warm the calendar cache
+        # session, user, roles (groups), user's org; calendar revisions; three grouped deadline queries,
+        # absences, supervisors, handler names, institution names; closure rates; intake; top institutions
+        # and their names; unread notifications for the bell.
+        with django_assert_num_queries(17):
+            response = client.get(reverse("dashboard:board"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "督办看板" in html and "莱州农商银行" in html
+    assert f"?acting={clerk_a.pk}&amp;overdue=1" in html
+    assert "<svg" in html
+    figures = response.context["offices"][0]["figures"]
+    assert (figures.totals.overdue, figures.totals.soon, figures.totals.on_time) == (1, 1, 1)
+    # Zhaoyuan's item is not Laizhou's business.
+    assert figures.totals.total == 3
+
+    more = make_case(org=orgs["laizhou"], owner=clerk_b, institution=institution)
+    for n in range(5):
+        open_item(more, dt.date(2025, 9, 1) + dt.timedelta(days=n))
+    with time_machine.travel(at(TUESDAY_BEFORE_HOLIDAY), tick=False), django_assert_num_queries(17):
+        client.get(reverse("dashboard:board"))
+
+
+def test_branch_reviewer_sees_each_sub_bureau_side_by_side(orgs, clerk_a, clerk_b, reviewer, institution, client_for):
+    _seed_board(orgs, clerk_a, clerk_b, institution)
+    with time_machine.travel(at(TUESDAY_BEFORE_HOLIDAY), tick=False):
+        response = client_for(reviewer).get(reverse("dashboard:board"))
+    assert response.status_code == 200
+    offices = {office["org"].code: office["figures"].totals for office in response.context["offices"]}
+    assert offices["laizhou"].total == 3 and offices["zhaoyuan"].total == 1
+    assert response.context["side_by_side"]
+    assert 'data-testid="comparison"' in response.content.decode()
+
+
+def test_reviewer_can_focus_one_sub_bureau_but_not_an_outside_one(orgs, reviewer, supervisor, client_for):
+    client = client_for(reviewer)
+    response = client.get(reverse("dashboard:board"), {"org": orgs["laizhou"].pk})
+    assert [o["org"].code for o in response.context["offices"]] == ["laizhou"]
+    # A sub-bureau's supervisor cannot look at another sub-bureau.
+    assert client_for(supervisor).get(reverse("dashboard:board"), {"org": orgs["zhaoyuan"].pk}).status_code == 404
+
+
+def test_board_is_for_supervisors_reviewers_and_administrators_only(client, clerk_a, mediator, client_for):
+    response = client.get(reverse("dashboard:board"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client_for(clerk_a).get(reverse("dashboard:board")).status_code == 403
+    assert client_for(mediator).get(reverse("dashboard:board")).status_code == 403
+
+
+def test_board_says_when_the_calendar_lacks_the_next_year(orgs, supervisor, client_for):
+    # 2026-12-30 + 3 working days reaches into 2027, which has no calendar here.
+    with time_machine.travel(at(dt.date(2026, 12, 30)), tick=False):
+        response = client_for(supervisor).get(reverse("dashboard:board"))
+    assert response.status_code == 200
+    assert "2027年工作日历尚未维护" in response.content.decode()
