@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,7 +19,8 @@ from core.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
-from core.services.calendar import calendar_add_year_draft, calendar_day_save, calendar_verify_year
+from core.services.calendar import calendar_add_year_draft, calendar_verify_year
+from core.services.calendar_change import calendar_change_apply, calendar_change_preview
 
 
 @admin.register(OrgUnit)
@@ -99,8 +104,24 @@ class WorkCalendarYearAdmin(SimpleHistoryAdmin):
                 self.message_user(request, _("%(year)s 年已标记为已核对。") % {"year": calendar_year.year})
 
 
+class CalendarCorrectionForm(forms.Form):
+    is_working_day = forms.BooleanField(label=_("是否工作日"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=WorkCalendarDay.Kind.choices)
+    note = forms.CharField(label=_("说明"), max_length=60, required=False)
+    source_notice = forms.CharField(label=_("依据通知"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        working_kinds = {WorkCalendarDay.Kind.WORKDAY, WorkCalendarDay.Kind.SHIFTED_WORKDAY}
+        if cleaned.get("kind") and (cleaned["kind"] in working_kinds) != cleaned.get("is_working_day", False):
+            raise forms.ValidationError(_("“是否工作日”与类型不一致：工作日和调休上班为工作日，其余为休息日。"))
+        return cleaned
+
+
 @admin.register(WorkCalendarDay)
 class WorkCalendarDayAdmin(SimpleHistoryAdmin):
+    """Days are corrected through a two-step page that first lists the open deadlines the change moves."""
+
     list_display = ["date", "weekday", "is_working_day", "kind", "note", "source_notice"]
     list_filter = ["year", "kind", "is_working_day"]
     search_fields = ["note", "source_notice"]
@@ -111,8 +132,54 @@ class WorkCalendarDayAdmin(SimpleHistoryAdmin):
     def weekday(self, obj):
         return "一二三四五六日"[obj.date.weekday()]
 
-    def save_model(self, request, obj, form, change):
-        calendar_day_save(day=obj, actor=request.user, reason=form.cleaned_data.get("note", ""))
+    def has_add_permission(self, request):
+        # Whole years are added with the year action; single days are only corrected.
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="core_workcalendarday_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:core_workcalendarday_correct", object_id)
+
+    def correct_view(self, request, object_id):
+        day = get_object_or_404(WorkCalendarDay, pk=object_id)
+        if not self.has_change_permission(request, day):
+            raise PermissionDenied
+        initial = {f: getattr(day, f) for f in ("is_working_day", "kind", "note", "source_notice")}
+        form = CalendarCorrectionForm(request.POST or None, initial=initial)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "_confirm" in request.POST:
+                try:
+                    moved = calendar_change_apply(actor=request.user, day=day, **data)
+                except ValidationError as exc:
+                    self.message_user(request, exc.messages[0], messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(date)s 已更正，%(n)s 个未结期限已重新计算。") % {"date": day.date, "n": len(moved)},
+                    )
+                    return redirect("admin:core_workcalendarday_changelist")
+            preview = calendar_change_preview(day=day.date, is_working_day=data["is_working_day"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("更正工作日历：%(date)s") % {"date": day.date},
+            "day": day,
+            "form": form,
+            "preview": preview,
+            "history_url": reverse("admin:core_workcalendarday_history", args=[day.pk]),
+        }
+        return TemplateResponse(request, "admin/core/workcalendarday/correct.html", context)
 
 
 @admin.register(Deadline)

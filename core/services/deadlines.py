@@ -103,17 +103,21 @@ def deadline_open_custom(
     return deadline
 
 
-def _recompute(deadline: Deadline, today: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
+def recompute_due(deadline: Deadline, *, today: dt.date, calendar: WorkCalendar | None = None) -> tuple[dt.date, str]:
+    """(due date, stamp) of a rule-based deadline from its start, days, extension and pauses."""
     if deadline.rule_id is None:
-        return deadline.due_on
-    due_on, stamp = compute_due(
+        return deadline.due_on, deadline.calendar_stamp
+    return compute_due(
         started_on=deadline.started_on,
         days=deadline.rule_days + deadline.extension_days,
         kind=deadline.rule_count_kind,
         pauses=_pauses_of(deadline, today),
         calendar=calendar,
     )
-    deadline.calendar_stamp = stamp
+
+
+def _recompute(deadline: Deadline, today: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
+    due_on, deadline.calendar_stamp = recompute_due(deadline, today=today, calendar=calendar)
     return due_on
 
 
