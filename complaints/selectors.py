@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
@@ -15,6 +16,7 @@ from django.db.models.functions import TruncDate
 from complaints.models import Case, Contact, Forwarding
 from complaints.models.choices import CaseStatus, CaseType, Channel, Closure
 from core.models import Absence, OrgUnit, User
+from core.roles import GROUP_NAMES
 from core.workcalendar import CalendarMissingError, WorkCalendar
 
 LEDGER_PAGE_SIZES = (20, 50, 100, 200)
@@ -64,7 +66,11 @@ def ledger_scope(user) -> LedgerScope:
     org_ids = orgs.values("pk")
 
     def rows(queryset, kind, a, b, c):
-        return queryset.annotate(row_kind=Value(kind), a=a, b=b, c=c).values_list("row_kind", "pk", "a", "b", "c")
+        return (
+            queryset.order_by()
+            .annotate(row_kind=Value(kind), a=a, b=b, c=c)
+            .values_list("row_kind", "pk", "a", "b", "c")
+        )
 
     from institutions.models import Institution
 
@@ -83,9 +89,12 @@ def ledger_scope(user) -> LedgerScope:
             F("username"),
             Value(""),
         ),
+        # The user's roles ride along too, filling core.roles' per-request cache for the navigation.
+        rows(Group.objects.filter(user=user), "role", F("name"), Value(""), Value("")),
         all=True,
     )
     scope = LedgerScope(user=user, all_orgs=user.is_superuser)
+    role_names: list[str] = []
     for kind, pk, a, b, c in union:
         if kind == "org":
             scope.org_ids.append(pk)
@@ -95,8 +104,13 @@ def ledger_scope(user) -> LedgerScope:
                 user.org = OrgUnit.from_db(connection.alias, ["id", "name", "short_name", "path"], [pk, a, b, c])
         elif kind == "institution":
             scope.institutions.append((pk, a))
+        elif kind == "role":
+            role_names.append(a)
         else:
             scope.staff.append((pk, a or b))
+    if getattr(user, "_role_cache", None) is None:
+        by_name = {name: role for role, name in GROUP_NAMES.items()}
+        user._role_cache = {by_name[name] for name in role_names if name in by_name}
     scope.org_ids.sort()
     scope.institutions.sort(key=lambda row: row[1])
     scope.staff.sort(key=lambda row: row[1])
@@ -187,6 +201,8 @@ def count_expression(queryset: QuerySet) -> RawSQL:
 
 def count_rows(queryset: QuerySet) -> tuple[int, bool]:
     """(count, exact) of a queryset in one query: exact when small, the planner's estimate when large."""
+    if queryset.query.is_empty():
+        return 0, True
     expression = count_expression(queryset)
     with connection.cursor() as cursor:
         cursor.execute(expression.sql, expression.params)
@@ -201,6 +217,8 @@ def ledger_page(queryset: QuerySet, *, page: int = 1, per_page: int = LEDGER_DEF
     page past the end (no rows) needs a second query, to report the total.
     """
     page = max(int(page), 1)
+    if queryset.query.is_empty():
+        return LedgerPage(rows=[], number=page, per_page=per_page, total=0, total_is_exact=True, has_next=False)
     offset = (page - 1) * per_page
     rows = list(
         queryset.select_related("institution", "owner", "backup").annotate(ledger_total=count_expression(queryset))[
