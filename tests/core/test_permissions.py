@@ -1,0 +1,42 @@
+"""The foundation's rows of the README permission matrix."""
+
+import pytest
+from django.urls import reverse
+
+PERSONAS = ["clerk_a", "supervisor", "mediator", "reviewer", "administrator", "other_clerk"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", ["home", "core:deadline_calculator", "core:absence_list"])
+def test_every_signed_in_persona_reaches_the_shared_pages(request, client_for, persona, url_name):
+    user = request.getfixturevalue(persona)
+    assert client_for(user).get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["home", "core:deadline_calculator", "core:absence_list", "admin:index"])
+def test_anonymous_is_redirected_to_login(client, base_data, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "can_manage"),
+    [("clerk_a", False), ("mediator", False), ("reviewer", False), ("supervisor", True), ("administrator", True)],
+)
+def test_only_supervisors_and_administrators_record_absences_for_others(
+    request, client_for, clerk_b, persona, can_manage
+):
+    from core.models import Absence
+
+    user = request.getfixturevalue(persona)
+    client_for(user).post(
+        reverse("core:absence_list"),
+        {"user": clerk_b.pk, "start_on": "2026-12-01", "end_on": "2026-12-02", "kind": "training"},
+    )
+    assert Absence.objects.filter(user=clerk_b).exists() is can_manage
+
+
+@pytest.mark.parametrize(("persona", "status"), [("clerk_a", 302), ("supervisor", 302), ("administrator", 200)])
+def test_admin_site_is_for_administrators(request, client_for, persona, status):
+    user = request.getfixturevalue(persona)
+    assert client_for(user).get(reverse("admin:index")).status_code == status
