@@ -311,7 +311,9 @@ def agent_add(
 ) -> Agent:
     """Add an agent for a party with their written authorisation (授权委托书)."""
     require_office(actor, case)
-    require_open(case)
+    # After an agreement an agent may still be needed for judicial confirmation or performance.
+    if not (case.is_open or case.has_agreement):
+        raise ValidationError(_("该调解案件已结案。"))
     if not name.strip():
         raise ValidationError(_("请填写代理人姓名。"))
     if phone:

@@ -217,6 +217,7 @@ def _action_forms(case, user, office_writer, can_act):
             available["recusal"] = forms.RecusalForm()
         if case.due_on:
             available["extend"] = forms.ExtendForm()
+    if office_writer and (case.is_open or case.has_agreement):
         available["agent"] = forms.AgentForm()
     if case.is_open and can_act:
         if case.status == Status.MEDIATING:
