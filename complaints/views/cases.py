@@ -203,8 +203,7 @@ def case_action(request, pk, action):
 # --- The case page ---------------------------------------------------------------------------------
 
 
-def _deadline_rows(deadlines, today):
-    calendar = get_calendar()
+def _deadline_rows(deadlines, today, calendar):
     rows = []
     for deadline in deadlines:
         state = None
@@ -260,6 +259,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False):
             {"key": key, "label": label, "form": form, "style": style, "open": bool(failed and failed[0] == key)}
         )
     nodes = workflow_nodes(case, events)
+    calendar = get_calendar()
     context = {
         "case": case,
         "person": _person(case, revealed),
@@ -268,8 +268,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False):
         "can_reveal": svc.can_reveal_personal_data(user, case),
         "is_supervisor": svc.is_supervisor(user),
         "acting": acting_handler(case.owner, case.backup, today, org=case.org),
-        "deadline_rows": _deadline_rows(deadlines, today),
-        "due_state": deadline_state(case.due_on, today, calendar=get_calendar()) if case.due_on else None,
+        "deadline_rows": _deadline_rows(deadlines, today, calendar),
+        "due_state": deadline_state(case.due_on, today, calendar=calendar) if case.due_on else None,
         "nodes": nodes,
         "diagram_width": diagram_width(nodes),
         "actions": actions,

@@ -1,0 +1,203 @@
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from complaints.models import Attachment, CaseStep
+from complaints.services import attachment_add, case_step_start, extension_request, petition_accept
+from core.models import Absence, AuditEntry
+from tests.complaints.conftest import VALID_ID, VALID_PHONE
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(case):
+    return reverse("complaints:case_detail", args=[case.pk])
+
+
+def action(case, key):
+    return reverse("complaints:case_action", args=[case.pk, key])
+
+
+@pytest.fixture
+def petition(register, frozen):
+    return register("petition")
+
+
+@pytest.fixture
+def full_petition(petition, clerk_a, clerk_b, private_files, frozen):
+    """A petition with something in every panel: an extension request, a step and an attachment."""
+    case = petition_accept(actor=clerk_a, case=petition, version=petition.version, route="调查处理")
+    extension_request(actor=clerk_a, case=case, version=case.version, days=10, reason="需调取录音")
+    case.refresh_from_db()
+    import datetime as dt
+
+    step = case_step_start(
+        actor=clerk_a, case=case, version=case.version, kind="opinion", owner=clerk_b, due_on=dt.date(2026, 3, 20)
+    )
+    case.refresh_from_db()
+    attachment_add(
+        actor=clerk_a,
+        case=case,
+        upload=SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        kind="interview",
+        step=step,
+    )
+    return case
+
+
+def test_case_page_shows_facts_masked_deadlines_diagram_and_actions(client_for, clerk_a, petition):
+    html = client_for(clerk_a).get(detail(petition)).content.decode()
+    assert petition.number in html
+    assert "370683********1237" in html and VALID_ID not in html
+    assert "138****5678" in html and VALID_PHONE not in html
+    assert "王**" in html
+    assert "<svg" in html and 'data-step="accept" data-state="current"' in html
+    assert 'data-step="register" data-state="done"' in html
+    assert "2026-03-25" in html and "剩余 15 天" in html
+    assert "受理告知" in html and "显示完整信息" in html
+    assert 'id="acting-handler">林晓岚' in html
+
+
+def test_acting_handler_follows_absence(client_for, clerk_a, clerk_b, petition):
+    Absence.objects.create(user=clerk_a, start_on="2026-03-09", end_on="2026-03-12", created_by=clerk_a)
+    html = client_for(clerk_b).get(detail(petition)).content.decode()
+    assert 'id="acting-handler">周明远' in html and "B岗代办" in html
+
+
+def test_reveal_shows_full_data_to_a_and_logs_it(client_for, clerk_a, petition):
+    response = client_for(clerk_a).post(reverse("complaints:case_reveal", args=[petition.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert VALID_ID in html and VALID_PHONE in html and "王小明" in html
+    entry = AuditEntry.objects.get(action="complaints.case.personal_data_revealed")
+    assert entry.actor == clerk_a and entry.object_id == petition.pk
+    assert VALID_ID not in str(entry.data)
+
+
+def test_supervisor_may_reveal_but_another_clerk_may_not(client_for, supervisor, orgs, petition):
+    from core.roles import Role
+    from tests.factories import make_user
+
+    assert client_for(supervisor).post(reverse("complaints:case_reveal", args=[petition.pk])).status_code == 200
+    colleague = make_user(org=orgs["laizhou"], role=Role.CLERK)
+    client = client_for(colleague)
+    html = client.get(detail(petition)).content.decode()
+    assert "显示完整信息" not in html and "办理操作" not in html
+    assert client.post(reverse("complaints:case_reveal", args=[petition.pk])).status_code == 403
+    response = client.post(action(petition, "petition_accept"), {"version": petition.version, "route": "x"})
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.status == "registered"
+    assert AuditEntry.objects.filter(action="complaints.case.personal_data_revealed").count() == 1
+
+
+def test_action_through_the_page(client_for, clerk_a, petition):
+    response = client_for(clerk_a).post(action(petition, "petition_accept"), {"version": 1, "route": "由消保科办理"})
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.status == "accepted"
+    assert "受理告知：已完成" in [str(m) for m in get_messages(response.wsgi_request)][0]
+
+
+def test_stale_edit_through_the_page_is_refused(client_for, clerk_a, clerk_b, petition):
+    petition_accept(actor=clerk_b, case=petition, version=1, route="B岗已受理")
+    response = client_for(clerk_a).post(action(petition, "progress"), {"version": 1, "note": "A岗旧页面"}, follow=True)
+    assert "该案件已被他人修改，请刷新后重试" in response.content.decode()
+    assert not petition.events.filter(action="progress").exists()
+
+
+def test_invalid_action_form_is_shown_again(client_for, clerk_a, petition):
+    response = client_for(clerk_a).post(action(petition, "petition_accept"), {"version": 1, "route": ""})
+    assert response.status_code == 400
+    assert "这个字段是必填项" in response.content.decode()
+
+
+def test_unknown_action_is_404(client_for, clerk_a, petition):
+    assert client_for(clerk_a).post(action(petition, "explode"), {"version": 1}).status_code == 404
+
+
+def test_supervisor_approves_an_extension_on_the_page(client_for, clerk_a, supervisor, petition):
+    case = petition_accept(actor=clerk_a, case=petition, version=1, route="办理")
+    request = extension_request(actor=clerk_a, case=case, version=case.version, days=10, reason="复杂")
+    url = reverse("complaints:extension_decide", args=[case.pk, request.pk])
+    assert "提交审批" in client_for(supervisor).get(detail(case)).content.decode()
+    client_for(clerk_a).post(url, {"decision": "approve"})
+    request.refresh_from_db()
+    assert request.state == "pending"
+    client_for(supervisor).post(url, {"decision": "approve", "note": "同意"})
+    request.refresh_from_db()
+    assert request.state == "approved" and request.decided_by == supervisor
+
+
+def test_step_completion_on_the_page(client_for, clerk_b, full_petition):
+    step = CaseStep.objects.get(case=full_petition)
+    response = client_for(clerk_b).post(
+        reverse("complaints:step_complete", args=[full_petition.pk, step.pk]),
+        {"version": full_petition.version, "note": "建议支持"},
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.done_on is not None
+
+
+def test_case_page_query_count_is_pinned(client_for, clerk_a, full_petition, django_assert_num_queries):
+    client = client_for(clerk_a)
+    client.get(detail(full_petition))  # warm the calendar and content-type caches
+    # 1 session, 2 user, 3 roles (groups), 4 the user's office (scope), 5 the case with its related rows,
+    # 6 events, 7 documents, 8 steps, 9 attachments, 10 extension requests, 11 deadlines, 12 contacts,
+    # 13 their representatives (prefetch), 14 history with users, 15 absences of A/B (acting handler),
+    # 16 the calendar's revision check, 17 the navigation's unread notifications, 18 the attachment form's steps.
+    with django_assert_num_queries(18):
+        response = client.get(detail(full_petition))
+    assert response.status_code == 200
+
+
+def test_outsider_gets_404_on_every_case_url(client_for, other_clerk, full_petition, frozen):
+    case = full_petition
+    attachment = Attachment.objects.get(case=case)
+    document = case.documents.get()
+    step = case.steps.get()
+    request = case.extension_requests.get()
+    client = client_for(other_clerk)
+    gets = [
+        detail(case),
+        reverse("complaints:attachment_download", args=[case.pk, attachment.pk]),
+        reverse("complaints:document_pdf", args=[case.pk, document.pk]),
+    ]
+    posts = [
+        reverse("complaints:case_reveal", args=[case.pk]),
+        action(case, "progress"),
+        reverse("complaints:extension_decide", args=[case.pk, request.pk]),
+        reverse("complaints:step_complete", args=[case.pk, step.pk]),
+        reverse("complaints:attachment_upload", args=[case.pk]),
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    for url in posts:
+        assert client.post(url, {"version": case.version, "note": "x"}).status_code == 404, url
+
+
+def test_anonymous_is_redirected_to_login_on_every_case_url(client, full_petition):
+    case = full_petition
+    attachment = Attachment.objects.get(case=case)
+    for url in [
+        detail(case),
+        reverse("complaints:attachment_download", args=[case.pk, attachment.pk]),
+        reverse("complaints:document_pdf", args=[case.pk, case.documents.get().pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = client.post(reverse("complaints:case_reveal", args=[case.pk]))
+    assert response.status_code == 302
+
+
+def test_mediator_gets_404_on_the_case_page(client_for, mediator, petition):
+    assert client_for(mediator).get(detail(petition)).status_code == 404
+
+
+def test_history_and_events_are_on_the_page(client_for, clerk_a, full_petition):
+    html = client_for(clerk_a).get(detail(full_petition)).content.decode()
+    assert "变更历史" in html and "受理" in html
+    assert "申请延期 10 天：需调取录音" in html
+    assert "谈话记录.pdf" in html and "研提意见" in html
