@@ -1,0 +1,75 @@
+"""A small benchmark framework: apps register measurements; `python manage.py bench` runs them all.
+
+A measurement is a function run `repeat` times against the real app in-process, optionally beside a baseline
+(the bare SQL of the page, openpyxl writing the same rows without Django, the admin changelist) measured in the
+same run. For each: median and p95 time, SQL query count (of one run) and peak Python memory (tracemalloc, one
+extra run). Apps register from a `<app>/bench.py` module, which the command imports:
+
+    from core.bench import register
+
+    @register("dashboard", title="首页看板", repeat=10)
+    def dashboard(ctx):
+        return ctx.client("lz_supervisor").get("/")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Measurement:
+    name: str
+    title: str
+    run: Callable
+    baseline: Callable | None = None
+    baseline_title: str = ""
+    repeat: int = 5
+    target: str = ""  # e.g. "≤ 1.5× baseline", shown beside the result
+    setup: Callable | None = None  # returns a value passed to run/baseline as `prepared`
+
+
+REGISTRY: dict[str, Measurement] = {}
+
+
+def register(
+    name: str, *, title: str, baseline=None, baseline_title: str = "", repeat: int = 5, target: str = "", setup=None
+):
+    """Decorator: register `func(ctx, prepared)` as the measurement `name`."""
+
+    def decorator(func):
+        REGISTRY[name] = Measurement(
+            name=name,
+            title=title,
+            run=func,
+            baseline=baseline,
+            baseline_title=baseline_title,
+            repeat=repeat,
+            target=target,
+            setup=setup,
+        )
+        return func
+
+    return decorator
+
+
+@dataclass
+class Result:
+    name: str
+    title: str
+    median_ms: float
+    p95_ms: float
+    queries: int
+    peak_mb: float
+    baseline_title: str = ""
+    baseline_median_ms: float | None = None
+    baseline_peak_mb: float | None = None
+    target: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline_median_ms:
+            return None
+        return self.median_ms / self.baseline_median_ms

@@ -1,0 +1,164 @@
+"""Running registered measurements and writing bench-results/results.md and results.json."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import importlib.util
+import json
+import statistics
+import time
+import tracemalloc
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from . import REGISTRY, Measurement, Result
+
+
+class Context:
+    """What a measurement gets: logged-in test clients for the demo accounts, and the options."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        self._clients: dict[str, Client] = {}
+
+    def client(self, username: str) -> Client:
+        from core.models import User
+
+        if username not in self._clients:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            self._clients[username] = client
+        return self._clients[username]
+
+
+def discover() -> None:
+    for app in settings.INSTALLED_APPS:
+        module = f"{app}.bench"
+        if "." not in app and importlib.util.find_spec(app) is not None and importlib.util.find_spec(module):
+            importlib.import_module(module)
+
+
+def _time(func, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+
+def _peak_mb(func) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        func()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def measure(measurement: Measurement, ctx: Context) -> Result:
+    prepared = measurement.setup(ctx) if measurement.setup else None
+
+    def run():
+        return measurement.run(ctx, prepared)
+
+    run()  # warm-up: caches, connections, imported modules
+    with CaptureQueriesContext(connection) as captured:
+        outcome = run()
+    queries = len(captured.captured_queries)
+    times = _time(run, measurement.repeat)
+    result = Result(
+        name=measurement.name,
+        title=measurement.title,
+        median_ms=statistics.median(times),
+        p95_ms=_p95(times),
+        queries=queries,
+        peak_mb=_peak_mb(run) if not ctx.options.get("no_memory") else 0.0,
+        target=measurement.target,
+    )
+    if isinstance(outcome, str):
+        result.notes.append(outcome)
+    if measurement.baseline is not None:
+
+        def baseline():
+            return measurement.baseline(ctx, prepared)
+
+        baseline()
+        base_times = _time(baseline, measurement.repeat)
+        result.baseline_title = measurement.baseline_title
+        result.baseline_median_ms = statistics.median(base_times)
+        result.baseline_peak_mb = _peak_mb(baseline) if not ctx.options.get("no_memory") else None
+    return result
+
+
+def run_all(names: list[str] | None, options: dict, stdout) -> list[Result]:
+    discover()
+    ctx = Context(options)
+    selected = [REGISTRY[n] for n in names] if names else list(REGISTRY.values())
+    results = []
+    for measurement in selected:
+        stdout.write(f"测量：{measurement.title} …")
+        result = measure(measurement, ctx)
+        stdout.write(
+            f"  中位数 {result.median_ms:.1f} ms，p95 {result.p95_ms:.1f} ms，{result.queries} 条SQL，"
+            f"峰值 {result.peak_mb:.1f} MB"
+            + (f"；基线 {result.baseline_median_ms:.1f} ms，比值 {result.ratio:.2f}" if result.ratio else "")
+        )
+        results.append(result)
+    return results
+
+
+def database_description() -> str:
+    from complaints.models import Case
+
+    return f"{connection.vendor}（{connection.settings_dict['NAME']}），信访投诉件 {Case.objects.count():,} 件"
+
+
+def write_results(results: list[Result], out_dir: Path, *, header: str) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = [
+        "# 性能基准结果",
+        "",
+        header,
+        "",
+        "| 测量 | 中位数 ms | p95 ms | SQL 条数 | 峰值内存 MB | 基线 | 基线中位数 ms | 基线峰值 MB | 比值 | 目标 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        md.append(
+            f"| {r.title} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.queries} | {r.peak_mb:.1f} | "
+            f"{r.baseline_title or '—'} | "
+            f"{'' if r.baseline_median_ms is None else f'{r.baseline_median_ms:.1f}'} | "
+            f"{'' if r.baseline_peak_mb is None else f'{r.baseline_peak_mb:.1f}'} | "
+            f"{'' if r.ratio is None else f'{r.ratio:.2f}'} | {r.target} |"
+        )
+    notes = [f"- {r.title}：{note}" for r in results for note in r.notes]
+    if notes:
+        md += ["", *notes]
+    md_path, json_path = out_dir / "results.md", out_dir / "results.json"
+    md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
+    json_path.write_text(
+        json.dumps(
+            {
+                "header": header,
+                "results": [{**r.__dict__, "ratio": r.ratio} for r in results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return md_path, json_path
