@@ -1,0 +1,280 @@
+"""Admin for the complaints records. State changes go through the services; the admin reads, classifies
+and lets a supervisor decide pending extensions."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.access import scope
+from core.personal import mask_name, mask_phone
+
+from .models import (
+    Attachment,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseStep,
+    Contact,
+    ExtensionRequest,
+    Forwarding,
+    Representative,
+)
+from .services import extension_decide
+
+# Fields whose changes belong to the workflow services, never to a hand edit in the admin.
+WORKFLOW_FIELDS = [
+    "org",
+    "number",
+    "case_type",
+    "petition_kind",
+    "channel",
+    "received_at",
+    "received_on",
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "is_anonymous",
+    "group_size",
+    "owner",
+    "backup",
+    "status",
+    "accepted_on",
+    "due_on",
+    "decision",
+    "finding",
+    "satisfaction",
+    "closure",
+    "closed_at",
+    "closed_on_time",
+    "duplicate_of",
+    "amount_recovered",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["occurred_at", "action", "from_status", "to_status", "actor", "approver", "note"]
+    readonly_fields = fields
+
+
+class CaseStepInline(ReadOnlyInline):
+    model = CaseStep
+    fields = ["kind", "owner", "due_on", "done_on", "note"]
+    readonly_fields = fields
+
+
+class CaseDocumentInline(ReadOnlyInline):
+    model = CaseDocument
+    fields = ["kind", "number", "issued_on", "issued_by", "delivered_on"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+class ExtensionRequestInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = ["days", "reason", "state", "requested_by", "decided_by", "decided_at", "decision_note"]
+    readonly_fields = fields
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Staff see only the records of their own office and the offices below it."""
+
+    scope_field = "org"
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user, self.scope_field)
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdmin):
+    list_display = [
+        "number",
+        "received_on",
+        "case_type",
+        "channel",
+        "petitioner",
+        "institution",
+        "summary",
+        "owner",
+        "backup",
+        "status",
+        "due_on",
+        "closed_on_time",
+    ]
+    list_filter = ["case_type", "status", "channel", "closure", "is_anonymous", "org"]
+    search_fields = ["number", "reference_no", "summary"]
+    list_select_related = ["institution", "owner", "backup"]
+    readonly_fields = WORKFLOW_FIELDS
+    fields = [*WORKFLOW_FIELDS[:14], "institution", "business", "cause", "summary", "content", *WORKFLOW_FIELDS[14:]]
+    inlines = [CaseEventInline, CaseStepInline, ExtensionRequestInline, CaseDocumentInline, AttachmentInline]
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("来件人"))
+    def petitioner(self, obj):
+        return _("匿名") if obj.is_anonymous else mask_name(obj.name)
+
+    def has_add_permission(self, request):
+        # Cases are opened through intake, which numbers them and starts their clocks.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only classification and wording can change here; the version still moves so an open case page
+        # cannot overwrite the edit.
+        obj.version += 1
+        obj._change_reason = _("管理后台修改分类或内容")
+        obj.save()
+
+
+class RepresentativeInline(ReadOnlyInline):
+    model = Representative
+    fields = ["name"]
+    readonly_fields = fields
+
+
+@admin.register(Contact)
+class ContactAdmin(ScopedAdmin):
+    list_display = ["received_at", "channel", "topic", "person", "institution", "summary", "outcome", "case"]
+    list_filter = ["channel", "topic", "outcome", "org"]
+    search_fields = ["summary", "reference_no", "case__number"]
+    list_select_related = ["institution", "case"]
+    readonly_fields = [f.name for f in Contact._meta.fields]
+    inlines = [RepresentativeInline]
+    show_full_result_count = False
+
+    @admin.display(description=_("来件人"))
+    def person(self, obj):
+        return _("匿名") if obj.is_anonymous else f"{mask_name(obj.name)} {mask_phone(obj.phone)}".strip()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ScopedAdmin):
+    scope_field = "case__org"
+    list_display = ["case", "days", "reason", "state", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["state"]
+    search_fields = ["case__number", "reason"]
+    list_select_related = ["case", "requested_by", "decided_by"]
+    readonly_fields = [f.name for f in ExtensionRequest._meta.fields]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, approve):
+        done = 0
+        for extension in queryset:
+            try:
+                extension_decide(
+                    actor=request.user, request=extension, approve=approve, note="" if approve else str(_("不批准"))
+                )
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                messages.error(request, f"{extension.case}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+        if done:
+            messages.success(request, _("已审批 %(n)s 项延期申请。") % {"n": done})
+
+    @admin.action(description=_("批准所选延期申请"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("不批准所选延期申请"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(Forwarding)
+class ForwardingAdmin(ScopedAdmin):
+    scope_field = "case__org"
+    list_display = [
+        "slip_number",
+        "case",
+        "institution",
+        "forwarded_on",
+        "acknowledged_on",
+        "replied_on",
+        "replied_late",
+    ]
+    list_filter = ["replied_late", "extension"]
+    search_fields = ["slip_number", "case__number", "institution__short_name"]
+    list_select_related = ["case", "institution"]
+    readonly_fields = [f.name for f in Forwarding._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ScopedAdmin):
+    scope_field = "case__org"
+    list_display = ["number", "kind", "case", "issued_on", "issued_by", "delivered_on"]
+    list_filter = ["kind"]
+    search_fields = ["number", "case__number"]
+    list_select_related = ["case", "issued_by"]
+    readonly_fields = [f.name for f in CaseDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ScopedAdmin):
+    scope_field = "case__org"
+    list_display = ["original_name", "kind", "case", "size", "sha256", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["original_name", "case__number", "sha256"]
+    list_select_related = ["case", "uploaded_by"]
+    # The file itself is downloaded from the case page, which checks access and logs each download.
+    exclude = ["file"]
+    readonly_fields = [
+        "case",
+        "step",
+        "kind",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,37 @@
+import pytest
+from django.urls import reverse
+
+from complaints.models import ExtensionRequest
+from complaints.services import extension_request, petition_accept
+from tests.complaints.conftest import VALID_ID
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_admin_lists_masked_and_shows_history(client_for, administrator, register, frozen):
+    case = register("petition")
+    client = client_for(administrator)
+    html = client.get(reverse("admin:complaints_case_changelist")).content.decode()
+    assert case.number in html and "王**" in html and VALID_ID not in html
+    assert client.get(reverse("admin:complaints_case_change", args=[case.pk])).status_code == 200
+    assert client.get(reverse("admin:complaints_case_history", args=[case.pk])).status_code == 200
+    assert client.get(reverse("admin:complaints_case_add")).status_code == 403
+
+
+def test_extension_admin_action_goes_through_the_service(client_for, administrator, clerk_a, register, frozen):
+    case = register("petition")
+    case = petition_accept(actor=clerk_a, case=case, version=1, route="办理")
+    request = extension_request(actor=clerk_a, case=case, version=case.version, days=5, reason="复杂")
+    client_for(administrator).post(
+        reverse("admin:complaints_extensionrequest_changelist"),
+        {"action": "approve", "_selected_action": [request.pk]},
+    )
+    request.refresh_from_db()
+    assert request.state == ExtensionRequest.State.APPROVED
+    assert case.events.filter(action="extension_approved", approver=administrator).exists()
+
+
+def test_clerk_role_has_case_permissions_and_supervisor_approves(clerk_a, supervisor):
+    assert clerk_a.has_perm("complaints.add_case") and clerk_a.has_perm("complaints.change_contact")
+    assert not clerk_a.has_perm("complaints.change_extensionrequest")
+    assert supervisor.has_perm("complaints.change_extensionrequest")
