@@ -44,6 +44,12 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _no_negative(field):
+    # The browser's own check would stop a negative number without saying why; the server says it in words.
+    field.widget.attrs.pop("min", None)
+    field.error_messages["min_value"] = _("%(label)s不能为负数。") % {"label": field.label}
+
+
 def _institutions_for(user):
     from institutions.models import Institution
 
@@ -108,14 +114,20 @@ class EventForm(forms.ModelForm):
         self.fields["partners"].queryset = _institutions_for(user)
         self.fields["staff_present"].queryset = _staff_for(user)
         for name in ("participants", "materials_handed_out", "online_reach", "questions_answered"):
-            # The browser's own check would stop a negative number silently; the server says why.
-            self.fields[name].widget.attrs.pop("min", None)
+            _no_negative(self.fields[name])
         if with_photos:
             self.fields["photos"].help_text = _("可多选；JPG、PNG 或 GIF，每张不超过 %(size)s MB。") % {
                 "size": photo_max_bytes() // (1024 * 1024)
             }
         else:
             del self.fields["photos"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at < starts_at:
+            self.add_error("ends_at", _("结束时间不能早于开始时间。"))
+        return cleaned
 
 
 class PhotoUploadForm(forms.Form):
@@ -124,6 +136,8 @@ class PhotoUploadForm(forms.Form):
 
 
 class MediaWorkForm(forms.ModelForm):
+    url = forms.URLField(label=_("链接"), required=False, assume_scheme="https")
+
     class Meta:
         model = MediaWork
         fields = ["title", "kind", "published_on", "channel", "url", "views", "campaign", "topics", "summary"]
@@ -135,7 +149,7 @@ class MediaWorkForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["views"].widget.attrs.pop("min", None)
+        _no_negative(self.fields["views"])
         self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
 
 
@@ -167,7 +181,7 @@ class TrainingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["attendee_users"].queryset = _staff_for(user)
         self.fields["attendee_institutions"].queryset = _institutions_for(user)
-        self.fields["institution_attendees"].widget.attrs.pop("min", None)
+        _no_negative(self.fields["institution_attendees"])
 
 
 class PeriodForm(forms.Form):

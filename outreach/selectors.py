@@ -119,15 +119,24 @@ def period_figures(*, user, start: dt.date, end: dt.date, coverage_year: int | N
 
     events = scope(Event.objects.all(), user).in_period(start, end)
     trainings = scope(TrainingSession.objects.all(), user).in_period(start, end)
-    totals = events.aggregate(
-        events=Count("id"),
-        major_events=Count("id", filter=Q(is_major=True)),
-        participants=Coalesce(Sum("participants"), 0),
-        online_reach=Coalesce(Sum("online_reach"), 0),
-        materials=Coalesce(Sum("materials_handed_out"), 0),
-        questions=Coalesce(Sum("questions_answered"), 0),
-        major_people=Coalesce(Sum(F("participants") + F("online_reach"), filter=Q(is_major=True)), 0),
+    sums = events.aggregate(
+        n_events=Count("id"),
+        n_major=Count("id", filter=Q(is_major=True)),
+        sum_participants=Coalesce(Sum("participants"), 0),
+        sum_online=Coalesce(Sum("online_reach"), 0),
+        sum_materials=Coalesce(Sum("materials_handed_out"), 0),
+        sum_questions=Coalesce(Sum("questions_answered"), 0),
+        sum_major_people=Coalesce(Sum(F("participants") + F("online_reach"), filter=Q(is_major=True)), 0),
     )
+    totals = {
+        "events": sums["n_events"],
+        "major_events": sums["n_major"],
+        "participants": sums["sum_participants"],
+        "online_reach": sums["sum_online"],
+        "materials": sums["sum_materials"],
+        "questions": sums["sum_questions"],
+        "major_people": sums["sum_major_people"],
+    }
     totals["people_reached"] = totals["participants"] + totals["online_reach"]
     figures = Figures(start=start, end=end, totals=totals, sentence=office_sentence(totals))
     figures.by_month = list(

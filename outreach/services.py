@@ -89,6 +89,15 @@ def _validate_event(data: dict):
         raise ValidationError(errors)
 
 
+def _changed_fields(instance, fields: list[str], data: dict) -> list[str]:
+    """The fields whose new value differs from the stored one.
+
+    Compared with the database, not the instance: a bound ModelForm has already copied its data onto it.
+    """
+    stored = type(instance)._default_manager.get(pk=instance.pk)
+    return [f for f in fields if f in data and getattr(stored, f) != data[f]]
+
+
 def _check_photos(uploads) -> list:
     checked, errors = [], []
     for upload in uploads or []:
@@ -162,7 +171,7 @@ def event_update(*, actor, event: Event, data: dict) -> Event:
     _require(actor, "outreach.change_event")
     _require_in_org(actor, event.org)
     _validate_event({**data, "org": event.org})
-    changed = [f for f in EVENT_FIELDS if f in data and getattr(event, f) != data[f]]
+    changed = _changed_fields(event, EVENT_FIELDS, data)
     with transaction.atomic():
         for field in changed:
             setattr(event, field, data[field])
@@ -234,7 +243,7 @@ def media_work_save(*, actor, org=None, work: MediaWork | None = None, data: dic
             work.save()
             action = "outreach.media.created"
         else:
-            changed = [f for f in MEDIA_FIELDS if f in data and getattr(work, f) != data[f]]
+            changed = _changed_fields(work, MEDIA_FIELDS, data)
             for field in changed:
                 setattr(work, field, data[field])
             work._change_reason = _("修改宣传作品")
@@ -285,7 +294,7 @@ def training_save(*, actor, org=None, session: TrainingSession | None = None, da
             session.save()
             action = "outreach.training.created"
         else:
-            changed = [f for f in TRAINING_FIELDS if f in data and getattr(session, f) != data[f]]
+            changed = _changed_fields(session, TRAINING_FIELDS, data)
             for field in changed:
                 setattr(session, field, data[field])
             session._change_reason = _("修改培训")

@@ -21,7 +21,11 @@ VIEW = "outreach.view_mediawork"
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def media_list(request):
-    works = scope(MediaWork.objects.all(), request.user).annotate(award_count=Count("awards"))
+    works = (
+        scope(MediaWork.objects.all(), request.user)
+        .annotate(award_count=Count("awards"))
+        .order_by("-published_on", "-id")
+    )
     page = Paginator(works, 25).get_page(request.GET.get("page"))
     return render(
         request,

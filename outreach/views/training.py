@@ -27,6 +27,7 @@ def training_list(request):
             staff_count=Count("attendee_users", distinct=True),
             institution_count=Count("attendee_institutions", distinct=True),
         )
+        .order_by("-held_on", "-id")
     )
     page = Paginator(sessions, 25).get_page(request.GET.get("page"))
     return render(
