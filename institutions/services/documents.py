@@ -1,0 +1,145 @@
+"""Generating the list's PDF and Excel files (run by a Celery task; progress is shown on the page)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.charts import bar_chart
+from core.exporters import write_xlsx_sheets
+from core.pdf import render_pdf
+from core.services.audit import log_action
+
+from ..exporters import ItemsExporter, SummaryExporter, list_rows
+from ..models import QuarterlyList
+from ..models.choices import Assessment, Polarity
+from .common import require_staff
+
+logger = logging.getLogger(__name__)
+G = QuarterlyList.Generation
+
+
+def summary_chart(rows, *, width: int = 900):
+    """Positive and negative items per assessment group, plus complaints of the 15 most complained-about."""
+    top = sorted(rows, key=lambda r: (-r.figures.get("complaints", 0), r.institution.short_name))[:15]
+    return bar_chart(
+        [row.institution.short_name for row in top],
+        {
+            _("投诉件数"): [row.figures.get("complaints", 0) for row in top],
+            _("负面事项"): [len(row.negative_items) for row in top],
+            _("正面事项"): [len(row.positive_items) for row in top],
+        },
+        title=_("投诉较多机构及清单事项"),
+        width=width,
+        horizontal=True,
+    )
+
+
+def pdf_context(quarterly_list: QuarterlyList, rows) -> dict:
+    counts = {value: 0 for value in Assessment.values}
+    for row in rows:
+        counts[row.assessment] += 1
+    return {
+        "list": quarterly_list,
+        "rows": rows,
+        "office_name": quarterly_list.org.name,
+        "chart": summary_chart(rows),
+        "counts": [(label, counts[value]) for value, label in Assessment.choices],
+        "generated_on": timezone.localdate(),
+    }
+
+
+def build_pdf(quarterly_list: QuarterlyList, rows=None) -> bytes:
+    rows = rows if rows is not None else list_rows(quarterly_list)
+    return render_pdf("institutions/pdf_quarterly_list.html", pdf_context(quarterly_list, rows))
+
+
+def build_xlsx(quarterly_list: QuarterlyList, rows=None) -> bytes:
+    rows = rows if rows is not None else list_rows(quarterly_list)
+    buffer = io.BytesIO()
+    write_xlsx_sheets(
+        buffer,
+        [SummaryExporter(rows), ItemsExporter(rows, Polarity.POSITIVE), ItemsExporter(rows, Polarity.NEGATIVE)],
+    )
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def list_request_files(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
+    """Queue the generation of both files; the task starts once this transaction commits."""
+    from ..tasks import generate_list_files
+
+    require_staff(actor, quarterly_list.org)
+    if quarterly_list.is_frozen:
+        raise ValidationError(_("清单已报送分局并锁定，文件不能重新生成。"))
+    if quarterly_list.generation in (G.PENDING, G.RUNNING):
+        raise ValidationError(_("文件正在生成中，请稍候。"))
+    quarterly_list.generation = G.PENDING
+    quarterly_list.generation_progress = 0
+    quarterly_list.generation_error = ""
+    quarterly_list._change_reason = _("请求生成文件")
+    quarterly_list.save(update_fields=["generation", "generation_progress", "generation_error"])
+    log_action(actor=actor, action="institutions.list.files_requested", target=quarterly_list)
+    list_id = quarterly_list.pk
+    transaction.on_commit(lambda: generate_list_files.delay(list_id))
+    return quarterly_list
+
+
+def _progress(list_id: int, state: str, percent: int, **extra) -> None:
+    QuarterlyList.objects.filter(pk=list_id).update(generation=state, generation_progress=percent, **extra)
+
+
+def list_generate_files(list_id: int) -> QuarterlyList:
+    """Build the PDF and the Excel workbook, store them under PRIVATE_FILES_ROOT with their SHA-256.
+
+    Progress is written with plain updates (not history-tracked: it is not a change of the list).
+    """
+    quarterly_list = QuarterlyList.objects.select_related("org").get(pk=list_id)
+    if quarterly_list.is_frozen:
+        return quarterly_list
+    _progress(list_id, G.RUNNING, 5)
+    try:
+        rows = list_rows(quarterly_list)
+        pdf = build_pdf(quarterly_list, rows)
+        _progress(list_id, G.RUNNING, 70)
+        xlsx = build_xlsx(quarterly_list, rows)
+        _progress(list_id, G.RUNNING, 90)
+    except Exception as exc:
+        logger.exception("quarterly list %s: file generation failed", list_id)
+        _progress(list_id, G.FAILED, 0, generation_error=str(exc)[:500])
+        raise
+    name = f"{quarterly_list.org.code}-{quarterly_list.period_code}-v{quarterly_list.version}"
+    with transaction.atomic():
+        quarterly_list = QuarterlyList.objects.select_for_update().get(pk=list_id)
+        old = [quarterly_list.pdf_file.name, quarterly_list.xlsx_file.name]
+        quarterly_list.pdf_file.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        quarterly_list.xlsx_file.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+        quarterly_list.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        quarterly_list.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
+        quarterly_list.generation = G.DONE
+        quarterly_list.generation_progress = 100
+        quarterly_list.generated_at = timezone.now()
+        quarterly_list._change_reason = _("生成PDF和Excel文件")
+        quarterly_list.save(
+            update_fields=[
+                "pdf_file",
+                "xlsx_file",
+                "pdf_sha256",
+                "xlsx_sha256",
+                "generation",
+                "generation_progress",
+                "generated_at",
+            ]
+        )
+        storage = quarterly_list.pdf_file.storage
+        for old_name in old:
+            if old_name:
+                transaction.on_commit(lambda n=old_name: storage.delete(n))
+    return quarterly_list

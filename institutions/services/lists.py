@@ -1,0 +1,523 @@
+"""The quarterly positive/negative list (DOMAIN.md §6): drafting with suggestions from the data, the items
+staff accept, edit or reject, and the workflow draft → submitted → approved → frozen at the branch."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models import Case, Forwarding
+from complaints.models.choices import CaseType
+from core.services.audit import log_action
+
+from ..models import Institution, ListItem, ListRow, ListSuggestionRule, QuarterlyList, RectificationItem, SurveyFinding
+from ..models.choices import Assessment, Polarity
+from ..periods import Period, quarter_period
+from ..selectors import (
+    SUBSTANTIATED_FINDINGS,
+    complaint_figures,
+    mediation_cooperation,
+    number_text,
+    outreach_participation,
+)
+from .common import require_staff, require_supervisor
+
+Kind = ListSuggestionRule.Kind
+S = QuarterlyList.Status
+EVIDENCE_LIMIT = 10
+
+
+# --- Suggestions -------------------------------------------------------------------------------------
+
+
+def rule_value(rule: ListSuggestionRule, figures: dict) -> Decimal | None:
+    """The figure behind the rule's item when it applies to these figures (a row's `figures`), else None."""
+    complaints = figures.get("complaints", 0)
+    if rule.kind == Kind.COMPLAINTS:
+        value = Decimal(complaints)
+    elif rule.kind == Kind.COMPLAINTS_PER_OUTLET:
+        value = Decimal(figures.get("per_outlet") or 0)
+    elif rule.kind == Kind.GROWTH:
+        if figures.get("previous", 0) < max(rule.minimum_base, 1) or figures.get("change_percent") is None:
+            return None
+        value = Decimal(figures["change_percent"])
+    elif rule.kind == Kind.LATE_FORWARDS:
+        value = Decimal(figures.get("late_forwards", 0))
+    elif rule.kind == Kind.REPEAT:
+        value = Decimal(figures.get("repeat", 0) + figures.get("group", 0))
+    elif rule.kind == Kind.SUBSTANTIATED:
+        value = Decimal(figures.get("substantiated", 0))
+    elif rule.kind == Kind.INTERVIEW_NOT_RECTIFIED:
+        value = Decimal(figures.get("not_rectified", 0))
+    elif rule.kind == Kind.NO_COMPLAINTS:
+        return Decimal(0) if complaints == 0 and figures.get("repeat", 0) == 0 else None
+    elif rule.kind == Kind.FORWARDS_ON_TIME:
+        forwards = figures.get("forwards", 0)
+        if forwards == 0 or figures.get("late_forwards", 0) > 0:
+            return None
+        value = Decimal(forwards)
+    elif rule.kind == Kind.MEDIATION:
+        value = Decimal(figures.get("mediation", 0))
+    elif rule.kind == Kind.OUTREACH:
+        value = Decimal(figures.get("outreach", 0))
+    else:  # pragma: no cover
+        return None
+    return value if value > 0 and value >= rule.threshold else None
+
+
+def describe(rule: ListSuggestionRule, value: Decimal) -> str:
+    return rule.template.format(value=number_text(value), threshold=number_text(rule.threshold))
+
+
+def _quarter_figures(org, period: Period) -> dict[int, dict]:
+    """Every figure a rule may look at, per active institution of `org`."""
+    institutions = Institution.objects.active().filter(org__path__startswith=org.path)
+    figures: dict[int, dict] = {
+        row.institution_id: row.as_dict()
+        for row in complaint_figures(institutions, period, case_scope=Q(org__path__startswith=org.path))
+    }
+    not_rectified = defaultdict(int)
+    for institution_id in (
+        RectificationItem.objects.filter(
+            interview__institution_id__in=figures, due_on__gte=period.start, due_on__lte=period.end
+        )
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_on")))
+        .values_list("interview__institution_id", flat=True)
+    ):
+        not_rectified[institution_id] += 1
+    mediation = mediation_cooperation(org, period.start, period.end)
+    outreach = outreach_participation(org, period.start, period.end)
+    for institution_id, row in figures.items():
+        row["not_rectified"] = not_rectified.get(institution_id, 0)
+        row["mediation"] = mediation.get(institution_id, 0)
+        row["outreach"] = outreach.get(institution_id, 0)
+    return figures
+
+
+def _evidence(org, period: Period, institution_ids) -> dict[tuple[int, str], list[dict]]:
+    """Links to the records behind each rule kind, per institution (case numbers only: no personal data)."""
+    evidence: dict[tuple[int, str], list[dict]] = defaultdict(list)
+
+    def add(institution_id, kinds, record):
+        for kind in kinds:
+            if len(evidence[(institution_id, kind)]) < EVIDENCE_LIMIT:
+                evidence[(institution_id, kind)].append(record)
+
+    cases = Case.objects.filter(
+        org__path__startswith=org.path,
+        institution_id__in=institution_ids,
+        received_on__gte=period.start,
+        received_on__lte=period.end,
+    ).values_list("institution_id", "pk", "number", "case_type", "duplicate_of_id", "group_size", "finding")
+    for institution_id, pk, number, case_type, duplicate_of, group_size, finding in cases:
+        record = {"kind": "case", "id": pk, "label": number}
+        if duplicate_of is None:
+            add(institution_id, [Kind.COMPLAINTS, Kind.COMPLAINTS_PER_OUTLET, Kind.GROWTH], record)
+        if duplicate_of is not None or group_size > 1:
+            add(institution_id, [Kind.REPEAT], record)
+        if case_type == CaseType.REPORT and finding in SUBSTANTIATED_FINDINGS:
+            add(institution_id, [Kind.SUBSTANTIATED], record)
+    forwardings = Forwarding.objects.filter(
+        institution_id__in=institution_ids, case__received_on__gte=period.start, case__received_on__lte=period.end
+    ).values_list("institution_id", "case_id", "case__number", "replied_late")
+    for institution_id, case_id, number, late in forwardings:
+        record = {"kind": "case", "id": case_id, "label": number}
+        add(institution_id, [Kind.LATE_FORWARDS] if late else [Kind.FORWARDS_ON_TIME], record)
+    for institution_id, interview_id in (
+        RectificationItem.objects.filter(
+            interview__institution_id__in=institution_ids, due_on__gte=period.start, due_on__lte=period.end
+        )
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_on")))
+        .values_list("interview__institution_id", "interview_id")
+        .distinct()
+    ):
+        add(institution_id, [Kind.INTERVIEW_NOT_RECTIFIED], {"kind": "interview", "id": interview_id, "label": ""})
+    return evidence
+
+
+def suggest_items(row: ListRow, rules, evidence) -> list[ListItem]:
+    """New suggested items for the row: one per firing rule that has no item on the row yet."""
+    present = {item.rule_id for item in row.items.all() if item.rule_id}
+    items = []
+    for rule in rules:
+        value = rule_value(rule, row.figures)
+        if value is None or rule.pk in present:
+            continue
+        items.append(
+            ListItem(
+                row=row,
+                polarity=rule.polarity,
+                element=rule.element,
+                description=describe(rule, value),
+                state=ListItem.State.SUGGESTED,
+                source=ListItem.Source.RULE,
+                rule=rule,
+                evidence=evidence.get((row.institution_id, rule.kind), []),
+            )
+        )
+    return items
+
+
+def _save_item(item: ListItem, reason: str, fields: list[str] | None = None) -> None:
+    item._change_reason = reason
+    item.save(update_fields=fields) if fields else item.save()
+
+
+def _require_editable(quarterly_list: QuarterlyList) -> None:
+    if quarterly_list.is_frozen:
+        raise ValidationError(_("清单已报送分局并锁定，不能修改；如需更正，请由负责人编制新版本并说明原因。"))
+    if not quarterly_list.is_editable:
+        raise ValidationError(
+            _("清单当前状态为“%(s)s”，只有草稿可以修改。") % {"s": quarterly_list.get_status_display()}
+        )
+
+
+def _auto_assessment(row: ListRow) -> None:
+    if row.assessment_by_hand:
+        return
+    states = (ListItem.State.ACCEPTED,)
+    polarities = {item.polarity for item in row.items.all() if item.state in states}
+    if Polarity.NEGATIVE in polarities:
+        assessment = Assessment.NEGATIVE
+    elif Polarity.POSITIVE in polarities:
+        assessment = Assessment.POSITIVE
+    else:
+        assessment = Assessment.NEUTRAL
+    if assessment != row.assessment:
+        row.assessment = assessment
+        row._change_reason = _("按已采纳事项更新评价")
+        row.save(update_fields=["assessment"])
+
+
+# --- Drafting ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def list_draft(*, org, year: int, quarter: int, actor=None) -> QuarterlyList:
+    """Draft the list of `org` for the quarter: a row per active institution, with suggested items."""
+    if actor is not None:
+        require_staff(actor, org)
+    if QuarterlyList.objects.current().filter(org=org, year=year, quarter=quarter).exists():
+        raise ValidationError(
+            _("%(org)s %(year)s年第%(q)s季度的清单已存在。") % {"org": org, "year": year, "q": quarter}
+        )
+    period = quarter_period(year, quarter)
+    if period.start > timezone.localdate():
+        raise ValidationError(_("该季度尚未开始，不能编制清单。"))
+    quarterly_list = QuarterlyList(org=org, year=year, quarter=quarter, created_by=actor)
+    quarterly_list._change_reason = _("起草清单")
+    quarterly_list.save()
+    _fill_rows(quarterly_list, period)
+    log_action(
+        actor=actor, action="institutions.list.drafted", target=quarterly_list, period=quarterly_list.period_code
+    )
+    return quarterly_list
+
+
+def _fill_rows(quarterly_list: QuarterlyList, period: Period) -> None:
+    org = quarterly_list.org
+    figures = _quarter_figures(org, period)
+    evidence = _evidence(org, period, list(figures))
+    rules = list(ListSuggestionRule.objects.filter(active=True))
+    existing = {row.institution_id: row for row in quarterly_list.rows.prefetch_related("items")}
+    for institution_id, row_figures in figures.items():
+        row = existing.get(institution_id)
+        if row is None:
+            row = ListRow(quarterly_list=quarterly_list, institution_id=institution_id, figures=row_figures)
+            row._change_reason = _("起草清单")
+            row.save()
+        else:
+            row.figures = row_figures
+            row._change_reason = _("刷新指标")
+            row.save(update_fields=["figures"])
+        for item in suggest_items(row, rules, evidence):
+            _save_item(item, _("系统建议"))
+
+
+@transaction.atomic
+def list_refresh(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
+    """Recompute the figures of a draft and add suggestions for rules that fire now (decisions are kept)."""
+    require_staff(actor, quarterly_list.org)
+    _require_editable(quarterly_list)
+    _fill_rows(quarterly_list, quarter_period(quarterly_list.year, quarterly_list.quarter))
+    log_action(actor=actor, action="institutions.list.refreshed", target=quarterly_list)
+    return quarterly_list
+
+
+# --- Items -------------------------------------------------------------------------------------------
+
+
+def _item_list(item: ListItem) -> QuarterlyList:
+    return item.row.quarterly_list
+
+
+@transaction.atomic
+def item_decide(*, actor, item: ListItem, accept: bool) -> ListItem:
+    quarterly_list = _item_list(item)
+    require_staff(actor, quarterly_list.org)
+    _require_editable(quarterly_list)
+    item.state = ListItem.State.ACCEPTED if accept else ListItem.State.REJECTED
+    item.decided_by = actor
+    _save_item(item, _("采纳建议") if accept else _("不采纳建议"), ["state", "decided_by"])
+    _auto_assessment(item.row)
+    log_action(
+        actor=actor,
+        action="institutions.list.item_accepted" if accept else "institutions.list.item_rejected",
+        target=quarterly_list,
+        item=item.pk,
+    )
+    return item
+
+
+@transaction.atomic
+def item_edit(*, actor, item: ListItem, element: str, description: str) -> ListItem:
+    """Edit an item's wording; editing a suggestion accepts it."""
+    quarterly_list = _item_list(item)
+    require_staff(actor, quarterly_list.org)
+    _require_editable(quarterly_list)
+    if not description.strip():
+        raise ValidationError(_("请填写事项描述。"))
+    item.element = element
+    item.description = description
+    if item.state == ListItem.State.SUGGESTED:
+        item.state = ListItem.State.ACCEPTED
+    item.decided_by = actor
+    _save_item(item, _("修改事项"), ["element", "description", "state", "decided_by"])
+    _auto_assessment(item.row)
+    log_action(actor=actor, action="institutions.list.item_edited", target=quarterly_list, item=item.pk)
+    return item
+
+
+@transaction.atomic
+def item_add(
+    *, actor, row: ListRow, polarity: str, element: str, description: str, evidence=None, survey_finding=None
+) -> ListItem:
+    """An item added by hand (e.g. a commendation) or from a survey finding; it counts as accepted."""
+    require_staff(actor, row.quarterly_list.org)
+    _require_editable(row.quarterly_list)
+    if not description.strip():
+        raise ValidationError(_("请填写事项描述。"))
+    item = ListItem(
+        row=row,
+        polarity=polarity,
+        element=element,
+        description=description,
+        state=ListItem.State.ACCEPTED,
+        source=ListItem.Source.SURVEY if survey_finding else ListItem.Source.MANUAL,
+        survey_finding=survey_finding,
+        evidence=evidence or [],
+        decided_by=actor,
+    )
+    _save_item(item, _("人工添加事项"))
+    _auto_assessment(row)
+    log_action(actor=actor, action="institutions.list.item_added", target=row.quarterly_list, item=item.pk)
+    return item
+
+
+@transaction.atomic
+def finding_to_item(*, actor, finding: SurveyFinding, quarterly_list: QuarterlyList) -> ListItem:
+    """Turn a survey finding into a negative item on the institution's row of a draft list."""
+    row = quarterly_list.rows.filter(institution=finding.institution).first()
+    if row is None:
+        raise ValidationError(_("该清单中没有机构“%(inst)s”。") % {"inst": finding.institution})
+    if finding.list_items.filter(row__quarterly_list=quarterly_list).exists():
+        raise ValidationError(_("该调研发现已列入此清单。"))
+    return item_add(
+        actor=actor,
+        row=row,
+        polarity=Polarity.NEGATIVE,
+        element=finding.element,
+        description=finding.description,
+        evidence=[{"kind": "survey", "id": finding.survey_id, "label": finding.survey.title}],
+        survey_finding=finding,
+    )
+
+
+@transaction.atomic
+def row_set_assessment(*, actor, row: ListRow, assessment: str, note: str = "") -> ListRow:
+    require_staff(actor, row.quarterly_list.org)
+    _require_editable(row.quarterly_list)
+    if assessment not in Assessment.values:
+        raise ValidationError(_("总体评价无效。"))
+    row.assessment = assessment
+    row.assessment_by_hand = True
+    row.note = note
+    row._change_reason = _("人工评价")
+    row.save(update_fields=["assessment", "assessment_by_hand", "note"])
+    return row
+
+
+# --- Workflow ----------------------------------------------------------------------------------------
+
+
+def _set_status(quarterly_list: QuarterlyList, status: str, reason: str, fields: list[str]) -> None:
+    quarterly_list.status = status
+    quarterly_list._change_reason = reason
+    quarterly_list.save(update_fields=["status", *fields])
+
+
+@transaction.atomic
+def list_submit(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
+    require_staff(actor, quarterly_list.org)
+    _require_editable(quarterly_list)
+    pending = ListItem.objects.filter(row__quarterly_list=quarterly_list, state=ListItem.State.SUGGESTED).count()
+    if pending:
+        raise ValidationError(_("还有 %(n)s 条系统建议未确认（采纳或不采纳），不能提交。") % {"n": pending})
+    quarterly_list.submitted_by = actor
+    quarterly_list.submitted_at = timezone.now()
+    _set_status(quarterly_list, S.SUBMITTED, _("提交审批"), ["submitted_by", "submitted_at"])
+    log_action(actor=actor, action="institutions.list.submitted", target=quarterly_list)
+    return quarterly_list
+
+
+@transaction.atomic
+def list_approve(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
+    require_supervisor(actor, quarterly_list.org)
+    if quarterly_list.status != S.SUBMITTED:
+        raise ValidationError(_("只有已提交审批的清单可以批准。"))
+    quarterly_list.approved_by = actor
+    quarterly_list.approved_at = timezone.now()
+    _set_status(quarterly_list, S.APPROVED, _("负责人批准"), ["approved_by", "approved_at"])
+    log_action(actor=actor, action="institutions.list.approved", target=quarterly_list)
+    return quarterly_list
+
+
+@transaction.atomic
+def list_return(*, actor, quarterly_list: QuarterlyList, reason: str) -> QuarterlyList:
+    """The supervisor sends a submitted or approved list back to draft."""
+    require_supervisor(actor, quarterly_list.org)
+    if quarterly_list.status not in (S.SUBMITTED, S.APPROVED):
+        raise ValidationError(_("只有已提交或已批准、尚未报送分局的清单可以退回修改。"))
+    if not reason.strip():
+        raise ValidationError(_("退回须说明理由。"))
+    quarterly_list.approved_by = None
+    quarterly_list.approved_at = None
+    _set_status(quarterly_list, S.DRAFT, _("退回修改：%(r)s") % {"r": reason}, ["approved_by", "approved_at"])
+    log_action(actor=actor, action="institutions.list.returned", target=quarterly_list, reason=reason)
+    return quarterly_list
+
+
+def _file_sha256(field) -> str:
+    digest = hashlib.sha256()
+    with field.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_snapshot(quarterly_list: QuarterlyList) -> dict:
+    """Every figure and item of every row, as JSON: what the branch received."""
+    rows = []
+    for row in quarterly_list.rows.select_related("institution", "institution__type").prefetch_related("items"):
+        rows.append(
+            {
+                "institution_id": row.institution_id,
+                "institution": row.institution.full_name,
+                "short_name": row.institution.short_name,
+                "type": row.institution.type.name,
+                "figures": row.figures,
+                "assessment": row.assessment,
+                "note": row.note,
+                "items": [
+                    {
+                        "polarity": item.polarity,
+                        "element": item.element,
+                        "description": item.description,
+                        "source": item.source,
+                        "evidence": item.evidence,
+                    }
+                    for item in row.items.all()
+                    if item.state == ListItem.State.ACCEPTED
+                ],
+            }
+        )
+    return {
+        "org": quarterly_list.org.code,
+        "period": quarterly_list.period_code,
+        "version": quarterly_list.version,
+        "rows": rows,
+    }
+
+
+@transaction.atomic
+def list_freeze(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
+    """Submit to the branch: the list is frozen with a snapshot and the SHA-256 of its exported files."""
+    require_supervisor(actor, quarterly_list.org)
+    quarterly_list = QuarterlyList.objects.select_for_update().get(pk=quarterly_list.pk)
+    if quarterly_list.status != S.APPROVED:
+        raise ValidationError(_("只有负责人已批准的清单可以报送分局。"))
+    generated = quarterly_list.generation == QuarterlyList.Generation.DONE and quarterly_list.generated_at
+    if not generated or quarterly_list.generated_at < quarterly_list.approved_at:
+        raise ValidationError(_("请先在批准后生成PDF和Excel文件，再报送分局。"))
+    pdf_sha, xlsx_sha = _file_sha256(quarterly_list.pdf_file), _file_sha256(quarterly_list.xlsx_file)
+    if (pdf_sha, xlsx_sha) != (quarterly_list.pdf_sha256, quarterly_list.xlsx_sha256):
+        raise ValidationError(_("导出文件与生成时的校验值不一致，请重新生成后再报送。"))
+    quarterly_list.snapshot = build_snapshot(quarterly_list)
+    quarterly_list.frozen_by = actor
+    quarterly_list.frozen_at = timezone.now()
+    _set_status(quarterly_list, S.FROZEN, _("报送分局并锁定"), ["snapshot", "frozen_by", "frozen_at"])
+    log_action(
+        actor=actor,
+        action="institutions.list.frozen",
+        target=quarterly_list,
+        pdf_sha256=pdf_sha,
+        xlsx_sha256=xlsx_sha,
+    )
+    return quarterly_list
+
+
+@transaction.atomic
+def list_supersede(*, actor, quarterly_list: QuarterlyList, reason: str) -> QuarterlyList:
+    """A frozen list is never edited: a new draft version replaces it, carrying its rows and items."""
+    require_supervisor(actor, quarterly_list.org)
+    if quarterly_list.status != S.FROZEN:
+        raise ValidationError(_("只有已报送分局的清单可以编制新版本。"))
+    if not reason.strip():
+        raise ValidationError(_("编制新版本须说明原因。"))
+    _set_status(quarterly_list, S.SUPERSEDED, _("被新版本替代：%(r)s") % {"r": reason}, [])
+    new = QuarterlyList(
+        org=quarterly_list.org,
+        year=quarterly_list.year,
+        quarter=quarterly_list.quarter,
+        version=quarterly_list.version + 1,
+        supersedes=quarterly_list,
+        supersede_reason=reason,
+        note=quarterly_list.note,
+        created_by=actor,
+    )
+    new._change_reason = _("编制新版本")
+    new.save()
+    for row in quarterly_list.rows.prefetch_related("items"):
+        new_row = ListRow(
+            quarterly_list=new,
+            institution_id=row.institution_id,
+            figures=row.figures,
+            assessment=row.assessment,
+            assessment_by_hand=row.assessment_by_hand,
+            note=row.note,
+        )
+        new_row._change_reason = _("编制新版本")
+        new_row.save()
+        for item in row.items.all():
+            copy = ListItem(
+                row=new_row,
+                polarity=item.polarity,
+                element=item.element,
+                description=item.description,
+                state=item.state,
+                source=item.source,
+                rule_id=item.rule_id,
+                survey_finding_id=item.survey_finding_id,
+                evidence=item.evidence,
+                decided_by_id=item.decided_by_id,
+            )
+            _save_item(copy, _("编制新版本"))
+    log_action(actor=actor, action="institutions.list.superseded", target=quarterly_list, reason=reason, new=new.pk)
+    return new

@@ -1,0 +1,23 @@
+"""Thin Celery tasks: ids and plain values in, one service call."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import translation
+
+
+@shared_task(name="institutions.tasks.generate_list_files")
+def generate_list_files(list_id: int) -> int:
+    from .services.documents import list_generate_files
+
+    with translation.override(settings.LANGUAGE_CODE):
+        list_generate_files(list_id)
+    return list_id
+
+
+@shared_task(name="institutions.tasks.draft_quarterly_lists")
+def draft_quarterly_lists() -> list[int]:
+    """Beat entry (see institutions/schedules.py); the function decides whether today is the day."""
+    from .services.jobs import draft_quarterly_lists as run
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return [quarterly_list.pk for quarterly_list in run()]

@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import forms
+from ..models import QuarterlyList, Survey
+from ..services import surveys as svc
+from ..services.common import is_staff_of
+from ..services.lists import finding_to_item
+from .access import get_survey_for_user, visible_institutions
+
+
+def _error(request, exc) -> None:
+    messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+
+
+@login_required
+def survey_list(request):
+    user = request.user
+    can_edit = user.org_id is not None and is_staff_of(user, user.org)
+    form = None
+    if can_edit:
+        form = forms.SurveyForm(request.POST or None, institutions=visible_institutions(user).filter(is_active=True))
+        if request.method == "POST" and form.is_valid():
+            try:
+                survey = svc.survey_create(actor=user, org=user.org, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("专项调研已创建。"))
+                return redirect("institutions:survey_detail", pk=survey.pk)
+    surveys = Survey.objects.for_user(user).select_related("org", "created_by")[:200]
+    return render(request, "institutions/survey_list.html", {"surveys": surveys, "form": form})
+
+
+def _draft_lists(survey: Survey):
+    return QuarterlyList.objects.filter(org__path__startswith=survey.org.path, status=QuarterlyList.Status.DRAFT)
+
+
+@login_required
+def survey_detail(request, pk):
+    survey = get_survey_for_user(request, pk)
+    can_edit = is_staff_of(request.user, survey.org) and survey.status == Survey.Status.OPEN
+    findings = survey.findings.select_related("institution").prefetch_related("list_items__row__quarterly_list")
+    return render(
+        request,
+        "institutions/survey_detail.html",
+        {
+            "survey": survey,
+            "institutions": survey.institutions.select_related("type"),
+            "findings": findings,
+            "finding_form": forms.FindingForm(institutions=survey.institutions.all()) if can_edit else None,
+            "follow_up_form": forms.FollowUpForm(prefix="fu"),
+            "to_list_form": forms.FindingToListForm(lists=_draft_lists(survey), prefix="tl"),
+            "can_edit": can_edit,
+            "can_act": is_staff_of(request.user, survey.org),
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_add_finding(request, pk):
+    survey = get_survey_for_user(request, pk)
+    form = forms.FindingForm(request.POST, institutions=survey.institutions.all())
+    if form.is_valid():
+        try:
+            svc.survey_add_finding(actor=request.user, survey=survey, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("调研发现已登记。"))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    return redirect("institutions:survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_follow_up(request, pk, finding_pk):
+    survey = get_survey_for_user(request, pk)
+    finding = get_object_or_404(survey.findings, pk=finding_pk)
+    form = forms.FollowUpForm(request.POST, prefix="fu")
+    if form.is_valid():
+        try:
+            svc.survey_record_follow_up(actor=request.user, finding=finding, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("整改反馈已登记。"))
+    else:
+        messages.error(request, _("请填写反馈日期和情况。"))
+    return redirect("institutions:survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_finding_to_list(request, pk, finding_pk):
+    survey = get_survey_for_user(request, pk)
+    finding = get_object_or_404(survey.findings.select_related("institution", "survey"), pk=finding_pk)
+    form = forms.FindingToListForm(request.POST, lists=_draft_lists(survey), prefix="tl")
+    if form.is_valid():
+        try:
+            finding_to_item(actor=request.user, finding=finding, quarterly_list=form.cleaned_data["quarterly_list"])
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("已列入清单负面事项。"))
+    else:
+        messages.error(request, _("请选择一份草稿清单。"))
+    return redirect("institutions:survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_close(request, pk):
+    survey = get_survey_for_user(request, pk)
+    try:
+        svc.survey_close(actor=request.user, survey=survey)
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("调研已结束。"))
+    return redirect("institutions:survey_detail", pk=pk)

@@ -1,0 +1,149 @@
+"""The list's PDF and Excel files, read back: names, CJK font, landscape pages, sheets, no personal data."""
+
+import datetime as dt
+import io
+import re
+import subprocess
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from institutions.models import ListItem
+from institutions.services import lists as svc
+from institutions.services.documents import build_pdf, build_xlsx, list_generate_files, list_request_files
+from tests.factories import make_institution
+
+from .conftest import make_case
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(dt.datetime(2026, 10, 12, 9, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def quarterly_list(orgs, clerk_a, bank, insurer):
+    for _n in range(6):
+        make_case(
+            institution=bank,
+            received_on=dt.date(2026, 8, 3),
+            owner=clerk_a,
+            name="王小明",
+            phone="13812345678",
+            id_number="370683199001011234",
+        )
+    quarterly_list = svc.list_draft(org=orgs["laizhou"], year=2026, quarter=3, actor=clerk_a)
+    for item in ListItem.objects.filter(row__quarterly_list=quarterly_list):
+        svc.item_decide(actor=clerk_a, item=item, accept=True)
+    return quarterly_list
+
+
+def _pdf_text(path):
+    """The text with all white space removed: table cells wrap Chinese names across lines."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(text.split(" ")).replace("\n", "")
+
+
+def test_pdf_has_names_cjk_font_landscape_pages_and_no_personal_data(quarterly_list, tmp_path):
+    path = tmp_path / "list.pdf"
+    path.write_bytes(build_pdf(quarterly_list))
+    text = _pdf_text(path)
+    assert "东岳银行股份有限公司莱州支行" in text
+    assert "泰和人寿保险股份有限公司莱州营销服务部" in text
+    assert "县域金融机构消费者权益保护正负面清单" in text
+    assert "2026年第3季度" in text
+    assert "第1页/共1页" in text
+    assert "负责人（签字）" in text
+    assert "本季度被投诉6件" in text
+    for personal in ("王小明", "13812345678", "370683199001011234", "138****5678"):
+        assert personal not in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Noto-?Sans-?CJK", fonts)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size: +841\.\d+ x 595\.\d+ pts", info)  # A4 landscape
+
+
+def test_table_header_repeats_on_every_page(orgs, clerk_a, tmp_path, rules):
+    for n in range(60):
+        make_institution(
+            org=orgs["laizhou"], short_name=f"测试机构{n:02d}", full_name=f"测试银行股份有限公司第{n:02d}支行"
+        )
+    quarterly_list = svc.list_draft(org=orgs["laizhou"], year=2026, quarter=3, actor=clerk_a)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(build_pdf(quarterly_list))
+    pages = _pdf_text(path).split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 2
+    for page in pages:
+        assert "正面事项" in page and "负面事项" in page and "总体评价" in page
+    assert f"共{len(pages)}页" in pages[-1]
+
+
+def test_excel_has_three_sheets_frozen_headers_values_no_formulas(quarterly_list, bank):
+    book = load_workbook(io.BytesIO(build_xlsx(quarterly_list)))
+    assert book.sheetnames == ["汇总", "正面清单", "负面清单"]
+    summary = book["汇总"]
+    assert summary.freeze_panes == "A2"
+    assert summary["A1"].value == "序号" and summary["B1"].value == "机构"
+    rows = {row[1]: row for row in summary.iter_rows(min_row=2, values_only=True)}
+    bank_row = rows["东岳银行股份有限公司莱州支行"]
+    assert bank_row[3] == 6  # complaints
+    assert bank_row[-1] == "负面"
+    assert rows["泰和人寿保险股份有限公司莱州营销服务部"][-1] == "正面"
+    negative = list(book["负面清单"].iter_rows(min_row=2, values_only=True))
+    assert ("东岳银行股份有限公司莱州支行", "纠纷化解", "本季度被投诉6件，达到5件的关注线。") in [
+        r[1:4] for r in negative
+    ]
+    positive = list(book["正面清单"].iter_rows(min_row=2, values_only=True))
+    assert positive[0][1] == "泰和人寿保险股份有限公司莱州营销服务部"
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                assert not (isinstance(value, str) and value.startswith("="))
+                assert value not in ("王小明", "13812345678")
+
+
+def test_generation_task_stores_files_with_hashes_and_downloads(
+    quarterly_list, clerk_a, client_for, other_clerk, private_files
+):
+    list_request_files(actor=clerk_a, quarterly_list=quarterly_list)
+    list_generate_files(quarterly_list.pk)
+    quarterly_list.refresh_from_db()
+    assert quarterly_list.generation == "done" and quarterly_list.generation_progress == 100
+    assert str(private_files) in quarterly_list.pdf_file.path
+    client = client_for(clerk_a)
+    status = client.get(f"/institutions/lists/{quarterly_list.pk}/status/").json()
+    assert status["state"] == "done" and status["progress"] == 100
+    pdf = client.get(f"/institutions/lists/{quarterly_list.pk}/download/pdf/")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    xlsx = client.get(f"/institutions/lists/{quarterly_list.pk}/download/xlsx/")
+    import hashlib
+
+    assert hashlib.sha256(b"".join(xlsx.streaming_content)).hexdigest() == quarterly_list.xlsx_sha256
+    assert client_for(other_clerk).get(f"/institutions/lists/{quarterly_list.pk}/download/pdf/").status_code == 404
+
+
+def test_generate_view_queues_the_task_and_runs_it_on_commit(
+    quarterly_list, clerk_a, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client_for(clerk_a).post(f"/institutions/lists/{quarterly_list.pk}/generate/")
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    quarterly_list.refresh_from_db()
+    assert quarterly_list.generation == "done"
+
+
+def test_quarterly_list_command_drafts_and_writes_files(orgs, bank, tmp_path, capsys):
+    pdf, xlsx = tmp_path / "q.pdf", tmp_path / "q.xlsx"
+    call_command("quarterly_list", "--org", "laizhou", "--quarter", "2026Q3", "--pdf", str(pdf), "--xlsx", str(xlsx))
+    out = capsys.readouterr().out
+    assert "已起草" in out
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert load_workbook(xlsx).sheetnames == ["汇总", "正面清单", "负面清单"]
+    call_command("quarterly_list", "--org", "laizhou", "--quarter", "2026Q3")
+    assert "使用已有清单" in capsys.readouterr().out

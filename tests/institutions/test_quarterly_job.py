@@ -1,0 +1,79 @@
+"""The beat job: on the first working day of a quarter it drafts last quarter's lists and tells the supervisor."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django_celery_beat.models import PeriodicTask
+
+from core.models import AuditEntry
+from core.workcalendar import get_calendar
+from institutions.models import QuarterlyList
+from institutions.schedules import QUARTERLY_LIST_TASK, QUARTERLY_LIST_TASK_NAME, setup_schedules
+from institutions.services.jobs import draft_quarterly_lists, first_working_day_of_quarter
+
+
+def _notices(supervisor):
+    """Notifications when core provides them, else the audit entries the job leaves instead."""
+    try:
+        from core.models import Notification
+    except ImportError:
+        return AuditEntry.objects.filter(
+            action="institutions.list.supervisor_notified", data__user=supervisor.pk
+        ).count()
+    return Notification.objects.filter(recipient=supervisor).count()
+
+
+def test_first_working_day_follows_the_official_calendar(base_data):
+    day = first_working_day_of_quarter(dt.date(2025, 10, 20))
+    assert day == dt.date(2025, 10, 9)  # 10-01..08 National Day and Mid-Autumn
+    assert get_calendar().is_working_day(day)
+    assert first_working_day_of_quarter(dt.date(2026, 1, 15)) == dt.date(2026, 1, 4)
+
+
+def test_job_does_nothing_on_other_days(orgs, bank, supervisor):
+    assert draft_quarterly_lists(dt.date(2025, 10, 10)) == []
+    assert not QuarterlyList.objects.exists()
+
+
+def test_job_drafts_last_quarter_and_tells_the_supervisor(orgs, bank, zy_bank, supervisor):
+    with time_machine.travel(dt.datetime(2025, 10, 9, 0, 30, tzinfo=dt.UTC)):
+        drafted = draft_quarterly_lists()
+    assert {(q.org.code, q.year, q.quarter) for q in drafted} == {("laizhou", 2025, 3), ("zhaoyuan", 2025, 3)}
+    assert _notices(supervisor) == 1
+    with time_machine.travel(dt.datetime(2025, 10, 9, 0, 30, tzinfo=dt.UTC)):
+        assert draft_quarterly_lists() == []  # idempotent
+
+
+def test_beat_entry_exists_once(base_data):
+    setup_schedules()
+    setup_schedules()
+    task = PeriodicTask.objects.get(name=QUARTERLY_LIST_TASK_NAME)
+    assert task.task == QUARTERLY_LIST_TASK
+    assert task.crontab.month_of_year == "1,4,7,10"
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_beat_job_runs_through_a_real_worker(live_base_data):
+    from celery.contrib.testing.worker import start_worker
+
+    from core.models import OrgUnit
+    from institutions.reference_data import ensure_default_rules
+    from institutions.tasks import draft_quarterly_lists as task
+    from laizhou_xiaobao.celery import app
+    from tests.factories import make_institution, make_org
+
+    ensure_default_rules()
+    yantai = make_org("yantai", name="烟台金融监管分局", level=OrgUnit.Level.BRANCH)
+    laizhou = make_org("laizhou", name="莱州金融监管支局", parent=yantai)
+    make_institution(org=laizhou, short_name="东岳银行")
+    first = first_working_day_of_quarter(dt.date.today())
+    with (
+        time_machine.travel(dt.datetime.combine(first, dt.time(9)).astimezone(dt.UTC)),
+        start_worker(app, perform_ping_check=False, pool="solo"),
+    ):
+        result = task.delay()
+        list_ids = result.get(timeout=60)
+    assert len(list_ids) == 1
+    assert QuarterlyList.objects.get(pk=list_ids[0]).org == laizhou
