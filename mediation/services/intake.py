@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,6 +206,17 @@ def mediation_assign(
         update_fields=["mediator", "assigned_on", "recusal_declared_at", "recusal_statement", "status", "updated_at"]
     )
     log_action(actor=actor, action="mediation.case.assigned", target=case, mediator=mediator.pk)
+    if mediator.user_id is not None:
+        from core.services.notifications import notify
+
+        # The number only: the parties are shown on the declaration page, behind the access check.
+        notify(
+            user=mediator.user,
+            title=_("新的调解指派：%(n)s") % {"n": case.number},
+            body=_("请先作回避声明，声明无回避情形后方可查阅案卷。"),
+            link=reverse("mediation:recusal", args=[case.pk]),
+            key=f"mediation-assigned:{case.pk}:{case.assigned_on.isoformat()}",
+        )
     return case
 
 

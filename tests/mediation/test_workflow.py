@@ -288,3 +288,14 @@ def test_performance_sums_payments(frozen, make_mediation, clerk_a, paper_mediat
     assert case.amount_recovered == Decimal("2000.00")
     with pytest.raises(ValidationError, match="大于零"):
         payment_record(actor=clerk_a, case=case, paid_on=dt.date(2026, 3, 9), amount=Decimal("0"))
+
+
+def test_assigned_mediator_with_an_account_is_notified_without_personal_data(
+    frozen, make_mediation, mediator, court_mediator
+):
+    from core.models.notifications import Notification
+
+    case = make_mediation(stage="assigned", mediator=court_mediator)
+    notification = Notification.objects.get(recipient=mediator)
+    assert case.number in notification.title and notification.link == f"/mediation/{case.pk}/recusal/"
+    assert "王小明" not in notification.title + notification.body
