@@ -110,9 +110,7 @@ def test_reminders_are_sent_on_shifted_weekend_working_days(items, clerk_a, shif
     assert len(_notes(clerk_a)) == 1
 
 
-def test_running_twice_on_one_day_sends_nothing_twice(
-    items, clerk_a, supervisor, django_capture_on_commit_callbacks
-):
+def test_running_twice_on_one_day_sends_nothing_twice(items, clerk_a, supervisor, django_capture_on_commit_callbacks):
     clerk_a.email = "lin@example.com"
     clerk_a.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,28 @@
+import datetime as dt
+
+import pytest
+
+from core.models import Notification
+from tests.dashboard.conftest import make_case, open_item
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_reminder_task_runs_through_a_real_celery_worker_and_writes_notifications(orgs, clerk_a, supervisor):
+    """CI runs this with CELERY_BROKER_URL=redis://…: the task goes through Redis to a worker thread."""
+    from celery.contrib.testing.worker import start_worker
+
+    from core.tasks import send_reminders_task
+    from laizhou_xiaobao.celery import app
+
+    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    open_item(case, dt.date(2025, 9, 29), label="受理告知")
+    assert not app.conf.task_always_eager
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        result = send_reminders_task.delay("2025-09-30").get(timeout=60)
+
+    assert result == {"date": "2025-09-30", "sent": 2, "skipped": ""}
+    digest = Notification.objects.get(recipient=clerk_a)
+    assert "受理告知" in digest.body and digest.key == "reminder:2025-09-30"
+    assert Notification.objects.filter(recipient=supervisor, kind=Notification.Kind.OVERDUE).count() == 1

@@ -1,0 +1,109 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from core.models import Absence
+from tests.dashboard.conftest import at, make_case, open_item
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY = dt.date(2025, 9, 30)
+
+
+def _items(response):
+    return [(item.label, item.role) for item in response.context["items"]]
+
+
+def test_home_lists_my_items_overdue_first_then_by_due_date(orgs, clerk_a, clerk_b, client_for):
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    open_item(case, dt.date(2025, 10, 20), label="调查结论")
+    open_item(case, dt.date(2025, 9, 26), label="受理告知")
+    open_item(case, dt.date(2025, 10, 9), label="书面答复")
+    with time_machine.travel(at(TUESDAY), tick=False):
+        response = client_for(clerk_a).get(reverse("home"))
+    assert response.status_code == 200
+    number = case.number
+    assert _items(response) == [
+        (f"{number} 受理告知", "owner"),
+        (f"{number} 书面答复", "owner"),
+        (f"{number} 调查结论", "owner"),
+    ]
+    first = response.context["items"][0]
+    assert first.state.is_overdue and first.state.css == "danger"
+    assert response.context["items"][1].state.is_due_soon  # 10-09 is the first working day after the holiday
+    assert response.context["overdue_count"] == 1
+    html = response.content.decode()
+    assert "我的待办" in html and "已超期" in html
+
+
+def test_b_sees_the_items_of_an_absent_a_and_a_present_as_owner_only(orgs, clerk_a, clerk_b, client_for):
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    open_item(case, dt.date(2025, 10, 9), label="书面答复")
+    with time_machine.travel(at(TUESDAY), tick=False):
+        assert _items(client_for(clerk_b).get(reverse("home"))) == []
+        Absence.objects.create(user=clerk_a, start_on=TUESDAY, end_on=TUESDAY, kind="leave")
+        response = client_for(clerk_b).get(reverse("home"))
+    assert _items(response) == [(f"{case.number} 书面答复", "covering")]
+    assert "林晓岚" in response.content.decode()  # "A岗：林晓岚"
+
+
+def test_supervisor_sees_items_of_absent_a_and_b_and_pending_extension_requests(
+    orgs, clerk_a, clerk_b, supervisor, client_for
+):
+    from complaints.models import ExtensionRequest
+
+    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    deadline = open_item(case, dt.date(2025, 10, 9), label="书面答复")
+    ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="情况复杂", requested_by=clerk_a)
+    for user in (clerk_a, clerk_b):
+        Absence.objects.create(user=user, start_on=TUESDAY, end_on=TUESDAY, kind="trip")
+    with time_machine.travel(at(TUESDAY), tick=False):
+        response = client_for(supervisor).get(reverse("home"))
+    assert _items(response) == [(f"{case.number} 书面答复", "supervising")]
+    assert [a.case_id for a in response.context["approvals"]] == [case.pk]
+    assert "申请延期 30 天" in response.content.decode()
+
+
+def test_outsiders_items_and_approvals_never_show(orgs, clerk_a, other_clerk, supervisor, client_for):
+    from complaints.models import ExtensionRequest
+    from core.roles import Role
+    from tests.factories import make_user
+
+    zy_supervisor = make_user(org=orgs["zhaoyuan"], role=Role.SUPERVISOR, username="zy_sup")
+    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    deadline = open_item(case, dt.date(2025, 10, 9))
+    ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
+    with time_machine.travel(at(TUESDAY), tick=False):
+        assert _items(client_for(other_clerk).get(reverse("home"))) == []
+        response = client_for(zy_supervisor).get(reverse("home"))
+    assert response.context["approvals"] == []
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_home_query_count_does_not_grow_with_items(
+    orgs, clerk_a, clerk_b, supervisor, client_for, django_assert_num_queries
+):
+    from complaints.models import ExtensionRequest
+
+    client = client_for(supervisor)
+    case = make_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
+    deadline = open_item(case, dt.date(2025, 10, 9))
+    ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
+    with time_machine.travel(at(TUESDAY), tick=False):
+        client.get(reverse("home"))
+        # session, user, roles, user's org (nav); calendar revisions; own items; covered items; items of absent
+        # A and B; pending extension requests; office tasks; unread notifications.
+        with django_assert_num_queries(11):
+            client.get(reverse("home"))
+        for n in range(5):
+            other = make_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
+            open_item(other, dt.date(2025, 9, 20 + n))
+            ExtensionRequest.objects.create(case=other, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
+        with django_assert_num_queries(11):
+            client.get(reverse("home"))
