@@ -1,0 +1,33 @@
+"""The demo seed: partners, roster and mediations over three years; running it twice changes nothing."""
+
+import pytest
+
+from core.demo import demo_password, seed_accounts, seed_institutions, seed_orgs
+from mediation import demo
+from mediation.models import MediationCase, Mediator, PartnerOrganisation, Status
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_idempotent_and_spans_three_years(base_data):
+    with at("2026-11-26"):
+        orgs = seed_orgs()
+        seed_accounts(orgs, demo_password())
+        seed_institutions(orgs)
+        demo.seed(orgs=orgs, cases=None, stdout=None)
+        counts = (PartnerOrganisation.objects.count(), Mediator.objects.count(), MediationCase.objects.count())
+        demo.seed(orgs=orgs, cases=None, stdout=None)
+    assert counts == (PartnerOrganisation.objects.count(), Mediator.objects.count(), MediationCase.objects.count())
+    assert set(PartnerOrganisation.objects.values_list("name", flat=True)) == {
+        "莱州市人民法院",
+        "莱州市银行业协会",
+        "莱州市保险行业协会",
+        "莱州金融监管支局",
+    }
+    assert Mediator.objects.get(user__username="lz_mediator").partner.name == "莱州市人民法院"
+    years = {d.year for d in MediationCase.objects.values_list("received_on", flat=True)}
+    assert years == {2024, 2025, 2026}
+    assert MediationCase.objects.filter(outcome="agreement").exists()
+    assert MediationCase.objects.filter(mediator__user__username="lz_mediator", status=Status.ASSIGNED).exists()
