@@ -20,6 +20,7 @@ from .models import (
     Forwarding,
     Representative,
 )
+from .search import case_reindex
 from .services import extension_decide
 
 # Fields whose changes belong to the workflow services, never to a hand edit in the admin.
@@ -150,6 +151,7 @@ class CaseAdmin(ScopedAdmin):
         obj.version += 1
         obj._change_reason = _("管理后台修改分类或内容")
         obj.save()
+        case_reindex(obj)
 
 
 class RepresentativeInline(ReadOnlyInline):

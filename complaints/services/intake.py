@@ -17,6 +17,7 @@ from core.services.numbering import next_number
 
 from ..models import Case, Contact, Representative
 from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, PetitionKind
+from ..search import case_reindex
 from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
 
 MAX_REPRESENTATIVES = 5
@@ -243,6 +244,7 @@ def contact_register(
         case._change_reason = _("登记")
         case.save()
         _initial_deadlines(case, actor=actor, materials_complete=materials_complete)
+        case_reindex(case)
         if sync_due_on(case):
             case.save(update_fields=["due_on"])
         record_event(

@@ -184,7 +184,7 @@ def case_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     label, form_class, _style, call = ACTIONS[action]
-    form = form_class(request.POST, case=case)
+    form = form_class(request.POST, case=case, auto_id=f"id_{action}_%s")
     if form.is_valid():
         try:
             call(request.user, case, form.cleaned_data)
@@ -254,7 +254,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False):
     actions = []
     for key in action_keys:
         label, form_class, style, _call = ACTIONS[key]
-        form = failed[1] if failed and failed[0] == key else form_class(case=case)
+        form = failed[1] if failed and failed[0] == key else form_class(case=case, auto_id=f"id_{key}_%s")
         actions.append(
             {"key": key, "label": label, "form": form, "style": style, "open": bool(failed and failed[0] == key)}
         )
@@ -281,7 +281,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False):
         "step_complete_form": forms.StepCompleteForm(case=case),
         "extension_requests": extension_requests,
         "pending_extensions": pending,
-        "decide_form": forms.ExtensionDecideForm(),
+        "decide_form": forms.ExtensionDecideForm(auto_id="id_decide_%s"),
         "forwarding": forwarding,
         "contacts": contacts,
         "changes": changes,
