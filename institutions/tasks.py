@@ -15,9 +15,15 @@ def generate_list_files(list_id: int) -> int:
 
 
 @shared_task(name="institutions.tasks.draft_quarterly_lists")
-def draft_quarterly_lists() -> list[int]:
-    """Beat entry (see institutions/schedules.py); the function decides whether today is the day."""
+def draft_quarterly_lists(today: str | None = None) -> list[int]:
+    """Beat entry (see institutions/schedules.py); the function decides whether today is the day.
+
+    `today` (ISO date) is for running the job as of a given day by hand; beat passes nothing.
+    """
+    import datetime as dt
+
     from .services.jobs import draft_quarterly_lists as run
 
+    day = dt.date.fromisoformat(today) if today else None
     with translation.override(settings.LANGUAGE_CODE):
-        return [quarterly_list.pk for quarterly_list in run()]
+        return [quarterly_list.pk for quarterly_list in run(day)]
