@@ -201,3 +201,26 @@ def test_history_and_events_are_on_the_page(client_for, clerk_a, full_petition):
     assert "变更历史" in html and "受理" in html
     assert "申请延期 10 天：需调取录音" in html
     assert "谈话记录.pdf" in html and "研提意见" in html
+
+
+def test_year_without_calendar_shows_the_message_and_changes_nothing(client_for, clerk_a, register):
+    from tests.complaints.conftest import at
+
+    with at("2026-11-02"):
+        case = register("petition")
+    with at("2026-11-10"):
+        response = client_for(clerk_a).post(
+            action(case, "petition_accept"), {"version": 1, "route": "办理"}, follow=True
+        )
+    assert "2027年工作日历尚未维护" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "registered" and case.version == 1
+
+
+def test_closed_case_offers_no_actions(client_for, clerk_a, petition):
+    from complaints.services import petition_not_accept
+
+    petition_not_accept(actor=clerk_a, case=petition, version=1, reason="不属于信访事项")
+    html = client_for(clerk_a).get(detail(petition)).content.decode()
+    assert "办理操作" not in html and "已办结" in html
+    assert 'data-step="close" data-state="done"' in html and 'data-state="skipped"' in html
