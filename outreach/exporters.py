@@ -95,11 +95,16 @@ class BreakdownExporter(ListExporter):
         for label, rows, key in (
             ("活动类别", f.by_campaign, "name"),
             ("镇街", f.by_town, "town"),
+            ("网格", [{**row, "label": _cell_label(row)} for row in f.by_cell], "label"),
             ("宣传对象", f.by_target_group, "name"),
             ("宣传主题", f.by_topic, "name"),
         ):
             for row in rows:
                 yield [label, row[key], row["events"], row["people"]]
+
+
+def _cell_label(row) -> str:
+    return row["town"] if row["is_town"] else f"{row['town']}·{row['cell']}"
 
 
 class CoverageExporter(ListExporter):

@@ -94,6 +94,7 @@ class Figures:
     by_month: list = field(default_factory=list)
     by_campaign: list = field(default_factory=list)
     by_town: list = field(default_factory=list)
+    by_cell: list = field(default_factory=list)
     by_target_group: list = field(default_factory=list)
     by_topic: list = field(default_factory=list)
     coverage_year: int = 0
@@ -152,6 +153,19 @@ def period_figures(*, user, start: dt.date, end: dt.date, coverage_year: int | N
         .annotate(events=Count("id"), people=PEOPLE)
         .order_by("-events", "town")
     )
+    figures.by_cell = [
+        {**row, "is_town": row["parent_id"] is None}
+        for row in events.values("grid_cell_id")
+        .annotate(
+            town=Coalesce("grid_cell__parent__name", "grid_cell__name"),
+            cell=F("grid_cell__name"),
+            parent_id=F("grid_cell__parent_id"),
+            officer=F("grid_cell__officer"),
+            events=Count("id"),
+            people=PEOPLE,
+        )
+        .order_by("town", F("parent_id").asc(nulls_first=True), "cell")
+    ]
     figures.by_target_group = _grouped(events, "target_groups__name")
     figures.by_topic = _grouped(events, "topics__name")
 

@@ -149,3 +149,16 @@ def test_calendar_shows_the_month(client_for, clerk_a, orgs, make_event):
     assert "?month=2025-04" in body and "?month=2025-06" in body
     other = client_for(clerk_a).get(reverse("outreach:calendar"), {"month": "2025-07"}).content.decode()
     assert "月季花节宣传" not in other
+
+
+def test_reference_data_is_in_the_admin_with_chinese_names(client_for, administrator, records, grid):
+    client = client_for(administrator)
+    index = client.get(reverse("admin:index")).content.decode()
+    for name in ("宣传品牌", "宣传活动类别", "宣传主题", "宣传对象", "场所类型（五进）", "宣传网格", "培训系列"):
+        assert name in index, name
+    for model in ("brand", "campaign", "topic", "targetgroup", "venuetype", "gridcell", "trainingseries", "event"):
+        assert client.get(reverse(f"admin:outreach_{model}_changelist")).status_code == 200, model
+    town = client.get(reverse("admin:outreach_gridcell_change", args=[grid["shahe"].pk])).content.decode()
+    assert "沙河村" in town  # villages are edited inline under their town
+    # Events are recorded through the outreach pages, where dates, counts and photos are checked.
+    assert client.get(reverse("admin:outreach_event_add")).status_code == 403

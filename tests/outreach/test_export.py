@@ -46,9 +46,9 @@ def test_export_reads_back_with_every_sheet(events, client_for, clerk_a, django_
     client = client_for(clerk_a)
     client.get(reverse("outreach:index"))  # warm the session
     # session, user, user and group permissions, the user's unit; the figures: totals, months, campaigns, towns,
-    # target groups, topics, grid coverage, organisers, partners, training attendance, institution names,
+    # cells, target groups, topics, grid coverage, organisers, partners, training attendance, institution names,
     # media works, media awards, training by audience; the event sheet: events and five prefetches; the audit entry.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         response = client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
 
     assert response.status_code == 200
@@ -74,6 +74,8 @@ def test_export_reads_back_with_every_sheet(events, client_for, clerk_a, django_
     summary = list(workbook["分类统计"].iter_rows(values_only=True))
     assert summary[1] == ("合计", "1次集中宣传活动，累计覆盖两万余人；另开展日常宣传1次，覆盖60人", 2, 20560)
     assert ("镇街", "沙河镇", 1, 20500) in summary
+    assert ("网格", "沙河镇·沙河村", 1, 20500) in summary
+    assert ("网格", "朱桥镇", 1, 60) in summary
 
     coverage = list(workbook["2025年网格覆盖"].iter_rows(values_only=True))
     assert ("沙河镇", "路宿村", None, 0) in coverage

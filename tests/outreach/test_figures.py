@@ -128,6 +128,14 @@ def test_period_figures_on_built_data(built, clerk_a):
         "沙河镇": (4, 11100),
         "朱桥镇": (2, 10400),
     }
+    cells = [(row["town"], row["cell"], row["is_town"], row["events"], row["people"]) for row in figures.by_cell]
+    assert sorted(cells) == [
+        ("朱桥镇", "朱桥镇", True, 1, 5400),
+        ("朱桥镇", "朱桥村", False, 1, 5000),
+        ("沙河镇", "沙河镇", True, 1, 5000),
+        ("沙河镇", "沙河村", False, 3, 6100),
+    ]
+    assert cells[0][2] and not cells[1][2]  # within a town, the town's own events come first
     assert {row["name"]: (row["events"], row["people"]) for row in figures.by_target_group} == {
         "老年人": (2, 10000),
         "青少年": (2, 10000),
@@ -174,9 +182,9 @@ def test_figures_page_shows_sentence_table_and_chart(built, client_for, clerk_a,
     client = client_for(clerk_a)
     client.get(reverse("outreach:figures"), YEAR_2025)  # warm the session
     # session, user, user and group permissions, the user's unit; the figures: totals, months, campaigns, towns,
-    # target groups, topics, grid coverage, organisers, partners, training attendance, institution names,
+    # cells, target groups, topics, grid coverage, organisers, partners, training attendance, institution names,
     # media works, media awards, training by audience; the navigation: roles and the notification bell.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = client.get(reverse("outreach:figures"), YEAR_2025)
 
     body = response.content.decode()
