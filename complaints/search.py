@@ -86,7 +86,7 @@ def _index_match(grams: list[str]):
     """A subquery of the case ids whose index holds every bigram in `grams`."""
     if connection.vendor == "postgresql":
         return RawSQL(
-            "SELECT case_id FROM complaints_casesearchindex WHERE string_to_array(bigrams, ' ') @> %s::text[]",
+            "SELECT case_id FROM complaints_casesearchindex WHERE complaints_bigrams(bigrams) @> %s::text[]",
             [grams],
         )
     rows = CaseSearchIndex.objects.filter(reduce(and_, [Q(bigrams__contains=f" {gram} ") for gram in grams]))

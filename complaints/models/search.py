@@ -8,9 +8,9 @@ class CaseSearchIndex(models.Model):
     Chinese has no spaces between words and pg_trgm cannot serve a two-character term (理赔, 退保), so the app
     indexes every pair of adjacent characters itself. `bigrams` holds the distinct lower-cased bigrams separated
     by single spaces, with a space at each end (" 理赔 赔款 ts s- "). On PostgreSQL a GIN index over
-    `string_to_array(bigrams, ' ')` (created in migration 0002) answers "cases containing all these bigrams"
-    from the index; on SQLite the same column is matched with LIKE '% 理赔 %'. Kept in step by
-    complaints.search.case_reindex().
+    `complaints_bigrams(bigrams)` (= string_to_array(bigrams, ' '); migrations 0002–0003) answers
+    "cases containing all these bigrams" from the index; on SQLite the same column is matched with
+    LIKE '% 理赔 %'. Kept in step by complaints.search.case_reindex().
     """
 
     case = models.OneToOneField(
