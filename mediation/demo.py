@@ -21,6 +21,7 @@ from .services import (
     mediation_record_outcome,
     mediation_refer_from_case,
     mediation_register,
+    mediation_waive_confirmation,
     payment_record,
     session_record,
 )
@@ -181,7 +182,7 @@ def _seed_case(rng, org, clerk, institutions, mediators, court, received_on, tod
         paid_on = concluded_on + dt.timedelta(days=rng.randint(1, 10))
         if paid_on <= today:
             payment_record(actor=clerk, case=case, paid_on=paid_on, amount=agreed, note="已转账")
-        if rng.random() < 0.4 and concluded_on + dt.timedelta(days=5) <= today:
+        if rng.random() < 0.6 and concluded_on + dt.timedelta(days=5) <= today:
             mediation_record_confirmation(
                 actor=clerk,
                 case=case,
@@ -189,6 +190,9 @@ def _seed_case(rng, org, clerk, institutions, mediators, court, received_on, tod
                 court="莱州市人民法院",
                 case_number=f"（{concluded_on.year}）鲁0683民特{rng.randint(10, 500)}号",
             )
+        elif concluded_on + dt.timedelta(days=30) < today:
+            # Judicial confirmation is optional: past its 30 days the parties have not applied.
+            mediation_waive_confirmation(actor=clerk, case=case, reason="当事人未申请司法确认")
     else:
         outcome = rng.choice([Outcome.FAILURE, Outcome.FAILURE, Outcome.WITHDRAWAL, Outcome.TERMINATION])
         mediation_record_outcome(

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.charts import bar_chart
 from core.exporters import write_xlsx_sheets
@@ -11,8 +12,16 @@ from core.services.audit import log_action
 from mediation.access import cases_for_user, is_office_user
 from mediation.exporters import figures_exporters
 from mediation.forms import PeriodForm
-from mediation.models import Outcome
+from mediation.models import Outcome, Source
 from mediation.selectors import cases_in_period, mediation_figures
+
+# Short enough for the chart's axis; the table beside it carries the full names.
+SHORT_SOURCE_LABELS = {
+    Source.REFERRED: _lazy("支局转调"),
+    Source.DIRECT: _lazy("直接申请"),
+    Source.COURT_BEFORE_FILING: _lazy("诉前委派"),
+    Source.COURT_AFTER_FILING: _lazy("诉中委托"),
+}
 
 
 def _period_and_cases(request):
@@ -28,7 +37,7 @@ def figures(request):
     form, start, end, cases = _period_and_cases(request)
     result = mediation_figures(cases, start, end)
     chart = bar_chart(
-        [b.label for b in result.by_source],
+        [str(SHORT_SOURCE_LABELS[b.key]) for b in result.by_source],
         {
             _("达成协议"): [b.agreements for b in result.by_source],
             _("未达成"): [b.concluded - b.agreements for b in result.by_source],
