@@ -16,6 +16,7 @@ class InstitutionsConfig(AppConfig):
             "institutions.view_interviewtriggerrule",
             "institutions.view_listsuggestionrule",
         ]
+        self._register_item_links()
         extend_role_permissions(Role.CLERK, staff)
         extend_role_permissions(Role.SUPERVISOR, staff)
         extend_role_permissions(Role.REVIEWER, ["institutions.view_quarterlylist"])
@@ -29,3 +30,21 @@ class InstitutionsConfig(AppConfig):
                 "institutions.add_listsuggestionrule",
             ],
         )
+
+    @staticmethod
+    def _register_item_links():
+        """Let my-work and the reminders link to the items whose due dates this app opens (when that app exists)."""
+        import importlib
+        import importlib.util
+
+        if importlib.util.find_spec("dashboard") is None or importlib.util.find_spec("dashboard.links") is None:
+            return
+        links = importlib.import_module("dashboard.links")
+        from django.urls import reverse
+
+        for label, name in (
+            ("institutions.interview", "institutions:interview_detail"),
+            ("institutions.rectificationitem", "institutions:rectification_item"),
+            ("institutions.surveyfinding", "institutions:survey_finding"),
+        ):
+            links.register_item_link(label, lambda pk, name=name: reverse(name, args=[pk]))

@@ -20,6 +20,8 @@ urlpatterns = [
         name="rectification_done",
     ),
     path("interviews/<int:pk>/<slug:action>/", interviews.interview_action, name="interview_action"),
+    path("rectification/<int:pk>/", interviews.rectification_item, name="rectification_item"),
+    path("findings/<int:pk>/", surveys.survey_finding, name="survey_finding"),
     path("attachments/<int:pk>/", interviews.attachment_download, name="attachment_download"),
     path("surveys/", surveys.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),

@@ -35,7 +35,14 @@ def _notify(user, *, title: str, body: str, link: str, quarterly_list: Quarterly
     if importlib.util.find_spec("core.services.notifications") is not None:
         notifications = importlib.import_module("core.services.notifications")
         if hasattr(notifications, "notify"):
-            notifications.notify(user=user, title=title, body=body, link=link, kind="info")
+            notifications.notify(
+                user=user,
+                title=title,
+                body=body,
+                link=link,
+                kind="info",
+                key=f"institutions.list.drafted:{quarterly_list.pk}",
+            )
             return
     log_action(
         actor=None, action="institutions.list.supervisor_notified", target=quarterly_list, user=user.pk, title=title

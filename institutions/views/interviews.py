@@ -11,7 +11,7 @@ from core.models import OrgUnit
 from core.services.audit import log_action
 
 from .. import forms
-from ..models import Interview
+from ..models import Interview, RectificationItem
 from ..periods import parse_quarter, previous_quarter, quarter_of
 from ..services import interviews as svc
 from ..services.common import is_staff_of, is_supervisor_of
@@ -228,3 +228,11 @@ def attachment_download(request, pk):
     attachment = get_attachment_for_user(request, pk)
     log_action(actor=request.user, action="institutions.interview.attachment_downloaded", target=attachment.interview)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+def rectification_item(request, pk):
+    """A rectification item's page is its interview's (deadline links point here)."""
+    item = get_object_or_404(RectificationItem.objects.only("interview_id"), pk=pk)
+    interview = get_interview_for_user(request, item.interview_id)
+    return redirect("institutions:interview_detail", pk=interview.pk)

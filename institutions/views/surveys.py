@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import forms
-from ..models import QuarterlyList, Survey
+from ..models import QuarterlyList, Survey, SurveyFinding
 from ..services import surveys as svc
 from ..services.common import is_staff_of
 from ..services.lists import finding_to_item
@@ -126,3 +126,11 @@ def survey_close(request, pk):
     else:
         messages.success(request, _("调研已结束。"))
     return redirect("institutions:survey_detail", pk=pk)
+
+
+@login_required
+def survey_finding(request, pk):
+    """A finding's page is its survey's (deadline links point here)."""
+    finding = get_object_or_404(SurveyFinding.objects.only("survey_id"), pk=pk)
+    survey = get_survey_for_user(request, finding.survey_id)
+    return redirect("institutions:survey_detail", pk=survey.pk)

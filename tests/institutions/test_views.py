@@ -198,3 +198,12 @@ def test_interview_page_walks_the_workflow(client_for, clerk_a, interview):
     assert "谈话记录" in response.content.decode()
     interview.refresh_from_db()
     assert interview.status == "scheduled"
+
+
+def test_deadline_item_links_lead_to_the_page_and_hide_it_from_outsiders(client_for, clerk_a, other_clerk, interview):
+    from institutions.models import RectificationItem
+
+    item = RectificationItem.objects.create(interview=interview, description="整改", due_on=dt.date(2026, 12, 1))
+    response = client_for(clerk_a).get(f"/institutions/rectification/{item.pk}/")
+    assert response.status_code == 302 and response.url == f"/institutions/interviews/{interview.pk}/"
+    assert client_for(other_clerk).get(f"/institutions/rectification/{item.pk}/").status_code == 404
