@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from .models import MediationCase, Outcome, Source
 
@@ -114,14 +115,14 @@ def mediation_figures(queryset, start: dt.date, end: dt.date) -> Figures:
     cases = cases_in_period(queryset, start, end)
     source_rows = cases.values("source", "outcome").annotate(**_AMOUNTS).order_by("source", "outcome")
     by_source = {value: Bucket(key=value, label=str(label)) for value, label in Source.choices}
-    totals = Bucket(label="合计")
+    totals = Bucket(label=_("合计"))
     for row in source_rows:
         by_source[row["source"]].add(row["outcome"], row["n"], row["claimed"], row["agreed"], row["recovered"])
         totals.add(row["outcome"], row["n"], row["claimed"], row["agreed"], row["recovered"])
     by_partner = _grouped(cases, "mediator__partner_id", "mediator__partner__name")
     for bucket in by_partner:
         if bucket.key is None:
-            bucket.label = "未指派调解员"
+            bucket.label = _("未指派调解员")
     by_partner.sort(key=lambda b: (b.key is None, -b.total, b.label))
     by_institution = _grouped(cases, "institution_id", "institution__short_name")
     by_institution.sort(key=lambda b: (-b.total, b.label))

@@ -16,6 +16,7 @@ from core.services.audit import log_action
 from core.services.deadlines import deadline_extend, deadline_open
 from core.services.numbering import next_number
 from core.uploads import sha256_of, validate_upload
+from mediation.access import can_write_office
 from mediation.models import Agent, ExtensionConsent, MediationCase, Mediator, PartnerKind, Side, Source, Status
 from mediation.models.choices import COURT_SOURCES
 
@@ -56,7 +57,7 @@ def mediation_register(
     """Register a direct application or a court referral (referrals from the ledger use mediation_refer_from_case)."""
     if not (actor.is_superuser or (actor.org_id and org.is_within(actor.org))):
         raise PermissionDenied(_("不能为其他单位登记调解案件。"))
-    if not (actor.is_superuser or _is_office_writer(actor)):
+    if not can_write_office(actor):
         raise PermissionDenied(_("只有登记办理人员或负责人可以登记调解案件。"))
     if source in COURT_SOURCES:
         if referring_partner is None or referring_partner.kind != PartnerKind.COURT:
@@ -103,12 +104,6 @@ def mediation_register(
     case.save()
     log_action(actor=actor, action="mediation.case.registered", target=case, source=source)
     return case
-
-
-def _is_office_writer(actor) -> bool:
-    from mediation.access import can_write_office
-
-    return can_write_office(actor)
 
 
 @transaction.atomic
