@@ -1,0 +1,99 @@
+"""Dashboard and reminder measurements for `python manage.py bench` (see core/bench).
+
+Targets from issue 4 at 1,000,000 cases (150,000 open) on PostgreSQL: each deadline aggregate ≤ 50 ms,
+the whole dashboard ≤ 300 ms, the reminder job ≤ 2 s with a query count that does not grow with the data.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.bench import register
+
+SUPERVISOR = "lz_supervisor"
+CLERK = "lz_clerk_a"
+
+
+def _org():
+    from core.models import User
+
+    return User.objects.select_related("org").get(username=SUPERVISOR).org
+
+
+def _horizon(ctx):
+    from dashboard.selectors import make_horizon
+
+    return {"org": _org(), "horizon": make_horizon(timezone.localdate())}
+
+
+def _values(queryset):
+    return list(queryset)
+
+
+@register("dashboard_totals", title="看板：本支局期限分档合计（单条聚合）", repeat=20, target="≤ 50 ms", setup=_horizon)
+def dashboard_totals(ctx, prepared):
+    from core.models import Deadline
+    from dashboard.selectors import bucket_aggregates
+
+    return (
+        Deadline.objects.open()
+        .filter(org_id=prepared["org"].pk)
+        .order_by()
+        .aggregate(**bucket_aggregates(prepared["horizon"]))
+    )
+
+
+@register("dashboard_by_handler", title="看板：按A/B岗分组的期限分档", repeat=20, target="≤ 50 ms", setup=_horizon)
+def dashboard_by_handler(ctx, prepared):
+    from core.models import Deadline
+    from dashboard.selectors import bucket_aggregates
+
+    return _values(
+        Deadline.objects.open()
+        .filter(org_id=prepared["org"].pk)
+        .order_by()
+        .values("org_id", "owner_id", "backup_id")
+        .annotate(**bucket_aggregates(prepared["horizon"]))
+    )
+
+
+@register("dashboard_by_institution", title="看板：按机构分组的期限分档", repeat=20, target="≤ 50 ms", setup=_horizon)
+def dashboard_by_institution(ctx, prepared):
+    from core.models import Deadline
+    from dashboard.selectors import bucket_aggregates
+
+    return _values(
+        Deadline.objects.open()
+        .filter(org_id=prepared["org"].pk)
+        .order_by()
+        .values("org_id", "institution_id")
+        .annotate(**bucket_aggregates(prepared["horizon"]))
+    )
+
+
+@register("dashboard_page", title="督办看板整页（支局负责人）", repeat=10, target="≤ 300 ms")
+def dashboard_page(ctx, prepared):
+    response = ctx.client(SUPERVISOR).get(reverse("dashboard:board"))
+    assert response.status_code == 200, response.status_code
+
+
+@register("dashboard_branch_page", title="督办看板整页（分局审阅，各支局并列）", repeat=10, target="≤ 300 ms")
+def dashboard_branch_page(ctx, prepared):
+    response = ctx.client("yt_reviewer").get(reverse("dashboard:board"))
+    assert response.status_code == 200, response.status_code
+
+
+@register("my_work_page", title="我的待办（首页）", repeat=10)
+def my_work_page(ctx, prepared):
+    response = ctx.client(CLERK).get(reverse("home"))
+    assert response.status_code == 200, response.status_code
+
+
+@register("reminder_job", title="每日期限提醒（试运行：汇总全部收件人）", repeat=5, target="≤ 2 s")
+def reminder_job(ctx, prepared):
+    from core.reminders import send_reminders
+
+    # A dry run computes every digest (the same queries as a real run) without writing notifications,
+    # so repeating it measures the same work each time.
+    return send_reminders(timezone.localdate(), dry_run=True)
