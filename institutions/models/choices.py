@@ -23,3 +23,16 @@ class Assessment(models.TextChoices):
     POSITIVE = "positive", _("正面")
     NEUTRAL = "neutral", _("一般")
     NEGATIVE = "negative", _("负面")
+
+
+def office_scope_q(user):
+    """Records of the units the user may see, for the office's own staff, reviewers and administrators only.
+
+    Mediators see only their mediation cases (DOMAIN.md §1), never interviews, surveys or lists.
+    """
+    from core.access import visible_org_q
+    from core.roles import Role, has_role
+
+    if not user.is_superuser and not has_role(user, Role.CLERK, Role.SUPERVISOR, Role.REVIEWER, Role.ADMINISTRATOR):
+        return models.Q(pk__in=[])
+    return visible_org_q(user)

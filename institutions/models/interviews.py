@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.access import visible_org_q
+from .choices import office_scope_q
 
 
 class InterviewTriggerRule(models.Model):
@@ -39,7 +39,7 @@ class InterviewTriggerRule(models.Model):
 
 class InterviewQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(visible_org_q(user))
+        return self.filter(office_scope_q(user))
 
     def active(self):
         return self.exclude(status__in=Interview.FINAL_STATUSES)

@@ -5,10 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.access import visible_org_q
 from core.roles import Role, has_role
 
-from .choices import Assessment, Polarity, RatingElement
+from .choices import Assessment, Polarity, RatingElement, office_scope_q
 
 
 class ListSuggestionRule(models.Model):
@@ -52,7 +51,7 @@ class ListSuggestionRule(models.Model):
 class QuarterlyListQuerySet(models.QuerySet):
     def for_user(self, user):
         """Staff see their unit's lists; branch reviewers see only lists submitted to the branch."""
-        qs = self.filter(visible_org_q(user))
+        qs = self.filter(office_scope_q(user))
         if not user.is_superuser and has_role(user, Role.REVIEWER) and not has_role(user, Role.SUPERVISOR, Role.CLERK):
             qs = qs.filter(status__in=QuarterlyList.BRANCH_VISIBLE_STATUSES)
         return qs

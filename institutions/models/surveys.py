@@ -2,14 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.access import visible_org_q
-
-from .choices import RatingElement
+from .choices import RatingElement, office_scope_q
 
 
 class SurveyQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(visible_org_q(user))
+        return self.filter(office_scope_q(user))
 
 
 class Survey(models.Model):

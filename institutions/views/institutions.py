@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.access import visible_org_q, visible_orgs
 from core.charts import bar_chart
 from core.models import OrgUnit
+from core.roles import Role, has_role
 
 from ..forms import ImportForm, PeriodForm
 from ..periods import Period, parse_quarter, previous_quarter, quarter_code, quarter_of, quarter_period
@@ -68,6 +69,9 @@ def _period_from(form: PeriodForm) -> Period:
 @login_required
 def ranking(request):
     """Complaint ranking per institution for a quarter or any period; each figure links to the ledger."""
+    allowed = (Role.CLERK, Role.SUPERVISOR, Role.REVIEWER, Role.ADMINISTRATOR)
+    if not request.user.is_superuser and not has_role(request.user, *allowed):
+        raise PermissionDenied(_("没有查看机构投诉排名的权限。"))
     form = PeriodForm(request.GET or None)
     period = _period_from(form)
     orgs = visible_orgs(request.user).filter(level=OrgUnit.Level.SUB_BUREAU)

@@ -207,3 +207,11 @@ def test_deadline_item_links_lead_to_the_page_and_hide_it_from_outsiders(client_
     response = client_for(clerk_a).get(f"/institutions/rectification/{item.pk}/")
     assert response.status_code == 302 and response.url == f"/institutions/interviews/{interview.pk}/"
     assert client_for(other_clerk).get(f"/institutions/rectification/{item.pk}/").status_code == 404
+
+
+def test_mediator_sees_no_interviews_lists_or_ranking(client_for, mediator, draft, interview):
+    client = client_for(mediator)
+    assert client.get(f"/institutions/lists/{draft.pk}/").status_code == 404
+    assert client.get(f"/institutions/interviews/{interview.pk}/").status_code == 404
+    assert client.get("/institutions/ranking/").status_code == 403
+    assert "东岳银行" not in client.get("/institutions/").content.decode()
