@@ -140,8 +140,12 @@ def extension_request(*, actor, case: Case, version: int, days: int, reason: str
 @transaction.atomic
 def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
     """The supervisor approves (the deadline moves, within the rule's maximum) or refuses an extension."""
-    request = ExtensionRequest.objects.select_for_update().select_related("case", "deadline__rule").get(pk=request.pk)
-    case = Case.objects.select_for_update().select_related("org", "owner", "backup").get(pk=request.case_id)
+    request = (
+        ExtensionRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "deadline__rule")
+        .get(pk=request.pk)
+    )
+    case = Case.objects.select_for_update(of=("self",)).select_related("org", "owner", "backup").get(pk=request.case_id)
     require_supervisor(actor, case)
     if request.state != ExtensionRequest.State.PENDING:
         raise ValidationError(_("该延期申请已审批。"))

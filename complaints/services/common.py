@@ -62,7 +62,11 @@ def require_supervisor(actor, case: Case | None = None) -> None:
 
 def lock_case(case: Case, version: int | None) -> Case:
     """Reload the case under a row lock and refuse a version older than the stored one."""
-    locked = Case.objects.select_for_update().select_related("org", "institution", "owner", "backup").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("org", "institution", "owner", "backup")
+        .get(pk=case.pk)
+    )
     if version is None or int(version) != locked.version:
         raise ValidationError(STALE_MESSAGE, code="stale")
     return locked
