@@ -176,7 +176,7 @@ def _export_baseline(ctx, prepared):
 
 @register(
     "export_xlsx",
-    title="台账导出Excel（10万行）",
+    title="台账导出Excel（行数见 --export-rows，默认10万）",
     setup=_export_setup,
     baseline=_export_baseline,
     baseline_title="openpyxl 只写模式写同样的行（无Django）",
@@ -191,7 +191,7 @@ def export_xlsx(ctx, prepared):
     return f"{rows:,} 行"
 
 
-@register("export_csv", title="台账导出CSV（10万行）", setup=_export_setup, repeat=3)
+@register("export_csv", title="台账导出CSV（行数见 --export-rows，默认10万）", setup=_export_setup, repeat=3)
 def export_csv(ctx, prepared):
     from complaints.services.ledger_export import write_ledger
 
