@@ -190,7 +190,7 @@ def period_figures(*, user, start: dt.date, end: dt.date, coverage_year: int | N
     )
     audience_labels = dict(TrainingAudience.choices)
     figures.training = [
-        {"audience": audience_labels.get(row["audience"], row["audience"]), **row}
+        {**row, "audience": audience_labels.get(row["audience"], row["audience"])}
         for row in trainings.values("audience")
         .annotate(sessions=Count("id", distinct=True), staff=Count("attendee_users", distinct=True))
         .order_by("audience")

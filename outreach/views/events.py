@@ -21,7 +21,7 @@ from .access import get_event_for_user, get_photo_for_user
 VIEW = "outreach.view_event"
 
 
-def _apply_errors(form, exc: ValidationError):
+def apply_service_errors(form, exc: ValidationError):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             for message in errors:
@@ -63,7 +63,7 @@ def event_create(request):
         try:
             event = services.event_create(actor=request.user, org=request.user.org, data=data, photos=photos)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已登记宣传活动“%(title)s”。") % {"title": event.title})
             return redirect("outreach:event_detail", pk=event.pk)
@@ -79,7 +79,7 @@ def event_edit(request, pk):
         try:
             services.event_update(actor=request.user, event=event, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("outreach:event_detail", pk=event.pk)

@@ -13,7 +13,7 @@ from .. import services
 from ..forms import MediaAwardForm, MediaWorkForm
 from ..models import MediaWork
 from .access import get_media_for_user
-from .events import _apply_errors
+from .events import apply_service_errors
 
 VIEW = "outreach.view_mediawork"
 
@@ -56,7 +56,7 @@ def _media_form(request, work=None):
         try:
             work = services.media_work_save(actor=request.user, org=request.user.org, work=work, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存宣传作品“%(title)s”。") % {"title": work.title})
             return redirect("outreach:media_detail", pk=work.pk)

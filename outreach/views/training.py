@@ -12,7 +12,7 @@ from .. import services
 from ..forms import TrainingForm
 from ..models import TrainingSession
 from .access import get_training_for_user
-from .events import _apply_errors
+from .events import apply_service_errors
 
 VIEW = "outreach.view_trainingsession"
 
@@ -61,7 +61,7 @@ def _training_form(request, session=None):
                 actor=request.user, org=request.user.org, session=session, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存培训“%(topic)s”。") % {"topic": session.topic})
             return redirect("outreach:training_detail", pk=session.pk)
