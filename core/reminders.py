@@ -35,6 +35,8 @@ from core.workcalendar import CalendarMissingError, get_calendar
 logger = logging.getLogger(__name__)
 
 DEFAULT_SOON_WORKING_DAYS = 3
+# Lines listed per section of a digest; the rest is summed up.
+MAX_LINES = 30
 
 
 @dataclass
@@ -107,18 +109,20 @@ def _render(digest: Digest, today: dt.date) -> tuple[str, str, str]:
     )
     soon = sum(len(items) for items in (digest.own, digest.covering, digest.both_absent)) - overdue
     parts = []
-    if digest.own:
-        parts.append(_("【本人承办】"))
-        parts += [_line(*item) for item in digest.own]
-    if digest.covering:
-        parts.append(_("【代缺岗A岗办理】"))
-        parts += [_line(*item) for item in digest.covering]
-    if digest.both_absent:
-        parts.append(_("【警示：以下事项A岗、B岗均不在岗，请负责人督办】"))
-        parts += [_line(*item) for item in digest.both_absent]
-    if digest.supervised_overdue:
-        parts.append(_("【本单位超期事项督办】"))
-        parts += [_line(*item) for item in digest.supervised_overdue]
+    sections = (
+        (_("【本人承办】"), digest.own),
+        (_("【代缺岗A岗办理】"), digest.covering),
+        (_("【警示：以下事项A岗、B岗均不在岗，请负责人督办】"), digest.both_absent),
+        (_("【本单位超期事项督办】"), digest.supervised_overdue),
+    )
+    for heading, items in sections:
+        if not items:
+            continue
+        parts.append(heading)
+        # A digest is read, not searched: past MAX_LINES the rest is a count and the link to my-work.
+        parts += [_line(*item) for item in items[:MAX_LINES]]
+        if len(items) > MAX_LINES:
+            parts.append(_("……另有 %(n)s 件，请登录系统查看") % {"n": len(items) - MAX_LINES})
     title = _("%(date)s 期限提醒：超期 %(overdue)s 件，即将到期 %(soon)s 件") % {
         "date": today.isoformat(),
         "overdue": overdue,

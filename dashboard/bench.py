@@ -44,8 +44,14 @@ def dashboard_totals(ctx, prepared):
     )
 
 
-@register("dashboard_by_handler", title="看板：按A/B岗分组的期限分档", repeat=20, target="≤ 50 ms", setup=_horizon)
-def dashboard_by_handler(ctx, prepared):
+@register(
+    "dashboard_deadline_groups",
+    title="看板：在办期限按A/B岗、机构、类型分组分档（一条聚合）",
+    repeat=20,
+    target="≤ 50 ms",
+    setup=_horizon,
+)
+def dashboard_deadline_groups(ctx, prepared):
     from core.models import Deadline
     from dashboard.selectors import bucket_aggregates
 
@@ -53,23 +59,32 @@ def dashboard_by_handler(ctx, prepared):
         Deadline.objects.open()
         .filter(org_id=prepared["org"].pk)
         .order_by()
-        .values("org_id", "owner_id", "backup_id")
+        .values("org_id", "owner_id", "backup_id", "institution_id", "item_kind")
         .annotate(**bucket_aggregates(prepared["horizon"]))
     )
 
 
-@register("dashboard_by_institution", title="看板：按机构分组的期限分档", repeat=20, target="≤ 50 ms", setup=_horizon)
-def dashboard_by_institution(ctx, prepared):
-    from core.models import Deadline
-    from dashboard.selectors import bucket_aggregates
+@register(
+    "dashboard_closure_rates", title="看板：本季度、本年度按时办结率", repeat=10, target="≤ 50 ms", setup=_horizon
+)
+def dashboard_closure_rates(ctx, prepared):
+    from dashboard.selectors import closure_rates
 
-    return _values(
-        Deadline.objects.open()
-        .filter(org_id=prepared["org"].pk)
-        .order_by()
-        .values("org_id", "institution_id")
-        .annotate(**bucket_aggregates(prepared["horizon"]))
-    )
+    return closure_rates([prepared["org"].pk], timezone.localdate())
+
+
+@register("dashboard_intake", title="看板：近12个月按渠道受理量", repeat=10, setup=_horizon)
+def dashboard_intake(ctx, prepared):
+    from dashboard.selectors import intake_by_month
+
+    return intake_by_month([prepared["org"].pk], timezone.localdate())
+
+
+@register("dashboard_top_institutions", title="看板：机构排名（本季度与上季度）", repeat=10, setup=_horizon)
+def dashboard_top_institutions(ctx, prepared):
+    from dashboard.selectors import top_institutions
+
+    return top_institutions([prepared["org"].pk], timezone.localdate())
 
 
 @register("dashboard_page", title="督办看板整页（支局负责人）", repeat=10, target="≤ 300 ms")

@@ -98,12 +98,26 @@ def test_home_query_count_does_not_grow_with_items(
     with time_machine.travel(at(TUESDAY), tick=False):
         client.get(reverse("home"))
         # session, user, roles, user's org (nav); calendar revisions; own items; covered items; items of absent
-        # A and B; pending extension requests; office tasks; unread notifications.
-        with django_assert_num_queries(11):
+        # A and B; their counts; pending extension requests; office tasks; unread notifications.
+        with django_assert_num_queries(12):
             client.get(reverse("home"))
         for n in range(5):
             other = make_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
             open_item(other, dt.date(2025, 9, 20 + n))
             ExtensionRequest.objects.create(case=other, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             client.get(reverse("home"))
+
+
+def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, clerk_a, client_for, monkeypatch):
+    from dashboard import selectors
+
+    monkeypatch.setattr(selectors, "MY_WORK_LIMIT", 2)
+    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    for day in (20, 9, 26, 29):
+        open_item(case, dt.date(2025, 9, day), label=f"事项{day}")
+    with time_machine.travel(at(TUESDAY), tick=False):
+        response = client_for(clerk_a).get(reverse("home"))
+    assert [item.label for item in response.context["items"]] == [f"{case.number} 事项9", f"{case.number} 事项20"]
+    assert response.context["counts"].total == 4 and response.context["overdue_count"] == 4
+    assert f"?acting={clerk_a.pk}" in response.content.decode()

@@ -196,3 +196,17 @@ def test_the_morning_schedule_is_stored_in_django_celery_beat(db):
     assert task.task == "core.send_reminders" and task.enabled
     assert (task.crontab.minute, task.crontab.hour) == ("30", "8")
     assert str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+def test_a_long_digest_lists_the_first_items_and_counts_the_rest(orgs, clerk_a, monkeypatch):
+    from core import reminders
+
+    monkeypatch.setattr(reminders, "MAX_LINES", 2)
+    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    for day in range(20, 25):
+        open_item(case, dt.date(2025, 9, day), label=f"事项{day}")
+    send_reminders(TUESDAY)
+    [digest] = _notes(clerk_a)
+    assert "事项20" in digest.body and "事项21" in digest.body and "事项22" not in digest.body
+    assert "另有 3 件" in digest.body
+    assert "超期 5 件" in digest.title
