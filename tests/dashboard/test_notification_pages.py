@@ -64,3 +64,17 @@ def test_notification_list_query_count_is_constant(clerk_a, client_for, django_a
         notify(user=clerk_a, title=f"提醒{n}")
     with django_assert_num_queries(7):
         client.get(reverse("dashboard:notification_list"))
+
+
+def test_administrator_sees_notifications_tasks_and_the_editable_schedule_in_the_admin(
+    administrator, clerk_a, client_for
+):
+    from django_celery_beat.models import PeriodicTask
+
+    notify(user=clerk_a, title="提醒")
+    client = client_for(administrator)
+    assert "提醒" in client.get(reverse("admin:core_notification_changelist")).content.decode()
+    assert client.get(reverse("admin:core_task_changelist")).status_code == 200
+    schedule = PeriodicTask.objects.get(name="每日期限提醒")
+    page = client.get(reverse("admin:django_celery_beat_periodictask_change", args=[schedule.pk]))
+    assert page.status_code == 200 and 'name="crontab"' in page.content.decode()
