@@ -34,6 +34,11 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from core.roles import Role, extend_role_permissions
+        from core.services.calendar_change import on_deadlines_moved
+
+        from .calendar_sync import cases_follow_moved_deadlines
+
+        on_deadlines_moved(cases_follow_moved_deadlines)
 
         extend_role_permissions(Role.CLERK, _CLERK)
         # Supervisors do what clerks do and also approve extensions and reassign A/B.
