@@ -145,6 +145,8 @@ class Case(models.Model):
         indexes = [
             # The ledger's default order and its period filters.
             models.Index(fields=["org", "-received_at", "-id"], name="case_ledger_order"),
+            # Reviewers see several sub-bureaus at once: their first page walks this index instead of sorting.
+            models.Index(fields=["-received_at", "-id"], name="case_received_order"),
             models.Index(fields=["org", "received_on"], name="case_org_received_on"),
             # Open-case deadline buckets (dashboard, overdue filter): small because closed cases are left out.
             models.Index(fields=["org", "due_on"], condition=Q(status__in=OPEN_STATUSES), name="case_open_due"),
