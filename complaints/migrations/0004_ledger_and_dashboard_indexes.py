@@ -14,8 +14,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name='case',
+            name='case_org_received_on',
+        ),
         migrations.AddIndex(
             model_name='case',
             index=models.Index(fields=['-received_at', '-id'], name='case_received_order'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('status', 'closed')), fields=['org', 'closed_at'], include=('closed_on_time',), name='case_closed_on_time'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(fields=['org', 'received_on'], include=('channel',), name='case_intake_by_channel'),
         ),
     ]
