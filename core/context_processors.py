@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .roles import Role, user_roles
+from .roles import Role, can_register, is_mediator_only, user_roles
 
 
 def office(request):
@@ -12,4 +12,6 @@ def office(request):
         "is_supervisor": Role.SUPERVISOR in roles,
         "is_reviewer": Role.REVIEWER in roles,
         "is_mediator": Role.MEDIATOR in roles,
+        "is_mediator_only": bool(roles) and is_mediator_only(request.user),
+        "can_register": bool(roles) and can_register(request.user),
     }

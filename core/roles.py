@@ -108,3 +108,16 @@ def user_roles(user) -> set[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
+
+
+OFFICE_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+def is_mediator_only(user) -> bool:
+    """A mediator from the court or an association: sees only their own mediation cases, no office records."""
+    return not user.is_superuser and has_role(user, Role.MEDIATOR) and not has_role(user, *OFFICE_ROLES)
+
+
+def can_register(user) -> bool:
+    """Clerks and supervisors register visits, calls and letters; reviewers and mediators do not."""
+    return user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR)

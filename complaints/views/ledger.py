@@ -29,6 +29,7 @@ from complaints.services.ledger_export import can_download, ledger_export_reques
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.models import OrgUnit
+from core.roles import is_mediator_only
 from core.workcalendar import CalendarMissingError, get_calendar
 
 CONTENT_TYPES = {
@@ -65,6 +66,8 @@ def index(request):
     page's rows together with their count (one query) — plus the session, the user and the user's roles."""
     today = timezone.localdate()
     scope = ledger_scope(request.user)
+    if is_mediator_only(request.user):
+        raise PermissionDenied(_("调解员只能查看指派给自己的调解案件，不能查看信访投诉台账。"))
     calendar = _calendar_or_none()
     filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=lambda: calendar, today=today)
     if calendar is None and request.GET.get("due_within"):
@@ -105,7 +108,7 @@ def ledger_export(request):
     file_format = request.GET.get("format", "xlsx")
     if file_format not in CONTENT_TYPES:
         raise Http404
-    if request.user.org_id is None and not request.user.is_superuser:
+    if (request.user.org_id is None and not request.user.is_superuser) or is_mediator_only(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     scope = ledger_scope(request.user)
@@ -192,6 +195,8 @@ def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
 @login_required
 def summary(request):
     """The office summary (DOMAIN.md §10) for any period over the units the user may see."""
+    if is_mediator_only(request.user):
+        raise PermissionDenied(_("调解员只能查看指派给自己的调解案件。"))
     today = timezone.localdate()
     start, error_from = _parse_day(request.GET.get("from"), today.replace(month=1, day=1))
     end, error_to = _parse_day(request.GET.get("to"), today)

@@ -40,3 +40,24 @@ def test_only_supervisors_and_administrators_record_absences_for_others(
 def test_admin_site_is_for_administrators(request, client_for, persona, status):
     user = request.getfixturevalue(persona)
     assert client_for(user).get(reverse("admin:index")).status_code == status
+
+
+@pytest.mark.parametrize("url_name", ["complaints:index", "complaints:summary", "complaints:ledger_export"])
+def test_mediators_cannot_open_the_office_ledger(client_for, mediator, url_name):
+    response = client_for(mediator).get(reverse(url_name))
+    assert response.status_code == 403
+
+
+def _nav(client):
+    page = client.get(reverse("home")).content.decode()
+    return page[page.index("<nav") : page.index("</nav>")]
+
+
+def test_navigation_follows_the_role(client_for, mediator, reviewer, clerk_a):
+    mediator_nav = _nav(client_for(mediator))
+    assert "纠纷调解" in mediator_nav
+    assert "来访来电登记" not in mediator_nav and "宣传教育" not in mediator_nav and "机构与清单" not in mediator_nav
+    reviewer_nav = _nav(client_for(reviewer))
+    assert "信访投诉" in reviewer_nav and "来访来电登记" not in reviewer_nav
+    clerk_nav = _nav(client_for(clerk_a))
+    assert "来访来电登记" in clerk_nav and "宣传教育" in clerk_nav
