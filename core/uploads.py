@@ -42,13 +42,21 @@ def _matches(extension: str, head: bytes) -> bool:
     return any(head.startswith(signature) for signature in signatures)
 
 
+def _sizes(size: int, limit: int) -> tuple[str, str]:
+    """Human sizes for the message; exact byte counts when rounding would make them read the same."""
+    shown, allowed = filesizeformat(size), filesizeformat(limit)
+    if shown == allowed:
+        return f"{size:,} 字节", f"{limit:,} 字节"
+    return shown, allowed
+
+
 def validate_upload(upload, *, allowed: tuple[str, ...] = DOCUMENT_TYPES, max_bytes: int | None = None) -> str:
     """Refuse a file that is too large or whose content is not one of `allowed`; returns the extension."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     if upload.size > max_bytes:
+        size, limit = _sizes(upload.size, max_bytes)
         raise ValidationError(
-            _("文件“%(name)s”大小为 %(size)s，超过上限 %(max)s。")
-            % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)},
+            _("文件“%(name)s”大小为 %(size)s，超过上限 %(max)s。") % {"name": upload.name, "size": size, "max": limit},
             code="too_large",
         )
     if upload.size == 0:

@@ -16,11 +16,16 @@ from django.utils.translation import gettext as _
 class CalendarMissingError(ValueError):
     """A computation needs a year whose calendar has not been maintained (or not verified)."""
 
-    def __init__(self, year: int):
+    def __init__(self, year: int, *, draft: bool = False):
         self.year = year
-        super().__init__(
-            _("%(year)s年工作日历尚未维护，无法计算期限。请系统管理员先在“工作日历”中维护该年度。") % {"year": year}
-        )
+        self.draft = draft
+        if draft:
+            message = _(
+                "%(year)s年工作日历尚未维护：该年度仍为草稿，请系统管理员按国务院办公厅通知核对节假日和调休后标记为已核对。"
+            )
+        else:
+            message = _("%(year)s年工作日历尚未维护，无法计算期限。请系统管理员先在“工作日历”中维护该年度。")
+        super().__init__(message % {"year": year})
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,11 @@ class WorkCalendar:
 
     working_days: set[dt.date] = field(default_factory=set)
     years: dict[int, int] = field(default_factory=dict)  # year -> revision
+    draft_years: set[int] = field(default_factory=set)
 
     def _check(self, day: dt.date) -> None:
         if day.year not in self.years:
-            raise CalendarMissingError(day.year)
+            raise CalendarMissingError(day.year, draft=day.year in self.draft_years)
 
     def is_working_day(self, day: dt.date) -> bool:
         self._check(day)
@@ -101,11 +107,14 @@ def load_calendar() -> WorkCalendar:
     """Read the verified years from the database. Small: ~365 rows a year."""
     from core.models import WorkCalendarDay, WorkCalendarYear
 
-    years = dict(
-        WorkCalendarYear.objects.filter(status=WorkCalendarYear.Status.VERIFIED).values_list("year", "revision")
-    )
+    years, draft_years = {}, set()
+    for year, status, revision in WorkCalendarYear.objects.values_list("year", "status", "revision"):
+        if status == WorkCalendarYear.Status.VERIFIED:
+            years[year] = revision
+        else:
+            draft_years.add(year)
     working = set(WorkCalendarDay.objects.filter(year_id__in=years, is_working_day=True).values_list("date", flat=True))
-    return WorkCalendar(working_days=working, years=years)
+    return WorkCalendar(working_days=working, years=years, draft_years=draft_years)
 
 
 _cached: tuple[tuple, WorkCalendar] | None = None

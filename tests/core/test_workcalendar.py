@@ -85,3 +85,23 @@ def test_working_days_between_counts_only_working_days(calendar):
 
 def test_stamp_names_the_revisions_used(calendar):
     assert calendar.stamp(D("2025-12-25"), D("2026-01-09")) == "2025r1,2026r1"
+
+
+def test_a_draft_year_is_named_as_a_draft_in_the_message(base_data, administrator):
+    calendar_add_year_draft(year=2027, actor=administrator)
+    with pytest.raises(CalendarMissingError, match="2027年工作日历尚未维护：该年度仍为草稿") as excinfo:
+        get_calendar().add_days(D("2026-12-20"), 15, "calendar")
+    assert excinfo.value.draft
+
+
+def test_upload_just_over_the_limit_says_by_how_much(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.uploads import validate_upload
+
+    # 20 MB plus 9 bytes would read "20.0 MB, over the 20.0 MB limit": the message gives exact bytes instead.
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024 + 4))
+    with pytest.raises(ValidationError) as excinfo:
+        validate_upload(upload, max_bytes=20 * 1024 * 1024)
+    assert "大小为 20,971,529 字节，超过上限 20,971,520 字节" in excinfo.value.messages[0]
