@@ -18,7 +18,7 @@ from core.workcalendar import CalendarMissingError, get_calendar
 @login_required
 def home(request):
     # The home page is the user's work list (我的待办); it lives with the dashboard.
-    from dashboard.views.mywork import my_work
+    from core.dashboard.views.mywork import my_work
 
     return my_work(request)
 

@@ -37,9 +37,9 @@ class InstitutionsConfig(AppConfig):
         import importlib
         import importlib.util
 
-        if importlib.util.find_spec("dashboard") is None or importlib.util.find_spec("dashboard.links") is None:
+        if importlib.util.find_spec("core.dashboard.links") is None:
             return
-        links = importlib.import_module("dashboard.links")
+        links = importlib.import_module("core.dashboard.links")
         from django.urls import reverse
 
         for label, name in (

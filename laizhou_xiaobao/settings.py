@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "complaints",
     "mediation",
     "outreach",
-    "dashboard",
+    "core.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.office",
-                "dashboard.context_processors.notifications",
+                "core.dashboard.context_processors.notifications",
             ],
         },
     },

@@ -18,6 +18,6 @@ urlpatterns = [
     path("mediation/", include("mediation.urls")),
     path("institutions/", include("institutions.urls")),
     path("outreach/", include("outreach.urls")),
-    path("dashboard/", include("dashboard.urls")),
+    path("dashboard/", include("core.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from django.conf import settings
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -37,9 +37,9 @@ class Context:
 
 
 def discover() -> None:
-    for app in settings.INSTALLED_APPS:
-        module = f"{app}.bench"
-        if "." not in app and importlib.util.find_spec(app) is not None and importlib.util.find_spec(module):
+    for app_config in apps.get_app_configs():
+        module = f"{app_config.name}.bench"
+        if importlib.util.find_spec(module):
             importlib.import_module(module)
 
 

@@ -110,7 +110,7 @@ def test_home_query_count_does_not_grow_with_items(
 
 
 def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, clerk_a, client_for, monkeypatch):
-    from dashboard import selectors
+    from core.dashboard import selectors
 
     monkeypatch.setattr(selectors, "MY_WORK_LIMIT", 2)
     case = make_case(org=orgs["laizhou"], owner=clerk_a)

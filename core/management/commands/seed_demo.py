@@ -10,7 +10,7 @@ from core.services.calendar import calendar_load_year_from_library, library_year
 from core.services.reference import ensure_reference_data
 
 # Apps contribute demo records through a `demo.seed(orgs=..., cases=..., stdout=...)` function.
-DEMO_APPS = ["complaints", "mediation", "institutions", "outreach"]
+DEMO_APPS = ["complaints", "mediation", "institutions", "outreach", "core.dashboard"]
 
 
 class Command(BaseCommand):

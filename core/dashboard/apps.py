@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     """Supervisor dashboard, my-work, office tasks and notifications (the models live in core)."""
 
-    name = "dashboard"
+    name = "core.dashboard"
+    label = "dashboard"
     verbose_name = _("督办与待办")
 
     def ready(self):
