@@ -15,6 +15,7 @@ urlpatterns = [
     path("intake/", intake.intake, name="intake"),
     path("intake/repeats/", intake.repeat_candidates, name="repeat_candidates"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("steps/<int:step_pk>/", cases.step_redirect, name="step_redirect"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
     path("cases/<int:pk>/actions/<slug:action>/", cases.case_action, name="case_action"),
     path("cases/<int:pk>/extensions/<int:request_pk>/decide/", cases.extension_decide, name="extension_decide"),

@@ -42,6 +42,11 @@ class InstitutionsConfig(AppConfig):
         links = importlib.import_module("core.dashboard.links")
         from django.urls import reverse
 
+        from core.dashboard.selectors import register_item_kind
+
+        register_item_kind("institutions.interview.self_inspection", _("约谈：机构自查"))
+        register_item_kind("institutions.rectification", _("约谈：整改事项"))
+        register_item_kind("institutions.survey_follow_up", _("专项调研：整改反馈"))
         for label, name in (
             ("institutions.interview", "institutions:interview_detail"),
             ("institutions.rectificationitem", "institutions:rectification_item"),

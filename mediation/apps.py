@@ -7,7 +7,14 @@ class MediationConfig(AppConfig):
     verbose_name = _("纠纷调解")
 
     def ready(self):
+        from django.urls import reverse
+
+        from core.dashboard.links import register_item_link
+        from core.dashboard.selectors import register_item_kind
         from core.roles import Role, extend_role_permissions
+
+        register_item_kind("mediation", _("纠纷调解"))
+        register_item_link("mediation.mediationcase", lambda pk: reverse("mediation:detail", args=[pk]))
 
         # The roster is reference data: the office reads it, the administrator maintains it in the admin.
         view_roster = ["mediation.view_partnerorganisation", "mediation.view_mediator"]

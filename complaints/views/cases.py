@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -222,6 +223,14 @@ def _person(case: Case, revealed: bool) -> dict:
         "phone": mask_phone(case.phone),
         "address": mask_address(case.address),
     }
+
+
+@login_required
+def step_redirect(request, step_pk):
+    """My-work and reminders link a closed-loop step by its id; show it on its case's page."""
+    step = get_object_or_404(CaseStep.objects.only("pk", "case_id"), pk=step_pk)
+    case = get_case_for_user(request, step.case_id)
+    return redirect(f"{reverse('complaints:case_detail', args=[case.pk])}#steps")
 
 
 @login_required

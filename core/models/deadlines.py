@@ -70,7 +70,7 @@ class Deadline(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
-    item_kind = models.CharField(_("事项类型"), max_length=30)
+    item_kind = models.CharField(_("事项类型"), max_length=60)
     # What the reminder says: never personal data, e.g. "XF-2026-0001 书面答复".
     label = models.CharField(_("事项"), max_length=200)
     institution = models.ForeignKey(
