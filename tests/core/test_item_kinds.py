@@ -41,7 +41,7 @@ def test_a_step_link_opens_its_case_for_the_office_and_404s_for_outsiders(client
 
     from complaints.models import CaseStep
     from complaints.services import contact_register
-    from tests.complaints.conftest import NOW  # noqa: F401  (the complaints fixtures' calendar year)
+    from tests.complaints.conftest import NOW
 
     with time_machine.travel(NOW, tick=False):
         contact = contact_register(
