@@ -55,6 +55,13 @@ class LedgerFilter(django_filters.FilterSet):
     due_within = django_filters.NumberFilter(
         label=_("N个工作日内到期"), method="filter_due_within", min_value=0, max_value=365
     )
+    # Open cases whose current deadline falls in a date range: what the dashboard's buckets link to.
+    due_from = django_filters.DateFilter(
+        label=_("期限自"), method="filter_due_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = django_filters.DateFilter(
+        label=_("期限至"), method="filter_due_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
     repeat = django_filters.ChoiceFilter(label=_("重复件"), choices=YES, method="filter_repeat")
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
@@ -114,6 +121,12 @@ class LedgerFilter(django_filters.FilterSet):
             self.calendar_error = str(exc)
             return queryset.none()
         return queryset.due_by(last_day)
+
+    def filter_due_from(self, queryset, name, value):
+        return queryset.open().filter(due_on__gte=value)
+
+    def filter_due_to(self, queryset, name, value):
+        return queryset.open().filter(due_on__lte=value)
 
     def filter_repeat(self, queryset, name, value):
         return filter_repeat(queryset) if value == "1" else queryset

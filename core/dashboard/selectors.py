@@ -59,11 +59,12 @@ class Horizon:
 
     def ledger_params(self, bucket: str) -> dict:
         """The ledger filter (see the Team map contract) that lists one bucket's cases."""
+        day = dt.timedelta(days=1)
         return {
             "overdue": {"overdue": 1},
-            "today": {"due_within": 0},
-            "soon": {"due_within": self.soon_days},
-            "on_time": {"status": "open"},
+            "today": {"due_from": self.today.isoformat(), "due_to": self.today.isoformat()},
+            "soon": {"due_from": (self.today + day).isoformat(), "due_to": self.soon_end.isoformat()},
+            "on_time": {"due_from": (self.soon_end + day).isoformat()},
             "total": {"status": "open"},
         }[bucket]
 

@@ -280,3 +280,32 @@ def test_repeat_filter_includes_cases_with_repeated_contacts(client_for, orgs, c
         received_by=clerk_a,
     )
     assert numbers(client_for(clerk_a).get(URL, {"repeat": "1"})) == ["FIRST"]
+
+
+def test_due_from_and_due_to_list_open_cases_whose_deadline_is_in_the_range(client_for, clerk_a, orgs):
+    """The dashboard's bucket links: today's or due-soon cases, without overdue or closed ones."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.complaints.ledger_cases import make_case
+
+    today = timezone.localdate()
+    laizhou = orgs["laizhou"]
+    make_case(org=laizhou, owner=clerk_a, number="TS-X-0001", due_on=today - dt.timedelta(days=1))
+    make_case(org=laizhou, owner=clerk_a, number="TS-X-0002", due_on=today)
+    make_case(org=laizhou, owner=clerk_a, number="TS-X-0003", due_on=today + dt.timedelta(days=2))
+    make_case(org=laizhou, owner=clerk_a, number="TS-X-0004", due_on=today + dt.timedelta(days=30))
+    make_case(org=laizhou, owner=clerk_a, number="TS-X-0005", due_on=today, status="closed")
+
+    def numbers(**params):
+        body = client_for(clerk_a).get("/complaints/", params).content.decode()
+        return sorted(n for n in ("TS-X-0001", "TS-X-0002", "TS-X-0003", "TS-X-0004", "TS-X-0005") if n in body)
+
+    assert numbers(due_from=today.isoformat(), due_to=today.isoformat()) == ["TS-X-0002"]
+    soon = {
+        "due_from": (today + dt.timedelta(days=1)).isoformat(),
+        "due_to": (today + dt.timedelta(days=5)).isoformat(),
+    }
+    assert numbers(**soon) == ["TS-X-0003"]
+    assert numbers(due_from=(today + dt.timedelta(days=6)).isoformat()) == ["TS-X-0004"]

@@ -105,8 +105,19 @@ def test_breakdowns_by_institution_and_type_link_to_the_filtered_ledger(orgs, cl
     }
     by_type = {r.key: r for r in figures.by_type}
     assert by_type["case:report"].label == "举报"
-    assert _query(by_type["case:report"].counts.links["on_time"]) == {"type": "report", "status": "open"}
-    assert _query(by_type["case:petition"].counts.links["soon"]) == {"type": "petition", "due_within": "3"}
+    # Each bucket links to the open cases whose current deadline lies in the bucket's dates.
+    after_soon = (horizon.soon_end + dt.timedelta(days=1)).isoformat()
+    assert _query(by_type["case:report"].counts.links["on_time"]) == {"type": "report", "due_from": after_soon}
+    assert _query(by_type["case:petition"].counts.links["soon"]) == {
+        "type": "petition",
+        "due_from": (horizon.today + dt.timedelta(days=1)).isoformat(),
+        "due_to": horizon.soon_end.isoformat(),
+    }
+    assert _query(by_type["case:petition"].counts.links["today"]) == {
+        "type": "petition",
+        "due_from": horizon.today.isoformat(),
+        "due_to": horizon.today.isoformat(),
+    }
 
 
 def test_case_statistics_rates_intake_and_top_institutions(orgs, clerk_a, institution):
