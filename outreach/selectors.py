@@ -50,7 +50,7 @@ def office_sentence(totals: dict) -> str:
         }
         other = events - major
         if other:
-            text += _("；另开展日常宣传%(n)s次，覆盖%(people)s") % {
+            text += _("；另开展其他宣传活动%(n)s次，覆盖%(people)s") % {
                 "n": other,
                 "people": approximate_people(totals["people_reached"] - totals["major_people"]),
             }

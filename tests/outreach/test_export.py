@@ -72,7 +72,7 @@ def test_export_reads_back_with_every_sheet(events, client_for, clerk_a, django_
     assert second["镇街"] == "朱桥镇" and second["村/社区"] is None
 
     summary = list(workbook["分类统计"].iter_rows(values_only=True))
-    assert summary[1] == ("合计", "1次集中宣传活动，累计覆盖两万余人；另开展日常宣传1次，覆盖60人", 2, 20560)
+    assert summary[1] == ("合计", "1次集中宣传活动，累计覆盖两万余人；另开展其他宣传活动1次，覆盖60人", 2, 20560)
     assert ("镇街", "沙河镇", 1, 20500) in summary
     assert ("网格", "沙河镇·沙河村", 1, 20500) in summary
     assert ("网格", "朱桥镇", 1, 60) in summary

@@ -31,7 +31,7 @@ def test_people_are_written_the_way_the_office_writes_them(number, text):
 
 def test_office_sentence_counts_major_events_and_mentions_daily_ones():
     totals = {"events": 6, "major_events": 4, "people_reached": 21500, "major_people": 20400}
-    assert office_sentence(totals) == "4次集中宣传活动，累计覆盖两万余人；另开展日常宣传2次，覆盖一千余人"
+    assert office_sentence(totals) == "4次集中宣传活动，累计覆盖两万余人；另开展其他宣传活动2次，覆盖一千余人"
     only_major = {"events": 4, "major_events": 4, "people_reached": 20400, "major_people": 20400}
     assert office_sentence(only_major) == "4次集中宣传活动，累计覆盖两万余人"
     no_major = {"events": 3, "major_events": 0, "people_reached": 450, "major_people": 0}
@@ -116,7 +116,7 @@ def test_period_figures_on_built_data(built, clerk_a):
     assert totals["major_people"] == 20400
     assert totals["participants"] == 2000 + 1000 + 2400 + 1400 + 300 + 800
     assert totals["people_reached"] == 20400 + 1100
-    assert figures.sentence == "4次集中宣传活动，累计覆盖两万余人；另开展日常宣传2次，覆盖一千余人"
+    assert figures.sentence == "4次集中宣传活动，累计覆盖两万余人；另开展其他宣传活动2次，覆盖一千余人"
     by_campaign = {row["name"]: (row["events"], row["people"]) for row in figures.by_campaign}
     assert by_campaign == {
         "3·15金融消费者权益保护教育宣传周": (2, 10000),
