@@ -64,7 +64,9 @@ def visible_cases_q(user) -> Q:
         q |= Q(mediator__user=user, recusal_declared_at__isnull=False)
         profile = mediator_profile(user)
         if profile is not None and profile.partner.kind == PartnerKind.COURT:
-            q |= Q(referring_partner=profile.partner)
+            # Reading the court's referrals never bypasses recusal: a case assigned to this very user stays
+            # closed to them until they have declared.
+            q |= Q(referring_partner=profile.partner) & ~Q(mediator__user=user, recusal_declared_at__isnull=True)
     return q
 
 

@@ -91,6 +91,15 @@ def test_court_users_see_the_cases_the_court_referred(
     assert client.get(_detail(direct)).status_code == 404
 
 
+def test_a_court_user_assigned_to_a_court_referral_must_still_declare_first(
+    client_for, make_mediation, mediator, court_mediator
+):
+    case = make_mediation(stage="assigned", source=Source.COURT_BEFORE_FILING, mediator=court_mediator)
+    client = client_for(mediator)
+    assert client.get(_detail(case)).status_code == 404
+    assert client.get(reverse("mediation:recusal", args=[case.pk])).status_code == 200
+
+
 def test_private_notes_are_shown_to_the_mediator_only(
     client_for, clerk_a, supervisor, make_mediation, mediator, court_mediator
 ):
