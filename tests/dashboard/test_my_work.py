@@ -110,9 +110,9 @@ def test_home_query_count_does_not_grow_with_items(
 
 
 def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, clerk_a, client_for, monkeypatch):
-    from core.dashboard import selectors
+    from core.dashboard.selectors import mywork
 
-    monkeypatch.setattr(selectors, "MY_WORK_LIMIT", 2)
+    monkeypatch.setattr(mywork, "MY_WORK_LIMIT", 2)
     case = make_case(org=orgs["laizhou"], owner=clerk_a)
     for day in (20, 9, 26, 29):
         open_item(case, dt.date(2025, 9, day), label=f"事项{day}")

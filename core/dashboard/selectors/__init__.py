@@ -1,0 +1,67 @@
+"""Read-side queries of the dashboard, my-work and reminders.
+
+Every figure is one aggregating query over core.Deadline (or complaints.Case), grouped by the office so
+that a branch reviewer's side-by-side view costs the same number of queries as one office. Counts use a
+conditional Count over `due_on`, the column of the partial index on open deadlines, so PostgreSQL can
+answer from the index instead of the table.
+"""
+
+from .buckets import (
+    BUCKET_LABELS,
+    BUCKETS,
+    ITEM_KIND_LABELS,
+    TASK_KIND,
+    Counts,
+    Horizon,
+    OfficeFigures,
+    Row,
+    acting_for,
+    bucket_aggregates,
+    can_see_dashboard,
+    dashboard_orgs,
+    deadline_figures,
+    item_kind_label,
+    make_horizon,
+    register_item_kind,
+    soon_working_days,
+)
+from .mywork import MY_WORK_LIMIT, ROLE_LABELS, WorkItem, absent_today_ids, my_work
+from .statistics import (
+    closure_rates,
+    intake_by_month,
+    last_twelve_months,
+    previous_quarter_start,
+    quarter_start,
+    top_institutions,
+)
+
+__all__ = [
+    "BUCKETS",
+    "BUCKET_LABELS",
+    "ITEM_KIND_LABELS",
+    "MY_WORK_LIMIT",
+    "ROLE_LABELS",
+    "TASK_KIND",
+    "Counts",
+    "Horizon",
+    "OfficeFigures",
+    "Row",
+    "WorkItem",
+    "absent_today_ids",
+    "acting_for",
+    "bucket_aggregates",
+    "can_see_dashboard",
+    "closure_rates",
+    "dashboard_orgs",
+    "deadline_figures",
+    "intake_by_month",
+    "item_kind_label",
+    "last_twelve_months",
+    "make_horizon",
+    "my_work",
+    "previous_quarter_start",
+    "quarter_start",
+    "register_item_kind",
+    "soon_working_days",
+    "top_institutions",
+]

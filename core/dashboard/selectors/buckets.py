@@ -1,0 +1,285 @@
+"""Deadline buckets of open items per office, handler, institution and kind (one grouped query)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.access import visible_orgs
+from core.models import Absence, Deadline, OrgUnit, User
+from core.roles import GROUP_NAMES, Role, has_role
+from core.services.deadlines import DUE_SOON_WORKING_DAYS
+from core.workcalendar import WorkCalendar, get_calendar
+
+from ..links import ledger_url
+
+BUCKETS = ("overdue", "today", "soon", "on_time")
+BUCKET_LABELS = {
+    "overdue": _("已超期"),
+    "today": _("今日到期"),
+    "soon": _("即将到期"),
+    "on_time": _("正常"),
+}
+TASK_KIND = "core.task"
+
+
+def soon_working_days() -> int:
+    return int(getattr(settings, "DUE_SOON_WORKING_DAYS", DUE_SOON_WORKING_DAYS))
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The dates that split open deadlines into buckets on `today`."""
+
+    today: dt.date
+    soon_days: int
+    # The last day counted as "due soon": `soon_days` working days after today.
+    soon_end: dt.date
+
+    def bucket_of(self, due_on: dt.date) -> str:
+        if due_on < self.today:
+            return "overdue"
+        if due_on == self.today:
+            return "today"
+        if due_on <= self.soon_end:
+            return "soon"
+        return "on_time"
+
+    def ledger_params(self, bucket: str) -> dict:
+        """The ledger filter (see the Team map contract) that lists one bucket's cases."""
+        day = dt.timedelta(days=1)
+        return {
+            "overdue": {"overdue": 1},
+            "today": {"due_from": self.today.isoformat(), "due_to": self.today.isoformat()},
+            "soon": {"due_from": (self.today + day).isoformat(), "due_to": self.soon_end.isoformat()},
+            "on_time": {"due_from": (self.soon_end + day).isoformat()},
+            "total": {"status": "open"},
+        }[bucket]
+
+
+def make_horizon(today: dt.date, soon_days: int | None = None, calendar: WorkCalendar | None = None) -> Horizon:
+    """Raises CalendarMissingError when the due-soon window reaches a year without calendar data."""
+    soon_days = soon_working_days() if soon_days is None else soon_days
+    calendar = calendar or get_calendar()
+    return Horizon(today=today, soon_days=soon_days, soon_end=calendar.add_days(today, soon_days, "working"))
+
+
+def bucket_aggregates(horizon: Horizon, prefix: str = "") -> dict:
+    """Conditional counts of running deadlines per bucket, plus paused ones, over the indexed `due_on`."""
+    running = Q(paused_since__isnull=True)
+    return {
+        f"{prefix}overdue": Count("due_on", filter=running & Q(due_on__lt=horizon.today)),
+        f"{prefix}today": Count("due_on", filter=running & Q(due_on=horizon.today)),
+        f"{prefix}soon": Count("due_on", filter=running & Q(due_on__gt=horizon.today, due_on__lte=horizon.soon_end)),
+        f"{prefix}on_time": Count("due_on", filter=running & Q(due_on__gt=horizon.soon_end)),
+        f"{prefix}paused": Count("due_on", filter=Q(paused_since__isnull=False)),
+    }
+
+
+# --- Which offices a user's dashboard shows ----------------------------------------------------------
+
+
+def can_see_dashboard(user) -> bool:
+    return user.is_superuser or has_role(user, Role.SUPERVISOR, Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+def dashboard_orgs(user) -> list[OrgUnit]:
+    """A sub-bureau's own office, or for a branch (reviewer, administrator) each sub-bureau below it."""
+    if user.org_id and user.org.level == OrgUnit.Level.SUB_BUREAU:
+        return [user.org]
+    return list(visible_orgs(user).filter(level=OrgUnit.Level.SUB_BUREAU).order_by("path"))
+
+
+# --- Item kinds -------------------------------------------------------------------------------------
+
+ITEM_KIND_LABELS = {
+    "case:petition": _("信访"),
+    "case:report": _("举报"),
+    "case:complaint": _("转办投诉"),
+    TASK_KIND: _("工作任务"),
+}
+
+
+def register_item_kind(kind: str, label) -> None:
+    """Apps that open deadlines with their own item_kind give it a readable name here."""
+    ITEM_KIND_LABELS[kind] = label
+
+
+def item_kind_label(kind: str) -> str:
+    return str(ITEM_KIND_LABELS.get(kind, kind))
+
+
+# --- Deadline breakdowns ----------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    overdue: int = 0
+    today: int = 0
+    soon: int = 0
+    on_time: int = 0
+    paused: int = 0
+    links: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.today + self.soon + self.on_time + self.paused
+
+    def add(self, row: dict) -> None:
+        for name in (*BUCKETS, "paused"):
+            setattr(self, name, getattr(self, name) + row.get(name, 0))
+
+    def cells(self):
+        """(bucket, count, link) for the template, in column order."""
+        return [(b, getattr(self, b), self.links.get(b, "")) for b in (*BUCKETS, "paused", "total")]
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    counts: Counts
+    note: str = ""
+
+    @property
+    def slug(self) -> str:
+        return str(self.key) if self.key else "none"
+
+
+@dataclass
+class OfficeFigures:
+    org: OrgUnit
+    totals: Counts
+    by_handler: list[Row]
+    by_institution: list[Row]
+    by_type: list[Row]
+
+
+def _links(horizon: Horizon, base: dict, *, ledger: bool = True, url: str = "") -> dict:
+    if not ledger:
+        return dict.fromkeys((*BUCKETS, "total"), url) if url else {}
+    return {b: ledger_url(**base, **horizon.ledger_params(b)) for b in (*BUCKETS, "total")}
+
+
+def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:
+    """For each (owner, backup) pair: (acting user id, note). Two queries: absences today, supervisors."""
+    user_ids = {uid for pair in pairs for uid in pair if uid}
+    absent = set(
+        Absence.objects.filter(user_id__in=user_ids, start_on__lte=on, end_on__gte=on).values_list("user_id", flat=True)
+    )
+    supervisors: dict[int, int] = {}
+    for user_id, org_id in (
+        User.objects.filter(org_id__in=org_ids, is_active=True, groups__name=GROUP_NAMES[Role.SUPERVISOR])
+        .order_by("id")
+        .values_list("id", "org_id")
+    ):
+        supervisors.setdefault(org_id, user_id)
+    return supervisors, absent
+
+
+def acting_for(owner_id, backup_id, org_id, absent: set[int], supervisors: dict[int, int]) -> tuple[int | None, str]:
+    """(acting user id, why): A when present, B when A is absent, the supervisor when both are."""
+    if owner_id and owner_id not in absent:
+        return owner_id, ""
+    if backup_id and backup_id not in absent:
+        return backup_id, "covering"
+    return supervisors.get(org_id), "both_absent"
+
+
+def _sum_groups(groups: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """Re-group the rows of the one grouped query by `keys`, summing the bucket counts."""
+    summed: dict[tuple, dict] = {}
+    for group in groups:
+        identity = tuple(group[k] for k in keys)
+        row = summed.setdefault(identity, {**dict(zip(keys, identity, strict=True)), **dict.fromkeys(_COUNTED, 0)})
+        for name in _COUNTED:
+            row[name] += group[name]
+    return list(summed.values())
+
+
+_COUNTED = (*BUCKETS, "paused")
+
+
+def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeFigures]:
+    """Open-deadline buckets of each office, by acting handler, by institution and by item kind.
+
+    Queries: ONE grouped query over the open deadlines (by office, A, B, institution and kind: a few
+    hundred groups, summed here into the three breakdowns), absences, supervisors, handler names and
+    institution names: five in all, whatever the data. One scan of the covering partial index instead of
+    one per breakdown.
+    """
+    from institutions.models import Institution
+
+    org_ids = [org.pk for org in orgs]
+    groups = list(
+        Deadline.objects.open()
+        .filter(org_id__in=org_ids)
+        .order_by()
+        .values("org_id", "owner_id", "backup_id", "institution_id", "item_kind")
+        .annotate(**bucket_aggregates(horizon))
+    )
+    by_pair = _sum_groups(groups, ("org_id", "owner_id", "backup_id"))
+    by_institution = _sum_groups(groups, ("org_id", "institution_id"))
+    by_kind = _sum_groups(groups, ("org_id", "item_kind"))
+
+    supervisors, absent = _acting_map([(r["owner_id"], r["backup_id"]) for r in by_pair], horizon.today, org_ids)
+    handler_counts: dict[tuple[int, int | None], Counts] = {}
+    handler_notes: dict[tuple[int, int | None], set] = defaultdict(set)
+    for row in by_pair:
+        acting_id, why = acting_for(row["owner_id"], row["backup_id"], row["org_id"], absent, supervisors)
+        key = (row["org_id"], acting_id)
+        handler_counts.setdefault(key, Counts()).add(row)
+        if why:
+            handler_notes[key].add(why)
+    names = {
+        pk: name or username
+        for pk, name, username in User.objects.filter(pk__in={uid for _org, uid in handler_counts if uid})
+        .order_by()
+        .values_list("pk", "name", "username")
+    }
+    institution_names = dict(
+        Institution.objects.filter(pk__in={r["institution_id"] for r in by_institution if r["institution_id"]})
+        .order_by()
+        .values_list("pk", "short_name")
+    )
+
+    figures = {org.pk: OfficeFigures(org, Counts(), [], [], []) for org in orgs}
+    for (org_id, acting_id), counts in handler_counts.items():
+        notes = handler_notes[(org_id, acting_id)]
+        note = ""
+        if "both_absent" in notes:
+            note = str(_("含A、B岗均不在岗、由负责人督办的事项"))
+        elif "covering" in notes:
+            note = str(_("含代缺岗A岗办理的事项"))
+        label = names.get(acting_id) or str(_("未指定承办人"))
+        counts.links = _links(horizon, {"acting": acting_id}) if acting_id else {}
+        figures[org_id].by_handler.append(Row(acting_id, label, counts, note))
+    for row in by_institution:
+        counts = Counts()
+        counts.add(row)
+        institution_id = row["institution_id"]
+        if institution_id:
+            counts.links = _links(horizon, {"institution": institution_id})
+        label = institution_names.get(institution_id, str(_("未涉及机构")))
+        figures[row["org_id"]].by_institution.append(Row(institution_id, label, counts))
+    for row in by_kind:
+        counts = Counts()
+        counts.add(row)
+        kind = row["item_kind"]
+        figures[row["org_id"]].totals.add(row)
+        if kind.startswith("case:"):
+            counts.links = _links(horizon, {"type": kind.removeprefix("case:")})
+        elif kind == TASK_KIND:
+            from django.urls import reverse
+
+            counts.links = _links(horizon, {}, ledger=False, url=reverse("dashboard:task_list"))
+        figures[row["org_id"]].by_type.append(Row(kind, item_kind_label(kind), counts))
+    for office in figures.values():
+        office.by_handler.sort(key=lambda r: (-r.counts.overdue, -r.counts.today, -r.counts.soon, r.label))
+        office.by_institution.sort(key=lambda r: (-r.counts.overdue, -r.counts.total, r.label))
+        office.by_type.sort(key=lambda r: (-r.counts.total, r.label))
+        office.totals.links = _links(horizon, {})
+    return figures

@@ -1,0 +1,141 @@
+"""Case statistics of the dashboard: closure rates, intake by month and channel, top institutions."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ..links import ledger_url
+
+# --- Case statistics --------------------------------------------------------------------------------
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def previous_quarter_start(day: dt.date) -> dt.date:
+    start = quarter_start(day)
+    return quarter_start(start - dt.timedelta(days=1))
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def closure_rates(org_ids: list[int], today: dt.date) -> dict[int, dict]:
+    """On-time closure rate (Case.closed_on_time) this quarter and this year, per office. One query."""
+    from complaints.models import Case
+    from complaints.models.choices import CaseStatus
+
+    year_start = _local_midnight(dt.date(today.year, 1, 1))
+    q_start = _local_midnight(quarter_start(today))
+    rows = (
+        Case.objects.filter(
+            org_id__in=org_ids, status=CaseStatus.CLOSED, closed_at__gte=year_start, closed_on_time__isnull=False
+        )
+        .order_by()
+        .values("org_id")
+        .annotate(
+            year_closed=Count("closed_at"),
+            year_on_time=Count("closed_at", filter=Q(closed_on_time=True)),
+            quarter_closed=Count("closed_at", filter=Q(closed_at__gte=q_start)),
+            quarter_on_time=Count("closed_at", filter=Q(closed_at__gte=q_start, closed_on_time=True)),
+        )
+    )
+    result = {
+        org_id: {"year_closed": 0, "year_on_time": 0, "quarter_closed": 0, "quarter_on_time": 0} for org_id in org_ids
+    }
+    for row in rows:
+        result[row["org_id"]].update({k: v for k, v in row.items() if k != "org_id"})
+    for values in result.values():
+        values["year_rate"] = _rate(values["year_on_time"], values["year_closed"])
+        values["quarter_rate"] = _rate(values["quarter_on_time"], values["quarter_closed"])
+    return result
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def last_twelve_months(today: dt.date) -> list[dt.date]:
+    months = []
+    year, month = today.year, today.month
+    for _i in range(12):
+        months.append(dt.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def intake_by_month(org_ids: list[int], today: dt.date) -> dict[int, dict]:
+    """Cases received per month and channel over the last twelve months, per office. One query."""
+    from complaints.models import Case
+    from complaints.models.choices import Channel
+
+    months = last_twelve_months(today)
+    rows = (
+        Case.objects.filter(org_id__in=org_ids, received_on__gte=months[0], received_on__lte=today)
+        .order_by()
+        .values("org_id", "received_on", "channel")
+        .annotate(n=Count("received_on"))
+    )
+    grid = {org_id: defaultdict(lambda: [0] * 12) for org_id in org_ids}
+    index = {m: i for i, m in enumerate(months)}
+    # Grouping by day (at most ~365 × channels rows) keeps the database on the index; months are summed here.
+    for row in rows:
+        grid[row["org_id"]][row["channel"]][index[row["received_on"].replace(day=1)]] += row["n"]
+    labels = [f"{m:%Y-%m}" for m in months]
+    channel_labels = dict(Channel.choices)
+    result = {}
+    for org_id, by_channel in grid.items():
+        series = {str(channel_labels.get(c, c)): values for c, values in sorted(by_channel.items())}
+        result[org_id] = {
+            "months": labels,
+            "series": series,
+            "channels": [(str(channel_labels.get(c, c)), c, values) for c, values in sorted(by_channel.items())],
+            "totals": [sum(col) for col in zip(*series.values(), strict=True)] if series else [0] * 12,
+        }
+    return result
+
+
+def top_institutions(org_ids: list[int], today: dt.date, limit: int = 10) -> dict[int, list[dict]]:
+    """Institutions with most cases received this quarter, with last quarter's figure. Two queries."""
+    from complaints.models import Case
+    from institutions.models import Institution
+
+    this_start, last_start = quarter_start(today), previous_quarter_start(today)
+    rows = list(
+        Case.objects.filter(
+            org_id__in=org_ids, institution__isnull=False, received_on__gte=last_start, received_on__lte=today
+        )
+        .order_by()
+        .values("org_id", "institution_id")
+        .annotate(
+            this_quarter=Count("received_on", filter=Q(received_on__gte=this_start)),
+            last_quarter=Count("received_on", filter=Q(received_on__lt=this_start)),
+        )
+    )
+    names = dict(
+        Institution.objects.filter(pk__in={r["institution_id"] for r in rows})
+        .order_by()
+        .values_list("pk", "short_name")
+    )
+    result: dict[int, list[dict]] = {org_id: [] for org_id in org_ids}
+    for row in rows:
+        result[row["org_id"]].append(
+            {
+                "id": row["institution_id"],
+                "name": names.get(row["institution_id"], "—"),
+                "this_quarter": row["this_quarter"],
+                "last_quarter": row["last_quarter"],
+                "change": row["this_quarter"] - row["last_quarter"],
+                "link": ledger_url(institution=row["institution_id"], received_from=this_start.isoformat()),
+            }
+        )
+    for org_id, items in result.items():
+        items.sort(key=lambda r: (-r["this_quarter"], -r["last_quarter"], r["name"]))
+        result[org_id] = items[:limit]
+    return result
