@@ -39,6 +39,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     _test_database["name"] = connection.settings_dict["NAME"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_a_real_worker_is_wanted(request):
+    """Tasks run in-process in ordinary tests even when CI configures a broker; only the tests marked
+    `celery_worker` send them through Redis to a real worker."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from laizhou_xiaobao.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def base_data(db):
     ensure_base_data()
