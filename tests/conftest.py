@@ -154,6 +154,17 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+@pytest.fixture(autouse=True)
+def _patient_browser(request):
+    """A loaded two-core CI machine can take longer than Playwright's 5 s default to render a page."""
+    if "page" in request.fixturenames:
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=15_000)
+        request.getfixturevalue("page").set_default_timeout(20_000)
+    yield
+
+
 @pytest.fixture
 def live_base_data(transactional_db):
     ensure_base_data()
