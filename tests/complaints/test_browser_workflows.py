@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from complaints.models import Case, Contact
@@ -42,9 +43,16 @@ def log_in(page, live_server, username):
 def act(page, key, label, fill=None):
     """Open an action of the case page, fill its form and submit it."""
     form = page.locator(f"form[data-action={key}]")
-    # The page opens the next expected step's form already; pressing its toggle then would fold it away.
-    if not form.is_visible():
+    # The page may already show the next expected step's form, and a toggle pressed while the page is still
+    # settling can fold it away again: press until the form is shown.
+    for _attempt in range(3):
+        if form.is_visible():
+            break
         page.get_by_role("button", name=label, exact=True).click()
+        try:
+            form.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            continue
     expect(form).to_be_visible()
     if fill:
         fill(form)
