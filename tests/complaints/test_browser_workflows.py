@@ -52,6 +52,8 @@ def act(page, key, label, fill=None):
         try:
             form.wait_for(state="visible", timeout=5_000)
         except PlaywrightTimeoutError:
+            # Start again from a freshly loaded page.
+            page.reload()
             continue
     expect(form).to_be_visible()
     if fill:
