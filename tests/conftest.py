@@ -43,7 +43,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _tasks_in_process_unless_a_real_worker_is_wanted(request):
     """Tasks run in-process in ordinary tests even when CI configures a broker; only the tests marked
     `celery_worker` send them through Redis to a real worker."""
-    if request.node.get_closest_marker("celery_worker"):
+    # Browser tests drive a live server thread and are left with the configured task routing.
+    if request.node.get_closest_marker("celery_worker") or "live_server" in request.fixturenames:
         yield
         return
     from laizhou_xiaobao.celery import app
