@@ -152,7 +152,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+    # Bootstrap scrolls smoothly and animates collapses unless the user asks for reduced motion; a click aimed
+    # at a button while the page still glides lands on whatever slid under it, so tests ask for reduced motion.
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai", "reduced_motion": "reduce"}
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from complaints.models import Case, Contact
@@ -43,18 +42,11 @@ def log_in(page, live_server, username):
 def act(page, key, label, fill=None):
     """Open an action of the case page, fill its form and submit it."""
     form = page.locator(f"form[data-action={key}]")
-    # The page may already show the next expected step's form, and a toggle pressed while the page is still
-    # settling can fold it away again: press until the form is shown.
-    for _attempt in range(3):
-        if form.is_visible():
-            break
+    # The page opens the form of the next expected step by itself; other actions are behind their toggle. Look
+    # only once the page has loaded: a form not yet parsed is not visible, and its toggle would fold it away.
+    page.wait_for_load_state("load")
+    if not form.is_visible():
         page.get_by_role("button", name=label, exact=True).click()
-        try:
-            form.wait_for(state="visible", timeout=5_000)
-        except PlaywrightTimeoutError:
-            # Start again from a freshly loaded page.
-            page.reload()
-            continue
     expect(form).to_be_visible()
     if fill:
         fill(form)
@@ -152,7 +144,7 @@ def test_petition_accepted_extended_by_supervisor_replied_and_closed(live_server
     )
     case_url = page.url
 
-    supervisor_page = browser.new_context(locale="zh-CN").new_page()
+    supervisor_page = browser.new_context(locale="zh-CN", reduced_motion="reduce").new_page()
     log_in(supervisor_page, live_server, "lz_supervisor")
     supervisor_page.goto(case_url)
     extensions = supervisor_page.locator("#extensions")
