@@ -37,3 +37,9 @@ class TaskCompleteForm(forms.Form):
 
 class TaskCancelForm(forms.Form):
     reason = forms.CharField(label=_("撤销理由"), max_length=200)
+
+
+class TaskEditForm(TaskForm):
+    """Edit or reassign an open task; `fingerprint` carries what the editor saw (stale edits are refused)."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/add/", tasks.task_add, name="task_add"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
     path("tasks/<int:pk>/cancel/", tasks.task_cancel_view, name="task_cancel"),
     path("notifications/", notifications.notification_list, name="notification_list"),

@@ -8,9 +8,17 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user, scope
 from core.models import Task, User
-from core.services.tasks import can_assign_tasks, can_complete_task, task_cancel, task_complete, task_create
+from core.services.tasks import (
+    can_assign_tasks,
+    can_complete_task,
+    task_cancel,
+    task_complete,
+    task_create,
+    task_fingerprint,
+    task_update,
+)
 
-from ..forms import TaskCancelForm, TaskCompleteForm, TaskForm
+from ..forms import TaskCancelForm, TaskCompleteForm, TaskEditForm, TaskForm
 
 
 def get_task_for_user(request, pk) -> Task:
@@ -86,6 +94,34 @@ def task_detail(request, pk):
             "successor": Task.objects.filter(previous=task).first(),
         },
     )
+
+
+@login_required
+def task_edit(request, pk):
+    """修改/改派: a supervisor changes an open task's content, due date or A/B; its deadline follows."""
+    task = get_task_for_user(request, pk)
+    if not can_assign_tasks(request.user):
+        raise PermissionDenied(_("只有支局负责人可以修改或改派工作任务。"))
+    if task.status != Task.Status.OPEN:
+        messages.error(request, _("该任务已结束，不能修改。"))
+        return redirect("dashboard:task_detail", pk=task.pk)
+    users = _office_users(request.user)
+    if request.method == "POST":
+        form = TaskEditForm(request.POST, instance=Task(org=task.org), users=users)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in TaskForm.Meta.fields}
+            try:
+                task_update(actor=request.user, task=task, fingerprint=form.cleaned_data["fingerprint"], **data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _error(exc))
+            else:
+                messages.success(request, _("工作任务已更新。"))
+                return redirect("dashboard:task_detail", pk=task.pk)
+        status = 400
+    else:
+        form = TaskEditForm(instance=task, users=users, initial={"fingerprint": task_fingerprint(task)})
+        status = 200
+    return render(request, "dashboard/task_edit.html", {"task": task, "form": form}, status=status)
 
 
 @login_required
