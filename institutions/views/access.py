@@ -1,11 +1,28 @@
 """One access helper per model: scoped by organisation (outsiders get 404), with what the page needs."""
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from core.access import scope
+from core.roles import OFFICE_ROLES, has_role
 
 from ..models import Institution, Interview, InterviewAttachment, QuarterlyList, Survey
+
+
+def office_only(view):
+    """The office's pages: mediators (court, associations) see only their mediation cases (DOMAIN.md §1)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_superuser or has_role(request.user, *OFFICE_ROLES)):
+            raise PermissionDenied(_("调解员只能查看指派给自己的调解案件，不能查看机构、约谈、调研和清单。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def visible_institutions(user):

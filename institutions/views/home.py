@@ -8,10 +8,11 @@ from core.models import Deadline
 from ..models import Interview, QuarterlyList, Survey
 from ..periods import previous_quarter, quarter_of
 from ..services.common import is_staff_of
-from .access import visible_institutions
+from .access import office_only, visible_institutions
 
 
 @login_required
+@office_only
 def index(request):
     """The landing page: what needs attention in interviews and lists, and the way to every tool."""
     user = request.user

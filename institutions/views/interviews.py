@@ -16,7 +16,7 @@ from ..periods import parse_quarter, previous_quarter, quarter_of
 from ..services import interviews as svc
 from ..services.common import is_staff_of, is_supervisor_of
 from ..services.triggers import interviews_propose
-from .access import get_attachment_for_user, get_interview_for_user, visible_institutions
+from .access import get_attachment_for_user, get_interview_for_user, office_only, visible_institutions
 
 
 def _error(request, exc) -> None:
@@ -24,6 +24,7 @@ def _error(request, exc) -> None:
 
 
 @login_required
+@office_only
 def interview_list(request):
     interviews = Interview.objects.for_user(request.user).select_related("institution", "owner", "org")
     status = request.GET.get("status", "")
@@ -51,6 +52,7 @@ def interview_list(request):
 
 @login_required
 @require_POST
+@office_only
 def interview_create(request):
     form = forms.InterviewCreateForm(
         request.POST, institutions=visible_institutions(request.user).filter(is_active=True)

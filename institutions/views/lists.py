@@ -19,7 +19,7 @@ from ..periods import parse_quarter, previous_quarter, quarter_of
 from ..services import lists as svc
 from ..services.common import is_staff_of, is_supervisor_of
 from ..services.documents import list_request_files, summary_chart
-from .access import get_list_for_user
+from .access import get_list_for_user, office_only
 
 
 def _error(request, exc) -> None:
@@ -45,6 +45,7 @@ def evidence_url(record: dict) -> str:
 
 
 @login_required
+@office_only
 def list_index(request):
     user = request.user
     lists = QuarterlyList.objects.for_user(user).select_related("org", "approved_by", "frozen_by")
@@ -63,6 +64,7 @@ def list_index(request):
 
 @login_required
 @require_POST
+@office_only
 def list_create(request):
     user = request.user
     form = forms.ListCreateForm(request.POST)

@@ -10,7 +10,7 @@ from ..models import QuarterlyList, Survey, SurveyFinding
 from ..services import surveys as svc
 from ..services.common import is_staff_of
 from ..services.lists import finding_to_item
-from .access import get_survey_for_user, visible_institutions
+from .access import get_survey_for_user, office_only, visible_institutions
 
 
 def _error(request, exc) -> None:
@@ -18,6 +18,7 @@ def _error(request, exc) -> None:
 
 
 @login_required
+@office_only
 def survey_list(request):
     user = request.user
     can_edit = user.org_id is not None and is_staff_of(user, user.org)
