@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel
+from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.search import search_filter
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
 from core.workcalendar import CalendarMissingError
@@ -27,6 +27,9 @@ SORT_CHOICES = [
     ("status", _("状态")),
 ]
 YES = [("1", _("是"))]
+# "substantiated" groups 查实 and 部分查实, as the complaint ranking counts them.
+SUBSTANTIATED = "substantiated_any"
+FINDING_CHOICES = [(SUBSTANTIATED, _("查实或部分查实")), *Finding.choices]
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -63,6 +66,11 @@ class LedgerFilter(django_filters.FilterSet):
         label=_("期限至"), method="filter_due_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     repeat = django_filters.ChoiceFilter(label=_("重复件"), choices=YES, method="filter_repeat")
+    forwarded_to = django_filters.TypedChoiceFilter(
+        label=_("转办机构"), coerce=int, field_name="forwarding__institution_id"
+    )
+    replied_late = django_filters.ChoiceFilter(label=_("机构超期反馈"), choices=YES, method="filter_replied_late")
+    finding = django_filters.ChoiceFilter(label=_("举报查实情况"), choices=FINDING_CHOICES, method="filter_finding")
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:
@@ -76,6 +84,7 @@ class LedgerFilter(django_filters.FilterSet):
         self.calendar_error = ""
         super().__init__(data, *args, queryset=scope.cases(), **kwargs)
         self.filters["institution"].extra["choices"] = scope.institutions
+        self.filters["forwarded_to"].extra["choices"] = scope.institutions
         self.filters["handler"].extra["choices"] = scope.staff
         self.filters["acting"].extra["choices"] = scope.staff
         for name, form_field in self.form.fields.items():
@@ -130,6 +139,14 @@ class LedgerFilter(django_filters.FilterSet):
 
     def filter_repeat(self, queryset, name, value):
         return filter_repeat(queryset) if value == "1" else queryset
+
+    def filter_replied_late(self, queryset, name, value):
+        return queryset.filter(forwarding__replied_late=True) if value == "1" else queryset
+
+    def filter_finding(self, queryset, name, value):
+        if value == SUBSTANTIATED:
+            return queryset.filter(finding__in=(Finding.SUBSTANTIATED, Finding.PARTLY))
+        return queryset.filter(finding=value)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*LEDGER_SORTS.get(value, LEDGER_SORTS[DEFAULT_SORT]))

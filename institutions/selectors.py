@@ -90,6 +90,7 @@ def _links(institution_id: int, period: Period) -> dict:
         "received_from": period.start.isoformat(),
         "received_to": period.end.isoformat(),
     }
+    period_only = {k: v for k, v in base.items() if k != "institution"}
     previous = period.previous()
     return {
         "complaints": ledger_link(**base),
@@ -98,10 +99,10 @@ def _links(institution_id: int, period: Period) -> dict:
             received_from=previous.start.isoformat(),
             received_to=previous.end.isoformat(),
         ),
-        "forwards": ledger_link(**base, type=CaseType.COMPLAINT),
-        "late_forwards": ledger_link(**base, type=CaseType.COMPLAINT),
+        "forwards": ledger_link(**period_only, forwarded_to=institution_id),
+        "late_forwards": ledger_link(**period_only, forwarded_to=institution_id, replied_late=1),
         "repeat": ledger_link(**base, repeat=1),
-        "substantiated": ledger_link(**base, type=CaseType.REPORT),
+        "substantiated": ledger_link(**base, type=CaseType.REPORT, finding="substantiated_any"),
     }
 
 

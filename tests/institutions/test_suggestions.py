@@ -127,3 +127,14 @@ def test_trigger_rules_propose_interviews_once(built, orgs):
 def test_optional_modules_are_guarded(orgs):
     assert _optional("no_such_app.selectors", "institution_cooperation") is None
     assert mediation_cooperation(orgs["laizhou"], Q3, Q3) == {}
+
+
+@pytest.mark.parametrize("figure", ["forwards", "late_forwards", "substantiated"])
+def test_each_ranking_figure_links_to_a_ledger_listing_exactly_its_cases(built, supervisor, client_for, figure):
+    period = quarter_period(2026, 3)
+    figures = {f.name: f for f in complaint_figures(Institution.objects.all(), period)}
+    client = client_for(supervisor)
+    for name in ("东岳银行", "海岱银行"):
+        response = client.get(figures[name].links[figure])
+        assert response.status_code == 200
+        assert response.context["page"].total == getattr(figures[name], figure), (name, figure)
