@@ -127,16 +127,43 @@ def database_description() -> str:
     return f"{connection.vendor}（{connection.settings_dict['NAME']}），信访投诉件 {Case.objects.count():,} 件"
 
 
-def write_results(results: list[Result], out_dir: Path, *, header: str) -> tuple[Path, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _http_table(http_results, title: str, description: str) -> list[str]:
     md = [
-        "# 性能基准结果",
         "",
-        header,
+        f"## {title}",
         "",
-        "| 测量 | 中位数 ms | p95 ms | SQL 条数 | 峰值内存 MB | 基线 | 基线中位数 ms | 基线峰值 MB | 比值 | 目标 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        description,
+        "",
+        "| 请求 | 账号 | 请求数 | 次/秒 | 中位数 ms | p95 ms | p99 ms | 最大 ms | 错误 | 目标 | 达标 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    for r in http_results:
+        met = "" if r.met is None else ("是" if r.met else "**否**")
+        md.append(
+            f"| {r.title} | {r.user} | {r.requests:,} | {r.rps:.1f} | {r.median_ms:.1f} | {r.p95_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.max_ms:.1f} | {r.errors} | {r.target} | {met} |"
+        )
+    return md
+
+
+def write_results(
+    results: list[Result],
+    out_dir: Path,
+    *,
+    header: str,
+    http_results: list | None = None,
+    http_title: str = "",
+    http_description: str = "",
+) -> tuple[Path, Path]:
+    """results.md and results.json: the in-process table, then the over-HTTP table when that phase ran."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = ["# 性能基准结果", "", header]
+    if results:
+        md += [
+            "",
+            "| 测量 | 中位数 ms | p95 ms | SQL 条数 | 峰值内存 MB | 基线 | 基线中位数 ms | 基线峰值 MB | 比值 | 目标 |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
     for r in results:
         md.append(
             f"| {r.title} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.queries} | {r.peak_mb:.1f} | "
@@ -148,6 +175,8 @@ def write_results(results: list[Result], out_dir: Path, *, header: str) -> tuple
     notes = [f"- {r.title}：{note}" for r in results for note in r.notes]
     if notes:
         md += ["", *notes]
+    if http_results:
+        md += _http_table(http_results, http_title, http_description)
     md_path, json_path = out_dir / "results.md", out_dir / "results.json"
     md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
     json_path.write_text(
@@ -155,6 +184,11 @@ def write_results(results: list[Result], out_dir: Path, *, header: str) -> tuple
             {
                 "header": header,
                 "results": [{**r.__dict__, "ratio": r.ratio} for r in results],
+                "http": {
+                    "title": http_title,
+                    "description": http_description,
+                    "results": [{**r.__dict__, "errors": r.errors} for r in http_results or []],
+                },
             },
             ensure_ascii=False,
             indent=2,

@@ -5,30 +5,74 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.bench import REGISTRY
+from core.bench.http import HTTP_TARGETS, describe, run_http
 from core.bench.runner import database_description, discover, run_all, write_results
 
 
 class Command(BaseCommand):
-    help = "在当前数据库上测量各页面、检索与导出（进程内、真实应用），结果写入 bench-results/results.md 和 .json。"
+    help = (
+        "在当前数据库上测量各页面、检索与导出：先在进程内逐个测量，再用 gunicorn + wrk 经 HTTP 压测主要页面；"
+        "结果写入 bench-results/results.md 和 .json。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", help="只运行这些测量（默认全部）")
+        parser.add_argument("names", nargs="*", help="只运行这些测量（默认全部；http_ 开头的是 HTTP 压测）")
         parser.add_argument("--list", action="store_true", help="列出已注册的测量")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench-results"), help="结果目录")
         parser.add_argument("--export-rows", type=int, default=100_000, help="导出测量的行数（默认 100000）")
         parser.add_argument("--no-memory", action="store_true", help="不测峰值内存（tracemalloc 会拖慢一次运行）")
+        phase = parser.add_mutually_exclusive_group()
+        phase.add_argument("--no-http", action="store_true", help="不做 HTTP 压测")
+        phase.add_argument("--http-only", action="store_true", help="只做 HTTP 压测")
+        parser.add_argument("--http-seconds", type=int, default=20, help="每项 HTTP 压测的秒数（默认 20）")
+        parser.add_argument("--http-warmup", type=int, default=3, help="每项压测前的预热秒数（默认 3，0 为不预热）")
+        parser.add_argument("--http-connections", type=int, default=8, help="wrk 的并发连接数（默认 8）")
+        parser.add_argument("--http-workers", type=int, default=2, help="gunicorn worker 数（默认 2）")
 
     def handle(self, *args, names, out, export_rows, no_memory, **options):
         discover()
         if options["list"]:
             for name, measurement in REGISTRY.items():
                 self.stdout.write(f"{name:<24} {measurement.title}")
+            for name, target in HTTP_TARGETS.items():
+                self.stdout.write(f"{name:<24} HTTP：{target.title}")
             return
-        unknown = [n for n in names if n not in REGISTRY]
+        unknown = [n for n in names if n not in REGISTRY and n not in HTTP_TARGETS]
         if unknown:
             raise CommandError(f"未知的测量：{', '.join(unknown)}（用 --list 查看）")
+        if options["http_seconds"] < 1 or options["http_warmup"] < 0:
+            raise CommandError("--http-seconds 至少为 1，--http-warmup 不能为负数")
+        if not 1 <= options["http_connections"] <= 64 or not 1 <= options["http_workers"] <= 16:
+            raise CommandError("--http-connections 应在 1–64 之间，--http-workers 应在 1–16 之间")
+        inproc_names = [n for n in names if n in REGISTRY]
+        http_names = [n for n in names if n in HTTP_TARGETS]
+        run_inproc = not options["http_only"] and (not names or inproc_names)
+        run_http_phase = not options["no_http"] and (not names or http_names)
+
         header = f"{timezone.localtime():%Y-%m-%d %H:%M}，数据库：{database_description()}"
         self.stdout.write(header)
-        results = run_all(names, {"export_rows": export_rows, "no_memory": no_memory}, self.stdout)
-        md_path, json_path = write_results(results, Path(out), header=header)
+        results = (
+            run_all(inproc_names, {"export_rows": export_rows, "no_memory": no_memory}, self.stdout)
+            if run_inproc
+            else []
+        )
+        try:
+            http_results = run_http(http_names, options, self.stdout) if run_http_phase else []
+        except CommandError:
+            if results:  # keep the in-process figures of a long run
+                write_results(results, Path(out), header=header)
+            raise
+        title = f"HTTP（gunicorn {options['http_workers']} workers，{options['http_connections']} 连接）"
+        md_path, json_path = write_results(
+            results,
+            Path(out),
+            header=header,
+            http_results=http_results,
+            http_title=title,
+            http_description=describe(options),
+        )
         self.stdout.write(self.style.SUCCESS(f"结果已写入 {md_path} 和 {json_path}"))
+        failed = [r for r in http_results if r.errors]
+        if failed:
+            details = "；".join(f"{r.title}：{r.non_2xx} 个非 2xx 响应，{r.socket_errors} 个套接字错误" for r in failed)
+            raise CommandError(f"HTTP 压测出现错误：{details}（gunicorn 日志见上方输出）")

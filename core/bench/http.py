@@ -1,0 +1,343 @@
+"""The over-HTTP phase of `python manage.py bench`: real gunicorn, real sockets, a bounded load from wrk.
+
+The in-process measurements time one request at a time inside the bench process. This phase starts the app
+as it runs in production — gunicorn with sync workers, DEBUG off, WhiteNoise, a SECRET_KEY — on 127.0.0.1,
+logs the demo accounts in by creating their sessions directly in the database, and loads each page with wrk
+(Debian's package; C, one thread, so it takes little of the two cores from the server) at a fixed number of
+connections for a fixed time. wrk_report.lua counts every response that is not 2xx; any such response, or any
+socket error, fails the run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import connection
+from django.urls import reverse
+
+LUA_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+# What a TLS-terminating proxy in front of gunicorn adds; without it the production settings redirect to https.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+CLERK = "lz_clerk_a"
+SUPERVISOR = "lz_supervisor"
+
+
+@dataclass
+class HttpTarget:
+    name: str
+    title: str
+    user: str | None  # a demo account, or None for an anonymous request
+    path: Callable[[], str]  # called once, against the database, before the server starts
+    min_rps: float | None = None
+    max_p99_ms: float | None = None
+
+    @property
+    def target(self) -> str:
+        parts = []
+        if self.min_rps is not None:
+            parts.append(f"≥ {self.min_rps:g} 次/秒")
+        if self.max_p99_ms is not None:
+            parts.append(f"p99 ≤ {self.max_p99_ms:g} ms")
+        return "，".join(parts)
+
+
+@dataclass
+class HttpResult:
+    name: str
+    title: str
+    path: str
+    user: str
+    seconds: float
+    requests: int
+    rps: float
+    median_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    socket_errors: int  # connect, read, write and timeout errors
+    non_2xx: int
+    target: str = ""
+    met: bool | None = None  # None when the target names no number
+
+    @property
+    def errors(self) -> int:
+        return self.socket_errors + self.non_2xx
+
+
+def _ledger(params: dict | None = None) -> str:
+    url = reverse("complaints:index")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _case_detail() -> str:
+    from complaints.models import Case
+    from core.models import User
+
+    org_id = User.objects.get(username=CLERK).org_id
+    visible = Case.objects.filter(org_id=org_id).exclude(status="closed").order_by("-received_at", "-id")
+    pk = visible.values_list("pk", flat=True).first()
+    if pk is None:
+        raise CommandError(f"{CLERK} 所在支局没有未办结的件，无法测量案件详情页：请先运行 seed_demo")
+    return reverse("complaints:case_detail", args=[pk])
+
+
+def _filtered() -> str:
+    from complaints.bench import FILTERED  # the same filter as the in-process measurement
+
+    return _ledger(FILTERED)
+
+
+HTTP_TARGETS: dict[str, HttpTarget] = {
+    t.name: t
+    for t in [
+        HttpTarget("http_login_page", "基线：登录页（匿名，无查询）", None, lambda: reverse("login")),
+        HttpTarget("http_ledger_first_page", "台账首页（50件）", CLERK, _ledger, min_rps=100, max_p99_ms=150),
+        HttpTarget("http_ledger_filtered", "台账筛选页（未办结的转办投诉）", CLERK, _filtered),
+        HttpTarget("http_search_2char", "检索“理赔”（2字）", CLERK, lambda: _ledger({"q": "理赔"})),
+        HttpTarget("http_case_detail", "案件详情页", CLERK, _case_detail),
+        HttpTarget("http_dashboard", "督办看板整页（支局负责人）", SUPERVISOR, lambda: reverse("dashboard:board")),
+    ]
+}
+
+
+# --- The pieces: a database URL, static files, sessions, the server, the load ------------------------------
+
+
+def database_url() -> str:
+    """A DATABASE_URL for the database this process uses (under pytest: the test database)."""
+    conf = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(conf['NAME']).resolve()}"
+    if connection.vendor != "postgresql":
+        raise CommandError(f"HTTP 压测只支持 PostgreSQL 和 SQLite，当前是 {connection.vendor}")
+    user = quote(conf.get("USER") or "", safe="")
+    password = f":{quote(conf['PASSWORD'], safe='')}" if conf.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = conf.get("HOST") or "127.0.0.1"
+    port = f":{conf['PORT']}" if conf.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{quote(conf['NAME'], safe='')}"
+
+
+def collect_static(root: Path) -> None:
+    """The static tree the production settings need (a manifest of hashed names), collected into `root`.
+
+    Collected without WhiteNoise's gzip/brotli copies: the load fetches pages, not static files, and compressing
+    the ~4,500 files takes over a minute on this machine against a few seconds without."""
+    from django.contrib.staticfiles.management.commands.collectstatic import Command
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+    from django.core.management import call_command
+
+    command = Command()
+    command.storage = ManifestStaticFilesStorage(location=str(root))
+    call_command(command, interactive=False, verbosity=0)
+
+
+@contextmanager
+def login_sessions(usernames):
+    """A database session for each demo account, as a login would leave it; deleted afterwards."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from core.models import User
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    stores = {}
+    try:
+        for username in usernames:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(f"演示账号 {username} 不存在或已停用：请先运行 seed_demo")
+            store = store_class()
+            store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            stores[username] = store
+        yield {username: store.session_key for username, store in stores.items()}
+    finally:
+        for store in stores.values():
+            store.delete()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, headers: dict) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@contextmanager
+def gunicorn(*, workers: int, static_root: Path, log: Path, ready_timeout: float = 90):
+    """gunicorn with production settings on a free port of 127.0.0.1; yields the port, stops it on exit."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        # The sessions were signed with this process's key, so the server must share it.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "DATABASE_URL": database_url(),
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "20",
+    ]  # fmt: skip
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while True:
+            if process.poll() is not None:
+                raise CommandError(f"gunicorn 启动失败（退出码 {process.returncode}）：\n{_tail(log)}")
+            try:
+                if get(port, reverse("login"), PROXY_HEADERS) == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise CommandError(f"gunicorn 在 {ready_timeout:g} 秒内未就绪：\n{_tail(log)}")
+            time.sleep(0.3)
+        yield port
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)  # graceful: workers finish their request and exit
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def run_wrk(url: str, *, seconds: int, connections: int, headers: dict) -> dict:
+    """One wrk run; returns the figures printed by wrk_report.lua."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise CommandError("缺少 wrk：请先执行 make sysdeps（或 apt-get install wrk）")
+    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA_SCRIPT)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    completed = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False, stdin=subprocess.DEVNULL
+    )
+    for line in completed.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line.removeprefix("WRK_JSON "))
+    raise CommandError(f"wrk 没有给出结果（退出码 {completed.returncode}）：{completed.stderr or completed.stdout}")
+
+
+def result_from(target: HttpTarget, path: str, stats: dict) -> HttpResult:
+    seconds = stats["duration_us"] / 1e6
+    result = HttpResult(
+        name=target.name,
+        title=target.title,
+        path=path,
+        user=target.user or "匿名",
+        seconds=seconds,
+        requests=stats["requests"],
+        rps=stats["requests"] / seconds if seconds else 0.0,
+        median_ms=stats["p50_us"] / 1000,
+        p95_ms=stats["p95_us"] / 1000,
+        p99_ms=stats["p99_us"] / 1000,
+        max_ms=stats["max_us"] / 1000,
+        socket_errors=stats["connect"] + stats["read"] + stats["write"] + stats["timeout"],
+        non_2xx=stats["non2xx"],
+        target=target.target,
+    )
+    if target.min_rps is not None or target.max_p99_ms is not None:
+        result.met = (target.min_rps is None or result.rps >= target.min_rps) and (
+            target.max_p99_ms is None or result.p99_ms <= target.max_p99_ms
+        )
+    return result
+
+
+# --- The phase --------------------------------------------------------------------------------------------
+
+
+def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]:
+    """Load each selected target in turn against one gunicorn; returns the results (errors are not raised here:
+    the caller writes them down first, then fails)."""
+    selected = [HTTP_TARGETS[n] for n in names] if names else list(HTTP_TARGETS.values())
+    seconds, warmup = options["http_seconds"], options["http_warmup"]
+    connections, workers = options["http_connections"], options["http_workers"]
+    paths = {t.name: t.path() for t in selected}
+    users = sorted({t.user for t in selected if t.user})
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
+        stdout.write("HTTP：收集静态文件 …")
+        collect_static(Path(tmp) / "static")
+        log = Path(tmp) / "gunicorn.log"
+        with (
+            login_sessions(users) as sessions,
+            gunicorn(workers=workers, static_root=Path(tmp) / "static", log=log) as port,
+        ):
+            stdout.write(f"HTTP：gunicorn（{workers} 个 worker）已在 127.0.0.1:{port} 就绪，wrk {connections} 个连接")
+            for target in selected:
+                path = paths[target.name]
+                headers = dict(PROXY_HEADERS)
+                if target.user:
+                    headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={sessions[target.user]}"
+                status = get(port, path, headers)
+                if status != 200:
+                    raise CommandError(
+                        f"{target.title}（{path}，{target.user or '匿名'}）返回 {status}，应为 200：\n{_tail(log)}"
+                    )
+                url = f"http://127.0.0.1:{port}{path}"
+                stdout.write(f"HTTP 压测：{target.title} …")
+                if warmup:
+                    run_wrk(url, seconds=warmup, connections=connections, headers=headers)
+                result = result_from(
+                    target, path, run_wrk(url, seconds=seconds, connections=connections, headers=headers)
+                )
+                stdout.write(
+                    f"  {result.rps:.1f} 次/秒，中位数 {result.median_ms:.1f} ms，p95 {result.p95_ms:.1f} ms，"
+                    f"p99 {result.p99_ms:.1f} ms，{result.requests} 次请求，错误 {result.errors}"
+                    + ("" if result.met is None else ("，达标" if result.met else "，未达标"))
+                )
+                results.append(result)
+    return results
+
+
+def describe(options: dict) -> str:
+    conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE") or "0"
+    return (
+        f"gunicorn {options['http_workers']} 个同步 worker（DEBUG=false，WhiteNoise，127.0.0.1，"
+        f"DATABASE_CONN_MAX_AGE={conn_max_age}，请求带 X-Forwarded-Proto: https 如经反向代理），"
+        f"wrk 1 线程 {options['http_connections']} 个连接；每项先预热 {options['http_warmup']} 秒，"
+        f"再压测 {options['http_seconds']} 秒。非 2xx 响应和套接字错误都计为错误。"
+    )
