@@ -47,10 +47,11 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 # The benchmark database: PostgreSQL on 127.0.0.1, created and seeded once with BENCH_CASES demo cases, then reused.
+# `bench` measures in-process, then over HTTP (gunicorn + wrk, from sysdeps); BENCH_ARGS go to `manage.py bench`.
 BENCH_CASES ?= 1000000
 BENCH_DB ?= laizhou_bench
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
-bench: $(VENV)/.installed
+bench: sysdeps $(VENV)/.installed
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres -E UTF8 -T template0 $(BENCH_DB)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --no-input -v0

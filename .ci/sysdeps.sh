@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Make sure the system packages the product needs are present: chromium (browser tests), poppler-utils
-# (pdftotext/pdffonts in tests) and a CJK font (Chinese in PDFs). Installs them with apt when run as root
-# on Debian; otherwise stops with the exact command to run.
+# (pdftotext/pdffonts in tests), a CJK font (Chinese in PDFs) and wrk (the HTTP load of `manage.py bench`).
+# Installs them with apt when run as root on Debian; otherwise stops with the exact command to run.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
   need+=(fonts-noto-cjk fontconfig)
 fi
