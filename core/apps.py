@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
         from .roles import sync_roles
+        from .services import jobs  # noqa: F401  (connects the Celery signals that keep job rows in step)
 
         # Permissions exist only after migrate; the roles are brought in line every time it runs.
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")

@@ -12,3 +12,15 @@ def send_reminders_task(date: str | None = None) -> dict:
 
     run = send_reminders(dt.date.fromisoformat(date) if date else None)
     return {"date": run.today.isoformat(), "sent": run.sent, "skipped": run.skipped_reason}
+
+
+@shared_task(name="core.republish_jobs", ignore_result=True)
+def republish_jobs_task() -> dict:
+    """Every minute (beat entry "补发待发送的后台任务"): send the jobs kept while the queue was down, and the
+    e-mail copies that failed."""
+    from core.services.jobs import republish_pending
+    from core.services.notifications import retry_unsent_emails
+
+    outcome = republish_pending()
+    outcome["emails_unsent"] = retry_unsent_emails()
+    return outcome

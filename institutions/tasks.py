@@ -7,8 +7,12 @@ from django.utils import translation
 
 @shared_task(name="institutions.tasks.generate_list_files")
 def generate_list_files(list_id: int) -> int:
+    """Queued by list_request_files (which sets 排队中); a redelivered message finds the files made and stops."""
+    from .models import QuarterlyList
     from .services.documents import list_generate_files
 
+    if QuarterlyList.objects.filter(pk=list_id, generation=QuarterlyList.Generation.DONE).exists():
+        return list_id
     with translation.override(settings.LANGUAGE_CODE):
         list_generate_files(list_id)
     return list_id

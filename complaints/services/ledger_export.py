@@ -23,6 +23,7 @@ from complaints.selectors import DaysLeft, count_rows
 from core.exporters import write_csv, write_xlsx
 from core.roles import Role, has_role
 from core.services.audit import log_action
+from core.services.jobs import dispatch
 from core.workcalendar import CalendarMissingError, get_calendar
 
 FORMATS = ("xlsx", "csv")
@@ -81,8 +82,7 @@ def ledger_export_request(*, actor, queryset, filters: dict, file_format: str, o
         return export, content[0]
     from complaints.tasks import build_ledger_export
 
-    export_id = export.pk
-    transaction.on_commit(lambda: build_ledger_export.delay(export_id))
+    dispatch(build_ledger_export, export.pk, target=export)
     log_action(
         actor=actor, action="complaints.ledger.export_queued", target=export, filters=filters, estimated_rows=estimated
     )
@@ -113,8 +113,10 @@ def _log(actor, export: LedgerExport) -> None:
 def ledger_export_build(*, export_id: int) -> LedgerExport:
     """Build a queued export's file under PRIVATE_FILES_ROOT (called by the task; safe to run again).
 
-    The file is written under a temporary name and renamed when complete, so a half-written file is never
-    served; a retried task starts again from the beginning.
+    The file is written under a temporary name (`….part`) and renamed when complete, so a half-written file is
+    never served; a retried task (its worker was killed) removes the dead run's part file and starts again.
+    The export is finished once: the rename and the DONE state happen under a row lock, and a run that finds
+    the export already done (a redelivered message) throws its own file away.
     """
     from complaints.filters import LedgerFilter
     from complaints.selectors import ledger_scope
@@ -122,14 +124,19 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
     export = LedgerExport.objects.select_related("requested_by").get(pk=export_id)
     if export.state == LedgerExport.State.DONE:
         return export
-    LedgerExport.objects.filter(pk=export.pk).update(state=LedgerExport.State.RUNNING, rows_done=0, error="")
+    LedgerExport.objects.filter(pk=export.pk).exclude(state=LedgerExport.State.DONE).update(
+        state=LedgerExport.State.RUNNING, rows_done=0, error=""
+    )
     today = timezone.localdate(export.requested_at)
     scope = ledger_scope(export.requested_by)
     filterset = LedgerFilter(export.filters, scope=scope, calendar_getter=get_calendar, today=today)
     queryset = filterset.qs
-    relative = Path("exports") / str(export.org_id) / f"{uuid.uuid4().hex}.{export.file_format}"
+    folder = Path("exports") / str(export.org_id)
+    relative = folder / f"{export.pk}-{uuid.uuid4().hex}.{export.file_format}"
     final_path = Path(settings.PRIVATE_FILES_ROOT) / relative
     final_path.parent.mkdir(parents=True, exist_ok=True)
+    for dead in final_path.parent.glob(f"{export.pk}-*.part"):
+        dead.unlink(missing_ok=True)  # left by a run whose worker was killed
     partial_path = final_path.with_suffix(final_path.suffix + ".part")
 
     def progress(done: int) -> None:
@@ -142,18 +149,27 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
         else:
             with open(partial_path, "w", encoding="utf-8", newline="") as target:
                 rows = write_ledger(target, queryset, file_format="csv", today=today, progress=progress)
-        os.replace(partial_path, final_path)
+        with open(partial_path, "rb") as written:
+            os.fsync(written.fileno())  # on disk before the rename makes it visible
     except Exception as exc:
         partial_path.unlink(missing_ok=True)
         LedgerExport.objects.filter(pk=export.pk).update(state=LedgerExport.State.FAILED, error=str(exc)[:500])
         raise
-    export.file.name = str(relative)
-    export.state = LedgerExport.State.DONE
-    export.row_count = export.rows_done = rows
-    export.finished_at = timezone.now()
-    export.expires_at = export.finished_at + export_lifetime()
-    export.save(update_fields=["file", "state", "row_count", "rows_done", "finished_at", "expires_at"])
-    _log(export.requested_by, export)
+    with transaction.atomic():
+        export = LedgerExport.objects.select_for_update().get(pk=export_id)
+        if export.state == LedgerExport.State.DONE or not partial_path.exists():
+            # Another run finished first, or a newer run (a redelivered message) took over and cleared this one.
+            partial_path.unlink(missing_ok=True)
+            return export
+        os.replace(partial_path, final_path)
+        export.file.name = str(relative)
+        export.state = LedgerExport.State.DONE
+        export.row_count = export.rows_done = rows
+        export.finished_at = timezone.now()
+        export.expires_at = export.finished_at + export_lifetime()
+        export.error = ""
+        export.save(update_fields=["file", "state", "row_count", "rows_done", "finished_at", "expires_at", "error"])
+        _log(export.requested_by, export)
     return export
 
 

@@ -30,6 +30,7 @@ from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.models import OrgUnit
 from core.roles import is_mediator_only
+from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
 from core.workcalendar import CalendarMissingError, get_calendar
 
 CONTENT_TYPES = {
@@ -127,6 +128,8 @@ def ledger_export(request):
     )
     if content is None:
         messages.info(request, _("导出行数较多，已转入后台生成，完成后可在本页下载。"))
+        if waiting_for_queue(export):
+            messages.warning(request, QUEUE_DOWN_MESSAGE)
         return redirect("complaints:export_status", pk=export.pk)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = _attachment(export_filename(file_format))

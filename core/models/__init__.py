@@ -2,6 +2,7 @@ from .audit import AuditEntry, NumberSequence
 from .calendar import WorkCalendarDay, WorkCalendarYear
 from .categories import Category
 from .deadlines import Deadline, DeadlinePause, DeadlineRule
+from .jobs import BackgroundJob
 from .notifications import Notification
 from .org import OrgUnit
 from .tasks import Task
@@ -10,6 +11,7 @@ from .users import Absence, User
 __all__ = [
     "Absence",
     "AuditEntry",
+    "BackgroundJob",
     "Category",
     "Deadline",
     "DeadlinePause",

@@ -5,6 +5,7 @@ Nothing here may carry personal data: titles and bodies hold labels only (case n
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ def _send_emails(notification_ids: list[int]) -> None:
     """Send the e-mail copies of the notifications not yet e-mailed; marks each one as it goes.
 
     Runs after the commit that wrote the notifications. A failure is logged and leaves `emailed_at` empty
-    so that a re-run of the job (or `notifications_retry_email`) can deliver it later.
+    so that a re-run of the job (or `retry_unsent_emails`, run by `jobs_republish`) can deliver it later.
     """
     pending = (
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
@@ -161,3 +162,19 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
 def notification_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of `actor` as read; returns how many."""
     return Notification.objects.for_recipient(actor).unread().update(read_at=timezone.now())
+
+
+def retry_unsent_emails(*, days: int = 7) -> int:
+    """Send the e-mail copies that failed in the last `days` days (mail server down); returns how many remain.
+
+    Run with the job re-publisher (`jobs_republish`, every minute by beat): a copy is never lost, only late.
+    """
+    since = timezone.now() - dt.timedelta(days=days)
+    ids = list(
+        Notification.objects.filter(emailed_at__isnull=True, created_at__gte=since)
+        .exclude(recipient__email="")
+        .values_list("pk", flat=True)[:500]
+    )
+    if ids:
+        _send_emails(ids)
+    return Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).count()

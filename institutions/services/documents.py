@@ -16,6 +16,7 @@ from core.charts import bar_chart
 from core.exporters import write_xlsx_sheets
 from core.pdf import render_pdf
 from core.services.audit import log_action
+from core.services.jobs import dispatch
 
 from ..exporters import ItemsExporter, SummaryExporter, list_rows
 from ..models import QuarterlyList
@@ -87,8 +88,7 @@ def list_request_files(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList
     quarterly_list._change_reason = _("请求生成文件")
     quarterly_list.save(update_fields=["generation", "generation_progress", "generation_error"])
     log_action(actor=actor, action="institutions.list.files_requested", target=quarterly_list)
-    list_id = quarterly_list.pk
-    transaction.on_commit(lambda: generate_list_files.delay(list_id))
+    dispatch(generate_list_files, quarterly_list.pk, target=quarterly_list)
     return quarterly_list
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.models import OrgUnit
 from core.services.audit import log_action
+from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
 
 from .. import forms
 from ..exporters import list_rows
@@ -245,6 +246,8 @@ def list_generate(request, pk):
         _error(request, exc)
     else:
         messages.info(request, _("已开始生成PDF和Excel文件。"))
+        if waiting_for_queue(quarterly_list):
+            messages.warning(request, QUEUE_DOWN_MESSAGE)
     return _back(pk)
 
 
