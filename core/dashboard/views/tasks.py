@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user, scope
 from core.models import Task, User
+from core.roles import is_mediator_only
 from core.services.tasks import (
     can_assign_tasks,
     can_complete_task,
@@ -21,9 +22,17 @@ from core.services.tasks import (
 from ..forms import TaskCancelForm, TaskCompleteForm, TaskEditForm, TaskForm
 
 
+def visible_tasks(user):
+    """The office's tasks of the user's units; a mediator (court, association) sees only tasks given to them."""
+    tasks = Task.objects.all()
+    if is_mediator_only(user):
+        tasks = tasks.filter(Q(owner=user) | Q(backup=user))
+    return tasks
+
+
 def get_task_for_user(request, pk) -> Task:
     return get_object_for_user(
-        Task.objects.select_related("org", "owner", "backup", "done_by", "created_by", "previous"),
+        visible_tasks(request.user).select_related("org", "owner", "backup", "done_by", "created_by", "previous"),
         request.user,
         pk=pk,
     )
@@ -41,7 +50,7 @@ def _error(exc) -> str:
 def task_list(request):
     """工作任务清单: the office's tasks, open first; `?mine=1` shows only the user's own."""
     status = request.GET.get("status", "open")
-    tasks = scope(Task.objects.all(), request.user).select_related("org", "owner", "backup")
+    tasks = scope(visible_tasks(request.user), request.user).select_related("org", "owner", "backup")
     if status in Task.Status.values:
         tasks = tasks.filter(status=status)
     if request.GET.get("mine"):
