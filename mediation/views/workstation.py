@@ -110,9 +110,10 @@ def refer_case(request, case_pk):
     """One click from the ledger case page: the complainant, the institution and the facts are carried over."""
     from complaints.models import Case
 
-    case = get_object_for_user(Case.objects.select_related("institution", "org"), request.user, pk=case_pk)
+    # Refuse before looking the case up: a mediator must not learn which ledger case numbers exist.
     if not can_write_office(request.user):
         raise PermissionDenied
+    case = get_object_for_user(Case.objects.select_related("institution", "org"), request.user, pk=case_pk)
     try:
         mediation = mediation_refer_from_case(actor=request.user, case=case)
     except ValidationError as exc:
