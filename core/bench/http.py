@@ -90,7 +90,7 @@ def _case_detail() -> str:
     from complaints.models import Case
     from core.models import User
 
-    org_id = User.objects.get(username=CLERK).org_id
+    org_id = User.objects.filter(username=CLERK).values_list("org_id", flat=True).first()
     visible = Case.objects.filter(org_id=org_id).exclude(status="closed").order_by("-received_at", "-id")
     pk = visible.values_list("pk", flat=True).first()
     if pk is None:
@@ -289,48 +289,61 @@ def result_from(target: HttpTarget, path: str, stats: dict) -> HttpResult:
 # --- The phase --------------------------------------------------------------------------------------------
 
 
+def _load(target: HttpTarget, path: str, *, port: int, cookie: str | None, log: Path, options: dict, stdout):
+    headers = dict(PROXY_HEADERS)
+    if cookie:
+        headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    status = get(port, path, headers)
+    if status != 200:
+        raise CommandError(f"{target.title}（{path}，{target.user or '匿名'}）返回 {status}，应为 200：\n{_tail(log)}")
+    url = f"http://127.0.0.1:{port}{path}"
+    stdout.write(f"HTTP 压测：{target.title} …")
+    load = {"connections": options["http_connections"], "headers": headers}
+    if options["http_warmup"]:
+        run_wrk(url, seconds=options["http_warmup"], **load)
+    result = result_from(target, path, run_wrk(url, seconds=options["http_seconds"], **load))
+    stdout.write(
+        f"  {result.rps:.1f} 次/秒，中位数 {result.median_ms:.1f} ms，p95 {result.p95_ms:.1f} ms，"
+        f"p99 {result.p99_ms:.1f} ms，{result.requests} 次请求，错误 {result.errors}"
+        + ("" if result.met is None else ("，达标" if result.met else "，未达标"))
+    )
+    return result
+
+
 def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]:
-    """Load each selected target in turn against one gunicorn; returns the results (errors are not raised here:
-    the caller writes them down first, then fails)."""
+    """Load each selected target in turn against one gunicorn. Error responses are counted, not raised: the
+    caller writes the results down first, then fails (`fail_on_errors`)."""
+    if shutil.which("wrk") is None:
+        raise CommandError("缺少 wrk：请先执行 make sysdeps（或 apt-get install wrk）")
     selected = [HTTP_TARGETS[n] for n in names] if names else list(HTTP_TARGETS.values())
-    seconds, warmup = options["http_seconds"], options["http_warmup"]
-    connections, workers = options["http_connections"], options["http_workers"]
-    paths = {t.name: t.path() for t in selected}
-    users = sorted({t.user for t in selected if t.user})
-    results = []
-    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
-        stdout.write("HTTP：收集静态文件 …")
-        collect_static(Path(tmp) / "static")
-        log = Path(tmp) / "gunicorn.log"
-        with (
-            login_sessions(users) as sessions,
-            gunicorn(workers=workers, static_root=Path(tmp) / "static", log=log) as port,
-        ):
-            stdout.write(f"HTTP：gunicorn（{workers} 个 worker）已在 127.0.0.1:{port} 就绪，wrk {connections} 个连接")
-            for target in selected:
-                path = paths[target.name]
-                headers = dict(PROXY_HEADERS)
-                if target.user:
-                    headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={sessions[target.user]}"
-                status = get(port, path, headers)
-                if status != 200:
-                    raise CommandError(
-                        f"{target.title}（{path}，{target.user or '匿名'}）返回 {status}，应为 200：\n{_tail(log)}"
+    workers = options["http_workers"]
+    with login_sessions(sorted({t.user for t in selected if t.user})) as sessions:
+        paths = {t.name: t.path() for t in selected}
+        with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
+            stdout.write("HTTP：收集静态文件 …")
+            static_root, log = Path(tmp) / "static", Path(tmp) / "gunicorn.log"
+            collect_static(static_root)
+            with gunicorn(workers=workers, static_root=static_root, log=log) as port:
+                stdout.write(f"HTTP：gunicorn（{workers} 个 worker）已在 127.0.0.1:{port} 就绪")
+                return [
+                    _load(
+                        t,
+                        paths[t.name],
+                        port=port,
+                        cookie=sessions.get(t.user),
+                        log=log,
+                        options=options,
+                        stdout=stdout,
                     )
-                url = f"http://127.0.0.1:{port}{path}"
-                stdout.write(f"HTTP 压测：{target.title} …")
-                if warmup:
-                    run_wrk(url, seconds=warmup, connections=connections, headers=headers)
-                result = result_from(
-                    target, path, run_wrk(url, seconds=seconds, connections=connections, headers=headers)
-                )
-                stdout.write(
-                    f"  {result.rps:.1f} 次/秒，中位数 {result.median_ms:.1f} ms，p95 {result.p95_ms:.1f} ms，"
-                    f"p99 {result.p99_ms:.1f} ms，{result.requests} 次请求，错误 {result.errors}"
-                    + ("" if result.met is None else ("，达标" if result.met else "，未达标"))
-                )
-                results.append(result)
-    return results
+                    for t in selected
+                ]
+
+
+def fail_on_errors(results: list[HttpResult]) -> None:
+    failed = [r for r in results if r.errors]
+    if failed:
+        details = "；".join(f"{r.title}：{r.non_2xx} 个非 2xx 响应，{r.socket_errors} 个套接字错误" for r in failed)
+        raise CommandError(f"HTTP 压测出现错误：{details}")
 
 
 def describe(options: dict) -> str:

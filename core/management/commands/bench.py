@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.bench import REGISTRY
-from core.bench.http import HTTP_TARGETS, describe, run_http
+from core.bench.http import HTTP_TARGETS, describe, fail_on_errors, run_http
 from core.bench.runner import database_description, discover, run_all, write_results
 
 
@@ -72,7 +72,4 @@ class Command(BaseCommand):
             http_description=describe(options),
         )
         self.stdout.write(self.style.SUCCESS(f"结果已写入 {md_path} 和 {json_path}"))
-        failed = [r for r in http_results if r.errors]
-        if failed:
-            details = "；".join(f"{r.title}：{r.non_2xx} 个非 2xx 响应，{r.socket_errors} 个套接字错误" for r in failed)
-            raise CommandError(f"HTTP 压测出现错误：{details}（gunicorn 日志见上方输出）")
+        fail_on_errors(http_results)
