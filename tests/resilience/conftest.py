@@ -4,6 +4,7 @@ import pytest
 
 from tests.complaints.conftest import frozen, institution, private_files, register  # noqa: F401
 from tests.institutions.conftest import bank, rules  # noqa: F401
+from tests.mediation.conftest import paper_mediator, partners  # noqa: F401
 
 CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every connection is refused at once
 
