@@ -176,16 +176,23 @@ def live_base_data(transactional_db):
 # --- Collection and summary ------------------------------------------------------------------------
 
 
+def _on_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
 def pytest_collection_modifyitems(config, items):
-    if settings.CELERY_BROKER_URL:
-        return
-    selected, deselected = [], []
+    needs = {"celery_worker": not settings.CELERY_BROKER_URL, "postgres": not _on_postgresql()}
+    selected, deselected = [], {marker: [] for marker in needs}
     for item in items:
-        (deselected if item.get_closest_marker("celery_worker") else selected).append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
+        missing = next(
+            (marker for marker, lacking in needs.items() if lacking and item.get_closest_marker(marker)), None
+        )
+        (deselected[missing] if missing else selected).append(item)
+    if any(deselected.values()):
+        config.hook.pytest_deselected(items=[item for group in deselected.values() for item in group])
         items[:] = selected
-        config._celery_deselected = len(deselected)
+    config._celery_deselected = len(deselected["celery_worker"])
+    config._postgres_deselected = len(deselected["postgres"])
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -202,4 +209,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if skipped_celery:
         terminalreporter.write_line(
             f"未配置 broker，{skipped_celery} 个需要真实 Celery worker 的测试未选中（.ci/run 总会运行它们）"
+        )
+    skipped_postgres = getattr(config, "_postgres_deselected", 0)
+    if skipped_postgres:
+        terminalreporter.write_line(
+            f"数据库不是 PostgreSQL，{skipped_postgres} 个需要 PostgreSQL 的测试（行锁并发、pg_dump 备份恢复）未选中"
+            "（设置 DATABASE_URL=postgres://… 运行；.ci/run 总会运行它们）"
         )
