@@ -41,6 +41,7 @@ test: sysdeps $(VENV)/.installed | var
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r . -q
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -361,7 +361,7 @@ def seed(*, orgs, cases=None, stdout=None) -> int:
 
     total = DEFAULT_CASES if cases is None else cases
     today = timezone.localdate()
-    rng = random.Random(20260315)
+    rng = random.Random(20260315)  # nosec B311 # reproducible demo data, not a secret
     made = 0
     large = total >= 100_000 and connection.vendor == "postgresql"
     if large:

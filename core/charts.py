@@ -62,7 +62,8 @@ def bar_chart(
         )
     parts.append(_legend(names, left, height - 8))
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped
+    svg = "".join(parts)
+    return mark_safe(svg)  # noqa: S308  # nosec B308, B703 # every text node above is escaped
 
 
 def _horizontal_bars(labels, series, *, title, width):
@@ -89,7 +90,8 @@ def _horizontal_bars(labels, series, *, title, width):
             )
     parts.append(_legend(names, left, height - 8))
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped
+    svg = "".join(parts)
+    return mark_safe(svg)  # noqa: S308  # nosec B308, B703 # every text node above is escaped
 
 
 def line_chart(
@@ -112,7 +114,8 @@ def line_chart(
         )
     parts.append(_legend(list(series), left, height - 8))
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped
+    svg = "".join(parts)
+    return mark_safe(svg)  # noqa: S308  # nosec B308, B703 # every text node above is escaped
 
 
 def _svg_open(width, height, title):

@@ -11,7 +11,7 @@ from django.db import transaction
 from core.models import Category, OrgUnit, User
 from core.roles import GROUP_NAMES, Role
 
-DEFAULT_DEMO_PASSWORD = "demo-laizhou-2026"
+DEFAULT_DEMO_PASSWORD = "demo-laizhou-2026"  # nosec B105 # documented demo accounts; DEMO_PASSWORD overrides
 
 ORG_TREE = [
     # code, name, short name, level, parent code

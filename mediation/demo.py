@@ -95,7 +95,7 @@ def seed(*, orgs, cases=None, stdout=None):
     clerk = User.objects.filter(username="lz_clerk_a").first()
     if clerk is None:
         return
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311 # reproducible demo data, not a secret
     institutions = list(Institution.objects.filter(org=org).order_by("id"))
     paper_mediators = list(Mediator.objects.filter(partner__org=org, user__isnull=True).select_related("partner"))
     court = partners["莱州市人民法院"]

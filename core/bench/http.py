@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404 # starts gunicorn and wrk for the HTTP bench, fixed argument lists
 import sys
 import tempfile
 import time
@@ -217,7 +217,7 @@ def gunicorn(*, workers: int, static_root: Path, log: Path, ready_timeout: float
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "20",
     ]  # fmt: skip
     with open(log, "wb") as log_file:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # nosec B603 # our own gunicorn command, no shell
             command, cwd=settings.BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
     try:
@@ -252,7 +252,7 @@ def run_wrk(url: str, *, seconds: int, connections: int, headers: dict) -> dict:
     command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA_SCRIPT)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    completed = subprocess.run(
+    completed = subprocess.run(  # nosec B603 # wrk by its full path, no shell
         [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False, stdin=subprocess.DEVNULL
     )
     for line in completed.stdout.splitlines():

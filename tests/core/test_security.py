@@ -201,3 +201,16 @@ def test_a_mediator_cannot_probe_which_ledger_cases_exist(client_for, mediator, 
     real = client.post(reverse("mediation:refer_case", args=[uploads["case"].pk]))
     missing = client.post(reverse("mediation:refer_case", args=[uploads["case"].pk + 1000]))
     assert real.status_code == missing.status_code == 403
+
+
+def test_charts_escape_every_label_they_mark_safe():
+    """core/charts.py marks its SVG safe (bandit B308/B703 accepted): names from records must stay text."""
+    from core.charts import bar_chart, line_chart
+
+    hostile = '<script>alert(1)</script>"&'
+    for svg in (
+        bar_chart([hostile], {hostile: [3]}, title=hostile),
+        bar_chart([hostile], {hostile: [3]}, title=hostile, horizontal=True),
+        line_chart([hostile, "二月"], {hostile: [1, 2]}, title=hostile),
+    ):
+        assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;" in svg
