@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format sysdeps migrate seed bench clean-db
+.PHONY: run test lint format sysdeps migrate seed bench clean-db backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,13 @@ bench: sysdeps $(VENV)/.installed
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --no-input -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) seed_demo --cases $(BENCH_CASES)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
+
+# Backup and restore (README「可靠性与备份」): PostgreSQL by pg_dump/pg_restore plus the private files, one tar file.
+BACKUP_DIR ?= var/backups
+backup: $(VENV)/.installed
+	$(MANAGE) backup --output $(BACKUP_DIR)
+
+# make restore FILE=var/backups/xiaobao-backup-….tar [RESTORE_ARGS="--database-url postgres://… --files-root …"]
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=var/backups/xiaobao-backup-YYYYmmdd-HHMMSS.tar" >&2; exit 2; }
+	$(MANAGE) restore $(FILE) $(RESTORE_ARGS)

@@ -1,0 +1,215 @@
+"""Backup and restore (备份与恢复): the PostgreSQL database by pg_dump/pg_restore, and the private files.
+
+One backup is one tar archive `xiaobao-backup-YYYYmmdd-HHMMSS.tar` holding
+- `database.dump`: `pg_dump --format=custom` of the whole database;
+- `files.tar.gz`: everything under PRIVATE_FILES_ROOT (attachments, generated lists; not half-written `.part` files);
+- `manifest.json`: when, from which database, the SHA-256 of both members, and the row count of every table.
+
+The row counts are taken in the very snapshot that pg_dump dumps (an exported REPEATABLE READ snapshot), so a
+restore can check that every table came back whole. The database is dumped before the files are packed: a file
+uploaded in between is an extra file, never a missing one.
+
+Restore goes into an empty database (or, with `force`, over an existing one) and an empty files folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import dj_database_url
+from django.conf import settings
+from django.utils import timezone
+
+ARCHIVE_FORMAT = 1
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go on; the message is for the operator (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Database:
+    name: str
+    host: str
+    port: str
+    user: str
+    password: str
+
+    @classmethod
+    def from_settings(cls, database: dict) -> Database:
+        if database.get("ENGINE") != "django.db.backends.postgresql":
+            raise BackupError("备份与恢复只用于 PostgreSQL 数据库；SQLite 开发库请直接复制 db.sqlite3 文件。")
+        return cls(
+            name=database["NAME"],
+            host=database.get("HOST") or "127.0.0.1",
+            port=str(database.get("PORT") or 5432),
+            user=database.get("USER") or "",
+            password=database.get("PASSWORD") or "",
+        )
+
+    @classmethod
+    def from_url(cls, url: str | None) -> Database:
+        return cls.from_settings(dj_database_url.parse(url) if url else settings.DATABASES["default"])
+
+    def conninfo(self) -> str:
+        parts = {"host": self.host, "port": self.port, "dbname": self.name, "user": self.user}
+        return " ".join(f"{key}='{value}'" for key, value in parts.items() if value)
+
+    def env(self) -> dict:
+        return {**os.environ, "PGPASSWORD": self.password} if self.password else dict(os.environ)
+
+    def connect(self):
+        import psycopg
+
+        return psycopg.connect(self.conninfo(), password=self.password or None, autocommit=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _run(command: list[str], database: Database) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"找不到 {command[0]}：请安装 PostgreSQL 客户端（apt-get install postgresql-client）。")
+    result = subprocess.run(command, env=database.env(), capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BackupError(f"{command[0]} 失败（退出码 {result.returncode}）：{result.stderr.strip()[-2000:]}")
+
+
+def table_counts(cursor) -> dict[str, int]:
+    cursor.execute(
+        "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    )
+    tables = [row[0] for row in cursor.fetchall()]
+    counts = {}
+    for table in tables:
+        cursor.execute(f'SELECT count(*) FROM "{table}"')
+        counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _pack_files(root: Path, target: Path) -> int:
+    count = 0
+    with tarfile.open(target, "w:gz") as archive:
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.name.endswith(".part"):
+                    archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
+                    count += 1
+    return count
+
+
+def backup(output_dir: Path, *, database_url: str | None = None, files_root: Path | None = None) -> Path:
+    """Write one backup archive into `output_dir`; returns its path."""
+    database = Database.from_url(database_url)
+    files_root = Path(files_root or settings.PRIVATE_FILES_ROOT)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    created = timezone.localtime()
+    archive_path = output_dir / f"xiaobao-backup-{created:%Y%m%d-%H%M%S}.tar"
+    with tempfile.TemporaryDirectory(prefix="xiaobao-backup-") as work:
+        work = Path(work)
+        dump, files = work / "database.dump", work / "files.tar.gz"
+        with database.connect() as connection, connection.cursor() as cursor:
+            # One snapshot for the counts and for pg_dump, held open while pg_dump runs.
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            counts = table_counts(cursor)
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    f"--snapshot={snapshot}",
+                    f"--file={dump}",
+                    "--dbname",
+                    database.conninfo(),
+                ],
+                database,
+            )
+            cursor.execute("COMMIT")
+        file_count = _pack_files(files_root, files)
+        manifest = {
+            "format": ARCHIVE_FORMAT,
+            "created_at": created.isoformat(),
+            "database": database.name,
+            "files_root": str(files_root),
+            "database_sha256": _sha256(dump),
+            "files_sha256": _sha256(files),
+            "file_count": file_count,
+            "tables": counts,
+        }
+        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        partial = archive_path.with_suffix(".tar.part")
+        with tarfile.open(partial, "w") as archive:
+            for name in ("manifest.json", "database.dump", "files.tar.gz"):
+                archive.add(work / name, arcname=name)
+        os.replace(partial, archive_path)  # a backup file is always complete
+    return archive_path
+
+
+def read_manifest(archive_path: Path) -> dict:
+    try:
+        with tarfile.open(archive_path) as archive:
+            manifest = json.load(archive.extractfile("manifest.json"))
+    except (OSError, KeyError, tarfile.TarError, ValueError) as exc:
+        raise BackupError(f"不是有效的备份文件：{archive_path}（{exc}）") from exc
+    if manifest.get("format") != ARCHIVE_FORMAT:
+        raise BackupError(f"备份文件格式 {manifest.get('format')} 不受支持。")
+    return manifest
+
+
+def _is_empty_database(database: Database) -> bool:
+    with database.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'")
+        return cursor.fetchone()[0] == 0
+
+
+def restore(
+    archive_path: Path, *, database_url: str | None = None, files_root: Path | None = None, force: bool = False
+) -> dict:
+    """Restore a backup archive; checks both members' SHA-256 and every table's row count afterwards."""
+    manifest = read_manifest(archive_path)
+    database = Database.from_url(database_url)
+    files_root = Path(files_root or settings.PRIVATE_FILES_ROOT)
+    if not force:
+        if not _is_empty_database(database):
+            raise BackupError(f"目标数据库 {database.name} 不是空库。请恢复到新建的空库，或确认覆盖后加 --force。")
+        if files_root.exists() and any(files_root.iterdir()):
+            raise BackupError(f"文件目录 {files_root} 不是空的。请指定空目录（--files-root），或确认覆盖后加 --force。")
+    with tempfile.TemporaryDirectory(prefix="xiaobao-restore-") as work:
+        work = Path(work)
+        with tarfile.open(archive_path) as archive:
+            archive.extractall(work, members=[archive.getmember(n) for n in ("database.dump", "files.tar.gz")])
+        for member, key in (("database.dump", "database_sha256"), ("files.tar.gz", "files_sha256")):
+            if _sha256(work / member) != manifest[key]:
+                raise BackupError(f"备份文件已损坏：{member} 的 SHA-256 与清单不符，未做任何恢复。")
+        command = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
+        if force:
+            command += ["--clean", "--if-exists"]
+        _run([*command, "--dbname", database.conninfo(), str(work / "database.dump")], database)
+        files_root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(work / "files.tar.gz") as files:
+            files.extractall(files_root, filter="data")
+            restored_files = sum(1 for member in files.getmembers() if member.isfile())
+    with database.connect() as connection, connection.cursor() as cursor:
+        counts = table_counts(cursor)
+    missing = {
+        table: (rows, counts.get(table)) for table, rows in manifest["tables"].items() if counts.get(table) != rows
+    }
+    if missing:
+        raise BackupError(f"恢复后的行数与备份时不一致（表：备份时, 恢复后）：{missing}")
+    if restored_files != manifest["file_count"]:
+        raise BackupError(f"恢复的文件数 {restored_files} 与备份时的 {manifest['file_count']} 不一致。")
+    return {"tables": len(counts), "rows": sum(counts.values()), "files": restored_files, "manifest": manifest}
