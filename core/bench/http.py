@@ -108,6 +108,13 @@ HTTP_TARGETS: dict[str, HttpTarget] = {
     t.name: t
     for t in [
         HttpTarget("http_login_page", "基线：登录页（匿名，无查询）", None, lambda: reverse("login")),
+        # Session, user, menus and notification badge with no page behind them: what every logged-in page pays.
+        HttpTarget(
+            "http_deadline_tool",
+            "基线：期限计算器（已登录，空表单）",
+            CLERK,
+            lambda: reverse("core:deadline_calculator"),
+        ),
         HttpTarget("http_ledger_first_page", "台账首页（50件）", CLERK, _ledger, min_rps=100, max_p99_ms=150),
         HttpTarget("http_ledger_filtered", "台账筛选页（未办结的转办投诉）", CLERK, _filtered),
         HttpTarget("http_search_2char", "检索“理赔”（2字）", CLERK, lambda: _ledger({"q": "理赔"})),
