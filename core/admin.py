@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.models import (
     Absence,
     AuditEntry,
+    BackgroundJob,
     Category,
     Deadline,
     DeadlineRule,
@@ -212,4 +213,34 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(admin.ModelAdmin):
+    """后台任务: what waits for the message queue, what ran and how often; read-only, with a republish action."""
+
+    list_display = ["created_at", "task_name", "target", "state", "publish_attempts", "runs", "finished_at"]
+    list_filter = ["state", "task_name"]
+    search_fields = ["task_id", "target"]
+    readonly_fields = [field.name for field in BackgroundJob._meta.fields]
+    actions = ["republish"]
+
+    @admin.action(description=_("立即补发所选的待发送任务"))
+    def republish(self, request, queryset):
+        from core.services.jobs import publish
+
+        jobs = list(queryset.filter(state=BackgroundJob.State.PENDING).values_list("pk", flat=True))
+        sent = sum(1 for job_id in jobs if publish(job_id))
+        if sent < len(jobs):
+            self.message_user(
+                request, _("消息队列仍不可用，%(n)s 个任务继续待发送。") % {"n": len(jobs) - sent}, messages.WARNING
+            )
+        else:
+            self.message_user(request, _("已补发 %(n)s 个任务。") % {"n": sent})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -16,8 +16,6 @@ from complaints.services.complaint import complaint_forward
 from complaints.services.steps import attachment_add
 from core.backup import Database, table_counts
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
 
 def admin_connection():
     """A connection to the server's maintenance database, for CREATE/DROP DATABASE."""
@@ -53,6 +51,8 @@ def rows(conn, sql: str) -> list[tuple]:
         return sorted(cursor.fetchall())
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_backup_restored_into_an_empty_database_has_every_case_attachment_file_and_history_row(
     frozen, register, settings, tmp_path, empty_database
 ):
@@ -105,6 +105,8 @@ def test_backup_restored_into_an_empty_database_has_every_case_attachment_file_a
     call_command("restore", str(archive), database_url=url, files_root=str(restored_files), force=True)
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_a_damaged_backup_is_refused_before_anything_is_restored(frozen, register, settings, tmp_path, empty_database):
     settings.PRIVATE_FILES_ROOT = settings.MEDIA_ROOT = tmp_path / "files"
     register("complaint")
@@ -124,3 +126,10 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(frozen, registe
     with psycopg.connect(Database.from_url(url).conninfo(), autocommit=True) as restored:
         assert table_counts(restored.cursor()) == {}
     assert not Path(tmp_path / "restored").exists() or not any(Path(tmp_path / "restored").iterdir())
+
+
+def test_backup_says_it_is_for_postgresql_only(tmp_path):
+    with pytest.raises(CommandError, match="只用于 PostgreSQL"):
+        call_command("backup", output=str(tmp_path), database_url=f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    with pytest.raises(CommandError, match="找不到备份文件"):
+        call_command("restore", str(tmp_path / "missing.tar"))

@@ -133,3 +133,21 @@ def test_jobs_kept_while_redis_was_down_run_through_a_real_worker_once_it_is_bac
     quarterly_list.refresh_from_db()
     assert quarterly_list.generation == QuarterlyList.Generation.DONE and quarterly_list.xlsx_file
     openpyxl.load_workbook(quarterly_list.xlsx_file.path)
+
+
+def test_an_administrator_sees_waiting_jobs_and_can_send_them_again(
+    broker_down, client_for, clerk_a, administrator, bank, settings, private_files
+):
+    work_while_the_queue_is_down(client_for(clerk_a), clerk_a, bank, settings)
+    client = client_for(administrator)
+    changelist = reverse("admin:core_backgroundjob_changelist")
+    page = client.get(changelist, {"state": "pending"}).content.decode()
+    assert page.count("待发送") >= 2 and "build_ledger_export" in page
+    pending = list(BackgroundJob.objects.values_list("pk", flat=True))
+    action = {"action": "republish", "_selected_action": pending}
+    response = client.post(changelist, action, follow=True)
+    assert "消息队列仍不可用，2 个任务继续待发送" in response.content.decode()
+    point_celery_at(None, eager=True)
+    response = client.post(changelist, action, follow=True)
+    assert "已补发 2 个任务" in response.content.decode()
+    assert set(BackgroundJob.objects.values_list("state", flat=True)) == {BackgroundJob.State.DONE}
