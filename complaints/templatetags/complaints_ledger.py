@@ -1,6 +1,10 @@
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from complaints.exporters import petitioner_label
+from core.templatetags.core_labels import choice_label
 
 register = template.Library()
 
@@ -9,3 +13,59 @@ register = template.Library()
 def petitioner_masked(case) -> str:
     """The petitioner as the ledger shows them: masked name, 匿名, or a withheld reporter."""
     return petitioner_label(case.case_type, case.name, case.is_anonymous)
+
+
+def _date(value) -> str:
+    return value.strftime("%Y-%m-%d") if value else "—"
+
+
+def _days_cell(case, row) -> str:
+    days, working = row["days"], row["working"]
+    if not case.is_open or days is None:
+        return "—"
+    if days < 0:
+        return format_html('<span class="badge text-bg-danger">{}</span>', _("超期%(n)s天") % {"n": -days})
+    if working is not None and working <= 3:
+        text = _("%(n)s天（%(w)s个工作日）") % {"n": days, "w": working}
+        return format_html('<span class="badge text-bg-warning">{}</span>', text)
+    if working is None:
+        return _("%(n)s天") % {"n": days}
+    return format_html(
+        '{}<span class="text-muted">（{}）</span>', _("%(n)s天") % {"n": days}, _("%(w)s个工作日") % {"w": working}
+    )
+
+
+@register.simple_tag
+def ledger_rows(rows):
+    """The ledger's table rows, built in Python: 50 rows through the template engine cost ~15 ms a page."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    cells = []
+    for row in rows:
+        case = row["case"]
+        handlers = str(case.owner) + (f" / {case.backup}" if case.backup_id else "")
+        cells.append(
+            (
+                row["url"],
+                case.number,
+                case.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                choice_label(case, "channel"),
+                choice_label(case, "case_type"),
+                petitioner_label(case.case_type, case.name, case.is_anonymous),
+                case.institution.short_name if case.institution_id else "—",
+                Truncator(case.summary).chars(40),
+                handlers,
+                choice_label(case, "status"),
+                _date(case.due_on),
+                _days_cell(case, row),
+                _date(case.closed_at.astimezone(tz).date() if case.closed_at else None),
+            )
+        )
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td class="text-nowrap">{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td>{}</td><td>{}</td><td class="text-nowrap">{}</td><td>{}</td><td class="text-nowrap">{}</td>'
+        '<td class="text-nowrap">{}</td><td class="text-nowrap">{}</td></tr>',
+        cells,
+    )

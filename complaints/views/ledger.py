@@ -77,11 +77,13 @@ def index(request):
     if filterset.calendar_error:
         messages.error(request, filterset.calendar_error)
     days_left = DaysLeft(calendar, today)
+    # One reverse() for the page instead of one per row.
+    url_prefix = reverse("complaints:case_detail", args=[0]).rsplit("0/", 1)[0]
     rows = [
         {
             "case": case,
+            "url": f"{url_prefix}{case.pk}/",
             "days": days_left.calendar_days(case.due_on),
-            "overdue": -(days_left.calendar_days(case.due_on) or 0),
             "working": days_left.working_days(case.due_on),
         }
         for case in page.rows
