@@ -392,10 +392,13 @@ def seed(*, orgs, cases=None, stdout=None) -> int:
                     "ON complaints_casesearchindex USING gin (complaints_bigrams(bigrams))"
                 )
     if made and connection.vendor == "postgresql":
-        # Fresh statistics, so that the planner's estimates (and the ledger's "约 N 件") reflect the new rows.
+        # Fresh statistics, so that the planner's estimates (and the ledger's "约 N 件") reflect the new rows, and
+        # (outside a transaction) a VACUUM that sets the visibility map, as autovacuum would after a bulk load:
+        # without it the dashboard's index-only counts visit the heap (1.3 s instead of 0.15 s at 1,000,000).
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
             for table in ("complaints_case", "complaints_casesearchindex", "complaints_contact", "core_deadline"):
-                cursor.execute(f"ANALYZE {table}")
+                cursor.execute(f"{command} {table}")
     if stdout is not None and made:
         stdout.write(f"信访投诉演示件：新增 {made} 件")
     return made
