@@ -48,6 +48,7 @@ def petitioner_label(case_type: str, name: str, is_anonymous: bool) -> str:
 
 class LedgerExporter(ListExporter):
     sheet_title = "信访投诉台账"
+    local_times = True
     columns = [
         Column("编号", 16),
         Column("接收时间", 17, "datetime"),
@@ -100,7 +101,8 @@ class LedgerExporter(ListExporter):
             hide_contact = is_anonymous or case_type == CaseType.REPORT
             yield [
                 number,
-                received_at,
+                # Excel has no time zones: local wall-clock time.
+                received_at.astimezone(tz).replace(tzinfo=None),
                 channels.get(channel, channel),
                 types.get(case_type, case_type),
                 petitioner_label(case_type, name, is_anonymous),

@@ -26,6 +26,8 @@ class ListExporter:
 
     columns: list[Column] = []
     sheet_title = "数据"
+    # True when rows() already yields times as local wall-clock (naive) values, ready for Excel.
+    local_times = False
 
     def rows(self) -> Iterator[list[Any]]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -35,7 +37,7 @@ class ListExporter:
 
 
 def _cell_value(value):
-    if isinstance(value, dt.datetime):
+    if type(value) is dt.datetime and value.tzinfo is not None:
         # Excel has no time zones: write local wall-clock time.
         from django.utils import timezone
 
@@ -43,7 +45,8 @@ def _cell_value(value):
     return value
 
 
-_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "int": "0"}
+# Number formats openpyxl would not choose by itself (it formats dates and times on its own).
+_FORMATS = {"money": "#,##0.00"}
 
 
 def write_xlsx_sheets(target: IO[bytes] | str, exporters: Iterable[ListExporter], progress=None) -> int:
@@ -73,11 +76,13 @@ def write_xlsx_sheets(target: IO[bytes] | str, exporters: Iterable[ListExporter]
             cell.alignment = Alignment(horizontal="center", vertical="center")
             header.append(cell)
         sheet.append(header)
-        # Reusable styled cells would be shared by reference; plain values with per-column formats are set
-        # only where a format is needed, which keeps the per-row cost low.
+        # openpyxl gives dates (yyyy-mm-dd) and times (yyyy-mm-dd h:mm:ss) a date format by itself; a styled
+        # cell is made only where another format is wanted (money), which keeps the per-row cost at what
+        # openpyxl needs for the bare values.
         formats = [_FORMATS.get(column.kind) for column in exporter.columns]
+        styled = any(formats)
         for row in exporter.rows():
-            if any(formats):
+            if styled:
                 values = []
                 for value, number_format in zip(row, formats, strict=False):
                     if number_format and value is not None and value != "":
@@ -87,6 +92,8 @@ def write_xlsx_sheets(target: IO[bytes] | str, exporters: Iterable[ListExporter]
                     else:
                         values.append(_cell_value(value))
                 sheet.append(values)
+            elif exporter.local_times:
+                sheet.append(row)
             else:
                 sheet.append([_cell_value(value) for value in row])
             total += 1
