@@ -124,6 +124,23 @@ def search_4char(ctx, prepared):
     return _ledger(ctx, {"q": "理赔拖延"})
 
 
+@register(
+    "search_rare",
+    title="检索“征信异议”（不常见的词）",
+    baseline=lambda ctx, p: _naive_search("征信异议"),
+    baseline_title="icontains 全表扫描",
+    repeat=10,
+    target="≤ 300 ms",
+)
+def search_rare(ctx, prepared):
+    return _ledger(ctx, {"q": "征信异议"})
+
+
+@register("search_number", title="检索完整案件编号", repeat=10, target="≤ 300 ms")
+def search_number(ctx, prepared):
+    return _ledger(ctx, {"q": "TS-2025-000123"})
+
+
 def _detail_setup(ctx):
     return _visible().exclude(status="closed").values_list("pk", flat=True).first()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
-from complaints.search import search_filter
+from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
 from core.workcalendar import CalendarMissingError
 
@@ -82,6 +82,7 @@ class LedgerFilter(django_filters.FilterSet):
         # The work calendar is loaded only when the due_within filter needs it.
         self.calendar_getter = calendar_getter
         self.calendar_error = ""
+        self.broad_search = False  # set by filter_q: the ledger then counts only up to a limit
         super().__init__(data, *args, queryset=scope.cases(), **kwargs)
         self.filters["institution"].extra["choices"] = scope.institutions
         self.filters["forwarded_to"].extra["choices"] = scope.institutions
@@ -104,6 +105,7 @@ class LedgerFilter(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
+        self.broad_search = search_is_broad(value)
         return search_filter(queryset, value)
 
     def filter_status(self, queryset, name, value):

@@ -165,6 +165,8 @@ class LedgerPage:
     total: int
     total_is_exact: bool
     has_next: bool
+    # A broad search is counted only up to a limit: `total` is then "at least" (超过 N 件), not an estimate.
+    total_is_lower_bound: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -183,7 +185,7 @@ class LedgerPage:
         return (self.number - 1) * self.per_page + len(self.rows)
 
 
-def count_expression(queryset: QuerySet) -> RawSQL:
+def count_expression(queryset: QuerySet, exact_limit: int | None = None) -> RawSQL:
     """The row count of `queryset` as a scalar subquery, evaluated once (an InitPlan on PostgreSQL).
 
     PostgreSQL: complaints_ledger_count() (migration 0002) counts exactly up to exact_count_limit() rows and
@@ -194,7 +196,8 @@ def count_expression(queryset: QuerySet) -> RawSQL:
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         return RawSQL(
-            "SELECT complaints_ledger_count(%s, %s)", [connection.ops.compose_sql(sql, params), exact_count_limit()]
+            "SELECT complaints_ledger_count(%s, %s)",
+            [connection.ops.compose_sql(sql, params), exact_limit or exact_count_limit()],
         )
     # sql is compiled by Django's query compiler from the queryset; every value stays in params.
     subquery = f"({sql}) AS ledger_rows"
@@ -202,31 +205,34 @@ def count_expression(queryset: QuerySet) -> RawSQL:
     return RawSQL(query, params)  # noqa: S611  # nosec B611 # Django-compiled SQL
 
 
-def count_rows(queryset: QuerySet) -> tuple[int, bool]:
+def count_rows(queryset: QuerySet, exact_limit: int | None = None) -> tuple[int, bool]:
     """(count, exact) of a queryset in one query: exact when small, the planner's estimate when large."""
     if queryset.query.is_empty():
         return 0, True
-    expression = count_expression(queryset)
+    expression = count_expression(queryset, exact_limit)
     with connection.cursor() as cursor:
         cursor.execute(expression.sql, expression.params)
         value = cursor.fetchone()[0]
     return abs(value), value >= 0
 
 
-def ledger_page(queryset: QuerySet, *, page: int = 1, per_page: int = LEDGER_DEFAULT_PAGE_SIZE) -> LedgerPage:
+def ledger_page(
+    queryset: QuerySet, *, page: int = 1, per_page: int = LEDGER_DEFAULT_PAGE_SIZE, count_limit: int | None = None
+) -> LedgerPage:
     """The rows of `page` and the total in one query whatever the page size.
 
     One extra row is fetched to know whether a next page exists without trusting an estimated count. Only a
-    page past the end (no rows) needs a second query, to report the total.
+    page past the end (no rows) needs a second query, to report the total. With `count_limit` (a broad search,
+    whose planner estimate means nothing) the total is exact up to that limit and otherwise "at least" it.
     """
     page = max(int(page), 1)
     if queryset.query.is_empty():
         return LedgerPage(rows=[], number=page, per_page=per_page, total=0, total_is_exact=True, has_next=False)
     offset = (page - 1) * per_page
     rows = list(
-        queryset.select_related("institution", "owner", "backup").annotate(ledger_total=count_expression(queryset))[
-            offset : offset + per_page + 1
-        ]
+        queryset.select_related("institution", "owner", "backup").annotate(
+            ledger_total=count_expression(queryset, count_limit)
+        )[offset : offset + per_page + 1]
     )
     if rows:
         value = rows[0].ledger_total
@@ -234,7 +240,10 @@ def ledger_page(queryset: QuerySet, *, page: int = 1, per_page: int = LEDGER_DEF
     elif page == 1:
         total, exact = 0, True
     else:
-        total, exact = count_rows(queryset)
+        total, exact = count_rows(queryset, count_limit)
+    lower_bound = count_limit is not None and not exact
+    if lower_bound:
+        total = count_limit
     return LedgerPage(
         rows=rows[:per_page],
         number=page,
@@ -242,6 +251,7 @@ def ledger_page(queryset: QuerySet, *, page: int = 1, per_page: int = LEDGER_DEF
         total=total,
         total_is_exact=exact,
         has_next=len(rows) > per_page,
+        total_is_lower_bound=lower_bound,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from complaints.exporters import export_filename
 from complaints.filters import LedgerFilter
 from complaints.models import LedgerExport
+from complaints.search import BROAD_COUNT_LIMIT
 from complaints.selectors import (
     LEDGER_DEFAULT_PAGE_SIZE,
     LEDGER_PAGE_SIZES,
@@ -73,7 +74,12 @@ def index(request):
     filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=lambda: calendar, today=today)
     if calendar is None and request.GET.get("due_within"):
         filterset.calendar_error = _("工作日历尚未维护，无法按工作日筛选。")
-    page = ledger_page(filterset.qs, page=_page_number(request), per_page=_page_size(request))
+    page = ledger_page(
+        filterset.qs,
+        page=_page_number(request),
+        per_page=_page_size(request),
+        count_limit=BROAD_COUNT_LIMIT if filterset.broad_search else None,
+    )
     if filterset.calendar_error:
         messages.error(request, filterset.calendar_error)
     days_left = DaysLeft(calendar, today)
