@@ -7,9 +7,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
@@ -53,46 +52,35 @@ class LedgerScope:
         return Case.objects.filter(org_id__in=self.org_ids)
 
 
+# The ledger's scope in one round trip, written out once: built with the ORM (a four-part UNION with
+# subqueries) its compilation alone cost ~4 ms of every ledger page. Runs unchanged on PostgreSQL and SQLite.
+_SCOPE_SQL = """
+WITH visible AS (
+  SELECT id FROM core_orgunit
+  WHERE %(all)s OR path LIKE (
+    SELECT replace(replace(replace(path, '!', '!!'), '%%', '!%%'), '_', '!_') FROM core_orgunit WHERE id = %(org)s
+  ) || '%%' ESCAPE '!'
+)
+SELECT 'org', id, name, short_name, path FROM core_orgunit WHERE id IN (SELECT id FROM visible)
+UNION ALL
+SELECT 'institution', id, short_name, full_name, '' FROM institutions_institution
+WHERE is_active AND org_id IN (SELECT id FROM visible)
+UNION ALL
+SELECT 'user', id, name, username, '' FROM core_user WHERE is_active AND org_id IN (SELECT id FROM visible)
+UNION ALL
+SELECT 'role', g.id, g.name, '', '' FROM auth_group g JOIN core_user_groups ug ON ug.group_id = g.id
+WHERE ug.user_id = %(user)s
+"""
+
+
 def ledger_scope(user) -> LedgerScope:
     """One query: the visible units (the user's own among them, which also serves the navigation bar),
-    their institutions and their active staff."""
-    if user.is_superuser:
-        orgs = OrgUnit.objects.all()
-    elif user.org_id is None:
+    their institutions and their active staff, and the user's roles."""
+    if not user.is_superuser and user.org_id is None:
         return LedgerScope(user=user, all_orgs=False)
-    else:
-        own_path = OrgUnit.objects.filter(pk=user.org_id).values("path")
-        orgs = OrgUnit.objects.filter(path__startswith=Subquery(own_path))
-    org_ids = orgs.values("pk")
-
-    def rows(queryset, kind, a, b, c):
-        return (
-            queryset.order_by()
-            .annotate(row_kind=Value(kind), a=a, b=b, c=c)
-            .values_list("row_kind", "pk", "a", "b", "c")
-        )
-
-    from institutions.models import Institution
-
-    union = rows(orgs, "org", F("name"), F("short_name"), F("path")).union(
-        rows(
-            Institution.objects.filter(org__in=org_ids, is_active=True),
-            "institution",
-            F("short_name"),
-            F("full_name"),
-            Value(""),
-        ),
-        rows(
-            User.objects.filter(org__in=org_ids, is_active=True),
-            "user",
-            F("name"),
-            F("username"),
-            Value(""),
-        ),
-        # The user's roles ride along too, filling core.roles' per-request cache for the navigation.
-        rows(Group.objects.filter(user=user), "role", F("name"), Value(""), Value("")),
-        all=True,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SCOPE_SQL, {"all": bool(user.is_superuser), "org": user.org_id or 0, "user": user.pk})
+        union = cursor.fetchall()
     scope = LedgerScope(user=user, all_orgs=user.is_superuser)
     role_names: list[str] = []
     for kind, pk, a, b, c in union:
