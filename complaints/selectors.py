@@ -145,9 +145,63 @@ DEFAULT_SORT = "-received"
 # --- One page of the ledger with its count, in one query --------------------------------------------------
 
 
+# What a ledger row shows, fetched as plain values: building a Case, its institution and two users for each of
+# 50 rows cost ~4 ms a page.
+_ROW_VALUES = (
+    "pk",
+    "number",
+    "received_at",
+    "channel",
+    "case_type",
+    "name",
+    "is_anonymous",
+    "institution__short_name",
+    "summary",
+    "owner__name",
+    "owner__username",
+    "backup__name",
+    "backup__username",
+    "status",
+    "due_on",
+    "closed_at",
+)
+
+
+@dataclass(slots=True)
+class LedgerRow:
+    pk: int
+    number: str
+    received_at: dt.datetime
+    channel: str
+    case_type: str
+    name: str
+    is_anonymous: bool
+    institution: str | None  # short name
+    summary: str
+    owner: str
+    backup: str | None
+    status: str
+    due_on: dt.date | None
+    closed_at: dt.datetime | None
+
+    @classmethod
+    def from_values(cls, values) -> LedgerRow:
+        (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
+         owner_name, owner_username, backup_name, backup_username, status, due_on, closed_at) = values  # fmt: skip
+        return cls(
+            pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
+            owner_name or owner_username or "", (backup_name or backup_username) if backup_username else None,
+            status, due_on, closed_at,
+        )  # fmt: skip
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
 @dataclass
 class LedgerPage:
-    rows: list[Case]
+    rows: list[LedgerRow]
     number: int
     per_page: int
     total: int
@@ -217,13 +271,14 @@ def ledger_page(
     if queryset.query.is_empty():
         return LedgerPage(rows=[], number=page, per_page=per_page, total=0, total_is_exact=True, has_next=False)
     offset = (page - 1) * per_page
-    rows = list(
-        queryset.select_related("institution", "owner", "backup").annotate(
-            ledger_total=count_expression(queryset, count_limit)
+    fetched = list(
+        queryset.annotate(ledger_total=count_expression(queryset, count_limit)).values_list(
+            *_ROW_VALUES, "ledger_total"
         )[offset : offset + per_page + 1]
     )
-    if rows:
-        value = rows[0].ledger_total
+    rows = [LedgerRow.from_values(values[:-1]) for values in fetched]
+    if fetched:
+        value = fetched[0][-1]
         total, exact = abs(value), value >= 0
     elif page == 1:
         total, exact = 0, True

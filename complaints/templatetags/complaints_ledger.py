@@ -6,7 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from complaints.exporters import petitioner_label
-from core.templatetags.core_labels import choice_label
+from complaints.models import Case
+from core.labels import field_label
 
 register = template.Library()
 
@@ -45,20 +46,20 @@ def ledger_rows(rows):
     tz = timezone.get_current_timezone()
     cells = []
     for row in rows:
-        case = row["case"]
-        handlers = str(case.owner) + (f" / {case.backup}" if case.backup_id else "")
+        case = row["case"]  # a complaints.selectors.LedgerRow
+        handlers = case.owner + (f" / {case.backup}" if case.backup else "")
         cells.append(
             (
                 row["url"],
                 case.number,
                 case.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                choice_label(case, "channel"),
-                choice_label(case, "case_type"),
+                field_label(Case, "channel", case.channel),
+                field_label(Case, "case_type", case.case_type),
                 petitioner_label(case.case_type, case.name, case.is_anonymous),
-                case.institution.short_name if case.institution_id else "—",
+                case.institution or "—",
                 Truncator(case.summary).chars(40),
                 handlers,
-                choice_label(case, "status"),
+                field_label(Case, "status", case.status),
                 _date(case.due_on),
                 _days_cell(case, row),
                 _date(case.closed_at.astimezone(tz).date() if case.closed_at else None),
