@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk fontconfig poppler-utils \
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk fontconfig poppler-utils postgresql-client \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
