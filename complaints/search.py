@@ -8,7 +8,7 @@ candidate rows, because holding all bigrams does not prove they are adjacent.
 
 A term whose every bigram is in at least COMMON_FRACTION of the cases (by PostgreSQL's statistics of the GIN
 index, read at most every few minutes) is *broad*: its index candidates run to tens of thousands, so it is
-matched with complaints_text_contains() instead, which lets PostgreSQL walk the ledger's date index and stop
+matched with strpos() on the four columns instead, which lets PostgreSQL walk the ledger's date index and stop
 after one page; the ledger then counts it exactly only up to BROAD_COUNT_LIMIT ("超过 1000 件").
 
 The index is maintained by `case_reindex(case)`, which the complaints services call after a case's number,
@@ -24,8 +24,9 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower, StrIndex
 
 from complaints.models import Case, CaseSearchIndex
 
@@ -127,13 +128,16 @@ def search_is_broad(query: str) -> bool:
     return any(is_broad(word) for word in search_terms(query))
 
 
-def _text_contains(word: str) -> Func:
-    return Func(
-        *(F(field) for field in SEARCH_FIELDS),
-        Value(word),
-        function="complaints_text_contains",
-        output_field=BooleanField(),
-    )
+def _text_contains(word: str) -> Q:
+    """strpos(column, word) > 0 on each column. PostgreSQL estimates these at a third each (a LIKE '%…%' at a
+    fraction of a percent), so for a broad term it walks the ledger's date index and stops after a page. Terms
+    without letters (Chinese, digits) skip lower(), which is most of the cost: a walk over all 600,000 cases of
+    an office for a term found nowhere takes ~0.3 s instead of ~1 s."""
+    cased = word != word.upper()
+    return reduce(
+        or_,
+        [Q(**{f"_strpos_{field}__gt": 0}) for field in SEARCH_FIELDS],
+    ), {f"_strpos_{field}": StrIndex(Lower(field) if cased else F(field), Value(word)) for field in SEARCH_FIELDS}
 
 
 def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
@@ -175,7 +179,8 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
         if not grams:
             continue
         if is_broad(word):
-            queryset = queryset.filter(_text_contains(word))
+            condition, positions = _text_contains(word)
+            queryset = queryset.alias(**positions).filter(condition)
             continue
         queryset = _index_match(queryset, grams)
         if len(word) > MIN_TERM_LENGTH:

@@ -213,6 +213,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped_postgres = getattr(config, "_postgres_deselected", 0)
     if skipped_postgres:
         terminalreporter.write_line(
-            f"数据库不是 PostgreSQL，{skipped_postgres} 个需要 PostgreSQL 的测试（行锁并发、pg_dump 备份恢复、检索统计）未选中"
+            f"数据库不是 PostgreSQL，{skipped_postgres} 个需要 PostgreSQL 的测试"
+            "（行锁并发、pg_dump 备份恢复、检索统计）未选中"
             "（设置 DATABASE_URL=postgres://… 运行；.ci/run 总会运行它们）"
         )
