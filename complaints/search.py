@@ -150,7 +150,7 @@ def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         return queryset.filter(
-            RawSQL(
+            RawSQL(  # nosec B611 # the table name comes from the model; the bigrams are a parameter
                 f"{table}.id = ANY(ARRAY(SELECT case_id FROM complaints_casesearchindex "  # nosec B608 # table name
                 "WHERE complaints_bigrams(bigrams) @> %s::text[]))",
                 [grams],

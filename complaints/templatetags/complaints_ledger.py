@@ -1,7 +1,6 @@
 from django import forms, template
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -88,7 +87,7 @@ def filter_field(field):
         "",
         '<option value="{}"{}>{}</option>',
         (
-            (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)  # nosec B308 B703 # constant
+            (option_value, " selected" if str(option_value) in selected else "", label)
             for option_value, label in field.field.choices
         ),
     )
