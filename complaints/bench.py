@@ -136,6 +136,18 @@ def search_rare(ctx, prepared):
     return _ledger(ctx, {"q": "征信异议"})
 
 
+@register(
+    "search_common_absent",
+    title="检索“保险理赔”（各二元组都常见、整词没有）",
+    baseline=lambda ctx, p: _naive_search("保险理赔"),
+    baseline_title="icontains 全表扫描",
+    repeat=10,
+    target="≤ 300 ms",
+)
+def search_common_absent(ctx, prepared):
+    return _ledger(ctx, {"q": "保险理赔"})
+
+
 @register("search_number", title="检索完整案件编号", repeat=10, target="≤ 300 ms")
 def search_number(ctx, prepared):
     return _ledger(ctx, {"q": "TS-2025-000123"})
