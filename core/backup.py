@@ -211,6 +211,9 @@ def restore(
             restored_files = sum(1 for member in files.getmembers() if member.isfile())
     with database.connect() as connection, connection.cursor() as cursor:
         counts = table_counts(cursor)
+        # pg_restore brings no planner statistics: without them PostgreSQL plans blind (and the ledger search
+        # cannot tell common terms from rare ones) until autovacuum gets round to every table.
+        cursor.execute("ANALYZE")
     missing = {
         table: (rows, counts.get(table)) for table, rows in manifest["tables"].items() if counts.get(table) != rows
     }
