@@ -354,7 +354,7 @@ def fail_on_errors(results: list[HttpResult]) -> None:
 
 
 def describe(options: dict) -> str:
-    conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE") or "0"
+    conn_max_age = settings.DATABASES["default"].get("CONN_MAX_AGE", 0)
     return (
         f"gunicorn {options['http_workers']} 个同步 worker（DEBUG=false，WhiteNoise，127.0.0.1，"
         f"DATABASE_CONN_MAX_AGE={conn_max_age}，请求带 X-Forwarded-Proto: https 如经反向代理），"
