@@ -37,7 +37,7 @@ def test_a_common_term_is_broad_and_a_rare_one_is_not(analysed):
     assert not is_broad("征信异议") and not is_broad("欧阳") and not is_broad("ts-2026-0001")
 
 
-@pytest.mark.parametrize("term", ["理赔拖延", "理赔", "征信异议", "欧阳", "车险 理赔"])
+@pytest.mark.parametrize("term", ["理赔拖延", "理赔", "征信异议", "欧阳", "车险 理赔", "拖延 理赔 车险"])
 def test_both_paths_find_exactly_what_icontains_finds(analysed, term):
     found = set(search_filter(Case.objects.all(), term).values_list("number", flat=True))
     expected = set(Case.objects.all().values_list("number", flat=True))
