@@ -1,12 +1,13 @@
 """The ledger search over number, petitioner name, summary and content, for any term of two or more characters.
 
 pg_trgm cannot serve a two-character Chinese term (理赔, 退保), the common case, so every case's searchable
-text is cut into distinct character bigrams stored in CaseSearchIndex. A term becomes its bigrams; a case
-matches when it holds all of them (a GIN index on PostgreSQL, LIKE on SQLite). For a two-character term the
-bigram *is* the term, so the index answers alone; a longer term is then confirmed with icontains on the few
-candidate rows, because holding all bigrams does not prove they are adjacent.
+text is cut into its distinct character bigrams and trigrams, stored in CaseSearchIndex. A two-character term
+becomes its bigram, a longer one its trigrams; a case matches when it holds all of them (a GIN index on
+PostgreSQL, LIKE on SQLite). For a two-character term the bigram *is* the term, so the index answers alone; a
+longer term is then confirmed with icontains on the candidate rows, because holding all its trigrams does not
+quite prove they are adjacent.
 
-A term whose every bigram is in at least COMMON_FRACTION of the cases (by PostgreSQL's statistics of the GIN
+A term whose every gram is in at least COMMON_FRACTION of the cases (by PostgreSQL's statistics of the GIN
 index, read at most every few minutes) is *broad*: its index candidates run to tens of thousands, so it is
 matched with strpos() on the four columns instead, which lets PostgreSQL walk the ledger's date index and stop
 after one page; the ledger then counts it exactly only up to BROAD_COUNT_LIMIT ("超过 1000 件").
@@ -32,7 +33,7 @@ from complaints.models import Case, CaseSearchIndex
 
 SEARCH_FIELDS = ("number", "name", "summary", "content")
 MIN_TERM_LENGTH = 2
-COMMON_FRACTION = 0.01  # a term whose rarest bigram is in ≥ 1% of the cases is broad
+COMMON_FRACTION = 0.01  # a term whose rarest gram is in ≥ 1% of the cases is broad
 BROAD_COUNT_LIMIT = 1000  # a broad search is counted exactly up to this many cases
 _STATISTICS_SECONDS = 600
 _frequencies: dict[str, tuple[float, dict[str, float]]] = {}
@@ -47,11 +48,24 @@ def bigrams_of(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1) if not _SPACE.search(text[i : i + 2])}
 
 
+def trigrams_of(text: str) -> set[str]:
+    """The distinct lower-cased runs of three adjacent characters of `text`, leaving out runs with whitespace."""
+    text = (text or "").lower()
+    return {text[i : i + 3] for i in range(len(text) - 2) if not _SPACE.search(text[i : i + 3])}
+
+
+def query_grams(word: str) -> set[str]:
+    """What the index is asked for: a two-character word's bigram, a longer word's trigrams. Trigrams keep
+    most of the adjacency that bigrams lose: 保险理赔 needs 保险理 and 险理赔, which few cases hold even where
+    保险, 险理 and 理赔 are each common."""
+    return trigrams_of(word) if len(word) > MIN_TERM_LENGTH else bigrams_of(word)
+
+
 def case_bigrams(values: Iterable[str]) -> str:
-    """The stored form: sorted bigrams separated by single spaces, with a space at each end."""
+    """The stored form: the sorted bigrams and trigrams separated by single spaces, with a space at each end."""
     grams: set[str] = set()
     for value in values:
-        grams |= bigrams_of(value)
+        grams |= bigrams_of(value) | trigrams_of(value)
     return " " + " ".join(sorted(grams)) + " "
 
 
@@ -96,7 +110,7 @@ def search_terms(query: str) -> list[str]:
 
 
 def bigram_frequencies() -> dict[str, float]:
-    """The share of cases holding each common bigram, from PostgreSQL's statistics of the GIN index (empty
+    """The share of cases holding each common gram, from PostgreSQL's statistics of the GIN index (empty
     before the first ANALYZE, and on SQLite). Read at most every few minutes per process and database."""
     if connection.vendor != "postgresql":
         return {}
@@ -117,7 +131,7 @@ def bigram_frequencies() -> dict[str, float]:
 
 def is_broad(word: str) -> bool:
     """Whether a search word is so common that walking the ledger beats fetching its index candidates."""
-    grams = bigrams_of(word)
+    grams = query_grams(word)
     if not grams or connection.vendor != "postgresql" or CASE_NUMBER.fullmatch(word):
         return False
     frequencies = bigram_frequencies()
@@ -143,7 +157,7 @@ def _text_contains(word: str, n: int) -> tuple[Q, dict]:
 
 
 def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
-    """The cases of `queryset` whose index holds every bigram in `grams`.
+    """The cases of `queryset` whose index holds every gram in `grams`.
 
     On PostgreSQL the candidate ids are gathered first, as one array (an InitPlan over the GIN index): as a
     semi-join, the planner guessed a rare bigram's share at ~0.5% and walked all 600,000 cases of an office
@@ -177,7 +191,7 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
         if CASE_NUMBER.fullmatch(word):
             queryset = queryset.filter(number=word.upper())
             continue
-        grams = sorted(bigrams_of(word))
+        grams = sorted(query_grams(word))
         if not grams:
             continue
         if is_broad(word):

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from complaints.models import Case, Contact
-from complaints.search import bigram_frequencies, bigrams_of, case_bigrams, search_filter
+from complaints.search import bigram_frequencies, bigrams_of, case_bigrams, query_grams, search_filter
 from complaints.selectors import ledger_page, ledger_scope
 from core.models import Absence
 from core.workcalendar import get_calendar
@@ -228,6 +228,8 @@ def test_bigrams_of_chinese_and_latin_text():
     assert bigrams_of("TS-2026") == {"ts", "s-", "-2", "20", "02", "26"}
     assert bigrams_of("a b") == set()
     assert case_bigrams(["理赔", "退保"]) == " 理赔 退保 "
+    assert case_bigrams(["保险理赔"]) == " 保险 保险理 理赔 险理 险理赔 "
+    assert query_grams("理赔") == {"理赔"} and query_grams("保险理赔") == {"保险理", "险理赔"}
 
 
 @pytest.mark.parametrize(
