@@ -164,15 +164,12 @@ def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
     looking for 51 that were not there (3 s for a name without matches).
     """
     if connection.vendor == "postgresql":
+        # The table name comes from the model; the grams are a parameter.
         table = connection.ops.quote_name(queryset.model._meta.db_table)
-        return queryset.filter(
-            RawSQL(  # nosec B611 # the table name comes from the model; the bigrams are a parameter
-                f"{table}.id = ANY(ARRAY(SELECT case_id FROM complaints_casesearchindex "  # nosec B608 # table name
-                "WHERE complaints_bigrams(bigrams) @> %s::text[]))",
-                [grams],
-                output_field=BooleanField(),
-            )
-        )
+        sql = f"{table}.id = ANY(ARRAY(SELECT case_id FROM complaints_casesearchindex WHERE "  # nosec B608
+        sql += "complaints_bigrams(bigrams) @> %s::text[]))"
+        condition = RawSQL(sql, [grams], output_field=BooleanField())  # nosec B611
+        return queryset.filter(condition)
     rows = CaseSearchIndex.objects.filter(reduce(and_, [Q(bigrams__contains=f" {gram} ") for gram in grams]))
     return queryset.filter(pk__in=rows.values("case_id"))
 
