@@ -10,30 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models.choices import CaseStatus, CaseType, Channel
-from complaints.selectors import DaysLeft
+from complaints.selectors import LEDGER_ROW_VALUES, DaysLeft
 from core.exporters import Column, ListExporter
 from core.personal import mask_name, mask_phone
 
 EXPORT_CHUNK_SIZE = 2000
-
-_VALUES = (
-    "number",
-    "received_at",
-    "channel",
-    "case_type",
-    "name",
-    "phone",
-    "is_anonymous",
-    "institution__short_name",
-    "summary",
-    "owner__name",
-    "owner__username",
-    "backup__name",
-    "backup__username",
-    "status",
-    "due_on",
-    "closed_at",
-)
 
 
 def petitioner_label(case_type: str, name: str, is_anonymous: bool) -> str:
@@ -79,12 +60,12 @@ class LedgerExporter(ListExporter):
         tz = timezone.get_current_timezone()
         days_left = self.days_left
         for done, (
+            _pk,
             number,
             received_at,
             channel,
             case_type,
             name,
-            phone,
             is_anonymous,
             institution,
             summary,
@@ -95,7 +76,10 @@ class LedgerExporter(ListExporter):
             status,
             due_on,
             closed_at,
-        ) in enumerate(self.queryset.values_list(*_VALUES).iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1):
+            phone,  # the export shows a masked phone; the ledger page does not
+        ) in enumerate(
+            self.queryset.values_list(*LEDGER_ROW_VALUES, "phone").iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1
+        ):
             is_open = status != CaseStatus.CLOSED
             due = due_on if is_open else None
             hide_contact = is_anonymous or case_type == CaseType.REPORT

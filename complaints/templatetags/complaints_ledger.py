@@ -11,12 +11,6 @@ from core.labels import field_label
 register = template.Library()
 
 
-@register.filter
-def petitioner_masked(case) -> str:
-    """The petitioner as the ledger shows them: masked name, 匿名, or a withheld reporter."""
-    return petitioner_label(case.case_type, case.name, case.is_anonymous)
-
-
 def _date(value) -> str:
     return value.strftime("%Y-%m-%d") if value else "—"
 

@@ -222,22 +222,20 @@ def task_update(
         raise ValidationError(_("完成期限不能早于今天。"))
     _check_people(task.org, owner, backup)
     reassigned = owner.pk != task.owner_id
+    values = dict(
+        zip(
+            EDITABLE_FIELDS,
+            (title.strip(), requirement, owner.pk, backup.pk if backup else None, due_on, recurrence),
+            strict=True,
+        )
+    )
     changes = {
-        name: (str(getattr(task, name)), str(value))
-        for name, value in {
-            "title": title.strip(),
-            "requirement": requirement,
-            "owner_id": owner.pk,
-            "backup_id": backup.pk if backup else None,
-            "due_on": due_on,
-            "recurrence": recurrence,
-        }.items()
-        if getattr(task, name) != value
+        name: (str(getattr(task, name)), str(value)) for name, value in values.items() if getattr(task, name) != value
     }
     if not changes:
         return task
-    task.title, task.requirement, task.owner, task.backup = title.strip(), requirement, owner, backup
-    task.due_on, task.recurrence = due_on, recurrence
+    for name, value in values.items():
+        setattr(task, name, value)
     task._change_reason = _("改派工作任务") if reassigned else _("修改工作任务")
     task.save()
     deadline = task_deadline(task)
