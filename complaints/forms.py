@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import visible_orgs
 from core.models import Category, User
 from institutions.models import Institution
+from institutions.picker import picker_options
 
 from .models import Attachment, CaseStep, Contact
 from .models.choices import CaseType, Channel, Decision, Finding, PetitionKind, Satisfaction
@@ -18,8 +19,38 @@ from .services.intake import MAX_REPRESENTATIVES
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class InstitutionPicker(forms.Select):
+    """A plain <select> of institutions sorted by pinyin, each option carrying its search keys (data-keys).
+
+    The page's script (static/core/combobox.js) turns it into an accessible combobox that finds an institution by
+    full name, short name, pinyin or pinyin initials; without the script it is an ordinary select.
+    """
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-combobox": "", **(attrs or {})}, choices)
+        self.option_data: dict[str, tuple[str, str]] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        data = self.option_data.get(str(value))
+        if data is not None:
+            option["attrs"]["data-keys"], option["attrs"]["data-full-name"] = data
+        return option
+
+
+# Bootstrap classes per widget kind: the intake page renders its fields itself (complaints/fragment_intake_field.html).
+_WIDGET_CLASS = {
+    forms.CheckboxInput: "form-check-input",
+    forms.RadioSelect: "form-check-input",
+    forms.Select: "form-select",
+    InstitutionPicker: "form-select",
+    forms.HiddenInput: "",
+}
+
+
 class IntakeForm(forms.Form):
-    """One page for every channel; only the summary and the outcome are always required."""
+    """One page for every channel; which fields apply and which are required depends on the channel, the outcome
+    and the case type (complaints.services.intake_rules). The service validates; this form only parses."""
 
     channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices)
     received_at = forms.DateTimeField(
@@ -29,11 +60,23 @@ class IntakeForm(forms.Form):
     )
     reference_no = forms.CharField(label=_("来文/工单编号"), max_length=60, required=False)
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "data-check": "phone"}),
+    )
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "resident-id"}),
+    )
     is_anonymous = forms.BooleanField(label=_("匿名（仅限举报）"), required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    institution = forms.ModelChoiceField(label=_("涉及机构"), queryset=Institution.objects.none(), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("涉及机构"), queryset=Institution.objects.none(), required=False, widget=InstitutionPicker
+    )
     summary = forms.CharField(label=_("事项摘要"), max_length=200)
     content = forms.CharField(label=_("具体内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     topic = forms.ChoiceField(label=_("事项类别"), choices=Contact.Topic.choices, initial=Contact.Topic.COMPLAINT)
@@ -43,7 +86,7 @@ class IntakeForm(forms.Form):
         initial=Contact.Outcome.OPENED_CASE,
         widget=forms.RadioSelect,
     )
-    answer = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    answer = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     case_type = forms.ChoiceField(
         label=_("案件类型"), choices=[("", "—"), *CaseType.choices], required=False, initial=CaseType.COMPLAINT
     )
@@ -51,7 +94,8 @@ class IntakeForm(forms.Form):
     materials_complete = forms.BooleanField(label=_("举报材料齐全"), required=False, initial=True)
     business = forms.ModelChoiceField(label=_("业务类别"), queryset=Category.objects.none(), required=False)
     cause = forms.ModelChoiceField(label=_("投诉原因"), queryset=Category.objects.none(), required=False)
-    group_size = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
+    # Not required: a phone call has no 人数 on the page (the field is hidden and not sent); one person is assumed.
+    group_size = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1, required=False)
     owner = forms.ModelChoiceField(label=_("A岗（承办人）"), queryset=User.objects.none(), required=False)
     repeat_of = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -59,9 +103,12 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         today = timezone.localdate()
-        self.fields["institution"].queryset = (
-            Institution.objects.active().filter(org__in=visible_orgs(user)).order_by("short_name")
-        )
+        institutions = Institution.objects.active().filter(org__in=visible_orgs(user))
+        self.fields["institution"].queryset = institutions
+        options = picker_options(institutions.only("pk", "short_name", "full_name"))
+        picker = self.fields["institution"].widget
+        picker.option_data = {str(o.pk): (o.keys, o.full_name) for o in options}
+        self.fields["institution"].choices = [("", "—"), *((o.pk, o.short_name) for o in options)]
         self.fields["business"].queryset = Category.objects.of_kind("business").valid_on(today).order_by("sort_order")
         self.fields["cause"].queryset = Category.objects.of_kind("cause").valid_on(today).order_by("sort_order")
         self.fields["owner"].queryset = User.objects.filter(org=user.org, is_active=True).order_by("username")
@@ -69,8 +116,25 @@ class IntakeForm(forms.Form):
             self.fields[f"rep{index}_name"] = forms.CharField(
                 label=_("代表%(n)s 姓名") % {"n": index}, max_length=50, required=False
             )
-            self.fields[f"rep{index}_id_number"] = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-            self.fields[f"rep{index}_phone"] = forms.CharField(label=_("电话"), max_length=20, required=False)
+            self.fields[f"rep{index}_id_number"] = forms.CharField(
+                label=_("代表%(n)s 身份证号") % {"n": index},
+                max_length=18,
+                required=False,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "resident-id"}),
+            )
+            self.fields[f"rep{index}_phone"] = forms.CharField(
+                label=_("代表%(n)s 电话") % {"n": index},
+                max_length=20,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "data-check": "phone"}),
+            )
+        for name, field in self.fields.items():
+            css = _WIDGET_CLASS.get(type(field.widget), "form-control")
+            if css:
+                field.widget.attrs.setdefault("class", css)
+            # The live check of a field writes its message into this element (see complaints/intake.html).
+            if field.widget.attrs.get("data-check"):
+                field.widget.attrs["aria-describedby"] = f"id_{name}_error"
 
     def representatives(self) -> list[dict]:
         data = self.cleaned_data

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
@@ -14,6 +14,14 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Landline: area code 0xx or 0xxx, then 7–8 digits, optional extension.
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _SHORT_SERVICE = re.compile(r"^(12378|95\d{3,4}|400-?\d{3}-?\d{4})$")
+
+# The messages of the checks below. The intake page's script (static/core/personal_check.js) applies the same rules
+# while the clerk types and shows these same words, handed to it by the page; the server's check stays the one
+# that counts.
+ID_FORMAT_MESSAGE = _("身份证号码应为18位，前17位为数字，最后一位为数字或X。")
+ID_BIRTH_MESSAGE = _("身份证号码中的出生日期无效。")
+ID_CHECK_MESSAGE = _("身份证号码校验位不正确，请核对后重新输入。")
+PHONE_MESSAGE = _("电话号码格式不正确：手机号为11位（如 13812345678），固定电话需带区号（如 0535-2212345）。")
 
 
 def resident_id_check_digit(first17: str) -> str:
@@ -25,15 +33,15 @@ def validate_resident_id(value: str) -> str:
     """An 18-digit resident ID (GB 11643): digits, a real birth date, the right check digit."""
     value = (value or "").strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", value):
-        raise ValidationError(_("身份证号码应为18位，前17位为数字，最后一位为数字或X。"), code="id_format")
+        raise ValidationError(ID_FORMAT_MESSAGE, code="id_format")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth") from None
+        raise ValidationError(ID_BIRTH_MESSAGE, code="id_birth") from None
     if birth.year < 1900 or birth > dt.date.today():  # noqa: DTZ011 - a calendar date, no time zone involved
-        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth")
+        raise ValidationError(ID_BIRTH_MESSAGE, code="id_birth")
     if resident_id_check_digit(value[:17]) != value[17]:
-        raise ValidationError(_("身份证号码校验位不正确，请核对后重新输入。"), code="id_check")
+        raise ValidationError(ID_CHECK_MESSAGE, code="id_check")
     return value
 
 
@@ -46,10 +54,7 @@ def validate_phone(value: str) -> str:
     phone = normalise_phone(value)
     if _MOBILE.match(phone) or _LANDLINE.match(phone) or _SHORT_SERVICE.match(phone):
         return phone
-    raise ValidationError(
-        _("电话号码格式不正确：手机号为11位（如 13812345678），固定电话需带区号（如 0535-2212345）。"),
-        code="phone_format",
-    )
+    raise ValidationError(PHONE_MESSAGE, code="phone_format")
 
 
 def mask_id(value: str) -> str:

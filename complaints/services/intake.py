@@ -19,11 +19,10 @@ from ..models import Case, Contact, Representative
 from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, PetitionKind
 from ..search import case_reindex
 from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
+from .intake_rules import REFERENCE_REQUIRED
 
 MAX_REPRESENTATIVES = 5
 REPEAT_WINDOW_DAYS = 365
-# Channels whose items carry the sender's reference number (交办单号, 12378 工单号).
-REFERENCE_REQUIRED = (Channel.SENT_DOWN, Channel.HOTLINE_12378)
 
 
 def can_register(user) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -192,6 +193,8 @@ def case_action(request, pk, action):
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("没有权限执行该操作。"))
         except ValidationError as exc:
+            if _is_stale(exc):
+                return _stale_again(request, case, action, form_class)
             for message in exc.messages:
                 messages.error(request, message)
         else:
@@ -199,6 +202,39 @@ def case_action(request, pk, action):
             return redirect("complaints:case_detail", pk=case.pk)
         return redirect("complaints:case_detail", pk=case.pk)
     return case_detail(request, pk, failed=(action, form), case=case)
+
+
+def _is_stale(exc: ValidationError) -> bool:
+    return (
+        any(getattr(error, "code", None) == "stale" for error in exc.error_list)
+        if hasattr(exc, "error_list")
+        else False
+    )
+
+
+def _stale_again(request, case, action, form_class):
+    """Someone else changed the case first: show the page as it is now, with the user's form still filled in.
+
+    The form carries the new version, so that, having read the changes, the user submits what they typed with one
+    click instead of typing it again; if the action no longer applies, what they typed is shown in the message.
+    """
+    case = get_case_for_user(request, case.pk)
+    data = request.POST.copy()
+    data["version"] = str(case.version)
+    form = form_class(data, case=case, auto_id=f"id_{action}_%s")
+    form.is_valid()
+    form.add_error(None, _("该案件已被他人修改：页面已显示最新情况，您填写的内容已保留，核对后可再次提交。"))
+    return case_detail(request, case.pk, failed=(action, form), case=case, status=409)
+
+
+def _typed_text(form) -> str:
+    """What the user typed into a form's text fields, to show it back when the form itself cannot be."""
+    parts = []
+    for name, field in form.fields.items():
+        value = form.data.get(name, "") if name != "version" else ""
+        if isinstance(field, django_forms.CharField) and value.strip():
+            parts.append(f"{field.label}：{value.strip()}")
+    return "；".join(parts)
 
 
 # --- The case page ---------------------------------------------------------------------------------
@@ -234,7 +270,7 @@ def step_redirect(request, step_pk):
 
 
 @login_required
-def case_detail(request, pk, *, failed=None, case=None, revealed=False):
+def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=None):
     case = case or get_case_for_user(request, pk)
     user = request.user
     today = timezone.localdate()
@@ -260,6 +296,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False):
         changes.append({"record": newer, "changed": changed})
 
     action_keys = allowed_actions(case, user, documents=documents, steps=steps, extension_pending=bool(pending))
+    if failed and failed[0] not in action_keys and (typed := _typed_text(failed[1])):
+        messages.warning(request, _("该操作现在不能进行，您填写的内容未提交：%(text)s") % {"text": typed})
     actions = []
     for key in action_keys:
         label, form_class, style, _call = ACTIONS[key]
@@ -296,7 +334,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False):
         "changes": changes,
         "today": today,
     }
-    status = 400 if failed else 200
+    status = status or (400 if failed else 200)
     return render(request, "complaints/case_detail.html", context, status=status)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.personal import mask_name
+from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE, mask_name
 
 from ..forms import IntakeForm, RepeatQueryForm
 from ..models import Case, Contact
 from ..models.choices import Channel
 from ..services import can_register, contact_register, possible_repeats
+from ..services.intake import MAX_REPRESENTATIVES
+from ..services.intake_rules import REFERENCE_REQUIRED, hidden_fields, intake_rules_table, required_fields
 
 TITLES = {
     Channel.VISIT: gettext_lazy("来访登记"),
@@ -46,6 +50,117 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+# The page's fields in the order a clerk meets them (the Tab order of complaints/intake.html). After a refused
+# submit the cursor goes to the first of them in error.
+PAGE_ORDER = (
+    "received_at",
+    "topic",
+    "reference_no",
+    "name",
+    "phone",
+    "id_number",
+    "address",
+    "group_size",
+    *(f"rep{i}_{part}" for i in range(1, MAX_REPRESENTATIVES + 1) for part in ("name", "id_number", "phone")),
+    "institution",
+    "summary",
+    "answer",
+    "content",
+    "business",
+    "cause",
+    "outcome",
+    "case_type",
+    "petition_kind",
+    "is_anonymous",
+    "materials_complete",
+    "owner",
+)
+# Filled in by the page (time of receipt, 事项类别, and the reference number where it is optional): out of the
+# Tab path until the clerk asks to change them ("修改预填项", Alt+M).
+PREFILLED = ("received_at", "topic", "reference_no")
+# What a field that does not apply is taken to be, whatever was posted (see complaints.services.intake_rules).
+NOT_APPLICABLE = {
+    "answer": "",
+    "case_type": "",
+    "petition_kind": "",
+    "is_anonymous": False,
+    "materials_complete": True,
+    "business": None,
+    "cause": None,
+    "owner": None,
+    "group_size": 1,
+}
+
+
+def _state(form) -> dict:
+    """The channel, outcome, case type and anonymity the page shows now (posted, or the initial values)."""
+
+    def value(name):
+        return form[name].value() or ""
+
+    anonymous = form["is_anonymous"].value()
+    return {
+        "outcome": value("outcome"),
+        "case_type": value("case_type"),
+        "is_anonymous": anonymous not in (None, False, "", "false", "0", "off"),
+    }
+
+
+def _group_open(form) -> bool:
+    """The 集体访 block starts open when it holds something: more than one person, a representative, an error."""
+    group = [
+        "group_size",
+        *(f"rep{i}_{p}" for i in range(1, MAX_REPRESENTATIVES + 1) for p in ("name", "id_number", "phone")),
+    ]
+    if any(name in form.errors for name in group):
+        return True
+    size = form["group_size"].value()
+    return str(size or "1") not in ("", "1") or any(form[name].value() for name in group[1:])
+
+
+def _first_error(form) -> str | None:
+    return next((name for name in PAGE_ORDER if name in form.errors), None)
+
+
+def _register(request, form, channel: str):
+    """Call the service with the parsed form; fields that do not apply count as not given."""
+    data = dict(form.cleaned_data)
+    hidden = hidden_fields(channel=channel, outcome=data["outcome"], case_type=data["case_type"])
+    for name, default in NOT_APPLICABLE.items():
+        if name in hidden:
+            data[name] = default
+    representatives = [] if "representatives" in hidden else form.representatives()
+    repeat_of = None
+    if data["outcome"] == Contact.Outcome.REPEAT and data.get("repeat_of"):
+        repeat_of = Case.objects.for_user(request.user).filter(pk=data["repeat_of"]).first()
+    return contact_register(
+        actor=request.user,
+        channel=data["channel"],
+        received_at=data["received_at"],
+        reference_no=data["reference_no"],
+        topic=data["topic"],
+        name=data["name"],
+        id_number=data["id_number"],
+        phone=data["phone"],
+        address=data["address"],
+        is_anonymous=data["is_anonymous"],
+        group_size=data["group_size"] or 1,
+        representatives=representatives,
+        institution=data["institution"],
+        summary=data["summary"],
+        content=data["content"],
+        outcome=data["outcome"],
+        answer=data["answer"],
+        case_type=data["case_type"],
+        petition_kind=data["petition_kind"],
+        materials_complete=data["materials_complete"],
+        business=data["business"],
+        cause=data["cause"],
+        owner=data["owner"],
+        repeat_of=repeat_of,
+    )
+
+
 @login_required
 def intake(request):
     if not can_register(request.user):
@@ -59,41 +174,10 @@ def intake(request):
         "outcome": Contact.Outcome.ANSWERED if channel == Channel.PHONE else Contact.Outcome.OPENED_CASE,
     }
     form = IntakeForm(request.POST or None, user=request.user, initial=initial)
-    needs_reference = channel in (Channel.SENT_DOWN, Channel.HOTLINE_12378)
-    # The cursor starts where the clerk starts: the reference number of forwarded items, else the name.
-    form.fields["reference_no" if needs_reference else "name"].widget.attrs["autofocus"] = True
+    needs_reference = channel in REFERENCE_REQUIRED
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        repeat_of = None
-        if data["outcome"] == Contact.Outcome.REPEAT and data.get("repeat_of"):
-            repeat_of = Case.objects.for_user(request.user).filter(pk=data["repeat_of"]).first()
         try:
-            contact = contact_register(
-                actor=request.user,
-                channel=data["channel"],
-                received_at=data["received_at"],
-                reference_no=data["reference_no"],
-                topic=data["topic"],
-                name=data["name"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                address=data["address"],
-                is_anonymous=data["is_anonymous"],
-                group_size=data["group_size"],
-                representatives=form.representatives(),
-                institution=data["institution"],
-                summary=data["summary"],
-                content=data["content"],
-                outcome=data["outcome"],
-                answer=data["answer"],
-                case_type=data["case_type"],
-                petition_kind=data["petition_kind"],
-                materials_complete=data["materials_complete"],
-                business=data["business"],
-                cause=data["cause"],
-                owner=data["owner"],
-                repeat_of=repeat_of,
-            )
+            contact = _register(request, form, channel)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -105,12 +189,44 @@ def intake(request):
             else:
                 messages.success(request, _("已登记为案件 %(number)s。") % {"number": contact.case.number})
             return redirect("complaints:case_detail", pk=contact.case_id)
+    state = _state(form)
+    # The cursor starts where the clerk starts (the reference number of forwarded items, else the name), or, after
+    # a refused submit, on the first field in error.
+    focus = _first_error(form) or ("reference_no" if needs_reference else "name")
+    form.fields[focus].widget.attrs["autofocus"] = True
+    prefilled = [name for name in PREFILLED if not (name == "reference_no" and needs_reference)]
+    # A prefilled field in error is shown in the Tab path straight away.
+    prefilled_open = any(name in form.errors for name in prefilled)
+    if not prefilled_open:
+        for name in prefilled:
+            form.fields[name].widget.attrs["tabindex"] = "-1"
+    hidden = hidden_fields(channel=channel, outcome=state["outcome"], case_type=state["case_type"])
+    required = required_fields(channel=channel, **state)
+    for name in required - {"outcome"}:
+        form.fields[name].widget.attrs["aria-required"] = "true"
     context = {
         "form": form,
         "channel": channel,
         "title": TITLES.get(channel, _("来件登记")),
         "channels": [(value, TITLES[value]) for value in Channel.values],
         "needs_reference": needs_reference,
+        "prefilled": [form[name] for name in prefilled],
+        "prefilled_open": prefilled_open,
+        "hidden": hidden,
+        "required": required,
+        "group_open": _group_open(form),
+        "rules_json": json.dumps(intake_rules_table(channel), ensure_ascii=False),
+        # The live checks show the server's own messages (core.personal).
+        "checks_json": json.dumps(
+            {
+                "id_format": str(ID_FORMAT_MESSAGE),
+                "id_birth": str(ID_BIRTH_MESSAGE),
+                "id_check": str(ID_CHECK_MESSAGE),
+                "phone": str(PHONE_MESSAGE),
+                "today": timezone.localdate().isoformat(),
+            },
+            ensure_ascii=False,
+        ),
     }
     return render(request, "complaints/intake.html", context, status=400 if form.errors else 200)
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -100,11 +102,36 @@ def test_action_through_the_page(client_for, clerk_a, petition):
     assert "受理告知：已完成" in [str(m) for m in get_messages(response.wsgi_request)][0]
 
 
-def test_stale_edit_through_the_page_is_refused(client_for, clerk_a, clerk_b, petition):
+def test_stale_edit_through_the_page_is_refused_and_keeps_the_note(client_for, clerk_a, clerk_b, petition):
+    accepted = petition_accept(actor=clerk_b, case=petition, version=1, route="B岗已受理")
+    progress = {"version": accepted.version, "note": "先到的记录"}
+    client_for(clerk_b).post(action(petition, "progress"), progress)
+    petition.refresh_from_db()
+    # A's page was opened before B's progress note: refused, and the page shows A's own note again, ready to resend.
+    client = client_for(clerk_a)
+    response = client.post(action(petition, "progress"), {"version": accepted.version, "note": "A岗旧页面写的说明"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "该案件已被他人修改：页面已显示最新情况，您填写的内容已保留" in html
+    assert re.search(r"<textarea[^>]*>\s*A岗旧页面写的说明</textarea>", html)
+    assert f'name="version" value="{petition.version}"' in html
+    assert list(petition.events.filter(action="progress").values_list("note", flat=True)) == ["先到的记录"]
+    # Sent again from that page: it goes through.
+    response = client.post(action(petition, "progress"), {"version": petition.version, "note": "A岗旧页面写的说明"})
+    assert response.status_code == 302
+    assert petition.events.filter(action="progress", note="A岗旧页面写的说明").exists()
+
+
+def test_stale_edit_of_an_action_that_no_longer_applies_shows_the_typed_text(client_for, clerk_a, clerk_b, petition):
     petition_accept(actor=clerk_b, case=petition, version=1, route="B岗已受理")
-    response = client_for(clerk_a).post(action(petition, "progress"), {"version": 1, "note": "A岗旧页面"}, follow=True)
-    assert "该案件已被他人修改，请刷新后重试" in response.content.decode()
-    assert not petition.events.filter(action="progress").exists()
+    response = client_for(clerk_a).post(
+        action(petition, "petition_not_accept"), {"version": 1, "reason": "A岗写的不予受理理由"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "该操作现在不能进行，您填写的内容未提交：不予受理理由：A岗写的不予受理理由" in html
+    petition.refresh_from_db()
+    assert petition.status == "accepted"
 
 
 def test_invalid_action_form_is_shown_again(client_for, clerk_a, petition):
