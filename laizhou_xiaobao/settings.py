@@ -41,7 +41,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    # django-axes, named in Chinese in the admin.
+    "core.axes_app.AxesConfig",
     "django_celery_beat",
     "core",
     "institutions",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from complaints.exporters import petitioner_label
 from complaints.models import Case
 from core.labels import field_label
+from core.services.deadlines import overdue_label
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def _days_cell(case, row) -> str:
     if not case.is_open or days is None:
         return "—"
     if days < 0:
-        return format_html('<span class="badge text-bg-danger">{}</span>', _("超期%(n)s天") % {"n": -days})
+        return format_html('<span class="badge text-bg-danger">{}</span>', overdue_label(working))
     if working is not None and working <= 3:
         text = _("%(n)s天（%(w)s个工作日）") % {"n": days, "w": working}
         return format_html('<span class="badge text-bg-warning">{}</span>', text)

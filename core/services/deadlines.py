@@ -226,15 +226,45 @@ class DeadlineState:
 
     @property
     def label(self) -> str:
+        """The state in words for a badge: 超期 N 个工作日, 今日到期, 即将到期, 正常 or 暂停计时."""
         if self.is_paused:
             return _("暂停计时")
         if self.is_overdue:
-            return _("已超期 %(n)s 天") % {"n": -self.calendar_days_left}
+            return overdue_label(self.working_days_left)
         if self.calendar_days_left == 0:
             return _("今日到期")
         if self.is_due_soon:
             return _("即将到期")
         return _("正常")
+
+    @property
+    def days_text(self) -> str:
+        """Days left in words, never a negative count: 剩余 N 个工作日（M 天）, 今日到期, or 超期 N 个工作日."""
+        return days_left_text(self.calendar_days_left, self.working_days_left)
+
+
+def overdue_label(working_days_left: int | None) -> str:
+    """How late an item is, in working days after its due date up to today ("超期 N 个工作日").
+
+    A due date just before a weekend is overdue on the Saturday although no working day has passed yet; with no
+    calendar for the days in between there is no count to give.
+    """
+    if working_days_left is None:
+        return _("已超期")
+    if working_days_left >= 0:
+        return _("超期未满 1 个工作日")
+    return _("超期 %(n)s 个工作日") % {"n": -working_days_left}
+
+
+def days_left_text(calendar_days_left: int, working_days_left: int | None) -> str:
+    """剩余 N 个工作日（M 天） for an item due later, 今日到期 today, 超期 N 个工作日 once it is late."""
+    if calendar_days_left < 0:
+        return overdue_label(working_days_left)
+    if calendar_days_left == 0:
+        return _("今日到期")
+    if working_days_left is None:
+        return _("剩余 %(c)s 天") % {"c": calendar_days_left}
+    return _("剩余 %(w)s 个工作日（%(c)s 天）") % {"w": working_days_left, "c": calendar_days_left}
 
 
 def deadline_state(

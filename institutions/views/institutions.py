@@ -66,6 +66,21 @@ def _period_from(form: PeriodForm) -> Period:
     return default
 
 
+def _quarter_choices(period: Period, count: int = 8) -> tuple[list[tuple[str, str]], str]:
+    """The selector's quarters, newest first from the current one, and the one the page shows ("" for a period that
+    is not a whole quarter), so that the selector always agrees with the title."""
+    year, quarter = quarter_of(period.start)
+    shown = quarter_code(year, quarter) if period == quarter_period(year, quarter) else ""
+    year, quarter = quarter_of(timezone.localdate())
+    quarters = []
+    for _n in range(count):
+        quarters.append((quarter_code(year, quarter), quarter_period(year, quarter).label))
+        year, quarter = previous_quarter(year, quarter)
+    if shown and shown not in dict(quarters):
+        quarters.append((shown, period.label))
+    return quarters, shown
+
+
 @login_required
 def ranking(request):
     """Complaint ranking per institution for a quarter or any period; each figure links to the ledger."""
@@ -89,11 +104,7 @@ def ranking(request):
         width=760,
         horizontal=True,
     )
-    year, quarter = quarter_of(period.start)
-    quarters = []
-    for _n in range(6):
-        quarters.append(quarter_code(year, quarter))
-        year, quarter = previous_quarter(year, quarter)
+    quarters, selected_quarter = _quarter_choices(period)
     params = request.GET.copy()
     params.pop("sort", None)
     context = {
@@ -106,6 +117,7 @@ def ranking(request):
         "orgs": orgs,
         "org_code": org_code,
         "quarters": quarters,
+        "selected_quarter": selected_quarter,
         "query": params.urlencode(),
         "totals": {
             "complaints": sum(f.complaints for f in figures),

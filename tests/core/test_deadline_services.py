@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import Deadline
 from core.services.deadlines import (
+    days_left_text,
     deadline_complete,
     deadline_extend,
     deadline_open,
@@ -97,7 +98,10 @@ def test_complete_closes_the_deadline(item, clerk_a):
         ("2025-09-26", False, True, 3, "即将到期"),
         ("2025-09-30", False, True, 0, "今日到期"),
         # 10-01 is a holiday: one calendar day late, no working day lost yet.
-        ("2025-10-01", True, False, 0, "已超期 1 天"),
+        ("2025-10-01", True, False, 0, "超期未满 1 个工作日"),
+        # 10-01..08 off, 10-09 the first working day after the due date.
+        ("2025-10-09", True, False, -1, "超期 1 个工作日"),
+        ("2025-10-14", True, False, -5, "超期 5 个工作日"),  # Saturday 10-11 was worked
     ],
 )
 def test_deadline_state_buckets(base_data, today, overdue, soon, working_left, label):
@@ -109,6 +113,17 @@ def test_deadline_state_buckets(base_data, today, overdue, soon, working_left, l
         working_left,
         label,
     )
+
+
+def test_days_left_are_words_never_a_negative_count(base_data):
+    late = deadline_state(D("2025-09-30"), D("2025-11-25"))
+    # 10-09…11-25: 35 working days (10-11, a Saturday, was worked).
+    assert late.working_days_left == -35
+    assert late.label == late.days_text == "超期 35 个工作日"
+    assert "-" not in late.days_text
+    assert deadline_state(D("2025-09-30"), D("2025-09-24")).days_text == "剩余 5 个工作日（6 天）"
+    assert deadline_state(D("2025-09-30"), D("2025-09-30")).days_text == "今日到期"
+    assert days_left_text(-3, None) == "已超期" and days_left_text(3, None) == "剩余 3 天"
 
 
 def test_due_soon_counts_working_days_across_the_national_day_holiday(base_data):

@@ -215,3 +215,25 @@ def test_mediator_sees_no_interviews_lists_or_ranking(client_for, mediator, draf
     assert client.get(f"/institutions/interviews/{interview.pk}/").status_code == 404
     assert client.get("/institutions/ranking/").status_code == 403
     assert "东岳银行" not in client.get("/institutions/").content.decode()
+
+
+def selected_quarter(page: str) -> str:
+    import re
+
+    select = re.search(r'<select[^>]*name="quarter".*?</select>', page, re.S).group(0)
+    return re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", select).group(1)
+
+
+def test_ranking_quarter_selector_agrees_with_the_title(client_for, clerk_a, draft):
+    client = client_for(clerk_a)
+    # No quarter asked for: the page shows the current quarter and the selector says so.
+    page = client.get("/institutions/ranking/").content.decode()
+    assert '<small class="text-muted">2026年第4季度</small>' in page
+    assert selected_quarter(page) == "2026年第4季度"
+    # An older quarter: selected, and the newer ones are still offered.
+    page = client.get("/institutions/ranking/?quarter=2026Q2").content.decode()
+    assert '<small class="text-muted">2026年第2季度</small>' in page and selected_quarter(page) == "2026年第2季度"
+    assert 'value="2026Q4"' in page
+    # A period of one's own: the selector says so.
+    page = client.get("/institutions/ranking/?start=2026-08-01&end=2026-08-31").content.decode()
+    assert selected_quarter(page) == "（自定义期间）"
