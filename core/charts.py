@@ -24,6 +24,28 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
+def _is_count(series: dict[str, Sequence[float]]) -> bool:
+    return all(float(v).is_integer() for values in series.values() for v in values)
+
+
+def _scale(series: dict[str, Sequence[float]]) -> tuple[float, list[float]]:
+    """The axis maximum and its tick values. Counts get whole-number ticks (0, 1, 2, 3 — never 0.25 or 2.5 cases):
+    the step is the smallest of 1, 2, 5, 10, 20, 25, 50… that covers the largest value in at most four steps."""
+    largest = max((max(values, default=0) for values in series.values()), default=0)
+    if not _is_count(series):
+        maximum = _nice_max(largest)
+        return maximum, [maximum * i / 4 for i in range(5)]
+    largest = max(int(largest), 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = int(factor * magnitude)
+            if step == factor * magnitude and -(-largest // step) <= 4:
+                intervals = -(-largest // step)
+                return float(step * intervals), [float(step * i) for i in range(intervals + 1)]
+        magnitude *= 10
+
+
 def bar_chart(
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
@@ -39,11 +61,11 @@ def bar_chart(
     left, right, top, bottom = 44, 12, 28 if title else 12, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     names = list(series)
-    maximum = _nice_max(max((max(values, default=0) for values in series.values()), default=0))
+    maximum, ticks = _scale(series)
     group_w = plot_w / max(len(labels), 1)
     bar_w = max(group_w * 0.8 / max(len(names), 1), 1)
     parts = [_svg_open(width, height, title)]
-    parts.append(_y_axis(left, top, plot_w, plot_h, maximum))
+    parts.append(_y_axis(left, top, plot_w, plot_h, maximum, ticks))
     for g, label in enumerate(labels):
         x0 = left + g * group_w + group_w * 0.1
         for s, name in enumerate(names):
@@ -72,7 +94,7 @@ def _horizontal_bars(labels, series, *, title, width):
     left, right, top = 120, 40, 28 if title else 8
     height = top + row_h * len(labels) + 28
     plot_w = width - left - right
-    maximum = _nice_max(max((max(values, default=0) for values in series.values()), default=0))
+    maximum, _ticks = _scale(series)
     parts = [_svg_open(width, height, title)]
     for g, label in enumerate(labels):
         y0 = top + g * row_h
@@ -99,9 +121,9 @@ def line_chart(
 ) -> SafeString:
     left, right, top, bottom = 44, 12, 28 if title else 12, 48
     plot_w, plot_h = width - left - right, height - top - bottom
-    maximum = _nice_max(max((max(values, default=0) for values in series.values()), default=0))
+    maximum, ticks = _scale(series)
     step = plot_w / max(len(labels) - 1, 1)
-    parts = [_svg_open(width, height, title), _y_axis(left, top, plot_w, plot_h, maximum)]
+    parts = [_svg_open(width, height, title), _y_axis(left, top, plot_w, plot_h, maximum, ticks)]
     for s, values in enumerate(series.values()):
         points = " ".join(
             f"{left + i * step:.1f},{top + plot_h - plot_h * (v / maximum):.1f}" for i, v in enumerate(values)
@@ -132,11 +154,10 @@ def _svg_open(width, height, title):
     return head
 
 
-def _y_axis(left, top, plot_w, plot_h, maximum):
+def _y_axis(left, top, plot_w, plot_h, maximum, ticks):
     parts = []
-    for i in range(5):
-        value = maximum * i / 4
-        y = top + plot_h - plot_h * i / 4
+    for value in ticks:
+        y = top + plot_h - plot_h * value / maximum
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
             f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{value:g}</text>'
