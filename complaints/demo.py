@@ -83,6 +83,17 @@ CHANNELS = {
     ],
     CaseType.REPORT: [(Channel.LETTER, 0.4), (Channel.ONLINE, 0.3), (Channel.VISIT, 0.15), (Channel.SENT_DOWN, 0.15)],
 }
+# How cases of each type end (DOMAIN.md §2): a complaint is not "not accepted" but withdrawn or escalated.
+CLOSURES = {
+    CaseType.PETITION: [
+        (Closure.RESOLVED, 0.85),
+        (Closure.NOT_ACCEPTED, 0.06),
+        (Closure.NOT_OUR_REMIT, 0.06),
+        (Closure.ESCALATED, 0.03),
+    ],
+    CaseType.REPORT: [(Closure.RESOLVED, 0.88), (Closure.NOT_ACCEPTED, 0.12)],
+    CaseType.COMPLAINT: [(Closure.RESOLVED, 0.9), (Closure.WITHDRAWN, 0.05), (Closure.ESCALATED, 0.05)],
+}
 OPEN_PATHS = {
     CaseType.PETITION: [CaseStatus.REGISTERED, CaseStatus.ACCEPTED, CaseStatus.REPLIED],
     CaseType.REPORT: [CaseStatus.REGISTERED, CaseStatus.MATERIALS_PENDING, CaseStatus.ACCEPTED, CaseStatus.REPLIED],
@@ -114,6 +125,7 @@ def _resident_id(rng, region: str) -> str:
 class _Seeder:
     def __init__(self, *, org, users, institutions, rng, today, stdout):
         self.org, self.rng, self.today, self.stdout = org, rng, today, stdout
+        self.now = timezone.now()
         self.owner, self.backup = users
         self.institutions = institutions
         self.calendar = get_calendar()
@@ -125,6 +137,11 @@ class _Seeder:
         }
         self.recent_ids: list[int] = []
         self.missing_calendar = 0
+
+    def step_on(self, start: dt.date, days: int, *, until: dt.datetime | None = None) -> dt.date:
+        """The date of a later step: `days` after `start`, but never after today (nor after `until`)."""
+        last = self.today if until is None else min(self.today, until.astimezone(SHANGHAI).date())
+        return max(min(start + dt.timedelta(days=days), last), start)
 
     def number(self, case_type, year) -> str:
         prefix = CASE_NUMBER_PREFIX[case_type]
@@ -154,6 +171,9 @@ class _Seeder:
         anonymous = case_type == CaseType.REPORT and rng.random() < 0.3
         name = "" if anonymous else rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         received_at = dt.datetime.combine(received_on, dt.time(rng.randrange(8, 17), rng.randrange(60)), SHANGHAI)
+        # Nothing in the demo happens after the moment it is seeded.
+        received_at = min(received_at, self.now - dt.timedelta(minutes=rng.randrange(5, 60)))
+        received_on = received_at.astimezone(SHANGHAI).date()
         age = (self.today - received_on).days
         # Old cases are closed; recent ones are spread along their path.
         closed = age > 75 or (age > 10 and rng.random() < age / 90)
@@ -189,31 +209,28 @@ class _Seeder:
         plan = None
         if status == CaseStatus.CLOSED:
             closed_on = min(received_on + dt.timedelta(days=rng.randrange(3, 70)), self.today)
-            case.closed_at = dt.datetime.combine(closed_on, dt.time(16, 0), SHANGHAI)
-            case.closure = (
-                Closure.DUPLICATE
-                if case.duplicate_of_id
-                else _pick(
-                    rng,
-                    [
-                        (Closure.RESOLVED, 0.85),
-                        (Closure.NOT_ACCEPTED, 0.06),
-                        (Closure.NOT_OUR_REMIT, 0.05),
-                        (Closure.ESCALATED, 0.04),
-                    ],
-                )
-            )
+            case.closed_at = min(dt.datetime.combine(closed_on, dt.time(16, 0), SHANGHAI), self.now)
+            case.closure = Closure.DUPLICATE if case.duplicate_of_id else _pick(rng, CLOSURES[case_type])
             case.closed_on_time = rng.random() < 0.94
             case.result = "已办结，已答复当事人。"
-            if case_type == CaseType.COMPLAINT:
-                case.satisfaction = _pick(
-                    rng,
-                    [(Satisfaction.SATISFIED, 0.7), (Satisfaction.BASICALLY, 0.2), (Satisfaction.DISSATISFIED, 0.1)],
+            if case_type == CaseType.COMPLAINT and case.closure in (Closure.RESOLVED, Closure.ESCALATED):
+                # A complainant who is not satisfied is escalated, never closed as resolved.
+                case.satisfaction = (
+                    Satisfaction.DISSATISFIED
+                    if case.closure == Closure.ESCALATED
+                    else _pick(rng, [(Satisfaction.SATISFIED, 0.75), (Satisfaction.BASICALLY, 0.25)])
                 )
         elif case.has_clock:
             plan = self.open_deadline(case)
-        if status in (CaseStatus.ACCEPTED, CaseStatus.REPLIED) or (closed and case_type != CaseType.COMPLAINT):
-            case.accepted_on = received_on + dt.timedelta(days=rng.randrange(1, 10))
+        accepted_then_closed = status == CaseStatus.CLOSED and case.closure == Closure.RESOLVED
+        if case_type != CaseType.COMPLAINT and (
+            status in (CaseStatus.ACCEPTED, CaseStatus.REPLIED) or accepted_then_closed
+        ):
+            case.accepted_on = case.accepted_on or min(
+                received_on + dt.timedelta(days=rng.randrange(1, 10)), self.today
+            )
+            if case.closed_at is not None:
+                case.accepted_on = min(case.accepted_on, case.closed_at.astimezone(SHANGHAI).date())
         return case, plan
 
     def open_deadline(self, case):
@@ -221,14 +238,14 @@ class _Seeder:
         received_on = case.received_on
         rule_code, started_on, label = {
             (CaseType.PETITION, CaseStatus.REGISTERED): ("P-ACK", received_on, "受理告知"),
-            (CaseType.PETITION, CaseStatus.ACCEPTED): ("P-REPLY", received_on + dt.timedelta(days=3), "书面答复"),
+            (CaseType.PETITION, CaseStatus.ACCEPTED): ("P-REPLY", self.step_on(received_on, 3), "书面答复"),
             (CaseType.REPORT, CaseStatus.REGISTERED): ("R-ACK", received_on, "举报受理告知"),
-            (CaseType.REPORT, CaseStatus.ACCEPTED): ("R-FIND", received_on + dt.timedelta(days=3), "调查结论"),
+            (CaseType.REPORT, CaseStatus.ACCEPTED): ("R-FIND", self.step_on(received_on, 3), "调查结论"),
             (CaseType.COMPLAINT, CaseStatus.REGISTERED): ("C-FWD", received_on, "转送机构"),
-            (CaseType.COMPLAINT, CaseStatus.FORWARDED): ("C-INST", received_on + dt.timedelta(days=2), "机构处理"),
+            (CaseType.COMPLAINT, CaseStatus.FORWARDED): ("C-INST", self.step_on(received_on, 2), "机构处理"),
             (CaseType.COMPLAINT, CaseStatus.INSTITUTION_ACKNOWLEDGED): (
                 "C-INST",
-                received_on + dt.timedelta(days=2),
+                self.step_on(received_on, 3),
                 "机构处理",
             ),
         }.get((case.case_type, case.status), (None, None, None))
@@ -309,10 +326,11 @@ class _Seeder:
             forwarded = (
                 case.case_type == CaseType.COMPLAINT
                 and case.institution_id
-                and (case.status not in (CaseStatus.REGISTERED,) and case.closure in ("", Closure.RESOLVED))
+                and case.status != CaseStatus.REGISTERED
+                and case.closure in ("", Closure.RESOLVED, Closure.ESCALATED)
             )
             if forwarded:
-                forwarded_on = case.received_on + dt.timedelta(days=2)
+                forwarded_on = self.step_on(case.received_on, 2)
                 replied = case.status in (CaseStatus.INSTITUTION_REPLIED, CaseStatus.CLOSED)
                 forwardings.append(
                     Forwarding(
@@ -322,11 +340,11 @@ class _Seeder:
                         forwarded_on=forwarded_on,
                         forwarded_by=case.owner,
                         requirement="请按规定时限核实处理并反馈。",
-                        acknowledged_on=forwarded_on + dt.timedelta(days=1)
-                        if case.status != CaseStatus.FORWARDED
-                        else None,
+                        acknowledged_on=self.step_on(forwarded_on, 1) if case.status != CaseStatus.FORWARDED else None,
                         acknowledged_by="办公室" if case.status != CaseStatus.FORWARDED else "",
-                        replied_on=forwarded_on + dt.timedelta(days=rng.randrange(3, 20)) if replied else None,
+                        replied_on=self.step_on(forwarded_on, rng.randrange(3, 20), until=case.closed_at)
+                        if replied
+                        else None,
                         institution_result="已与客户沟通并处理。" if replied else "",
                         replied_late=(rng.random() < 0.08) if replied else None,
                     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case
-from .models.choices import CaseType
+from .models.choices import CaseStatus, CaseType, Closure
 
 # (key, label, event actions that complete the node)
 PATHS = {
@@ -38,6 +38,36 @@ PATHS = {
         ("close", _("办结"), ("closed",)),
     ],
 }
+
+# The nodes a status cannot be reached without, done even when the case has no event for them (a case brought in
+# from elsewhere, or demo data, carries its status without the path's events). The events still give the dates.
+REACHED_BY_STATUS = {
+    CaseType.PETITION: {
+        CaseStatus.ACCEPTED: ("register", "accept"),
+        CaseStatus.REPLIED: ("register", "accept", "handle", "reply"),
+    },
+    CaseType.REPORT: {
+        CaseStatus.MATERIALS_PENDING: ("register",),
+        CaseStatus.ACCEPTED: ("register", "materials", "accept"),
+        CaseStatus.REPLIED: ("register", "materials", "accept", "investigate", "finding"),
+    },
+    CaseType.COMPLAINT: {
+        CaseStatus.FORWARDED: ("register", "forward"),
+        CaseStatus.INSTITUTION_ACKNOWLEDGED: ("register", "forward", "acknowledge"),
+        CaseStatus.INSTITUTION_REPLIED: ("register", "forward", "acknowledge", "reply"),
+    },
+}
+
+
+def reached_nodes(case: Case) -> set[str]:
+    """The node keys the case's status (and, once closed, its ending) implies are done."""
+    if case.status == CaseStatus.CLOSED:
+        if case.closure == Closure.RESOLVED:
+            return {key for key, _label, _actions in PATHS[case.case_type]}
+        return {"register"}
+    reached = REACHED_BY_STATUS[case.case_type].get(case.status, ())
+    return {"register", *reached}
+
 
 BOX_WIDTH = 92
 BOX_GAP = 26
@@ -73,10 +103,12 @@ def workflow_nodes(case: Case, events) -> list[Node]:
     first_seen: dict[str, object] = {}
     for event in events:
         first_seen.setdefault(event.action, event.occurred_at)
+    reached = reached_nodes(case)
     nodes = []
     for key, label, actions in path:
         dates = [first_seen[a] for a in actions if a in first_seen]
-        nodes.append(Node(key, str(label), "done" if dates else "next", min(dates) if dates else None))
+        done = bool(dates) or key in reached
+        nodes.append(Node(key, str(label), "done" if done else "next", min(dates) if dates else None))
     if not case.is_open:
         last = nodes[-1]
         last.state, last.date = "done", case.closed_at

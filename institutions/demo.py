@@ -37,12 +37,17 @@ def seed(*, orgs, cases=None, stdout=None):
         if stdout:
             stdout.write(str(exc))
         return
-    year, quarter = previous_quarter(*previous_quarter(*quarter_of(today)))
-    if not QuarterlyList.objects.filter(org=org, year=year, quarter=quarter).exists():
+    # The list now being compiled is the last quarter's (the scheduled job drafts it on the quarter's first working
+    # day), as a fresh draft; the one before it has its suggestions decided.
+    current = previous_quarter(*quarter_of(today))
+    for (year, quarter), decide in ((previous_quarter(*current), True), (current, False)):
+        if QuarterlyList.objects.filter(org=org, year=year, quarter=quarter).exists():
+            continue
         quarterly_list = list_draft(org=org, year=year, quarter=quarter, actor=clerk)
-        for row in quarterly_list.rows.prefetch_related("items"):
-            for item in row.items.all():
-                item_decide(actor=clerk, item=item, accept=item.polarity == "negative" or row.pk % 2 == 0)
+        if decide:
+            for row in quarterly_list.rows.prefetch_related("items"):
+                for item in row.items.all():
+                    item_decide(actor=clerk, item=item, accept=item.polarity == "negative" or row.pk % 2 == 0)
         if stdout:
             stdout.write(f"机构：已起草 {quarterly_list.period_label} 正负面清单（草稿）")
 

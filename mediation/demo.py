@@ -28,8 +28,8 @@ from .services import (
 
 PARTNERS = [
     ("莱州市人民法院", PartnerKind.COURT, "立案庭 王庭长", "0535-2212001"),
-    ("莱州市银行业协会", PartnerKind.BANKING_ASSOCIATION, "秘书处 李秘书长", "0535-2212002"),
-    ("莱州市保险行业协会", PartnerKind.INSURANCE_ASSOCIATION, "秘书处 赵秘书长", "0535-2212003"),
+    ("烟台市银行业协会", PartnerKind.BANKING_ASSOCIATION, "秘书处 李秘书长", "0535-2212002"),
+    ("烟台市保险行业协会", PartnerKind.INSURANCE_ASSOCIATION, "秘书处 赵秘书长", "0535-2212003"),
     ("莱州金融监管支局", PartnerKind.OFFICE, "消保办公室", "0535-2212004"),
 ]
 
@@ -37,8 +37,8 @@ PARTNERS = [
 MEDIATORS = [
     ("高文静", "莱州市人民法院", "金融借款、信用卡纠纷", "lz_mediator"),
     ("郑国栋", "莱州市人民法院", "保险合同纠纷", None),
-    ("刘春华", "莱州市银行业协会", "银行卡、理财、贷款", None),
-    ("孔德明", "莱州市保险行业协会", "理赔、退保、续保", None),
+    ("刘春华", "烟台市银行业协会", "银行卡、理财、贷款", None),
+    ("孔德明", "烟台市保险行业协会", "理赔、退保、续保", None),
     ("于海燕", "莱州金融监管支局", "消费投诉、个人金融信息", None),
 ]
 
@@ -70,8 +70,17 @@ def _random_name(rng):
     return rng.choice(FAMILY) + rng.choice(GIVEN)
 
 
+# The associations are the prefecture's (烟台); demo data seeded before this was fixed used the county's name.
+RENAMED = {"莱州市银行业协会": "烟台市银行业协会", "莱州市保险行业协会": "烟台市保险行业协会"}
+
+
 @transaction.atomic
 def seed_partners(org) -> dict[str, PartnerOrganisation]:
+    for old_name, new_name in RENAMED.items():
+        for partner in PartnerOrganisation.objects.filter(org=org, name=old_name):
+            if not PartnerOrganisation.objects.filter(org=org, name=new_name).exists():
+                partner.name = new_name
+                partner.save(update_fields=["name"])
     partners = {}
     for name, kind, contact, phone in PARTNERS:
         partner, _created = PartnerOrganisation.objects.get_or_create(

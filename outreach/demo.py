@@ -126,8 +126,8 @@ def seed(*, orgs, cases=None, stdout=None):
         for year in (today.year - 2, today.year - 1, today.year):
             for index, (month, day, campaign, major, title, venue, (low, high)) in enumerate(EVENT_PLAN):
                 held_on = dt.date(year, month, day)
-                if held_on > today:
-                    continue
+                if held_on >= today:
+                    continue  # only events already held: today's may not have started yet
                 cell = villages[(index * 3 + year) % (len(villages) - 4)]
                 place = cell.parent.name if major else cell.name
                 participants = rng.randint(low, high)
@@ -178,14 +178,15 @@ def seed(*, orgs, cases=None, stdout=None):
                     "topics": topics[:1],
                 },
             )
-            services.media_award_add(
-                actor=actor,
-                work=work,
-                name="金融知识短视频征集优秀作品",
-                level="prefecture",
-                issuer="烟台金融监管分局",
-                awarded_on=published + dt.timedelta(days=60),
-            )
+            if published + dt.timedelta(days=60) < today:
+                services.media_award_add(
+                    actor=actor,
+                    work=work,
+                    name="金融知识短视频征集优秀作品",
+                    level="prefecture",
+                    issuer="烟台金融监管分局",
+                    awarded_on=published + dt.timedelta(days=60),
+                )
         series = {s.name: s for s in TrainingSeries.objects.all()}
         for year in (today.year - 1, today.year):
             for month, name, audience, topic in (
@@ -193,7 +194,7 @@ def seed(*, orgs, cases=None, stdout=None):
                 (7, "五大课堂", "own_staff", "信访工作条例解读"),
             ):
                 held_on = dt.date(year, month, 18)
-                if held_on > today:
+                if held_on >= today:
                     continue
                 services.training_save(
                     actor=actor,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.models import Task, User
 from core.services.tasks import task_create
+from core.workcalendar import CalendarMissingError, get_calendar
 
 DEMO_TASKS = [
     # (title, requirement, owner, days from today, recurrence)
@@ -21,6 +22,17 @@ DEMO_TASKS = [
     ("开展“金融知识进社区”宣传", "联合辖内银行保险机构在文昌路社区设点宣传，留存影像资料。", "lz_clerk_b", 10, "once"),
     ("季度消保工作总结", "总结本季度消保工作，分析投诉热点和机构排名，提出下季度重点。", "lz_clerk_a", 20, "quarterly"),
 ]
+
+
+def _working_day(day: dt.date) -> dt.date:
+    """The day itself when it is a working day, else the next one: a task is never due on a rest day."""
+    try:
+        return get_calendar().next_working_day_on_or_after(day)
+    except CalendarMissingError:
+        # A year the calendar does not hold yet: at least not on a weekend.
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        return day
 
 
 def seed(*, orgs, cases=None, stdout=None):
@@ -41,7 +53,7 @@ def seed(*, orgs, cases=None, stdout=None):
             title=title,
             requirement=requirement,
             owner=owner,
-            due_on=today + dt.timedelta(days=days),
+            due_on=_working_day(today + dt.timedelta(days=days)),
             recurrence=recurrence,
         )
         created += 1

@@ -53,10 +53,10 @@ def partners(orgs):
     return {
         "court": PartnerOrganisation.objects.create(org=org, name="莱州市人民法院", kind=PartnerKind.COURT),
         "banking": PartnerOrganisation.objects.create(
-            org=org, name="莱州市银行业协会", kind=PartnerKind.BANKING_ASSOCIATION
+            org=org, name="烟台市银行业协会", kind=PartnerKind.BANKING_ASSOCIATION
         ),
         "insurance": PartnerOrganisation.objects.create(
-            org=org, name="莱州市保险行业协会", kind=PartnerKind.INSURANCE_ASSOCIATION
+            org=org, name="烟台市保险行业协会", kind=PartnerKind.INSURANCE_ASSOCIATION
         ),
         "office": PartnerOrganisation.objects.create(org=org, name="莱州金融监管支局", kind=PartnerKind.OFFICE),
     }

@@ -25,7 +25,7 @@ def test_linked_account_must_have_the_mediator_role(partners, clerk_a, mediator)
 def test_administrator_maintains_partners_and_roster_in_the_admin(client_for, administrator, partners, clerk_a):
     Mediator.objects.create(partner=partners["banking"], name="刘春华", specialities="银行卡")
     client = client_for(administrator)
-    assert "莱州市银行业协会" in client.get(reverse("admin:mediation_partnerorganisation_changelist")).content.decode()
+    assert "烟台市银行业协会" in client.get(reverse("admin:mediation_partnerorganisation_changelist")).content.decode()
     assert "刘春华" in client.get(reverse("admin:mediation_mediator_changelist")).content.decode()
     # Clerks have no admin access to the roster.
     assert client_for(clerk_a).get(reverse("admin:mediation_mediator_changelist")).status_code == 302

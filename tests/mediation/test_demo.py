@@ -22,8 +22,8 @@ def test_demo_seed_is_idempotent_and_spans_three_years(base_data):
     assert counts == (PartnerOrganisation.objects.count(), Mediator.objects.count(), MediationCase.objects.count())
     assert set(PartnerOrganisation.objects.values_list("name", flat=True)) == {
         "莱州市人民法院",
-        "莱州市银行业协会",
-        "莱州市保险行业协会",
+        "烟台市银行业协会",
+        "烟台市保险行业协会",
         "莱州金融监管支局",
     }
     assert Mediator.objects.get(user__username="lz_mediator").partner.name == "莱州市人民法院"

@@ -138,9 +138,9 @@ def test_figures_by_source_outcome_partner_and_institution(built, django_assert_
     assert by_source[Source.COURT_AFTER_FILING].outcome_count(Outcome.RETURNED_TO_COURT) == 1
     assert by_source[Source.REFERRED].total == 0 and by_source[Source.REFERRED].success_rate is None
     by_partner = {b.label: b for b in figures.by_partner}
-    assert by_partner["莱州市银行业协会"].total == 3 and by_partner["莱州市银行业协会"].success_rate == 50.0
+    assert by_partner["烟台市银行业协会"].total == 3 and by_partner["烟台市银行业协会"].success_rate == 50.0
     assert by_partner["莱州市人民法院"].success_rate == 100.0
-    assert by_partner["莱州市保险行业协会"].success_rate == 0.0
+    assert by_partner["烟台市保险行业协会"].success_rate == 0.0
     assert by_partner["未指派调解员"].outcome_count(Outcome.WITHDRAWAL) == 1
     by_institution = {b.label: b for b in figures.by_institution}
     assert by_institution["甲银行"].total == 3 and by_institution["甲银行"].recovered == Decimal("800")
@@ -178,7 +178,7 @@ def test_figures_page_shows_chart_and_table(built, client_for, clerk_a, django_a
     page = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in page and "40.0%" in page and "15 天" in page
-    assert "莱州市银行业协会" in page and "甲银行" in page
+    assert "烟台市银行业协会" in page and "甲银行" in page
 
 
 def test_figures_export_reads_back_in_excel(built, client_for, clerk_a, django_assert_num_queries):

@@ -1,0 +1,133 @@
+"""The demo data (seed_demo) is consistent: each case's status matches its flow diagram and its records, nothing has
+happened after the moment of seeding, tasks fall due on working days, the list being compiled now exists, and the
+mediation partners carry their real names."""
+
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
+
+from complaints.models import Case, Forwarding
+from complaints.workflow import workflow_nodes
+from core.models import Deadline, Notification, Task
+from core.workcalendar import get_calendar
+from institutions.models import QuarterlyList
+from mediation.models import PartnerOrganisation
+
+pytestmark = pytest.mark.django_db
+
+# Monday morning: cases "received today" at a random office hour would lie in the future.
+NOW = dt.datetime(2026, 6, 1, 9, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+TODAY = NOW.date()
+# Date fields that are plans, limits or validity, not things that happened.
+NOT_EVENTS = {"due_on", "valid_from", "valid_to", "end_on", "expires_at", "date", "scheduled_at", "paused_since"}
+
+# The node the diagram shows as current for each open status (anonymous reports skip 告知举报人).
+CURRENT = {
+    ("petition", "registered"): "accept",
+    ("petition", "accepted"): "handle",
+    ("petition", "replied"): "deliver",
+    ("report", "registered"): "materials",
+    ("report", "materials_pending"): "materials",
+    ("report", "accepted"): "investigate",
+    ("report", "replied"): "notify",
+    ("complaint", "registered"): "forward",
+    ("complaint", "forwarded"): "acknowledge",
+    ("complaint", "inst_acknowledged"): "reply",
+    ("complaint", "inst_replied"): "follow_up",
+}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        from django.db import transaction
+
+        # One seeding for the module's tests, rolled back at the end.
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        call_command("seed_demo", "--cases", "120", "--force", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def test_status_matches_the_flow_diagram(demo):
+    cases = list(Case.objects.prefetch_related("events"))
+    assert len({c.status for c in cases}) >= 4  # open and closed cases of several kinds
+    for case in cases:
+        nodes = workflow_nodes(case, list(case.events.all()))
+        states = {node.key: node.state for node in nodes}
+        if case.is_open:
+            expected = CURRENT[(case.case_type, case.status)]
+            if expected == "notify" and case.is_anonymous:
+                expected = "close"
+            assert [n.key for n in nodes if n.state == "current"] == [expected], (case.number, case.status, states)
+            current = [n.key for n in nodes].index(expected)
+            assert all(n.state == "done" for n in nodes[:current]), (case.number, states)
+        elif case.closure == "resolved":
+            assert set(states.values()) == {"done"}, (case.number, states)
+        else:
+            assert states["register"] == states["close"] == "done"
+
+
+def test_records_agree_with_the_status(demo):
+    for case in Case.objects.filter(case_type="complaint").select_related("forwarding"):
+        forwarding = Forwarding.objects.filter(case=case).first()
+        if case.status in ("forwarded", "inst_acknowledged", "inst_replied"):
+            assert forwarding is not None, case.number
+            assert (forwarding.acknowledged_on is not None) == (case.status != "forwarded")
+            assert (forwarding.replied_on is not None) == (case.status == "inst_replied")
+        if case.status == "closed" and case.closure == "resolved":
+            assert case.satisfaction in ("satisfied", "basically"), case.number
+        if case.closure == "escalated":
+            assert case.satisfaction == "dissatisfied"
+        assert case.closure not in ("not_accepted", "not_our_remit"), "a complaint is forwarded, not refused"
+    for case in Case.objects.exclude(case_type="complaint").filter(accepted_on__isnull=False):
+        assert case.status in ("accepted", "replied") or case.closure == "resolved", case.number
+
+
+def test_nothing_happened_after_the_moment_of_seeding(demo):
+    late = []
+    # The domain records and the office's deadlines and tasks (the work calendar and its audit entries are loaded
+    # before, at the machine's own time; history rows record when they were written).
+    domain = [
+        m
+        for app in ("complaints", "mediation", "institutions", "outreach")
+        for m in apps.get_app_config(app).get_models()
+    ]
+    for model in [*domain, Deadline, Task, Notification]:
+        if model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.DateField) or field.name in NOT_EVENTS or "due" in field.name:
+                continue
+            limit = NOW if isinstance(field, models.DateTimeField) else TODAY
+            count = model._default_manager.filter(**{f"{field.name}__gt": limit}).count()
+            if count:
+                late.append(f"{model.__name__}.{field.name}: {count}")
+    assert late == [], "\n".join(late)
+
+
+def test_tasks_fall_due_on_working_days(demo):
+    calendar = get_calendar()
+    tasks = list(Task.objects.all())
+    assert tasks
+    for task in tasks:
+        assert calendar.is_working_day(task.due_on), (task.title, task.due_on)
+
+
+def test_the_list_being_compiled_now_exists(demo):
+    # In 2026Q2 the office compiles the list of 2026Q1 (drafted on the quarter's first working day).
+    assert QuarterlyList.objects.filter(org__code="laizhou", year=2026, quarter=1).exists()
+
+
+def test_the_associations_are_named_for_the_prefecture(demo):
+    names = set(PartnerOrganisation.objects.values_list("name", flat=True))
+    assert {"烟台市银行业协会", "烟台市保险行业协会"} <= names
+    assert not any(name.startswith("莱州市") and "协会" in name for name in names)
