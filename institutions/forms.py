@@ -164,7 +164,12 @@ class AssessmentForm(forms.Form):
 
 
 class FindingToListForm(forms.Form):
-    quarterly_list = forms.ModelChoiceField(label=_("列入清单（草稿）"), queryset=ListItem.objects.none())
+    # Shown once per finding in a table row, without a visible label: named for screen readers instead.
+    quarterly_list = forms.ModelChoiceField(
+        label=_("列入清单（草稿）"),
+        queryset=ListItem.objects.none(),
+        widget=forms.Select(attrs={"aria-label": _("列入清单（草稿）")}),
+    )
 
     def __init__(self, *args, lists=None, **kwargs):
         super().__init__(*args, **kwargs)

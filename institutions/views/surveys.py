@@ -55,7 +55,8 @@ def survey_detail(request, pk):
             "findings": findings,
             "finding_form": forms.FindingForm(institutions=survey.institutions.all()) if can_edit else None,
             "follow_up_form": forms.FollowUpForm(prefix="fu"),
-            "to_list_form": forms.FindingToListForm(lists=_draft_lists(survey), prefix="tl"),
+            # One select per finding row: no id, so that the rows do not repeat one.
+            "to_list_form": forms.FindingToListForm(lists=_draft_lists(survey), prefix="tl", auto_id=False),
             "can_edit": can_edit,
             "can_act": is_staff_of(request.user, survey.org),
         },

@@ -1,0 +1,168 @@
+"""Accessibility in the browser: axe-core (axe-playwright-python, bundled, no CDN) over every main page, as each role
+that can open it, on demo data. No violation of impact serious or critical under the WCAG 2.1 A/AA rules may remain.
+One browser context per role visits that role's pages. Also: the skip link and the visible focus ring, and the branch
+reviewer's side-by-side dashboard keeps its table headers on one line."""
+
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from complaints.models import Case
+from core.demo import demo_password
+from core.models import Task
+from institutions.models import Interview, QuarterlyList, Survey
+from mediation.models import MediationCase
+from outreach.models import Event, MediaWork, TrainingSession
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+WCAG_21_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "resultTypes": ["violations"]}
+
+
+@pytest.fixture
+def demo(live_base_data):
+    """seed_demo with few cases, on a pinned day; the clock keeps ticking for the live server."""
+    with time_machine.travel(NOW, tick=True):
+        call_command("seed_demo", "--cases", "40", "--force", stdout=io.StringIO())
+        yield
+
+
+def role_pages() -> dict[str, list[str]]:
+    laizhou_case = Case.objects.filter(org__code="laizhou", status="registered").order_by("pk").first()
+    case = f"/complaints/cases/{laizhou_case.pk}/"
+    task = f"/dashboard/tasks/{Task.objects.filter(org__code='laizhou').order_by('pk').first().pk}/"
+    interview = f"/institutions/interviews/{Interview.objects.order_by('pk').first().pk}/"
+    quarterly_list = f"/institutions/lists/{QuarterlyList.objects.order_by('pk').first().pk}/"
+    survey = f"/institutions/surveys/{Survey.objects.order_by('pk').first().pk}/"
+    mediation = f"/mediation/{MediationCase.objects.filter(org__code='laizhou').order_by('pk').first().pk}/"
+    own = MediationCase.objects.filter(mediator__user__username="lz_mediator")
+    mediator_case = f"/mediation/{own.filter(recusal_declared_at__isnull=False).first().pk}/"
+    recusal = f"/mediation/{own.filter(recusal_declared_at__isnull=True).first().pk}/recusal/"
+    event = f"/outreach/events/{Event.objects.order_by('pk').first().pk}/"
+    media = f"/outreach/media/{MediaWork.objects.order_by('pk').first().pk}/"
+    training = f"/outreach/training/{TrainingSession.objects.order_by('pk').first().pk}/"
+    common = ["/", "/dashboard/tasks/", "/dashboard/notifications/", "/core/tools/deadline/", "/core/absences/"]
+    return {
+        "lz_clerk_a": [
+            *common,
+            "/complaints/",
+            "/complaints/intake/?channel=visit",
+            "/complaints/intake/?channel=phone",
+            "/complaints/intake/?channel=12378",
+            case,
+            "/complaints/summary/",
+            task,
+            "/institutions/",
+            "/institutions/ranking/",
+            "/institutions/interviews/",
+            interview,
+            "/institutions/lists/",
+            quarterly_list,
+            "/institutions/surveys/",
+            survey,
+            "/mediation/",
+            "/mediation/new/",
+            mediation,
+            "/mediation/figures/",
+            "/outreach/",
+            "/outreach/events/new/",
+            event,
+            "/outreach/calendar/",
+            "/outreach/figures/",
+            "/outreach/media/",
+            media,
+            "/outreach/training/",
+            training,
+        ],
+        "lz_supervisor": [*common, "/dashboard/", "/complaints/", case, quarterly_list],
+        "lz_mediator": [*common, "/mediation/", mediator_case, recusal],
+        "yt_reviewer": [
+            "/",
+            "/dashboard/",
+            "/complaints/",
+            case,
+            "/institutions/",
+            "/institutions/ranking/",
+            "/institutions/interviews/",
+            "/institutions/lists/",
+            "/mediation/",
+            "/outreach/",
+        ],
+        "admin": ["/", "/dashboard/", "/complaints/", "/institutions/import/", "/core/absences/"],
+    }
+
+
+def log_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(demo_password())
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+
+
+def serious_violations(axe: Axe, page) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [" ".join(node["target"]) for node in violation["nodes"][:8]]
+            found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+def test_every_main_page_as_every_role_passes_axe(live_server, demo, browser):
+    axe = Axe()
+    failures: dict[str, list[str]] = {}
+    pages = role_pages()
+    for username, urls in {"": ["/accounts/login/"], **pages}.items():
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", reduced_motion="reduce")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        if username:
+            log_in(page, live_server, username)
+        for url in urls:
+            response = page.goto(live_server.url + url)
+            assert response.status == 200, (username, url, response.status)
+            page.wait_for_load_state("load")
+            if problems := serious_violations(axe, page):
+                failures[f"{username or '未登录'} {url}"] = problems
+        context.close()
+    assert failures == {}, "\n".join(f"{page}: {problems}" for page, problems in failures.items())
+
+
+def test_skip_link_focus_ring_and_reviewer_dashboard_headers(live_server, demo, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1500, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    log_in(page, live_server, "yt_reviewer")
+    page.goto(live_server.url + "/dashboard/")
+    # The first Tab reaches the skip link, which shows itself and jumps to the main content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到主要内容")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab lands inside the content with a visible focus ring.
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    # Side by side (two offices), no header is squeezed to one character a line.
+    expect(page.get_by_test_id("office-laizhou")).to_be_visible()
+    heights = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.dashboard-board th')).map(th => {
+             const style = getComputedStyle(th);
+             return [th.textContent.trim(), th.getBoundingClientRect().height, parseFloat(style.lineHeight)];
+           })"""
+    )
+    assert heights
+    tall = [(text, height) for text, height, line in heights if height > 2.2 * line]
+    assert tall == []
+    context.close()
