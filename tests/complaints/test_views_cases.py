@@ -56,7 +56,7 @@ def test_case_page_shows_facts_masked_deadlines_diagram_and_actions(client_for, 
     assert "王**" in html
     assert "<svg" in html and 'data-step="accept" data-state="current"' in html
     assert 'data-step="register" data-state="done"' in html
-    assert "2026-03-25" in html and "剩余 15 天" in html
+    assert "2026-03-25" in html and "剩余 11 个工作日（15 天）" in html
     assert "受理告知" in html and "显示完整信息" in html
     assert 'id="acting-handler">林晓岚' in html
 

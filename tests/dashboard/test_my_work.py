@@ -35,7 +35,7 @@ def test_home_lists_my_items_overdue_first_then_by_due_date(orgs, clerk_a, clerk
     assert response.context["items"][1].state.is_due_soon  # 10-09 is the first working day after the holiday
     assert response.context["overdue_count"] == 1
     html = response.content.decode()
-    assert "我的待办" in html and "已超期" in html
+    assert "我的待办" in html and "超期 3 个工作日" in html  # 09-28 (a worked Sunday), 09-29, 09-30
 
 
 def test_b_sees_the_items_of_an_absent_a_and_a_present_as_owner_only(orgs, clerk_a, clerk_b, client_for):
