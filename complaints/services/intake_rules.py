@@ -40,7 +40,7 @@ def hidden_fields(*, channel: str, outcome: str, case_type: str) -> set[str]:
 
 def required_fields(*, channel: str, outcome: str, case_type: str, is_anonymous: bool = False) -> set[str]:
     """The fields the service refuses to leave empty for this combination."""
-    required = {"received_at", "summary", "outcome"}
+    required = {"received_at", "topic", "summary", "outcome"}
     if channel in REFERENCE_REQUIRED:
         required.add("reference_no")
     if outcome == Contact.Outcome.ANSWERED:

@@ -36,8 +36,8 @@ def test_what_the_rules_call_required_is_exactly_what_the_service_refuses_when_e
             continue  # only a report may be anonymous (the box is not shown for the others)
         refused = refused_fields(clerk_a, channel=channel, outcome=outcome, case_type=case_type, is_anonymous=anonymous)
         required = required_fields(channel=channel, outcome=outcome, case_type=case_type, is_anonymous=anonymous)
-        # The time, summary, outcome and case type are given here (the page fills the time in).
-        given = {"received_at", "summary", "outcome", "case_type"}
+        # The time, category, summary, outcome and case type are given here (the page fills the first two in).
+        given = {"received_at", "topic", "summary", "outcome", "case_type"}
         assert refused == required - given, (channel, outcome, case_type, anonymous)
         hidden = hidden_fields(channel=channel, outcome=outcome, case_type=case_type)
         assert not (required & hidden), "a required field is never hidden"
