@@ -26,10 +26,11 @@ from core.services.calendar_change import calendar_change_apply, calendar_change
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "level", "parent", "path"]
+    list_display = ["name", "full_name", "code", "level", "parent", "path"]
     list_filter = ["level"]
-    search_fields = ["name", "code", "short_name"]
+    search_fields = ["name", "full_name", "code", "short_name"]
     autocomplete_fields = ["parent"]
+    fields = ["code", "name", "full_name", "short_name", "level", "parent", "address", "phone"]
 
 
 @admin.register(User)
