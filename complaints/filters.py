@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -30,6 +32,17 @@ YES = [("1", _("是"))]
 # "substantiated" groups 查实 and 部分查实, as the complaint ranking counts them.
 SUBSTANTIATED = "substantiated_any"
 FINDING_CHOICES = [(SUBSTANTIATED, _("查实或部分查实")), *Finding.choices]
+# A run of digits in a search term may be a phone or an ID number: shown as 138****5678 in an export's title.
+_DIGIT_RUN = re.compile(r"\d{6,}[\dXx]?")
+
+
+def _mask_digits(term: str) -> str:
+    def mask(match) -> str:
+        digits = match.group()
+        tail = 4 if len(digits) >= 11 else 2
+        return digits[:3] + "*" * (len(digits) - 3 - tail) + digits[-tail:]
+
+    return _DIGIT_RUN.sub(mask, term)
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -152,6 +165,29 @@ class LedgerFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*LEDGER_SORTS.get(value, LEDGER_SORTS[DEFAULT_SORT]))
+
+    def describe(self) -> str:
+        """The active filters in words (类型：信访；接收日期自：2026-01-01), for the title rows of an export.
+
+        Only the fields with a value are looked at, so no choice list is loaded that validation did not load.
+        """
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or name == "sort":
+                continue
+            field = self.form.fields[name]
+            if name == "q":
+                text = _mask_digits(str(value))
+            elif hasattr(field, "choices"):
+                text = dict((str(key), label) for key, label in field.choices).get(str(value), value)
+            elif hasattr(value, "isoformat"):
+                text = value.isoformat()
+            else:
+                text = value
+            parts.append(f"{field.label}：{text}")
+        return "；".join(parts)
 
     def active_filters(self) -> dict[str, str]:
         """The non-empty, valid filter values as strings (stored with an export, shown on its page)."""
