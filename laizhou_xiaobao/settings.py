@@ -216,8 +216,17 @@ OFFICE_BRAND = env_str("OFFICE_BRAND", "莱州消保")
 # Open items due within this many working days count as "due soon" on the dashboard and in reminders.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3)
 
-# PDF output needs a CJK font; see core/checks.py.
-PDF_CJK_FONT_FAMILY = env_str("PDF_CJK_FONT_FAMILY", "Noto Sans CJK SC")
+# Documents follow GB/T 9704-2012: the title in a 小标宋-style face, the body in a 仿宋-style face. Each setting is
+# a comma-separated list of font families (as fontconfig names them, `fc-list :lang=zh family`); the first one
+# installed is used, and Noto Serif CJK SC (Debian's fonts-noto-cjk) always follows as the fallback, so the body
+# is never a sans-serif face. core/checks.py checks the configured fonts.
+PDF_TITLE_FONT_FAMILY = env_list(
+    "PDF_TITLE_FONT_FAMILY", ["FZXiaoBiaoSong-B05S", "方正小标宋简体", "STZhongsong", "华文中宋", "SimSun", "宋体"]
+)
+PDF_BODY_FONT_FAMILY = env_list(
+    "PDF_BODY_FONT_FAMILY", ["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "华文仿宋"]
+)
+PDF_FALLBACK_FONT_FAMILY = "Noto Serif CJK SC"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -74,7 +74,7 @@ def test_walk_in_complaint_forwarded_answered_followed_up_and_closed(live_server
     expect(page.locator("#deadlines")).to_contain_text("2026-06-08")  # C-FWD: 5 working days
 
     act(page, "complaint_forward", "转办机构", lambda f: f.get_by_label("办理要求").fill("请于15日内处理并反馈"))
-    expect(page.locator("#forwarding")).to_contain_text("ZB-2026-0001")
+    expect(page.locator("#forwarding")).to_contain_text("莱州金融监管支局〔2026〕1号")
     act(page, "complaint_reply", "登记机构反馈", lambda f: f.get_by_label("机构处理结果").fill("已退还分期手续费"))
     act(page, "complaint_follow_up", "登记回访", lambda f: f.get_by_label("满意", exact=True).check())
     act(page, "close", "办结", lambda f: f.get_by_label("办理结果").fill("机构已退费，投诉人满意"))

@@ -64,7 +64,7 @@ def test_petition_full_path_accept_extend_reply_deliver_close(register, clerk_a,
     # 60 calendar days after 03-12 is 05-11 (Monday).
     assert open_deadlines(case) == {"P-REPLY": dt.date(2026, 5, 11)}
     assert case.due_on == dt.date(2026, 5, 11)
-    assert CaseDocument.objects.get(case=case, kind="acceptance").number == "莱州消保受〔2026〕1号"
+    assert CaseDocument.objects.get(case=case, kind="acceptance").number == "莱州金融监管支局〔2026〕1号"
     ack = Deadline.objects.get(object_id=case.pk, rule__code="P-ACK")
     assert ack.status == "done" and ack.completed_on == dt.date(2026, 3, 12)
 
@@ -300,7 +300,7 @@ def test_complaint_path_forward_acknowledge_extend_reply_follow_up_close(registe
     with at("2026-03-12"):
         forwarding = complaint_forward(actor=clerk_a, case=case, version=case.version, requirement="15日内答复")
     case = reload(case)
-    assert forwarding.slip_number == "ZB-2026-0001" and forwarding.institution == institution
+    assert forwarding.slip_number == "莱州金融监管支局〔2026〕1号" and forwarding.institution == institution
     assert case.status == "forwarded"
     assert open_deadlines(case) == {"C-INST": dt.date(2026, 3, 27)}
     assert Deadline.objects.get(object_id=case.pk, rule__code="C-INST").institution == institution
