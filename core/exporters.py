@@ -114,7 +114,7 @@ def _cell_value(value):
 
 
 class _SheetWriter:
-    """Writes one exporter to one write-only sheet: title rows, header, rows, then the print settings."""
+    """Writes one exporter to one write-only sheet: print settings, title rows, header, rows, autofilter."""
 
     def __init__(self, workbook, exporter: ListExporter, *, title: str, caption: str, styles):
         from openpyxl.cell import WriteOnlyCell
