@@ -43,6 +43,7 @@ class LedgerExporter(ListExporter):
         Column("B岗", 10),
         Column("状态", 14),
         Column("当前期限", 12, "date"),
+        Column("期限暂定", 9),
         Column("剩余天数", 9, "int"),
         Column("剩余工作日", 10, "int"),
         Column("办结日期", 12, "date"),
@@ -59,6 +60,7 @@ class LedgerExporter(ListExporter):
         statuses = {k: str(v) for k, v in CaseStatus.choices}
         tz = timezone.get_current_timezone()
         days_left = self.days_left
+        provisional_mark = _("暂定")
         for done, (
             _pk,
             number,
@@ -76,6 +78,7 @@ class LedgerExporter(ListExporter):
             status,
             due_on,
             closed_at,
+            due_provisional,
             phone,  # the export shows a masked phone; the ledger page does not
         ) in enumerate(
             self.queryset.values_list(*LEDGER_ROW_VALUES, "phone").iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1
@@ -97,6 +100,7 @@ class LedgerExporter(ListExporter):
                 backup_name or backup_username or "",
                 statuses.get(status, status),
                 due,
+                provisional_mark if due and due_provisional else "",
                 days_left.calendar_days(due),
                 days_left.working_days(due),
                 closed_at.astimezone(tz).date() if closed_at else None,

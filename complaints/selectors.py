@@ -164,6 +164,7 @@ LEDGER_ROW_VALUES = (
     "status",
     "due_on",
     "closed_at",
+    "due_provisional",
 )
 
 
@@ -183,15 +184,16 @@ class LedgerRow:
     status: str
     due_on: dt.date | None
     closed_at: dt.datetime | None
+    due_provisional: bool  # 暂定: computed over a calendar year not yet verified
 
     @classmethod
     def from_values(cls, values) -> LedgerRow:
-        (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
-         owner_name, owner_username, backup_name, backup_username, status, due_on, closed_at) = values  # fmt: skip
+        (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary, owner_name,
+         owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional) = values  # fmt: skip
         return cls(
             pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
             owner_name or owner_username or "", (backup_name or backup_username) if backup_username else None,
-            status, due_on, closed_at,
+            status, due_on, closed_at, due_provisional,
         )  # fmt: skip
 
     @property

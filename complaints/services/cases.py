@@ -14,7 +14,6 @@ from ..models import Case, ExtensionRequest
 from ..models.choices import CaseStatus, CaseType, Closure
 from .common import (
     any_deadline,
-    calendar_guard,
     finish_case,
     lock_case,
     log_case,
@@ -152,10 +151,9 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
     if not approve and not (note or "").strip():
         raise ValidationError(_("不批准延期时请填写审批意见。"))
     if approve:
-        with calendar_guard():
-            deadline_services.deadline_extend(
-                deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
-            )
+        deadline_services.deadline_extend(
+            deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
+        )
         request.state = ExtensionRequest.State.APPROVED
     else:
         request.state = ExtensionRequest.State.REJECTED

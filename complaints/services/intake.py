@@ -246,7 +246,7 @@ def contact_register(
         _initial_deadlines(case, actor=actor, materials_complete=materials_complete)
         case_reindex(case)
         if sync_due_on(case):
-            case.save(update_fields=["due_on"])
+            case.save(update_fields=["due_on", "due_provisional"])
         record_event(
             case=case,
             actor=actor,
