@@ -217,7 +217,7 @@ class _Seeder:
         return case, plan
 
     def open_deadline(self, case):
-        """The one open deadline the case's status implies (DOMAIN.md §3), or None."""
+        """The one open deadline the case's status implies (docs/domain.md, "期限与工作日历"), or None."""
         received_on = case.received_on
         rule_code, started_on, label = {
             (CaseType.PETITION, CaseStatus.REGISTERED): ("P-ACK", received_on, "受理告知"),

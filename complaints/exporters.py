@@ -1,4 +1,4 @@
-"""The ledger export: one dataset for Excel and CSV, personal data masked (DOMAIN.md §9)."""
+"""The ledger export: one dataset for Excel and CSV, personal data masked (docs/domain.md, "个人信息")."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def petitioner_label(case_type: str, name: str, is_anonymous: bool) -> str:
     if is_anonymous or not name:
         return _("匿名")
     if case_type == CaseType.REPORT:
-        # A 举报 reporter's identity never leaves the case page (DOMAIN.md §2), not even masked.
+        # A 举报 reporter's identity never leaves the case page (docs/domain.md, "个人信息"), not even masked.
         return _("举报人（保密）")
     return mask_name(name)
 

@@ -113,7 +113,7 @@ def absent_today(today: dt.date):
 
 
 def filter_acting(queryset: QuerySet, user_id: int, today: dt.date) -> QuerySet:
-    """Cases `user_id` acts on today: as A when present, or as B covering an absent A (DOMAIN.md §4)."""
+    """Cases `user_id` acts on today: as A when present, or as B covering an absent A (docs/domain.md, "AB岗")."""
     absent = absent_today(today)
     return queryset.filter(
         (Q(owner_id=user_id) & ~Q(owner_id__in=absent)) | (Q(backup_id=user_id) & Q(owner_id__in=absent))
@@ -322,7 +322,7 @@ class DaysLeft:
         return self._working[due_on]
 
 
-# --- The office's own summary (DOMAIN.md §10) --------------------------------------------------------------
+# --- The office's own summary (docs/domain.md, "工作小结") ---------------------------------------------------
 
 
 @dataclass

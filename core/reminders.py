@@ -3,7 +3,7 @@
 `send_reminders()` is the single entry point; the Celery task `core.send_reminders` (scheduled by
 django-celery-beat, see migration 0005) and `manage.py send_reminders` both call it.
 
-Rules (DOMAIN.md §3–4, issue 4):
+Rules (docs/domain.md, "期限与工作日历" and "AB岗", issue 4):
 - nothing happens on a rest day of the work calendar; a year not yet verified is counted over its draft and
   its items are marked 暂定; every day (rest days too) administrators are told while a year needs verifying;
 - each acting handler (A, or B when A is absent today) gets ONE digest of their items due within N working

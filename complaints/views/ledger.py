@@ -196,7 +196,7 @@ def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
 
 @login_required
 def summary(request):
-    """The office summary (DOMAIN.md §10) for any period over the units the user may see."""
+    """The office summary (docs/domain.md, "工作小结") for any period over the units the user may see."""
     if is_mediator_only(request.user):
         raise PermissionDenied(_("调解员只能查看指派给自己的调解案件。"))
     today = timezone.localdate()

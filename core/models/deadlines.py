@@ -12,7 +12,7 @@ class CountKind(models.TextChoices):
 
 
 class DeadlineRule(models.Model):
-    """A time limit from the deadline table (DOMAIN.md §3), kept as data an administrator can change."""
+    """A time limit of the rule table (docs/domain.md, "期限与工作日历"), data an administrator can change."""
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)

@@ -144,7 +144,7 @@ RECOMPUTED_FIELDS = ["due_on", "calendar_stamp", "provisional_years"]
 
 @transaction.atomic
 def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today: dt.date | None = None) -> Deadline:
-    """Add `days` to the deadline (added to the original limit, as DOMAIN.md §3 says).
+    """Add `days` to the deadline (added to the original limit, as docs/domain.md, "期限与工作日历" says).
 
     The caller checks who may approve; this enforces the rule's maximum.
     """

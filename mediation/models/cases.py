@@ -23,7 +23,7 @@ class MediationCaseQuerySet(models.QuerySet):
 
 
 class MediationCase(models.Model):
-    """A dispute brought to the workstation, from application through outcome to performance (DOMAIN.md §7)."""
+    """A dispute brought to the workstation, from application to performance (docs/domain.md, "纠纷调解")."""
 
     org = models.ForeignKey("core.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("编号"), max_length=20)

@@ -15,7 +15,7 @@ def calendar(base_data):
 @pytest.mark.parametrize(
     ("start", "days", "kind", "expected"),
     [
-        # DOMAIN.md §3 examples.
+        # The examples of docs/domain.md, "期限与工作日历".
         ("2025-09-30", 5, "working", "2025-10-14"),  # 10-01..08 off, Saturday 10-11 worked
         ("2025-09-16", 15, "calendar", "2025-10-09"),  # lands on 10-01, a holiday
         # Spring Festival 2025: 01-28..02-04 off, Sunday 01-26 and Saturday 02-08 worked.
