@@ -90,8 +90,13 @@ class WorkCalendarYearAdmin(SimpleHistoryAdmin):
 
     list_display = ["year", "status", "holiday_count", "source", "revision", "updated_at", "verify_link"]
     list_filter = ["status"]
-    readonly_fields = ["revision", "updated_at"]
+    # The status changes only through verification, which recomputes the deadlines the year made provisional.
+    readonly_fields = ["year", "status", "revision", "updated_at"]
     actions = ["add_following_year", "mark_verified"]
+
+    def has_add_permission(self, request):
+        # A year is added whole (the action, or automatically when a deadline first reaches it), never empty.
+        return False
 
     @admin.display(description=_("法定节假日天数"))
     def holiday_count(self, obj):

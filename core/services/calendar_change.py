@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Deadline, WorkCalendarDay, WorkCalendarYear
 from core.services.audit import log_action
-from core.services.calendar import calendar_day_save, calendar_verify_year
+from core.services.calendar import calendar_day_save, calendar_load_year_from_library, calendar_verify_year
 from core.services.deadlines import RECOMPUTED_FIELDS, recompute_due
 from core.services.notifications import notify
 from core.workcalendar import CalendarMissingError, WorkCalendar, database_loader, load_calendar
@@ -65,13 +65,16 @@ def _year_candidates(year: int) -> QuerySet[Deadline]:
     return Deadline.objects.open().reaching_year(year)
 
 
-def _preview(candidates: QuerySet[Deadline], calendar: WorkCalendar) -> list[MovedDeadline]:
+def _changes(candidates: QuerySet[Deadline], calendar: WorkCalendar, *, strict: bool) -> list[MovedDeadline]:
+    """What `calendar` makes of each candidate deadline: those whose date or 暂定 mark would change."""
     today = timezone.localdate()
     changes = []
     for deadline in candidates.select_related("org").prefetch_related("pauses").order_by("due_on", "id"):
         try:
             computed = recompute_due(deadline, today=today, calendar=calendar)
         except CalendarMissingError as exc:
+            if strict:
+                raise ValidationError(str(exc)) from exc
             changes.append(MovedDeadline(deadline, deadline.due_on, None, str(exc), deadline.is_provisional))
             continue
         if computed.due_on != deadline.due_on or computed.provisional_years != deadline.provisional_years:
@@ -88,7 +91,7 @@ def _preview(candidates: QuerySet[Deadline], calendar: WorkCalendar) -> list[Mov
 
 
 def calendar_change_preview(*, day: dt.date, is_working_day: bool) -> list[MovedDeadline]:
-    return _preview(_day_candidates(day), _calendar_with(day, is_working_day))
+    return _changes(_day_candidates(day), _calendar_with(day, is_working_day), strict=False)
 
 
 def calendar_year_preview(*, year: WorkCalendarYear) -> list[MovedDeadline]:
@@ -96,15 +99,17 @@ def calendar_year_preview(*, year: WorkCalendarYear) -> list[MovedDeadline]:
     calendar = load_calendar(loader=database_loader)
     calendar.draft_years.pop(year.year, None)
     calendar.years[year.year] = year.revision + 1
-    return _preview(_year_candidates(year.year), calendar)
+    return _changes(_year_candidates(year.year), calendar, strict=False)
 
 
-def _apply(preview: Iterable[MovedDeadline], reason: str) -> list[Deadline]:
-    """Recompute each previewed deadline over the calendar as it now is, with a history entry each."""
+def _recompute(candidates: QuerySet[Deadline], reason: str) -> list[MovedDeadline]:
+    """Recompute the candidates over the calendar as it now is (after the change was saved), each with a history
+    entry; tell the mirrors and the people whose deadline came earlier. A deadline that cannot be computed any
+    more refuses the whole change (the caller's transaction rolls back)."""
+    changes = _changes(candidates, load_calendar(loader=database_loader), strict=True)
     calendar = load_calendar(loader=database_loader)
     today = timezone.localdate()
-    changed = []
-    for item in preview:
+    for item in changes:
         deadline = item.deadline
         recompute_due(deadline, today=today, calendar=calendar).apply_to(deadline)
         deadline._change_reason = _("%(reason)s：期限由 %(old)s%(old_mark)s 调整为 %(new)s%(new_mark)s") % {
@@ -115,10 +120,10 @@ def _apply(preview: Iterable[MovedDeadline], reason: str) -> list[Deadline]:
             "new_mark": _("（暂定）") if deadline.is_provisional else "",
         }
         deadline.save(update_fields=RECOMPUTED_FIELDS)
-        changed.append(deadline)
     for listener in _moved_listeners:
-        listener(changed)
-    return changed
+        listener([item.deadline for item in changes])
+    _notify_moved_earlier(changes, reason)
+    return changes
 
 
 def _notify_moved_earlier(preview: Iterable[MovedDeadline], reason: str) -> None:
@@ -138,27 +143,18 @@ def _notify_moved_earlier(preview: Iterable[MovedDeadline], reason: str) -> None
             )
 
 
-def _refuse_blocked(preview: list[MovedDeadline]) -> None:
-    blocked = [item for item in preview if item.new_due_on is None]
-    if blocked:
-        raise ValidationError(blocked[0].problem)
-
-
 @transaction.atomic
 def calendar_change_apply(
     *, actor, day: WorkCalendarDay, is_working_day: bool, kind: str, note: str, source_notice: str
 ) -> list[MovedDeadline]:
     """Save the corrected day and move every open deadline it affects, each with a history entry."""
-    preview = calendar_change_preview(day=day.date, is_working_day=is_working_day)
-    _refuse_blocked(preview)
     day.is_working_day = is_working_day
     day.kind = kind
     day.note = note
     day.source_notice = source_notice
     reason = _("工作日历更正（%(date)s）") % {"date": day.date}
     calendar_day_save(day=day, actor=actor, reason=reason)
-    moved = _apply(preview, reason)
-    _notify_moved_earlier(preview, reason)
+    moved = _recompute(_day_candidates(day.date), reason)
     log_action(
         actor=actor,
         action="core.calendar.corrected",
@@ -167,7 +163,7 @@ def calendar_change_apply(
         is_working_day=is_working_day,
         moved=len(moved),
     )
-    return preview
+    return moved
 
 
 @transaction.atomic
@@ -176,11 +172,18 @@ def calendar_year_verify(*, actor, year: WorkCalendarYear, confirm_no_holidays: 
     year = WorkCalendarYear.objects.select_for_update().get(pk=year.pk)
     if year.status == WorkCalendarYear.Status.VERIFIED:
         raise ValidationError(_("%(year)s年已是已核对状态。") % {"year": year.year})
-    preview = calendar_year_preview(year=year)
-    _refuse_blocked(preview)
     calendar_verify_year(year=year, actor=actor, confirm_no_holidays=confirm_no_holidays)
     reason = _("%(year)s年工作日历核对") % {"year": year.year}
-    moved = _apply(preview, reason)
-    _notify_moved_earlier(preview, reason)
+    moved = _recompute(_year_candidates(year.year), reason)
     log_action(actor=actor, action="core.calendar.year_recomputed", target=year, year=year.year, moved=len(moved))
-    return preview
+    return moved
+
+
+@transaction.atomic
+def calendar_year_reload_from_library(*, year: int, actor=None) -> list[MovedDeadline]:
+    """Reload a year from chinesecalendar over what is stored (`load_work_calendar --overwrite`), recomputing
+    the open deadlines that reached it as a verification would."""
+    calendar_year = calendar_load_year_from_library(year=year, actor=actor, overwrite=True)
+    moved = _recompute(_year_candidates(year), _("%(year)s年工作日历重新载入") % {"year": year})
+    log_action(actor=actor, action="core.calendar.year_recomputed", target=calendar_year, year=year, moved=len(moved))
+    return moved

@@ -161,3 +161,29 @@ def test_no_system_check_warning_once_verified(base_data, administrator):
     calendar_verify_year(year=calendar_add_year_draft(year=2027, actor=administrator), actor=administrator)
     with at("2026-12-03"):
         assert check_calendar_years() == []
+
+
+def test_the_year_status_is_not_editable_and_years_are_not_added_empty(client_for, administrator):
+    admin = client_for(administrator)
+    assert admin.get(reverse("admin:core_workcalendaryear_add")).status_code == 403
+    change = admin.get(reverse("admin:core_workcalendaryear_change", args=[2026])).content.decode()
+    assert 'name="status"' not in change
+
+
+def test_reloading_a_year_from_the_library_recomputes_its_open_deadlines(register, clerk_a, capsys):
+    case = accept_petition(register, clerk_a, "2026-08-10")
+    # 2026-08-10 + 60 = Friday 2026-10-09. Make 10-09 a rest day by hand, then reload the official year.
+    day = WorkCalendarDay.objects.get(date="2026-10-09")
+    from core.services.calendar_change import calendar_change_apply
+
+    with at("2026-08-11"):
+        calendar_change_apply(
+            actor=None, day=day, is_working_day=False, kind="holiday", note="误录", source_notice=""
+        )
+    assert reply_deadline(case).due_on == D("2026-10-10")  # Saturday 10-10 is a 调休 working day in 2026
+    with at("2026-08-12"):
+        call_command("load_work_calendar", "--from", "2026", "--to", "2026", "--overwrite")
+    assert "2026 年：1 个未结期限已重新计算" in capsys.readouterr().out
+    deadline = reply_deadline(case)
+    assert deadline.due_on == D("2026-10-09")
+    assert deadline.history.first().history_change_reason.startswith("2026年工作日历重新载入")
