@@ -177,9 +177,7 @@ def test_reloading_a_year_from_the_library_recomputes_its_open_deadlines(registe
     from core.services.calendar_change import calendar_change_apply
 
     with at("2026-08-11"):
-        calendar_change_apply(
-            actor=None, day=day, is_working_day=False, kind="holiday", note="误录", source_notice=""
-        )
+        calendar_change_apply(actor=None, day=day, is_working_day=False, kind="holiday", note="误录", source_notice="")
     assert reply_deadline(case).due_on == D("2026-10-10")  # Saturday 10-10 is a 调休 working day in 2026
     with at("2026-08-12"):
         call_command("load_work_calendar", "--from", "2026", "--to", "2026", "--overwrite")
