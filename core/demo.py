@@ -21,7 +21,7 @@ ORG_TREE = [
     ("laizhou", "莱州金融监管支局", "莱州支局", OrgUnit.Level.SUB_BUREAU, "yantai"),
     ("zhaoyuan", "招远金融监管支局", "招远支局", OrgUnit.Level.SUB_BUREAU, "yantai"),
 ]
-# The full names that head the documents (core migration 0009 fills the same ones in an existing database),
+# The full names that head the documents (core migration 0010 fills the same ones in an existing database),
 # and the office telephone printed on a 转办单 (fictional).
 ORG_FULL_NAMES = {
     "nfra": "国家金融监督管理总局",

@@ -1,6 +1,7 @@
 """PDF documents: an HTML template rendered by WeasyPrint with explicit CJK fonts.
 
-The documents the office signs follow GB/T 9704-2012 as far as a generated PDF can (templates/pdf/base.html):
+The documents the office signs follow GB/T 9704-2012 as far as a generated PDF can (docs/domain.md “文书”;
+templates/pdf/base.html):
 A4, margins 37/35/28/26 mm, the title in a 小标宋-style face at 22 pt, the body in a 仿宋-style face at 16 pt,
 22 lines of 28 characters. The faces are settings (PDF_TITLE_FONT_FAMILY, PDF_BODY_FONT_FAMILY): the first
 installed family of each list is used, then Noto Serif CJK SC, then the generic serif — never a sans-serif face.

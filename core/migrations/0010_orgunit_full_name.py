@@ -23,7 +23,7 @@ def fill_full_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_background_job'),
+        ('core', '0009_provisional_deadlines'),
     ]
 
     operations = [
