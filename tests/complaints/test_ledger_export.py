@@ -64,7 +64,8 @@ def test_excel_export_has_exactly_the_filtered_rows_masked(client_for, clerk_a, 
     assert complaint[4] == "王**" and complaint[5] == "138****5678"
     assert complaint[1] == dt.datetime(2026, 3, 2, 9, 0)  # a real date-time cell, local time
     assert complaint[11] == dt.datetime(2026, 3, 16, 0, 0)  # due date stored as a date
-    assert complaint[12] == 6
+    assert complaint[12] is None  # not provisional
+    assert complaint[13] == 6
     report = next(row for row in data if row[0] == "JB-2026-0001")
     assert report[4] == "举报人（保密）" and report[5] is None
     text = repr(rows)
@@ -77,7 +78,7 @@ def test_csv_export_reads_back(client_for, clerk_a, ledger):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "编号"
     assert [row[0] for row in rows[1:]] == ["TS-2026-0002"]
-    assert rows[1][14] == "2026-03-12"
+    assert rows[1][15] == "2026-03-12"
 
 
 def test_every_export_is_logged(client_for, clerk_a, ledger):
@@ -178,11 +179,11 @@ def test_excel_and_csv_exports_never_carry_a_live_formula(client_for, clerk_a, h
     assert_payloads_are_text(workbook, [*FORMULA_PAYLOADS, "=1+2", "=王**"])
     _sheet, rows = read_xlsx(workbook)
     overdue = next(row for row in rows if row[0] == "TS-2026-0099")
-    assert overdue[12] == -5 and overdue[4] == "=王**"  # days left: a negative number stays a number
+    assert overdue[13] == -5 and overdue[4] == "=王**"  # days left: a negative number stays a number
     csv_content = client.get(URL, {"format": "csv"}).content
     assert_csv_payloads_neutralised(csv_content, [*FORMULA_PAYLOADS, "=1+2"])
     overdue = next(row for row in csv_rows(csv_content) if row[0] == "TS-2026-0099")
-    assert overdue[12] == "-5" and overdue[4] == "'=王**"
+    assert overdue[13] == "-5" and overdue[4] == "'=王**"
 
 
 def test_stored_exports_built_by_the_task_are_neutralised_too(
@@ -226,7 +227,7 @@ def test_excel_export_is_ready_to_print(client_for, clerk_a, ledger):
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     assert sheet.page_setup.fitToHeight == 0
-    assert sheet.auto_filter.ref == "A3:O5"  # the header and the two rows
+    assert sheet.auto_filter.ref == "A3:P5"  # the header and the two rows
     due = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "TS-2026-0001")
     assert due[1].number_format == "yyyy-mm-dd hh:mm" and due[11].number_format == "yyyy-mm-dd"
 
