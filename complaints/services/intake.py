@@ -262,10 +262,12 @@ def contact_register(
             actor=actor,
             action="repeat_contact",
             from_status=repeat_of.status,
-            note=_("重复件：%(channel)s %(when)s 再次反映")
+            # What the person said this time belongs on the case's timeline, not only that they came again.
+            note=_("重复件：%(channel)s %(when)s 再次反映：%(words)s")
             % {
                 "channel": Channel(channel).label,
                 "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M"),
+                "words": f"{summary}\n{content.strip()}" if (content or "").strip() else summary,
             },
         )
         log_case(actor, "repeat_linked", repeat_of, channel=channel)
