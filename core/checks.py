@@ -30,3 +30,21 @@ def check_cjk_font(app_configs=None, **kwargs):
             id="core.E001" if level is Error else "core.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs):
+    """E-mailed links are built from SITE_URL: a production site left at the development default sends links
+    that lead nowhere (or to the reader's own machine)."""
+    from urllib.parse import urlparse
+
+    url = urlparse(settings.SITE_URL)
+    if settings.DEBUG or (url.scheme == "https" and url.hostname not in ("127.0.0.1", "localhost")):
+        return []
+    return [
+        Warning(
+            f"SITE_URL 为 {settings.SITE_URL}：通知邮件中的链接将无法从其他电脑打开。",
+            hint="把环境变量 SITE_URL 设为用户访问本系统的 https 地址，例如 https://xiaobao.example.gov.cn。",
+            id="core.W002",
+        )
+    ]
