@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system packages the product needs are present: chromium (browser tests), poppler-utils
 # (pdftotext/pdffonts in tests), a CJK font (Chinese in PDFs), wrk (the HTTP load of `manage.py bench`) and
-# pg_dump/pg_restore (`manage.py backup`/`restore`).
+# pg_dump/pg_restore (`manage.py backup`/`restore`) and faketime (the date runs of .ci/date_runs.sh).
 # Installs them with apt when run as root on Debian; otherwise stops with the exact command to run.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
   need+=(fonts-noto-cjk fontconfig)
 fi

@@ -62,6 +62,10 @@ class LedgerFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.ChoiceFilter(label=_("已超期"), choices=YES, method="filter_overdue", empty_label=ALL)
+    # Open cases whose current deadline is provisional (暂定): computed over a calendar year not yet verified.
+    provisional = django_filters.ChoiceFilter(
+        label=_("期限暂定"), choices=YES, method="filter_provisional", empty_label=ALL
+    )
     due_within = django_filters.NumberFilter(
         label=_("N个工作日内到期"), method="filter_due_within", min_value=0, max_value=365
     )
@@ -132,6 +136,9 @@ class LedgerFilter(django_filters.FilterSet):
 
     def filter_acting(self, queryset, name, value):
         return filter_acting(queryset, value, self.today)
+
+    def filter_provisional(self, queryset, name, value):
+        return queryset.open().filter(due_provisional=True) if value == "1" else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value == "1" else queryset

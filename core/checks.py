@@ -45,6 +45,6 @@ def check_site_url(app_configs=None, **kwargs):
         Warning(
             f"SITE_URL 为 {settings.SITE_URL}：通知邮件中的链接将无法从其他电脑打开。",
             hint="把环境变量 SITE_URL 设为用户访问本系统的 https 地址，例如 https://xiaobao.example.gov.cn。",
-            id="core.W002",
+            id="core.W003",
         )
     ]

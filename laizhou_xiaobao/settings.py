@@ -1,6 +1,5 @@
 """Settings for 莱州消保. One module; production differs only by environment variables (see README)."""
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -109,8 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that tests can run commands and servers as separate processes against it.
     # Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds them without the extra columns, which is fine.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
-    # One file per test run, so that parallel runs on one machine do not share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
+    # A stable name per checkout, so that `pytest --reuse-db` keeps it between runs (xdist workers add a suffix).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -221,6 +220,9 @@ if not SITE_URL.startswith(("http://", "https://")):
 OFFICE_BRAND = env_str("OFFICE_BRAND", "莱州消保")
 # Open items due within this many working days count as "due soon" on the dashboard and in reminders.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3)
+# From this day (MM-DD) of each year, administrators are warned until next year's work calendar is verified
+# (banner, daily notification, system check core.W002): docs/operations.md.
+CALENDAR_WARN_FROM = env_str("CALENDAR_WARN_FROM", "10-01")
 
 # PDF output needs a CJK font; see core/checks.py.
 PDF_CJK_FONT_FAMILY = env_str("PDF_CJK_FONT_FAMILY", "Noto Sans CJK SC")

@@ -1,4 +1,7 @@
-"""Every state change of contacts and cases (DOMAIN.md §2). Views, admin, tasks and commands call these."""
+"""Every state change of contacts and cases (docs/domain.md, "受理渠道与流程").
+
+Views, admin, tasks and commands call these.
+"""
 
 from .cases import (
     EXTENDABLE_RULE,

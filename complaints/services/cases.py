@@ -14,7 +14,6 @@ from ..models import Case, ExtensionRequest
 from ..models.choices import CaseStatus, CaseType, Closure
 from .common import (
     any_deadline,
-    calendar_guard,
     finish_case,
     lock_case,
     log_case,
@@ -30,7 +29,7 @@ from .common import (
 )
 from .notices import notify_extension_decided, notify_extension_requested, notify_reassigned
 
-# The deadline an office extension applies to, per case type (DOMAIN.md §3: only these allow one).
+# The deadline an office extension applies to, per case type (docs/domain.md, "期限与工作日历": only these allow one).
 EXTENDABLE_RULE = {CaseType.PETITION: "P-REPLY", CaseType.REPORT: "R-FIND"}
 
 
@@ -154,10 +153,9 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
     if not approve and not (note or "").strip():
         raise ValidationError(_("不批准延期时请填写审批意见。"))
     if approve:
-        with calendar_guard():
-            deadline_services.deadline_extend(
-                deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
-            )
+        deadline_services.deadline_extend(
+            deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
+        )
         request.state = ExtensionRequest.State.APPROVED
     else:
         request.state = ExtensionRequest.State.REJECTED
@@ -224,7 +222,7 @@ def case_reassign(*, actor, case: Case, version: int, owner, backup, reason: str
 
 
 def closable(case: Case) -> tuple[bool, str]:
-    """Whether the case has reached the end of its path (DOMAIN.md §2), and why not."""
+    """Whether the case has reached the end of its path (docs/domain.md, "受理渠道与流程"), and why not."""
     if not case.is_open:
         return False, _("案件已办结。")
     if case.case_type == CaseType.PETITION:
@@ -266,7 +264,7 @@ def case_close(*, actor, case: Case, version: int, result: str = "", note: str =
 
 
 def personal_data_revealed(*, actor, case: Case) -> None:
-    """Log that the full personal data of the case was shown to `actor` (DOMAIN.md §9)."""
+    """Log that the full personal data of the case was shown to `actor` (docs/domain.md, "个人信息")."""
     from .common import can_reveal_personal_data
 
     if not can_reveal_personal_data(actor, case):

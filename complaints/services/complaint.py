@@ -13,7 +13,6 @@ from core.services.numbering import next_number
 from ..models import Case, CaseDocument, ExtensionRequest, Forwarding
 from ..models.choices import CaseStatus, CaseType, Closure, Satisfaction
 from .common import (
-    calendar_guard,
     complete_rule_deadline,
     finish_case,
     lock_case,
@@ -141,8 +140,7 @@ def complaint_institution_extend(*, actor, case: Case, version: int, level: str,
     days = INSTITUTION_EXTENSION_TOTAL[level] - deadline.extension_days
     if days <= 0:
         raise ValidationError(_("机构已按该情形延期，不能再次延期。"))
-    with calendar_guard():
-        deadline_services.deadline_extend(deadline=deadline, days=days, actor=actor, reason=reason)
+    deadline_services.deadline_extend(deadline=deadline, days=days, actor=actor, reason=reason)
     request = ExtensionRequest(
         case=case,
         deadline=deadline,

@@ -55,7 +55,7 @@ def case_number(*, org, case_type: str, year: int) -> str:
 
 
 def _initial_deadlines(case: Case, *, actor, materials_complete: bool) -> None:
-    """The clocks that start at receipt (DOMAIN.md §3)."""
+    """The clocks that start at receipt (docs/domain.md, "期限与工作日历")."""
     received_on = case.received_on
     if case.case_type == CaseType.PETITION:
         open_rule_deadline(case, rule_code="P-ACK", started_on=received_on, label=_("受理告知"), actor=actor)
@@ -246,7 +246,7 @@ def contact_register(
         _initial_deadlines(case, actor=actor, materials_complete=materials_complete)
         case_reindex(case)
         if sync_due_on(case):
-            case.save(update_fields=["due_on"])
+            case.save(update_fields=["due_on", "due_provisional"])
         record_event(
             case=case,
             actor=actor,

@@ -24,7 +24,7 @@ from core.exporters import write_csv, write_xlsx
 from core.roles import Role, has_role
 from core.services.audit import log_action
 from core.services.jobs import dispatch
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
 FORMATS = ("xlsx", "csv")
 
@@ -39,11 +39,7 @@ def export_lifetime() -> dt.timedelta:
 
 
 def days_left_for(today: dt.date) -> DaysLeft:
-    try:
-        calendar = get_calendar()
-    except CalendarMissingError:
-        calendar = None
-    return DaysLeft(calendar, today)
+    return DaysLeft(get_calendar(), today)
 
 
 def write_ledger(target, queryset, *, file_format: str, today: dt.date, progress=None) -> int:

@@ -51,6 +51,7 @@ def document_context(document: CaseDocument) -> dict:
             {
                 "forwarding": forwarding,
                 "institution_due_on": deadline.due_on if deadline else None,
+                "institution_due_provisional": bool(deadline and deadline.provisional_years),
                 "complainant_name": case.name if show_identity else _("（不提供）"),
                 "complainant_phone": mask_phone(case.phone) if show_identity else _("（不提供）"),
             }

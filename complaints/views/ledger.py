@@ -32,19 +32,12 @@ from core.charts import bar_chart
 from core.models import OrgUnit
 from core.roles import is_mediator_only
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def _calendar_or_none():
-    try:
-        return get_calendar()
-    except CalendarMissingError:
-        return None
 
 
 def _page_number(request) -> int:
@@ -70,10 +63,8 @@ def index(request):
     scope = ledger_scope(request.user)
     if is_mediator_only(request.user):
         raise PermissionDenied(_("调解员只能查看指派给自己的调解案件，不能查看信访投诉台账。"))
-    calendar = _calendar_or_none()
+    calendar = get_calendar()
     filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=lambda: calendar, today=today)
-    if calendar is None and request.GET.get("due_within"):
-        filterset.calendar_error = _("工作日历尚未维护，无法按工作日筛选。")
     page = ledger_page(
         filterset.qs,
         page=_page_number(request),
@@ -121,7 +112,7 @@ def ledger_export(request):
         raise PermissionDenied
     today = timezone.localdate()
     scope = ledger_scope(request.user)
-    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=_calendar_or_none, today=today)
+    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=get_calendar, today=today)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("筛选条件有误，请修改后再导出。"))
         return redirect(f"{reverse('complaints:index')}?{request.GET.urlencode()}")
@@ -205,7 +196,7 @@ def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
 
 @login_required
 def summary(request):
-    """The office summary (DOMAIN.md §10) for any period over the units the user may see."""
+    """The office summary (docs/domain.md, "工作小结") for any period over the units the user may see."""
     if is_mediator_only(request.user):
         raise PermissionDenied(_("调解员只能查看指派给自己的调解案件。"))
     today = timezone.localdate()

@@ -25,6 +25,7 @@ _WORK_FIELDS = (
     "id",
     "label",
     "due_on",
+    "provisional_years",
     "paused_since",
     "item_kind",
     "object_id",
@@ -63,6 +64,7 @@ def _work_items(rows, role: str, today: dt.date, calendar) -> list[WorkItem]:
             row["due_on"],
             today,
             paused=row["paused_since"] is not None,
+            provisional=bool(row["provisional_years"]),
             calendar=calendar,
             soon_working_days=soon_working_days(),
         )
@@ -100,7 +102,6 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     """
     from core.access import scope
     from core.models import Task
-    from core.workcalendar import CalendarMissingError
 
     from ..links import item_link
 
@@ -127,13 +128,9 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     items.sort(key=lambda item: item.sort_key)
     items = items[:MY_WORK_LIMIT]
 
-    try:
-        horizon = make_horizon(today, calendar=calendar)
-    except CalendarMissingError as exc:
-        counts, calendar_error = None, str(exc)
-    else:
-        counts, calendar_error = Counts(), ""
-        counts.add(open_deadlines.filter(everything).order_by().aggregate(**bucket_aggregates(horizon)))
+    horizon = make_horizon(today, calendar=calendar)
+    counts = Counts()
+    counts.add(open_deadlines.filter(everything).order_by().aggregate(**bucket_aggregates(horizon)))
 
     approvals = []
     if is_supervisor:
@@ -156,10 +153,9 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     return {
         "items": items,
         "counts": counts,
-        "calendar_error": calendar_error,
-        "overdue_count": counts.overdue if counts else sum(1 for i in items if i.state.is_overdue),
-        "soon_count": counts.today + counts.soon if counts else sum(1 for i in items if i.state.is_due_soon),
-        "truncated": counts is not None and counts.total > len(items),
+        "overdue_count": counts.overdue,
+        "soon_count": counts.today + counts.soon,
+        "truncated": counts.total > len(items),
         "ledger_link": ledger_url(acting=user.pk),
         "limit": MY_WORK_LIMIT,
         "approvals": approvals,
