@@ -35,7 +35,7 @@ def check_document_fonts(app_configs=None, **kwargs):
                     Error(
                         f"{setting} 含无衬线字体“{family}”：公文标题和正文须用宋体、仿宋类字体（GB/T 9704-2012）。",
                         hint="改为仿宋、宋体类字体，或留空使用默认值（Noto Serif CJK SC 兜底）。",
-                        id="core.E002",
+                        id="core.E004",
                     )
                 )
     installed = set(cjk_font_families())
@@ -50,7 +50,25 @@ def check_document_fonts(app_configs=None, **kwargs):
                 level(
                     f"{setting} 中的字体和备用字体 {fallback} 都没有安装：文书会以系统任选的字体（可能是黑体）输出。",
                     hint=FONT_HINT,
-                    id="core.E003" if level is Error else "core.W003",
+                    id="core.E005" if level is Error else "core.W005",
                 )
             )
     return messages
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs):
+    """E-mailed links are built from SITE_URL: a production site left at the development default sends links
+    that lead nowhere (or to the reader's own machine)."""
+    from urllib.parse import urlparse
+
+    url = urlparse(settings.SITE_URL)
+    if settings.DEBUG or (url.scheme == "https" and url.hostname not in ("127.0.0.1", "localhost")):
+        return []
+    return [
+        Warning(
+            f"SITE_URL 为 {settings.SITE_URL}：通知邮件中的链接将无法从其他电脑打开。",
+            hint="把环境变量 SITE_URL 设为用户访问本系统的 https 地址，例如 https://xiaobao.example.gov.cn。",
+            id="core.W003",
+        )
+    ]

@@ -210,6 +210,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaobao@laizhou.example")
 
+# The address people open the site at, without a trailing slash. Links in e-mailed notifications are made
+# absolute with it (a mail client has no "current site"); set it to the public https address in production.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}.")
+
 # The office whose name heads documents when a record has none (demo default).
 OFFICE_BRAND = env_str("OFFICE_BRAND", "莱州消保")
 # Open items due within this many working days count as "due soon" on the dashboard and in reminders.

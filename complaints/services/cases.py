@@ -27,6 +27,7 @@ from .common import (
     sees_case,
     sync_due_on,
 )
+from .notices import notify_extension_decided, notify_extension_requested, notify_reassigned
 
 # The deadline an office extension applies to, per case type (docs/domain.md, "期限与工作日历": only these allow one).
 EXTENDABLE_RULE = {CaseType.PETITION: "P-REPLY", CaseType.REPORT: "R-FIND"}
@@ -133,6 +134,7 @@ def extension_request(*, actor, case: Case, version: int, days: int, reason: str
     )
     save_case(case, reason=_("申请延期"), fields=[])
     log_case(actor, "extension_requested", case, days=days)
+    notify_extension_requested(actor=actor, request=request)
     return request
 
 
@@ -177,6 +179,8 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
         note=f"{text}{request.decision_note}",
     )
     log_case(actor, "extended" if approve else "extension_rejected", case, days=request.days)
+    request.case = case
+    notify_extension_decided(actor=actor, request=request)
     return request
 
 
@@ -196,6 +200,7 @@ def case_reassign(*, actor, case: Case, version: int, owner, backup, reason: str
     if (owner.pk, getattr(backup, "pk", None)) == (case.owner_id, case.backup_id):
         raise ValidationError(_("A岗、B岗没有变化。"))
     old = f"{case.owner} / {case.backup or '—'}"
+    old_owner_id, old_backup_id = case.owner_id, case.backup_id
     case.owner, case.backup = owner, backup
     from .common import case_deadlines
 
@@ -212,6 +217,7 @@ def case_reassign(*, actor, case: Case, version: int, owner, backup, reason: str
         % {"old": old, "new": f"{owner} / {backup or '—'}", "reason": reason},
     )
     log_case(actor, "reassigned", case, owner_id=owner.pk, backup_id=getattr(backup, "pk", None))
+    notify_reassigned(actor=actor, case=case, old_owner_id=old_owner_id, old_backup_id=old_backup_id)
     return case
 
 

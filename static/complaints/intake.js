@@ -46,7 +46,8 @@
       link.textContent = item.number;
       row.appendChild(link);
       var text = document.createElement("span");
-      text.textContent = " " + item.received_on + " " + item.status + " " + (item.institution || "") +
+      text.textContent = " " + item.received_on + " " + (item.name ? item.name + " " : "") + item.status + " " +
+        (item.institution || "") +
         (item.same_institution ? "（同一机构）" : "") + " " + item.summary;
       row.appendChild(text);
       var button = document.createElement("button");

@@ -75,17 +75,17 @@ def test_the_configured_faces_reach_the_documents_with_the_serif_fallback(settin
 def test_a_sans_serif_document_font_is_refused():
     result = _django_check({"PDF_BODY_FONT_FAMILY": "Noto Sans CJK SC,FangSong"})
     assert result.returncode != 0
-    assert "core.E002" in result.stderr and "PDF_BODY_FONT_FAMILY" in result.stderr
+    assert "core.E004" in result.stderr and "PDF_BODY_FONT_FAMILY" in result.stderr
 
 
 def test_missing_serif_fallback_is_reported(monkeypatch, settings):
     monkeypatch.setattr(checks, "cjk_font_families", lambda: ["Noto Sans CJK SC"])
     settings.DEBUG = True
     messages = checks.check_document_fonts()
-    assert {m.id for m in messages} == {"core.W003"} and len(messages) == 2  # title and body
+    assert {m.id for m in messages} == {"core.W005"} and len(messages) == 2  # title and body
     assert "fonts-noto-cjk" in messages[0].hint
     settings.DEBUG = False
-    assert {m.id for m in checks.check_document_fonts()} == {"core.E003"}
+    assert {m.id for m in checks.check_document_fonts()} == {"core.E005"}
     # An installed configured serif face is enough without the fallback.
     monkeypatch.setattr(checks, "cjk_font_families", lambda: ["Noto Sans CJK SC", "仿宋", "宋体"])
     assert checks.check_document_fonts() == []

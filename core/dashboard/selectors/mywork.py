@@ -98,7 +98,7 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     Each list is cut at MY_WORK_LIMIT rows (read in due-date order from the partial owner index); the
     counts come from one aggregate over all of them. Queries: own items, items covered for an absent A,
     (supervisors) items whose A and B are both away, the counts, (supervisors) pending extension requests,
-    the user's office tasks: six at most.
+    the user's office tasks, (mediators) the recusal declarations they owe: seven at most.
     """
     from core.access import scope
     from core.models import Task
@@ -143,6 +143,7 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
         )
         for approval in approvals:
             approval.case_link = item_link("complaints.case", approval.case_id)
+    recusals = pending_recusals(user) if has_role(user, Role.MEDIATOR) else []
     tasks = list(
         Task.objects.open()
         .filter(Q(owner=user) | Q(backup=user))
@@ -158,6 +159,25 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
         "ledger_link": ledger_url(acting=user.pk),
         "limit": MY_WORK_LIMIT,
         "approvals": approvals,
+        "recusals": recusals,
         "tasks": tasks,
         "is_supervisor": is_supervisor,
     }
+
+
+def pending_recusals(user) -> list:
+    """Mediation cases assigned to the mediator whose 回避声明 they have not yet made: until they declare, the
+    file stays closed to them and (for a court referral) the mediation clock does not start. One query."""
+    from django.urls import reverse
+
+    from mediation.models import MediationCase
+    from mediation.models.choices import Status
+
+    cases = list(
+        MediationCase.objects.filter(mediator__user=user, status=Status.ASSIGNED, recusal_declared_at__isnull=True)
+        .only("pk", "number", "assigned_on", "source")
+        .order_by("assigned_on", "id")[:MY_WORK_LIMIT]
+    )
+    for case in cases:
+        case.recusal_link = reverse("mediation:recusal", args=[case.pk])
+    return cases

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0006_provisional_deadlines'),
+        ('complaints', '0007_contact_version'),
     ]
 
     operations = [
