@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the system packages the product needs are present: chromium (browser tests), poppler-utils
-# (pdftotext/pdffonts in tests), a CJK font (Chinese in PDFs), wrk (the HTTP load of `manage.py bench`) and
-# pg_dump/pg_restore (`manage.py backup`/`restore`).
+# (pdftotext/pdffonts in tests), the serif CJK font of the documents (Noto Serif CJK SC, the fallback of
+# PDF_BODY_FONT_FAMILY / PDF_TITLE_FONT_FAMILY), LibreOffice Calc (the tests print the ledger workbook with
+# `soffice --headless --convert-to pdf`), wrk (the HTTP load of `manage.py bench`), pg_dump/pg_restore
+# (`manage.py backup`/`restore`) and faketime (the date runs of .ci/date_runs.sh).
 # Installs them with apt when run as root on Debian; otherwise stops with the exact command to run.
 set -euo pipefail
 
@@ -10,7 +12,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
-if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list ':family=Noto Serif CJK SC' family 2>/dev/null)" ]; then
   need+=(fonts-noto-cjk fontconfig)
 fi
 if [ "${1:-}" = "--with-compose" ] && ! command -v docker-compose >/dev/null 2>&1; then

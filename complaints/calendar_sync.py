@@ -1,4 +1,4 @@
-"""Keep Case.due_on in step when a calendar correction moves the deadlines of cases or their steps."""
+"""Keep Case.due_on (and its 暂定 mark) in step when a calendar change moves the deadlines of cases or steps."""
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -16,4 +16,4 @@ def cases_follow_moved_deadlines(deadlines) -> None:
         case_ids.update(CaseStep.objects.filter(pk__in=step_ids).values_list("case_id", flat=True))
     for case in Case.objects.filter(pk__in=case_ids).order_by("pk"):
         if sync_due_on(case):
-            save_case(case, reason="工作日历更正，期限重新计算", fields=["due_on"])
+            save_case(case, reason="工作日历变更，期限重新计算", fields=["due_on"])

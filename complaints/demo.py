@@ -7,9 +7,10 @@ bulk-inserted too; on PostgreSQL its GIN index is dropped during a large load an
 
 Consistency kept: every open case with a statutory clock has exactly the open core.Deadline its status implies,
 computed with the work calendar, and Case.due_on equals it; closed cases have no open deadline and due_on null;
-anonymous reports have no clock. Deadlines that would fall in a year without calendar data are not guessed: the
-case keeps no deadline and the count is reported. Closed cases carry closed_on_time directly (their completed
-deadlines are not generated). Case numbers continue each office's NumberSequence, which is moved past them.
+anonymous reports have no clock. A deadline reaching a year not yet verified is computed over that year's draft
+and marked provisional (暂定), as in daily work; the count is reported. Closed cases carry closed_on_time directly
+(their completed deadlines are not generated). Case numbers continue each office's NumberSequence, which is moved
+past them.
 
 Idempotent: each office gets its share of N cases minus the cases it already has, so a second run adds nothing.
 """
@@ -30,7 +31,8 @@ from complaints.models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, 
 from complaints.search import case_bigrams
 from core.models import Deadline, DeadlineRule, NumberSequence, User
 from core.personal import resident_id_check_digit
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.services.deadlines import ComputedDue, compute_due
+from core.workcalendar import get_calendar
 
 DEFAULT_CASES = 300
 BATCH = 5000
@@ -83,7 +85,7 @@ CHANNELS = {
     ],
     CaseType.REPORT: [(Channel.LETTER, 0.4), (Channel.ONLINE, 0.3), (Channel.VISIT, 0.15), (Channel.SENT_DOWN, 0.15)],
 }
-# How cases of each type end (DOMAIN.md §2): a complaint is not "not accepted" but withdrawn or escalated.
+# How cases of each type end (docs/domain.md): a complaint is not "not accepted" but withdrawn or escalated.
 CLOSURES = {
     CaseType.PETITION: [
         (Closure.RESOLVED, 0.85),
@@ -136,7 +138,7 @@ class _Seeder:
             for key, year, value in NumberSequence.objects.filter(org=org).values_list("key", "year", "last_value")
         }
         self.recent_ids: list[int] = []
-        self.missing_calendar = 0
+        self.provisional = 0
 
     def step_on(self, start: dt.date, days: int, *, until: dt.datetime | None = None) -> dt.date:
         """The date of a later step: `days` after `start`, but never after today (nor after `until`)."""
@@ -153,13 +155,11 @@ class _Seeder:
         for (key, year), value in self.sequences.items():
             NumberSequence.objects.update_or_create(org=self.org, key=key, year=year, defaults={"last_value": value})
 
-    def due(self, rule_code, started_on):
+    def due(self, rule_code, started_on) -> tuple[ComputedDue, DeadlineRule]:
         rule = self.rules[rule_code]
-        try:
-            return self.calendar.add_days(started_on, rule.days, rule.count_kind), rule
-        except CalendarMissingError:
-            self.missing_calendar += 1
-            return None, rule
+        computed = compute_due(started_on=started_on, days=rule.days, kind=rule.count_kind, calendar=self.calendar)
+        self.provisional += bool(computed.provisional_years)
+        return computed, rule
 
     def build(self, received_on: dt.date):
         rng, code = self.rng, self.org.code
@@ -234,7 +234,7 @@ class _Seeder:
         return case, plan
 
     def open_deadline(self, case):
-        """The one open deadline the case's status implies (DOMAIN.md §3), or None."""
+        """The one open deadline the case's status implies (docs/domain.md, "期限与工作日历"), or None."""
         received_on = case.received_on
         rule_code, started_on, label = {
             (CaseType.PETITION, CaseStatus.REGISTERED): ("P-ACK", received_on, "受理告知"),
@@ -253,11 +253,10 @@ class _Seeder:
             return None
         if case.status == CaseStatus.ACCEPTED:
             case.accepted_on = started_on
-        due_on, rule = self.due(rule_code, started_on)
-        if due_on is None:
-            return None
-        case.due_on = due_on
-        return (rule, started_on, due_on, label)
+        computed, rule = self.due(rule_code, started_on)
+        case.due_on = computed.due_on
+        case.due_provisional = bool(computed.provisional_years)
+        return (rule, started_on, computed, label)
 
     def run(self, count: int) -> int:
         first = self.today - dt.timedelta(days=3 * 365)
@@ -299,7 +298,7 @@ class _Seeder:
                 )
             )
             if plan is not None:
-                rule, started_on, due_on, label = plan
+                rule, started_on, computed, label = plan
                 deadlines.append(
                     Deadline(
                         org=self.org,
@@ -312,8 +311,9 @@ class _Seeder:
                         rule_days=rule.days,
                         rule_count_kind=rule.count_kind,
                         started_on=started_on,
-                        due_on=due_on,
-                        calendar_stamp=self.calendar.stamp(started_on, due_on),
+                        due_on=computed.due_on,
+                        calendar_stamp=computed.calendar_stamp,
+                        provisional_years=computed.provisional_years,
                         owner=case.owner,
                         backup=case.backup,
                     )
@@ -401,8 +401,8 @@ def seed(*, orgs, cases=None, stdout=None) -> int:
             institutions = list(Institution.objects.filter(org=org).order_by("pk"))
             seeder = _Seeder(org=org, users=users, institutions=institutions, rng=rng, today=today, stdout=stdout)
             made += seeder.run(wanted)
-            if seeder.missing_calendar and stdout is not None:
-                stdout.write(f"  {org.name}：{seeder.missing_calendar} 件的期限落在尚未维护工作日历的年度，未设期限")
+            if seeder.provisional and stdout is not None:
+                stdout.write(f"  {org.name}：{seeder.provisional} 件的期限跨入尚未核对工作日历的年度，为暂定期限")
     finally:
         if large:
             if stdout is not None:

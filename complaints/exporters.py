@@ -1,4 +1,4 @@
-"""The ledger export: one dataset for Excel and CSV, personal data masked (DOMAIN.md §9)."""
+"""The ledger export: one dataset for Excel and CSV, personal data masked (docs/domain.md, "个人信息")."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def petitioner_label(case_type: str, name: str, is_anonymous: bool) -> str:
     if is_anonymous or not name:
         return _("匿名")
     if case_type == CaseType.REPORT:
-        # A 举报 reporter's identity never leaves the case page (DOMAIN.md §2), not even masked.
+        # A 举报 reporter's identity never leaves the case page (docs/domain.md, "个人信息"), not even masked.
         return _("举报人（保密）")
     return mask_name(name)
 
@@ -43,6 +43,7 @@ class LedgerExporter(ListExporter):
         Column("B岗", 10),
         Column("状态", 14),
         Column("当前期限", 12, "date"),
+        Column("期限暂定", 9),
         Column("剩余天数", 9, "int"),
         Column("剩余工作日", 10, "int"),
         Column("办结日期", 12, "date"),
@@ -59,6 +60,7 @@ class LedgerExporter(ListExporter):
         statuses = {k: str(v) for k, v in CaseStatus.choices}
         tz = timezone.get_current_timezone()
         days_left = self.days_left
+        provisional_mark = _("暂定")
         for done, (
             _pk,
             number,
@@ -76,6 +78,7 @@ class LedgerExporter(ListExporter):
             status,
             due_on,
             closed_at,
+            due_provisional,
             phone,  # the export shows a masked phone; the ledger page does not
         ) in enumerate(
             self.queryset.values_list(*LEDGER_ROW_VALUES, "phone").iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1
@@ -97,6 +100,7 @@ class LedgerExporter(ListExporter):
                 backup_name or backup_username or "",
                 statuses.get(status, status),
                 due,
+                provisional_mark if due and due_provisional else "",
                 days_left.calendar_days(due),
                 days_left.working_days(due),
                 closed_at.astimezone(tz).date() if closed_at else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -27,18 +29,36 @@ SORT_CHOICES = [
     ("status", _("状态")),
 ]
 YES = [("1", _("是"))]
+# The leading option of every filter select: a blank value, which means "no filter". Without it a select
+# submits its first real choice (the first institution, the first handler) and silently filters on it.
+ALL = _("全部")
 # "substantiated" groups 查实 and 部分查实, as the complaint ranking counts them.
 SUBSTANTIATED = "substantiated_any"
 FINDING_CHOICES = [(SUBSTANTIATED, _("查实或部分查实")), *Finding.choices]
+# A run of digits in a search term may be a phone or an ID number: shown as 138****5678 in an export's title.
+_DIGIT_RUN = re.compile(r"\d{6,}[\dXx]?")
+
+
+def _mask_digits(term: str) -> str:
+    def mask(match) -> str:
+        digits = match.group()
+        tail = 4 if len(digits) >= 11 else 2
+        return digits[:3] + "*" * (len(digits) - 3 - tail) + digits[-tail:]
+
+    return _DIGIT_RUN.sub(mask, term)
 
 
 class LedgerFilter(django_filters.FilterSet):
     """Filters over a LedgerScope's cases; institution and handler choices come from the scope (no query)."""
 
     q = django_filters.CharFilter(label=_("检索"), method="filter_q")
-    type = django_filters.ChoiceFilter(label=_("类型"), field_name="case_type", choices=CaseType.choices)
-    channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=Channel.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=STATUS_CHOICES, method="filter_status")
+    type = django_filters.ChoiceFilter(
+        label=_("类型"), field_name="case_type", choices=CaseType.choices, empty_label=ALL
+    )
+    channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=Channel.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=STATUS_CHOICES, method="filter_status", empty_label=ALL
+    )
     institution = django_filters.TypedChoiceFilter(label=_("涉及机构"), coerce=int, field_name="institution_id")
     handler = django_filters.TypedChoiceFilter(label=_("承办人（A/B岗）"), coerce=int, method="filter_handler")
     acting = django_filters.TypedChoiceFilter(label=_("今日实际办理人"), coerce=int, method="filter_acting")
@@ -54,7 +74,11 @@ class LedgerFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    overdue = django_filters.ChoiceFilter(label=_("已超期"), choices=YES, method="filter_overdue")
+    overdue = django_filters.ChoiceFilter(label=_("已超期"), choices=YES, method="filter_overdue", empty_label=ALL)
+    # Open cases whose current deadline is provisional (暂定): computed over a calendar year not yet verified.
+    provisional = django_filters.ChoiceFilter(
+        label=_("期限暂定"), choices=YES, method="filter_provisional", empty_label=ALL
+    )
     due_within = django_filters.NumberFilter(
         label=_("N个工作日内到期"), method="filter_due_within", min_value=0, max_value=365
     )
@@ -65,12 +89,16 @@ class LedgerFilter(django_filters.FilterSet):
     due_to = django_filters.DateFilter(
         label=_("期限至"), method="filter_due_to", widget=forms.DateInput(attrs={"type": "date"})
     )
-    repeat = django_filters.ChoiceFilter(label=_("重复件"), choices=YES, method="filter_repeat")
+    repeat = django_filters.ChoiceFilter(label=_("重复件"), choices=YES, method="filter_repeat", empty_label=ALL)
     forwarded_to = django_filters.TypedChoiceFilter(
         label=_("转办机构"), coerce=int, field_name="forwarding__institution_id"
     )
-    replied_late = django_filters.ChoiceFilter(label=_("机构超期反馈"), choices=YES, method="filter_replied_late")
-    finding = django_filters.ChoiceFilter(label=_("举报查实情况"), choices=FINDING_CHOICES, method="filter_finding")
+    replied_late = django_filters.ChoiceFilter(
+        label=_("机构超期反馈"), choices=YES, method="filter_replied_late", empty_label=ALL
+    )
+    finding = django_filters.ChoiceFilter(
+        label=_("举报查实情况"), choices=FINDING_CHOICES, method="filter_finding", empty_label=ALL
+    )
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:
@@ -84,10 +112,13 @@ class LedgerFilter(django_filters.FilterSet):
         self.calendar_error = ""
         self.broad_search = False  # set by filter_q: the ledger then counts only up to a limit
         super().__init__(data, *args, queryset=scope.cases(), **kwargs)
-        self.filters["institution"].extra["choices"] = scope.institutions
-        self.filters["forwarded_to"].extra["choices"] = scope.institutions
-        self.filters["handler"].extra["choices"] = scope.staff
-        self.filters["acting"].extra["choices"] = scope.staff
+        # TypedChoiceFilter (unlike ChoiceFilter) adds no blank choice of its own.
+        institutions = [("", ALL), *scope.institutions]
+        staff = [("", ALL), *scope.staff]
+        self.filters["institution"].extra["choices"] = institutions
+        self.filters["forwarded_to"].extra["choices"] = institutions
+        self.filters["handler"].extra["choices"] = staff
+        self.filters["acting"].extra["choices"] = staff
         for name, form_field in self.form.fields.items():
             css = (
                 "form-select form-select-sm"
@@ -118,6 +149,9 @@ class LedgerFilter(django_filters.FilterSet):
 
     def filter_acting(self, queryset, name, value):
         return filter_acting(queryset, value, self.today)
+
+    def filter_provisional(self, queryset, name, value):
+        return queryset.open().filter(due_provisional=True) if value == "1" else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value == "1" else queryset
@@ -152,6 +186,29 @@ class LedgerFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*LEDGER_SORTS.get(value, LEDGER_SORTS[DEFAULT_SORT]))
+
+    def describe(self) -> str:
+        """The active filters in words (类型：信访；接收日期自：2026-01-01), for the title rows of an export.
+
+        Only the fields with a value are looked at, so no choice list is loaded that validation did not load.
+        """
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or name == "sort":
+                continue
+            field = self.form.fields[name]
+            if name == "q":
+                text = _mask_digits(str(value))
+            elif hasattr(field, "choices"):
+                text = dict((str(key), label) for key, label in field.choices).get(str(value), value)
+            elif hasattr(value, "isoformat"):
+                text = value.isoformat()
+            else:
+                text = value
+            parts.append(f"{field.label}：{text}")
+        return "；".join(parts)
 
     def active_filters(self) -> dict[str, str]:
         """The non-empty, valid filter values as strings (stored with an export, shown on its page)."""

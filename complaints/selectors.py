@@ -113,7 +113,7 @@ def absent_today(today: dt.date):
 
 
 def filter_acting(queryset: QuerySet, user_id: int, today: dt.date) -> QuerySet:
-    """Cases `user_id` acts on today: as A when present, or as B covering an absent A (DOMAIN.md §4)."""
+    """Cases `user_id` acts on today: as A when present, or as B covering an absent A (docs/domain.md, "AB岗")."""
     absent = absent_today(today)
     return queryset.filter(
         (Q(owner_id=user_id) & ~Q(owner_id__in=absent)) | (Q(backup_id=user_id) & Q(owner_id__in=absent))
@@ -164,6 +164,7 @@ LEDGER_ROW_VALUES = (
     "status",
     "due_on",
     "closed_at",
+    "due_provisional",
 )
 
 
@@ -183,15 +184,16 @@ class LedgerRow:
     status: str
     due_on: dt.date | None
     closed_at: dt.datetime | None
+    due_provisional: bool  # 暂定: computed over a calendar year not yet verified
 
     @classmethod
     def from_values(cls, values) -> LedgerRow:
-        (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
-         owner_name, owner_username, backup_name, backup_username, status, due_on, closed_at) = values  # fmt: skip
+        (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary, owner_name,
+         owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional) = values  # fmt: skip
         return cls(
             pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
             owner_name or owner_username or "", (backup_name or backup_username) if backup_username else None,
-            status, due_on, closed_at,
+            status, due_on, closed_at, due_provisional,
         )  # fmt: skip
 
     @property
@@ -320,7 +322,7 @@ class DaysLeft:
         return self._working[due_on]
 
 
-# --- The office's own summary (DOMAIN.md §10) --------------------------------------------------------------
+# --- The office's own summary (docs/domain.md, "工作小结") ---------------------------------------------------
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, intake, ledger
+from .views import cases, contacts, documents, intake, ledger
 
 app_name = "complaints"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     # Intake, the case page, its actions, documents and attachments.
     path("intake/", intake.intake, name="intake"),
     path("intake/repeats/", intake.repeat_candidates, name="repeat_candidates"),
+    # Visit and call records (来访来电记录), answered on the spot or not.
+    path("contacts/", contacts.contact_list, name="contact_list"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/reveal/", contacts.contact_reveal, name="contact_reveal"),
+    path("contacts/<int:pk>/correct/", contacts.contact_correct, name="contact_correct"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("steps/<int:step_pk>/", cases.step_redirect, name="step_redirect"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),

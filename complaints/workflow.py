@@ -1,4 +1,7 @@
-"""Where a case stands in its path (DOMAIN.md §2): the nodes of the small server-rendered SVG diagram."""
+"""Where a case stands in its path (docs/domain.md, "受理渠道与流程").
+
+The nodes of the small server-rendered SVG diagram.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Who may see what. Every view reaches records through a helper built on these functions.
 
-The rule (DOMAIN.md §1): a record belongs to one organisation unit, and a user sees the records of their
+The rule (docs/domain.md, "组织与角色"): a record belongs to one organisation unit, and a user sees the records of their
 own unit and of the units below it. Superusers see everything. Mediators see only the mediation cases
 assigned to them; that rule lives in the mediation app.
 """

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,16 +23,22 @@ from core.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
-from core.services.calendar import calendar_add_year_draft, calendar_verify_year
-from core.services.calendar_change import calendar_change_apply, calendar_change_preview
+from core.services.calendar import calendar_add_year_draft, year_has_holidays
+from core.services.calendar_change import (
+    calendar_change_apply,
+    calendar_change_preview,
+    calendar_year_preview,
+    calendar_year_verify,
+)
 
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "level", "parent", "path"]
+    list_display = ["name", "full_name", "code", "level", "parent", "path"]
     list_filter = ["level"]
-    search_fields = ["name", "code", "short_name"]
+    search_fields = ["name", "full_name", "code", "short_name"]
     autocomplete_fields = ["parent"]
+    fields = ["code", "name", "full_name", "short_name", "level", "parent", "address", "phone"]
 
 
 @admin.register(User)
@@ -74,14 +81,81 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "legal_source"]
 
 
+class YearVerifyForm(forms.Form):
+    confirm_no_holidays = forms.BooleanField(
+        label=_("确认该年度没有法定节假日（几乎不可能：通常说明尚未录入国务院办公厅通知）"), required=False
+    )
+
+
 @admin.register(WorkCalendarYear)
 class WorkCalendarYearAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "status", "source", "revision", "updated_at"]
+    """Years are verified through a page that first lists the open deadlines the verification recomputes."""
+
+    list_display = ["year", "status", "holiday_count", "source", "revision", "updated_at", "verify_link"]
     list_filter = ["status"]
-    readonly_fields = ["revision", "updated_at"]
+    # The status changes only through verification, which recomputes the deadlines the year made provisional.
+    readonly_fields = ["year", "status", "revision", "updated_at"]
     actions = ["add_following_year", "mark_verified"]
 
-    @admin.action(description=_("新增所选年度的下一年（按周一至周五生成草稿，需手工录入节假日和调休）"))
+    def has_add_permission(self, request):
+        # A year is added whole (the action, or automatically when a deadline first reaches it), never empty.
+        return False
+
+    @admin.display(description=_("法定节假日天数"))
+    def holiday_count(self, obj):
+        return obj.days.filter(kind=WorkCalendarDay.Kind.HOLIDAY).count()
+
+    @admin.display(description=_("核对"))
+    def verify_link(self, obj):
+        if obj.status == WorkCalendarYear.Status.VERIFIED:
+            return "—"
+        url = reverse("admin:core_workcalendaryear_verify", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("预览并核对"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="core_workcalendaryear_verify",
+            ),
+            *super().get_urls(),
+        ]
+
+    def verify_view(self, request, object_id):
+        year = get_object_or_404(WorkCalendarYear, pk=object_id)
+        if not self.has_change_permission(request, year):
+            raise PermissionDenied
+        # An empty POST (nothing to confirm) is still a submission: bind the form whenever the method is POST.
+        form = YearVerifyForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed = calendar_year_verify(
+                    actor=request.user, year=year, confirm_no_holidays=form.cleaned_data["confirm_no_holidays"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                self.message_user(
+                    request,
+                    _("%(year)s 年已核对，%(n)s 个未结期限已重新计算，“暂定”标记已取消。")
+                    % {"year": year.year, "n": len(changed)},
+                )
+                return redirect("admin:core_workcalendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("核对 %(year)s 年工作日历") % {"year": year.year},
+            "calendar_year": year,
+            "form": form,
+            "has_holidays": year_has_holidays(year),
+            "holidays": year.days.filter(kind__in=["holiday", "shifted_work", "shifted_rest"]).order_by("date"),
+            "preview": calendar_year_preview(year=year),
+            "days_url": reverse("admin:core_workcalendarday_changelist") + f"?year__year__exact={year.pk}",
+        }
+        return TemplateResponse(request, "admin/core/workcalendaryear/verify.html", context)
+
+    @admin.action(description=_("新增所选年度的下一年（草稿：周一至周五减去预测的法定节假日，需按通知核对）"))
     def add_following_year(self, request, queryset):
         for calendar_year in queryset:
             try:
@@ -96,15 +170,13 @@ class WorkCalendarYearAdmin(SimpleHistoryAdmin):
                     messages.WARNING,
                 )
 
-    @admin.action(description=_("标记为已核对（此后期限计算才会使用该年度）"))
+    @admin.action(description=_("核对并标记为已核对（先预览将重新计算的期限）"))
     def mark_verified(self, request, queryset):
-        for calendar_year in queryset:
-            try:
-                calendar_verify_year(year=calendar_year, actor=request.user)
-            except ValidationError as exc:
-                self.message_user(request, exc.messages[0], messages.ERROR)
-            else:
-                self.message_user(request, _("%(year)s 年已标记为已核对。") % {"year": calendar_year.year})
+        years = list(queryset.exclude(status=WorkCalendarYear.Status.VERIFIED))
+        if len(years) != 1:
+            self.message_user(request, _("请选择一个尚未核对的年度，逐年核对。"), messages.ERROR)
+            return None
+        return redirect("admin:core_workcalendaryear_verify", years[0].pk)
 
 
 class CalendarCorrectionForm(forms.Form):

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础设置")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import calendar_watch, checks  # noqa: F401  (registers the system checks)
         from .roles import sync_roles
         from .services import jobs  # noqa: F401  (connects the Celery signals that keep job rows in step)
 

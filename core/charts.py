@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+SANS = "Noto Sans CJK SC, sans-serif"
 PALETTE = ["#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f", "#2c7c3b"]
 
 
@@ -54,17 +55,21 @@ def bar_chart(
     width: int = 640,
     height: int = 280,
     horizontal: bool = False,
+    font_family: str = SANS,
 ) -> SafeString:
-    """Grouped bars: one group per label, one bar per series. `horizontal` suits long institution names."""
+    """Grouped bars: one group per label, one bar per series. `horizontal` suits long institution names.
+
+    `font_family` lets a document set the chart in its own (serif) face.
+    """
     if horizontal:
-        return _horizontal_bars(labels, series, title=title, width=width)
+        return _horizontal_bars(labels, series, title=title, width=width, font_family=font_family)
     left, right, top, bottom = 44, 12, 28 if title else 12, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     names = list(series)
     maximum, ticks = _scale(series)
     group_w = plot_w / max(len(labels), 1)
     bar_w = max(group_w * 0.8 / max(len(names), 1), 1)
-    parts = [_svg_open(width, height, title)]
+    parts = [_svg_open(width, height, title, font_family)]
     parts.append(_y_axis(left, top, plot_w, plot_h, maximum, ticks))
     for g, label in enumerate(labels):
         x0 = left + g * group_w + group_w * 0.1
@@ -88,14 +93,14 @@ def bar_chart(
     return mark_safe(svg)  # noqa: S308  # nosec B308, B703 # every text node above is escaped
 
 
-def _horizontal_bars(labels, series, *, title, width):
+def _horizontal_bars(labels, series, *, title, width, font_family=None):
     names = list(series)
     row_h = 14 * max(len(names), 1) + 8
     left, right, top = 120, 40, 28 if title else 8
     height = top + row_h * len(labels) + 28
     plot_w = width - left - right
     maximum, _ticks = _scale(series)
-    parts = [_svg_open(width, height, title)]
+    parts = [_svg_open(width, height, title, font_family)]
     for g, label in enumerate(labels):
         y0 = top + g * row_h
         parts.append(
@@ -140,11 +145,11 @@ def line_chart(
     return mark_safe(svg)  # noqa: S308  # nosec B308, B703 # every text node above is escaped
 
 
-def _svg_open(width, height, title):
+def _svg_open(width, height, title, font_family=None):
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'font-family="Noto Sans CJK SC, sans-serif">'
+        f'font-family="{escape(font_family or SANS)}">'
     )
     if title:
         head += (

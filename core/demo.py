@@ -21,6 +21,16 @@ ORG_TREE = [
     ("laizhou", "莱州金融监管支局", "莱州支局", OrgUnit.Level.SUB_BUREAU, "yantai"),
     ("zhaoyuan", "招远金融监管支局", "招远支局", OrgUnit.Level.SUB_BUREAU, "yantai"),
 ]
+# The full names that head the documents (core migration 0010 fills the same ones in an existing database),
+# and the office telephone printed on a 转办单 (fictional).
+ORG_FULL_NAMES = {
+    "nfra": "国家金融监督管理总局",
+    "shandong": "国家金融监督管理总局山东监管局",
+    "yantai": "国家金融监督管理总局烟台监管分局",
+    "laizhou": "国家金融监督管理总局莱州监管支局",
+    "zhaoyuan": "国家金融监督管理总局招远监管支局",
+}
+ORG_PHONES = {"laizhou": "0535-2200000", "zhaoyuan": "0535-8200000"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,13 @@ def seed_orgs() -> dict[str, OrgUnit]:
         org = OrgUnit.objects.filter(code=code).first()
         if org is None:
             org = OrgUnit(code=code, name=name, short_name=short, level=level, parent=orgs.get(parent))
+            org.full_name = ORG_FULL_NAMES.get(code, "")
+            org.phone = ORG_PHONES.get(code, "")
             org.save()
+        elif not org.full_name and code in ORG_FULL_NAMES:
+            org.full_name = ORG_FULL_NAMES[code]
+            org._change_reason = "演示数据：单位全称"
+            org.save(update_fields=["full_name"])
         orgs[code] = org
     return orgs
 

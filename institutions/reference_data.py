@@ -1,4 +1,6 @@
-"""Default trigger and suggestion rules (configurable defaults: the law gives no numbers; DOMAIN.md §5, §6).
+"""Default trigger and suggestion rules: configurable defaults, the law gives no numbers.
+
+See docs/domain.md, "约谈督导" and "正负面清单".
 
 Written by a data migration and editable in the admin; `ensure_default_rules` only adds missing codes, so an
 administrator's changes survive.

@@ -110,7 +110,8 @@ def complaint_figures(institutions, period: Period, *, case_scope: Q | None = No
     """Figures per institution for `period` and the one before it. Four queries however many institutions.
 
     Complaints are cases of any type received in the period about the institution, not counting cases linked
-    as repeats of an earlier one (DOMAIN.md §2: a repeat is not counted twice); repeats are counted apart.
+    as repeats of an earlier one (docs/domain.md, "受理渠道与流程": a repeat is not counted twice); repeats are
+    counted apart.
     """
     previous = period.previous()
     rows = {

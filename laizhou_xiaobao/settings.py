@@ -1,6 +1,5 @@
 """Settings for 莱州消保. One module; production differs only by environment variables (see README)."""
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -110,8 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that tests can run commands and servers as separate processes against it.
     # Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds them without the extra columns, which is fine.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
-    # One file per test run, so that parallel runs on one machine do not share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
+    # A stable name per checkout, so that `pytest --reuse-db` keeps it between runs (xdist workers add a suffix).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -212,13 +211,31 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaobao@laizhou.example")
 
+# The address people open the site at, without a trailing slash. Links in e-mailed notifications are made
+# absolute with it (a mail client has no "current site"); set it to the public https address in production.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}.")
+
 # The office whose name heads documents when a record has none (demo default).
 OFFICE_BRAND = env_str("OFFICE_BRAND", "莱州消保")
 # Open items due within this many working days count as "due soon" on the dashboard and in reminders.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3)
+# From this day (MM-DD) of each year, administrators are warned until next year's work calendar is verified
+# (banner, daily notification, system check core.W002): docs/operations.md.
+CALENDAR_WARN_FROM = env_str("CALENDAR_WARN_FROM", "10-01")
 
-# PDF output needs a CJK font; see core/checks.py.
-PDF_CJK_FONT_FAMILY = env_str("PDF_CJK_FONT_FAMILY", "Noto Sans CJK SC")
+# Documents follow GB/T 9704-2012: the title in a 小标宋-style face, the body in a 仿宋-style face. Each setting is
+# a comma-separated list of font families (as fontconfig names them, `fc-list :lang=zh family`); the first one
+# installed is used, and Noto Serif CJK SC (Debian's fonts-noto-cjk) always follows as the fallback, so the body
+# is never a sans-serif face. core/checks.py checks the configured fonts.
+PDF_TITLE_FONT_FAMILY = env_list(
+    "PDF_TITLE_FONT_FAMILY", ["FZXiaoBiaoSong-B05S", "方正小标宋简体", "STZhongsong", "华文中宋", "SimSun", "宋体"]
+)
+PDF_BODY_FONT_FAMILY = env_list(
+    "PDF_BODY_FONT_FAMILY", ["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "华文仿宋"]
+)
+PDF_FALLBACK_FONT_FAMILY = "Noto Serif CJK SC"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,4 @@
-"""Who sees which mediation case (DOMAIN.md §1, §7).
+"""Who sees which mediation case (docs/domain.md, "组织与角色" and "纠纷调解").
 
 - Office staff (clerk, supervisor, reviewer, administrator) see the cases of their unit and the units below.
 - A mediator sees only the cases assigned to them, and only once they have declared no ground for recusal.

@@ -12,7 +12,11 @@ class MediationConfig(AppConfig):
         from core.dashboard.links import register_item_link
         from core.dashboard.selectors import register_item_kind
         from core.roles import Role, extend_role_permissions
+        from core.services.calendar_change import on_deadlines_moved
 
+        from .calendar_sync import mediation_cases_follow_moved_deadlines
+
+        on_deadlines_moved(mediation_cases_follow_moved_deadlines)
         register_item_kind("mediation", _("纠纷调解"))
         register_item_link("mediation.mediationcase", lambda pk: reverse("mediation:detail", args=[pk]))
 

@@ -1,7 +1,7 @@
 """Reads shared by the workstation pages, the figures, the export and other apps.
 
 `institution_cooperation(org, start, end)` is the entry point for the institutions app's positive/negative
-list suggestions (mediation cooperation, DOMAIN.md §6).
+list suggestions (mediation cooperation, docs/domain.md, "正负面清单").
 """
 
 from __future__ import annotations

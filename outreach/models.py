@@ -1,4 +1,4 @@
-"""Outreach, financial education and training (掖邑金螺号, DOMAIN.md §8)."""
+"""Outreach, financial education and training (掖邑金螺号, docs/domain.md, "宣传教育")."""
 
 from django.db import models
 from django.db.models import F, Q

@@ -1,4 +1,4 @@
-"""Default outreach reference data (DOMAIN.md §8); administrators edit it in the admin afterwards.
+"""Default outreach reference data (docs/domain.md, "宣传教育"); administrators edit it in the admin afterwards.
 
 Used by migration 0002 (with the historical models) and by tests after a transactional flush.
 """

@@ -66,8 +66,16 @@ def orgs(base_data):
     nfra = make_org("nfra", name="国家金融监督管理总局", level=OrgUnit.Level.HEADQUARTERS)
     shandong = make_org("shandong", name="山东监管局", level=OrgUnit.Level.PROVINCE, parent=nfra)
     yantai = make_org("yantai", name="烟台金融监管分局", level=OrgUnit.Level.BRANCH, parent=shandong)
-    laizhou = make_org("laizhou", name="莱州金融监管支局", parent=yantai)
-    zhaoyuan = make_org("zhaoyuan", name="招远金融监管支局", parent=yantai)
+    laizhou = make_org(
+        "laizhou",
+        name="莱州金融监管支局",
+        parent=yantai,
+        full_name="国家金融监督管理总局莱州监管支局",
+        phone="0535-2200000",
+    )
+    zhaoyuan = make_org(
+        "zhaoyuan", name="招远金融监管支局", parent=yantai, full_name="国家金融监督管理总局招远监管支局"
+    )
     return {"nfra": nfra, "shandong": shandong, "yantai": yantai, "laizhou": laizhou, "zhaoyuan": zhaoyuan}
 
 

@@ -14,10 +14,12 @@ _counter = itertools.count(1)
 PASSWORD = "test-pass-2026"
 
 
-def make_org(code: str, *, name: str | None = None, level=OrgUnit.Level.SUB_BUREAU, parent=None) -> OrgUnit:
+def make_org(code: str, *, name: str | None = None, level=OrgUnit.Level.SUB_BUREAU, parent=None, **fields) -> OrgUnit:
     org = OrgUnit.objects.filter(code=code).first()
     if org is None:
-        org = OrgUnit(code=code, name=name or f"{code}单位", short_name=name or code, level=level, parent=parent)
+        org = OrgUnit(
+            code=code, name=name or f"{code}单位", short_name=name or code, level=level, parent=parent, **fields
+        )
         org.save()
     return org
 

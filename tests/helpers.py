@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 from django.db import connection
 
 
@@ -12,3 +15,101 @@ def database_url() -> str:
     host = settings.get("HOST") or "127.0.0.1"
     port = f":{settings['PORT']}" if settings.get("PORT") else ""
     return f"postgres://{auth}{host}{port}/{settings['NAME']}"
+
+
+# --- Printed documents ------------------------------------------------------------------------------------
+
+
+class PrintedPdf:
+    """A PDF read back as a person would check it: pages, the text of each page, the embedded fonts."""
+
+    def __init__(self, content: bytes, folder):
+        import subprocess
+
+        self.path = folder / f"printed-{id(self)}.pdf"
+        self.path.write_bytes(content)
+        if os.environ.get("PRINTED_PDF_DIR"):  # keep a copy to look at while working on a template
+            (
+                Path(os.environ["PRINTED_PDF_DIR"])
+                / f"{os.environ.get('PYTEST_CURRENT_TEST', 'pdf').split(' ')[0].split('::')[-1]}-{id(self)}.pdf"
+            ).write_bytes(content)
+        info = subprocess.run(["pdfinfo", str(self.path)], capture_output=True, text=True, check=True).stdout
+        self.info = info
+        self.page_count = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+        # Each page on its own (pdftotext -f N -l N), without white space: titles are letter-spaced and table
+        # cells wrap Chinese names across lines.
+        self.pages = [
+            "".join(
+                subprocess.run(
+                    ["pdftotext", "-f", str(n), "-l", str(n), str(self.path), "-"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.split()
+            )
+            for n in range(1, self.page_count + 1)
+        ]
+        self.text = "".join(self.pages)
+        fonts = subprocess.run(["pdffonts", str(self.path)], capture_output=True, text=True, check=True).stdout
+        # name, type, encoding, embedded …: the rows below the two header lines.
+        self.fonts = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+
+    def page_of(self, text: str) -> int:
+        """The 1-based page where `text` (without white space) appears; fails when it appears nowhere."""
+        compact = "".join(text.split())
+        for number, page in enumerate(self.pages, start=1):
+            if compact in page:
+                return number
+        raise AssertionError(f"{text!r} is on no page")
+
+    def assert_serif_cjk_embedded(self) -> None:
+        """A serif CJK face (Noto Serif CJK or a configured Song/FangSong) embedded; no sans-serif face at all."""
+        names = [row[0] for row in self.fonts]
+        assert names, "no fonts in the PDF"
+        assert all(row[-5] == "yes" for row in self.fonts), self.fonts  # the "emb" column
+        assert any(("Serif" in name and "CJK" in name) or "FangSong" in name or "Song" in name for name in names)
+        assert not [name for name in names if "Sans" in name or "Hei" in name], names
+
+
+# --- Spreadsheet formula injection --------------------------------------------------------------------------
+
+# Text a spreadsheet program would take for a formula (also behind a tab or a carriage return).
+FORMULA_PAYLOADS = ['=HYPERLINK("http://evil.example/x","点此")', "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def workbook_texts_without_formulas(content: bytes) -> list[str]:
+    """Open an xlsx back: no cell may be a formula. Returns every text cell (CR read back as LF, as XML does)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    texts = []
+    for sheet in load_workbook(io.BytesIO(content)).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+    return texts
+
+
+def assert_payloads_are_text(content: bytes, payloads=FORMULA_PAYLOADS) -> None:
+    """Each payload is in the workbook as the very text typed (shown as is), never as a formula."""
+    texts = workbook_texts_without_formulas(content)
+    for payload in payloads:
+        assert any(payload.replace("\r", "\n") in text for text in texts), payload
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def assert_csv_payloads_neutralised(content: bytes, payloads=FORMULA_PAYLOADS) -> None:
+    """In a CSV each payload cell starts with an apostrophe, so no program reads it as a formula."""
+    cells = [cell for row in csv_rows(content) for cell in row]
+    for payload in payloads:
+        assert "'" + payload in cells, payload
+        assert payload not in cells, payload

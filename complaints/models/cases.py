@@ -99,6 +99,8 @@ class Case(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED)
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     due_on = models.DateField(_("当前期限"), null=True, blank=True)
+    # Mirrors the provisional mark of that deadline: computed over a calendar year not yet verified (暂定).
+    due_provisional = models.BooleanField(_("当前期限为暂定"), default=False)
     decision = models.CharField(_("处理意见"), max_length=10, choices=Decision.choices, blank=True)
     finding = models.CharField(_("调查结论"), max_length=20, choices=Finding.choices, blank=True)
     satisfaction = models.CharField(_("回访满意度"), max_length=12, choices=Satisfaction.choices, blank=True)

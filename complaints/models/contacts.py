@@ -54,6 +54,8 @@ class Contact(models.Model):
     )
     received_by = models.ForeignKey("core.User", verbose_name=_("接待人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # Optimistic locking, as on cases: a correction based on an older version is refused, not merged.
+    version = models.PositiveIntegerField(_("版本"), default=1)
     history = HistoricalRecords()
 
     class Meta:

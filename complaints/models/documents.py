@@ -57,7 +57,7 @@ class CaseDocument(models.Model):
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书"), max_length=25, choices=Kind.choices)
-    number = models.CharField(_("文号"), max_length=40)
+    number = models.CharField(_("文号"), max_length=120)
     issued_on = models.DateField(_("出具日期"))
     issued_by = models.ForeignKey("core.User", verbose_name=_("出具人"), on_delete=models.PROTECT, related_name="+")
     # Wording specific to this document (facts, legal basis…); the rest comes from the case.

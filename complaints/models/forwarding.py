@@ -15,7 +15,7 @@ class Forwarding(models.Model):
     institution = models.ForeignKey(
         "institutions.Institution", verbose_name=_("被投诉机构"), on_delete=models.PROTECT, related_name="forwardings"
     )
-    slip_number = models.CharField(_("转办单编号"), max_length=30)
+    slip_number = models.CharField(_("转办单文号"), max_length=120)
     forwarded_on = models.DateField(_("转办日期"))
     forwarded_by = models.ForeignKey("core.User", verbose_name=_("转办人"), on_delete=models.PROTECT, related_name="+")
     requirement = models.TextField(_("办理要求"), blank=True)

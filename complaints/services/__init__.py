@@ -1,4 +1,7 @@
-"""Every state change of contacts and cases (DOMAIN.md §2). Views, admin, tasks and commands call these."""
+"""Every state change of contacts and cases (docs/domain.md, "受理渠道与流程").
+
+Views, admin, tasks and commands call these.
+"""
 
 from .cases import (
     EXTENDABLE_RULE,
@@ -34,6 +37,15 @@ from .complaint import (
     complaint_institution_extend,
     complaint_institution_reply,
 )
+from .contacts import (
+    STALE_CONTACT_MESSAGE,
+    can_correct_contact,
+    can_reveal_contact,
+    contact_correct,
+    contact_personal_data_revealed,
+    correction_refusal,
+    sees_contact,
+)
 from .documents import document_issue
 from .intake import can_register, contact_register, possible_repeats
 from .petition import petition_accept, petition_deliver, petition_not_accept, petition_not_our_remit, petition_reply
@@ -57,12 +69,15 @@ from .steps import (
 __all__ = [
     "ESCALATIONS",
     "EXTENDABLE_RULE",
+    "STALE_CONTACT_MESSAGE",
     "STALE_MESSAGE",
     "STEP_ORDER",
     "attachment_add",
     "attachment_downloaded",
+    "can_correct_contact",
     "can_handle",
     "can_register",
+    "can_reveal_contact",
     "can_reveal_personal_data",
     "case_close",
     "case_deadlines",
@@ -79,7 +94,10 @@ __all__ = [
     "complaint_institution_acknowledge",
     "complaint_institution_extend",
     "complaint_institution_reply",
+    "contact_correct",
+    "contact_personal_data_revealed",
     "contact_register",
+    "correction_refusal",
     "document_issue",
     "extension_decide",
     "extension_request",
@@ -103,5 +121,6 @@ __all__ = [
     "report_request_materials",
     "save_case",
     "sees_case",
+    "sees_contact",
     "sync_due_on",
 ]

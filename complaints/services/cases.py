@@ -14,7 +14,6 @@ from ..models import Case, ExtensionRequest
 from ..models.choices import CaseStatus, CaseType, Closure
 from .common import (
     any_deadline,
-    calendar_guard,
     finish_case,
     lock_case,
     log_case,
@@ -28,8 +27,9 @@ from .common import (
     sees_case,
     sync_due_on,
 )
+from .notices import notify_extension_decided, notify_extension_requested, notify_reassigned
 
-# The deadline an office extension applies to, per case type (DOMAIN.md §3: only these allow one).
+# The deadline an office extension applies to, per case type (docs/domain.md, "期限与工作日历": only these allow one).
 EXTENDABLE_RULE = {CaseType.PETITION: "P-REPLY", CaseType.REPORT: "R-FIND"}
 
 
@@ -134,6 +134,7 @@ def extension_request(*, actor, case: Case, version: int, days: int, reason: str
     )
     save_case(case, reason=_("申请延期"), fields=[])
     log_case(actor, "extension_requested", case, days=days)
+    notify_extension_requested(actor=actor, request=request)
     return request
 
 
@@ -152,10 +153,9 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
     if not approve and not (note or "").strip():
         raise ValidationError(_("不批准延期时请填写审批意见。"))
     if approve:
-        with calendar_guard():
-            deadline_services.deadline_extend(
-                deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
-            )
+        deadline_services.deadline_extend(
+            deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
+        )
         request.state = ExtensionRequest.State.APPROVED
     else:
         request.state = ExtensionRequest.State.REJECTED
@@ -179,6 +179,8 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
         note=f"{text}{request.decision_note}",
     )
     log_case(actor, "extended" if approve else "extension_rejected", case, days=request.days)
+    request.case = case
+    notify_extension_decided(actor=actor, request=request)
     return request
 
 
@@ -198,6 +200,7 @@ def case_reassign(*, actor, case: Case, version: int, owner, backup, reason: str
     if (owner.pk, getattr(backup, "pk", None)) == (case.owner_id, case.backup_id):
         raise ValidationError(_("A岗、B岗没有变化。"))
     old = f"{case.owner} / {case.backup or '—'}"
+    old_owner_id, old_backup_id = case.owner_id, case.backup_id
     case.owner, case.backup = owner, backup
     from .common import case_deadlines
 
@@ -214,11 +217,12 @@ def case_reassign(*, actor, case: Case, version: int, owner, backup, reason: str
         % {"old": old, "new": f"{owner} / {backup or '—'}", "reason": reason},
     )
     log_case(actor, "reassigned", case, owner_id=owner.pk, backup_id=getattr(backup, "pk", None))
+    notify_reassigned(actor=actor, case=case, old_owner_id=old_owner_id, old_backup_id=old_backup_id)
     return case
 
 
 def closable(case: Case) -> tuple[bool, str]:
-    """Whether the case has reached the end of its path (DOMAIN.md §2), and why not."""
+    """Whether the case has reached the end of its path (docs/domain.md, "受理渠道与流程"), and why not."""
     if not case.is_open:
         return False, _("案件已办结。")
     if case.case_type == CaseType.PETITION:
@@ -260,7 +264,7 @@ def case_close(*, actor, case: Case, version: int, result: str = "", note: str =
 
 
 def personal_data_revealed(*, actor, case: Case) -> None:
-    """Log that the full personal data of the case was shown to `actor` (DOMAIN.md §9)."""
+    """Log that the full personal data of the case was shown to `actor` (docs/domain.md, "个人信息")."""
     from .common import can_reveal_personal_data
 
     if not can_reveal_personal_data(actor, case):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,6 @@ from core.models import Deadline
 from core.roles import Role, has_role
 from core.services import deadlines as deadline_services
 from core.services.audit import log_action
-from core.workcalendar import CalendarMissingError
 
 from ..models import Case, CaseEvent, CaseStep
 from ..models.choices import CaseStatus, CaseType
@@ -88,15 +86,6 @@ def require_type(case: Case, case_type: str, action: str) -> None:
         )
 
 
-@contextmanager
-def calendar_guard():
-    """A year without calendar data must stop the action with its message, never be guessed."""
-    try:
-        yield
-    except CalendarMissingError as exc:
-        raise ValidationError(str(exc), code="calendar_missing") from exc
-
-
 def record_event(
     *, case: Case, actor, action: str, note: str = "", from_status: str = "", approver=None, when=None
 ) -> CaseEvent:
@@ -116,7 +105,11 @@ def save_case(case: Case, *, reason: str, fields: list[str]) -> Case:
     """Save the changed fields with a new version and a history reason."""
     case.version += 1
     case._change_reason = reason
-    case.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    fields = {*fields, "version", "updated_at"}
+    if "due_on" in fields:
+        # The provisional mark (暂定) travels with the mirrored due date.
+        fields.add("due_provisional")
+    case.save(update_fields=sorted(fields))
     return case
 
 
@@ -138,19 +131,18 @@ def open_rule_deadline(case: Case, *, rule_code: str, started_on: dt.date, label
     """Open a statutory deadline of the case; anonymous reports have no clock."""
     if not case.has_clock:
         return None
-    with calendar_guard():
-        return deadline_services.deadline_open(
-            item=case,
-            rule_code=rule_code,
-            started_on=started_on,
-            label=f"{case.number} {label}",
-            org=case.org,
-            owner=case.owner,
-            backup=case.backup,
-            institution=case.institution,
-            item_kind=item_kind(case),
-            actor=actor,
-        )
+    return deadline_services.deadline_open(
+        item=case,
+        rule_code=rule_code,
+        started_on=started_on,
+        label=f"{case.number} {label}",
+        org=case.org,
+        owner=case.owner,
+        backup=case.backup,
+        institution=case.institution,
+        item_kind=item_kind(case),
+        actor=actor,
+    )
 
 
 def open_deadline(case: Case, rule_code: str) -> Deadline | None:
@@ -188,9 +180,11 @@ def cancel_rule_deadline(case: Case, rule_code: str, reason: str) -> None:
 
 def sync_due_on(case: Case) -> bool:
     """Set Case.due_on to the earliest open deadline of the case; returns True when it changed."""
-    earliest = case_deadlines(case).open().order_by("due_on").values_list("due_on", flat=True).first()
-    if case.due_on != earliest:
-        case.due_on = earliest
+    earliest = case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years").first()
+    due_on, provisional = earliest if earliest else (None, "")
+    if case.due_on != due_on or case.due_provisional != bool(provisional):
+        case.due_on = due_on
+        case.due_provisional = bool(provisional)
         return True
     return False
 
@@ -216,6 +210,7 @@ def finish_case(case: Case, *, closure: str, result: str = "", on=None) -> list[
     if result:
         case.result = result
     case.due_on = None
+    case.due_provisional = False
     return ["status", "closure", "closed_at", "closed_on_time", "result", "due_on"]
 
 
@@ -234,7 +229,6 @@ __all__ = [
     "STALE_MESSAGE",
     "CaseStatus",
     "CaseType",
-    "calendar_guard",
     "can_handle",
     "can_reveal_personal_data",
     "case_deadlines",

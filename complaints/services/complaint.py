@@ -8,12 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import deadlines as deadline_services
-from core.services.numbering import next_number
 
 from ..models import Case, CaseDocument, ExtensionRequest, Forwarding
 from ..models.choices import CaseStatus, CaseType, Closure, Satisfaction
 from .common import (
-    calendar_guard,
     complete_rule_deadline,
     finish_case,
     lock_case,
@@ -69,26 +67,25 @@ def complaint_forward(*, actor, case: Case, version: int, requirement: str = "",
         case.institution = institution
     complete_rule_deadline(case, "C-FWD", today)
     open_rule_deadline(case, rule_code="C-INST", started_on=today, label=_("机构处理并告知投诉人"), actor=actor)
-    slip_number = f"ZB-{today.year}-{next_number(org=case.org, key='ZB', year=today.year):04d}"
+    # The 转办单 is a document of the office: its number is the document's number, the only one it carries.
+    requirement = (requirement or "").strip()
+    slip = document_issue(
+        case=case, kind=CaseDocument.Kind.FORWARDING_SLIP, actor=actor, body={"requirement": requirement}, on=today
+    )
+    slip_number = slip.number
     forwarding = Forwarding(
         case=case,
         institution=institution,
         slip_number=slip_number,
         forwarded_on=today,
         forwarded_by=actor,
-        requirement=(requirement or "").strip(),
+        requirement=requirement,
     )
     forwarding._change_reason = _("转办")
     forwarding.save()
     case.status = CaseStatus.FORWARDED
     sync_due_on(case)
     save_case(case, reason=_("转办机构"), fields=["status", "institution", "due_on"])
-    document_issue(
-        case=case,
-        kind=CaseDocument.Kind.FORWARDING_SLIP,
-        actor=actor,
-        body={"slip_number": slip_number, "requirement": forwarding.requirement},
-    )
     record_event(
         case=case,
         actor=actor,
@@ -141,8 +138,7 @@ def complaint_institution_extend(*, actor, case: Case, version: int, level: str,
     days = INSTITUTION_EXTENSION_TOTAL[level] - deadline.extension_days
     if days <= 0:
         raise ValidationError(_("机构已按该情形延期，不能再次延期。"))
-    with calendar_guard():
-        deadline_services.deadline_extend(deadline=deadline, days=days, actor=actor, reason=reason)
+    deadline_services.deadline_extend(deadline=deadline, days=days, actor=actor, reason=reason)
     request = ExtensionRequest(
         case=case,
         deadline=deadline,

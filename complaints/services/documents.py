@@ -8,22 +8,15 @@ from core.services.numbering import next_number
 
 from ..models import Case, CaseDocument
 
-# Short marks used in document numbers: 莱州消保受〔2026〕3号.
-DOCUMENT_MARKS = {
-    CaseDocument.Kind.ACCEPTANCE: "受",
-    CaseDocument.Kind.NON_ACCEPTANCE: "不受",
-    CaseDocument.Kind.PETITION_REPLY: "意",
-    CaseDocument.Kind.REPORT_ACCEPTANCE: "举受",
-    CaseDocument.Kind.REPORT_NON_ACCEPTANCE: "举不受",
-    CaseDocument.Kind.REPORT_FINDING: "举结",
-    CaseDocument.Kind.FORWARDING_SLIP: "转",
-}
+# One counter per office and year for every document it signs, so that each number is the office's alone:
+# 莱州金融监管支局〔2026〕7号 (发文机关代字〔年份〕发文顺序号, GB/T 9704-2012). Before this the kinds had counters
+# of their own (莱州消保受〔2026〕3号); numbers already issued keep their old form.
+DOCUMENT_COUNTER = "DOC"
 
 
-def document_number(*, case: Case, kind: str, year: int) -> str:
-    value = next_number(org=case.org, key=f"DOC-{kind}"[:20], year=year)
-    prefix = (case.org.short_name or case.org.name).replace("金融监管支局", "").replace("支局", "")
-    return f"{prefix}消保{DOCUMENT_MARKS[kind]}〔{year}〕{value}号"
+def document_number(*, case: Case, year: int) -> str:
+    value = next_number(org=case.org, key=DOCUMENT_COUNTER, year=year)
+    return f"{case.org.name}〔{year}〕{value}号"
 
 
 def document_issue(*, case: Case, kind: str, actor, body: dict | None = None, on=None) -> CaseDocument:
@@ -31,7 +24,7 @@ def document_issue(*, case: Case, kind: str, actor, body: dict | None = None, on
     issued_on = on or timezone.localdate()
     document = CaseDocument.objects.filter(case=case, kind=kind).first()
     if document is None:
-        document = CaseDocument(case=case, kind=kind, number=document_number(case=case, kind=kind, year=issued_on.year))
+        document = CaseDocument(case=case, kind=kind, number=document_number(case=case, year=issued_on.year))
         reason = "出具文书"
     else:
         reason = "重新出具文书"

@@ -54,7 +54,7 @@ def case_number(*, org, case_type: str, year: int) -> str:
 
 
 def _initial_deadlines(case: Case, *, actor, materials_complete: bool) -> None:
-    """The clocks that start at receipt (DOMAIN.md §3)."""
+    """The clocks that start at receipt (docs/domain.md, "期限与工作日历")."""
     received_on = case.received_on
     if case.case_type == CaseType.PETITION:
         open_rule_deadline(case, rule_code="P-ACK", started_on=received_on, label=_("受理告知"), actor=actor)
@@ -65,6 +65,17 @@ def _initial_deadlines(case: Case, *, actor, materials_complete: bool) -> None:
             open_rule_deadline(case, rule_code="R-ACK", started_on=received_on, label=_("举报受理告知"), actor=actor)
     else:
         open_rule_deadline(case, rule_code="C-FWD", started_on=received_on, label=_("转送机构"), actor=actor)
+
+
+def _repeat_note(*, channel: str, received_at: dt.datetime, summary: str, content: str) -> str:
+    """The line a repeat visit or call leaves on its case's timeline: what the person said this time belongs there,
+    not only that they came again."""
+    content = (content or "").strip()
+    return _("重复件：%(channel)s %(when)s 再次反映：%(words)s") % {
+        "channel": Channel(channel).label,
+        "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M"),
+        "words": f"{summary}\n{content}" if content else summary,
+    }
 
 
 @transaction.atomic
@@ -245,7 +256,7 @@ def contact_register(
         _initial_deadlines(case, actor=actor, materials_complete=materials_complete)
         case_reindex(case)
         if sync_due_on(case):
-            case.save(update_fields=["due_on"])
+            case.save(update_fields=["due_on", "due_provisional"])
         record_event(
             case=case,
             actor=actor,
@@ -261,11 +272,7 @@ def contact_register(
             actor=actor,
             action="repeat_contact",
             from_status=repeat_of.status,
-            note=_("重复件：%(channel)s %(when)s 再次反映")
-            % {
-                "channel": Channel(channel).label,
-                "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M"),
-            },
+            note=_repeat_note(channel=channel, received_at=received_at, summary=summary, content=content),
         )
         log_case(actor, "repeat_linked", repeat_of, channel=channel)
     contact._change_reason = _("登记")

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from complaints.exporters import LedgerExporter
 from complaints.models import LedgerExport
 from complaints.selectors import DaysLeft, count_rows
-from core.exporters import write_csv, write_xlsx
+from core.exporters import export_caption, write_csv, write_xlsx
 from core.roles import Role, has_role
 from core.services.audit import log_action
 from core.services.jobs import dispatch
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
 FORMATS = ("xlsx", "csv")
 
@@ -39,18 +39,26 @@ def export_lifetime() -> dt.timedelta:
 
 
 def days_left_for(today: dt.date) -> DaysLeft:
-    try:
-        calendar = get_calendar()
-    except CalendarMissingError:
-        calendar = None
-    return DaysLeft(calendar, today)
+    return DaysLeft(get_calendar(), today)
 
 
-def write_ledger(target, queryset, *, file_format: str, today: dt.date, progress=None) -> int:
-    """Write the rows of `queryset` as Excel (a binary target) or CSV (a text target); returns the row count."""
+def ledger_caption(*, org=None, filterset=None, filters_text: str = "", actor=None, when=None) -> str:
+    """The caption row of the ledger workbook: the unit, the filters in words, when and by whom."""
+    unit = (org.full_name or org.name) if org is not None else ""
+    if filterset is not None:
+        filters_text = filterset.describe()
+    filters = _("筛选条件：%(filters)s") % {"filters": filters_text or _("全部")}
+    return export_caption(unit, filters, when=when, by=str(actor) if actor is not None else "")
+
+
+def write_ledger(target, queryset, *, file_format: str, today: dt.date, caption: str = "", progress=None) -> int:
+    """Write the rows of `queryset` as Excel (a binary target) or CSV (a text target); returns the row count.
+
+    `caption` is the workbook's second row (unit, filters, export time); a CSV has no title rows.
+    """
     exporter = LedgerExporter(queryset, days_left=days_left_for(today), progress=progress)
     if file_format == "xlsx":
-        return write_xlsx(target, exporter)
+        return write_xlsx(target, exporter, title=_("信访投诉台账"), caption=caption)
     return write_csv(target, exporter)
 
 
@@ -59,7 +67,9 @@ def can_download(user, export: LedgerExport) -> bool:
 
 
 @transaction.atomic
-def ledger_export_request(*, actor, queryset, filters: dict, file_format: str, org, today: dt.date | None = None):
+def ledger_export_request(
+    *, actor, queryset, filters: dict, file_format: str, org, today: dt.date | None = None, caption: str = ""
+):
     """Log an export of the filtered ledger and either write it now or queue it.
 
     Returns (export, content): `content` holds the file's bytes for a small export written at once, and is
@@ -73,7 +83,7 @@ def ledger_export_request(*, actor, queryset, filters: dict, file_format: str, o
         org=org, requested_by=actor, file_format=file_format, filters=filters, state=LedgerExport.State.PENDING
     )
     if exact and estimated <= async_threshold():
-        content = _write_to_memory(queryset, file_format=file_format, today=today)
+        content = _write_to_memory(queryset, file_format=file_format, today=today, caption=caption)
         export.state = LedgerExport.State.DONE
         export.row_count = export.rows_done = content[1]
         export.finished_at = timezone.now()
@@ -89,10 +99,10 @@ def ledger_export_request(*, actor, queryset, filters: dict, file_format: str, o
     return export, None
 
 
-def _write_to_memory(queryset, *, file_format: str, today: dt.date) -> tuple[bytes, int]:
+def _write_to_memory(queryset, *, file_format: str, today: dt.date, caption: str) -> tuple[bytes, int]:
     if file_format == "xlsx":
         buffer = io.BytesIO()
-        rows = write_ledger(buffer, queryset, file_format="xlsx", today=today)
+        rows = write_ledger(buffer, queryset, file_format="xlsx", today=today, caption=caption)
         return buffer.getvalue(), rows
     text = io.StringIO()
     rows = write_ledger(text, queryset, file_format="csv", today=today)
@@ -121,7 +131,7 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
     from complaints.filters import LedgerFilter
     from complaints.selectors import ledger_scope
 
-    export = LedgerExport.objects.select_related("requested_by").get(pk=export_id)
+    export = LedgerExport.objects.select_related("requested_by", "org").get(pk=export_id)
     if export.state == LedgerExport.State.DONE:
         return export
     LedgerExport.objects.filter(pk=export.pk).exclude(state=LedgerExport.State.DONE).update(
@@ -131,6 +141,7 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
     scope = ledger_scope(export.requested_by)
     filterset = LedgerFilter(export.filters, scope=scope, calendar_getter=get_calendar, today=today)
     queryset = filterset.qs
+    caption = ledger_caption(org=export.org, filterset=filterset, actor=export.requested_by, when=export.requested_at)
     folder = Path("exports") / str(export.org_id)
     relative = folder / f"{export.pk}-{uuid.uuid4().hex}.{export.file_format}"
     final_path = Path(settings.PRIVATE_FILES_ROOT) / relative
@@ -145,7 +156,9 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
     try:
         if export.file_format == "xlsx":
             with open(partial_path, "wb") as target:
-                rows = write_ledger(target, queryset, file_format="xlsx", today=today, progress=progress)
+                rows = write_ledger(
+                    target, queryset, file_format="xlsx", today=today, caption=caption, progress=progress
+                )
         else:
             with open(partial_path, "w", encoding="utf-8", newline="") as target:
                 rows = write_ledger(target, queryset, file_format="csv", today=today, progress=progress)

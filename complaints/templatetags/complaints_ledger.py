@@ -8,12 +8,19 @@ from complaints.exporters import petitioner_label
 from complaints.models import Case
 from core.labels import field_label
 from core.services.deadlines import overdue_label
+from core.templatetags.core_deadlines import provisional_badge_html
 
 register = template.Library()
 
 
 def _date(value) -> str:
     return value.strftime("%Y-%m-%d") if value else "—"
+
+
+def _due_cell(case) -> str:
+    if case.due_on and case.due_provisional and case.is_open:
+        return format_html("{} {}", _date(case.due_on), provisional_badge_html(True))
+    return _date(case.due_on)
 
 
 def _days_cell(case, row) -> str:
@@ -54,7 +61,7 @@ def ledger_rows(rows):
                 Truncator(case.summary).chars(40),
                 handlers,
                 field_label(Case, "status", case.status),
-                _date(case.due_on),
+                _due_cell(case),
                 _days_cell(case, row),
                 _date(case.closed_at.astimezone(tz).date() if case.closed_at else None),
             )

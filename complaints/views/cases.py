@@ -245,7 +245,13 @@ def _deadline_rows(deadlines, today, calendar):
     for deadline in deadlines:
         state = None
         if deadline.status == Deadline.Status.OPEN:
-            state = deadline_state(deadline.due_on, today, paused=bool(deadline.paused_since), calendar=calendar)
+            state = deadline_state(
+                deadline.due_on,
+                today,
+                paused=bool(deadline.paused_since),
+                provisional=deadline.is_provisional,
+                calendar=calendar,
+            )
         rows.append({"deadline": deadline, "state": state})
     return rows
 
@@ -316,7 +322,11 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "is_supervisor": svc.is_supervisor(user),
         "acting": acting_handler(case.owner, case.backup, today, org=case.org),
         "deadline_rows": _deadline_rows(deadlines, today, calendar),
-        "due_state": deadline_state(case.due_on, today, calendar=calendar) if case.due_on else None,
+        "due_state": (
+            deadline_state(case.due_on, today, provisional=case.due_provisional, calendar=calendar)
+            if case.due_on
+            else None
+        ),
         "nodes": nodes,
         "diagram_width": diagram_width(nodes),
         "actions": actions,

@@ -34,7 +34,9 @@ def document_context(document: CaseDocument) -> dict:
         "document": document,
         "case": case,
         "body": body,
-        "office_name": case.org.name,
+        # The office's full name heads and signs the document; its number is the document's only number.
+        "issuer": case.org.official_name,
+        "document_number": document.number,
         "office": case.org,
         "title": document.get_kind_display(),
     }
@@ -47,12 +49,18 @@ def document_context(document: CaseDocument) -> dict:
         deadline = svc.case_deadlines(case).filter(rule__code="C-INST").order_by("-id").first()
         # Only what the institution needs: no ID number, a masked phone, and never a reporter's identity.
         show_identity = case.case_type == CaseType.COMPLAINT and not case.is_anonymous
+        # The institution's questions go to the handling clerk (A岗), at their own number or the office's.
+        contact = case.owner or document.issued_by
         context.update(
             {
                 "forwarding": forwarding,
                 "institution_due_on": deadline.due_on if deadline else None,
+                "institution_due_provisional": bool(deadline and deadline.provisional_years),
                 "complainant_name": case.name if show_identity else _("（不提供）"),
                 "complainant_phone": mask_phone(case.phone) if show_identity else _("（不提供）"),
+                "show_phone_note": show_identity and bool(case.phone),
+                "contact_name": str(contact) if contact else "",
+                "contact_phone": (contact.phone if contact else "") or case.org.phone,
             }
         )
     return context

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE, mask_name
+from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE
 
+from ..exporters import petitioner_label
 from ..forms import IntakeForm, RepeatQueryForm
 from ..models import Case, Contact
 from ..models.choices import Channel
@@ -256,7 +257,8 @@ def repeat_candidates(request):
             "is_open": case.is_open,
             "institution": str(case.institution) if case.institution_id else "",
             "same_institution": bool(institution_id and case.institution_id == institution_id),
-            "name": mask_name(case.name),
+            # Masked; a 举报 reporter is never identified, not even masked (docs/domain.md §2).
+            "name": petitioner_label(case.case_type, case.name, case.is_anonymous),
             "summary": case.summary,
             "url": reverse("complaints:case_detail", args=[case.pk]),
         }

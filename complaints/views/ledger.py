@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,25 +26,16 @@ from complaints.selectors import (
     ledger_scope,
     work_summary_for_orgs,
 )
-from complaints.services.ledger_export import can_download, ledger_export_request
+from complaints.services.ledger_export import can_download, ledger_caption, ledger_export_request
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
+from core.exporters import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response
 from core.models import OrgUnit
 from core.roles import is_mediator_only
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-def _calendar_or_none():
-    try:
-        return get_calendar()
-    except CalendarMissingError:
-        return None
+CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
 
 
 def _page_number(request) -> int:
@@ -70,10 +61,8 @@ def index(request):
     scope = ledger_scope(request.user)
     if is_mediator_only(request.user):
         raise PermissionDenied(_("调解员只能查看指派给自己的调解案件，不能查看信访投诉台账。"))
-    calendar = _calendar_or_none()
+    calendar = get_calendar()
     filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=lambda: calendar, today=today)
-    if calendar is None and request.GET.get("due_within"):
-        filterset.calendar_error = _("工作日历尚未维护，无法按工作日筛选。")
     page = ledger_page(
         filterset.qs,
         page=_page_number(request),
@@ -121,7 +110,7 @@ def ledger_export(request):
         raise PermissionDenied
     today = timezone.localdate()
     scope = ledger_scope(request.user)
-    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=_calendar_or_none, today=today)
+    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=get_calendar, today=today)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("筛选条件有误，请修改后再导出。"))
         return redirect(f"{reverse('complaints:index')}?{request.GET.urlencode()}")
@@ -133,21 +122,14 @@ def ledger_export(request):
         file_format=file_format,
         org=org,
         today=today,
+        caption=ledger_caption(org=org, filterset=filterset, actor=request.user),
     )
     if content is None:
         messages.info(request, _("导出行数较多，已转入后台生成，完成后可在本页下载。"))
         if waiting_for_queue(export):
             messages.warning(request, QUEUE_DOWN_MESSAGE)
         return redirect("complaints:export_status", pk=export.pk)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = _attachment(export_filename(file_format))
-    return response
-
-
-def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"ledger.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+    return file_response(content, export_filename(file_format), content_type=CONTENT_TYPES[file_format])
 
 
 def get_export_for_user(request, pk: int) -> LedgerExport:
@@ -189,9 +171,11 @@ def export_download(request, pk: int):
     from core.services.audit import log_action
 
     log_action(actor=request.user, action="complaints.ledger.export_downloaded", target=export)
-    response = FileResponse(export.file.open("rb"), content_type=CONTENT_TYPES[export.file_format])
-    response["Content-Disposition"] = _attachment(export_filename(export.file_format, export.finished_at))
-    return response
+    return file_response(
+        export.file.open("rb"),
+        export_filename(export.file_format, export.finished_at),
+        content_type=CONTENT_TYPES[export.file_format],
+    )
 
 
 def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
@@ -205,7 +189,7 @@ def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
 
 @login_required
 def summary(request):
-    """The office summary (DOMAIN.md §10) for any period over the units the user may see."""
+    """The office summary (docs/domain.md, "工作小结") for any period over the units the user may see."""
     if is_mediator_only(request.user):
         raise PermissionDenied(_("调解员只能查看指派给自己的调解案件。"))
     today = timezone.localdate()

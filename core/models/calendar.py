@@ -4,10 +4,12 @@ from simple_history.models import HistoricalRecords
 
 
 class WorkCalendarYear(models.Model):
-    """Whether a year of the official working-day calendar is maintained.
+    """Whether a year of the official working-day calendar is verified.
 
-    Deadlines are computed only over years whose status is 已核对; a draft year (e.g. one added by hand
-    before the State Council's notice is entered) is refused like a missing one.
+    A 已核对 year is official. A draft year (predicted by rule when a deadline first reaches it, or added by hand
+    before the State Council's notice is entered) is still counted over, but the deadlines it touches are
+    provisional (暂定) until the year is verified (docs/domain.md, "跨年度：暂定期限"). Only the strict `deadline`
+    command refuses it.
     """
 
     class Status(models.TextChoices):

@@ -15,7 +15,7 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    """An entry of one of the editable classification tables (DOMAIN.md §2)."""
+    """An entry of one of the editable classification tables (docs/domain.md, "受理渠道与流程")."""
 
     class Kind(models.TextChoices):
         INSTITUTION_TYPE = "institution_type", _("机构类型")

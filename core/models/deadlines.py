@@ -12,7 +12,7 @@ class CountKind(models.TextChoices):
 
 
 class DeadlineRule(models.Model):
-    """A time limit from the deadline table (DOMAIN.md §3), kept as data an administrator can change."""
+    """A time limit of the rule table (docs/domain.md, "期限与工作日历"), data an administrator can change."""
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -52,6 +52,15 @@ class DeadlineQuerySet(models.QuerySet):
     def for_orgs(self, org_ids):
         return self.filter(org_id__in=org_ids)
 
+    def provisional(self):
+        return self.exclude(provisional_years="")
+
+    def reaching_year(self, year: int):
+        """Rule deadlines whose counting reached `year`: made provisional by it, or running through it."""
+        return self.filter(rule__isnull=False).filter(
+            Q(provisional_years__contains=str(year)) | Q(started_on__year__lte=year, due_on__year__gte=year)
+        )
+
 
 class Deadline(models.Model):
     """One statutory or assigned time limit of any dated item (a case stage, a task, an interview step…).
@@ -88,6 +97,9 @@ class Deadline(models.Model):
     extension_days = models.PositiveSmallIntegerField(_("延期天数"), default=0)
     due_on = models.DateField(_("截止日期"))
     calendar_stamp = models.CharField(_("所用日历"), max_length=200, blank=True)
+    # The draft years (not yet verified) this due date was computed over, e.g. "2027": it is provisional (暂定)
+    # until they are verified and it is recomputed (docs/domain.md, "跨年度：暂定期限").
+    provisional_years = models.CharField(_("暂定（未核对的日历年度）"), max_length=60, blank=True)
     owner = models.ForeignKey(
         "core.User", verbose_name=_("A岗"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -126,7 +138,12 @@ class Deadline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label}（{self.due_on:%Y-%m-%d}）"
+        mark = _("（暂定）") if self.provisional_years else ""
+        return f"{self.label}（{self.due_on:%Y-%m-%d}{mark}）"
+
+    @property
+    def is_provisional(self) -> bool:
+        return bool(self.provisional_years)
 
 
 class DeadlinePause(models.Model):

@@ -15,6 +15,14 @@ class OrgUnit(models.Model):
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    # The full official name that heads and signs the unit's documents (GB/T 9704-2012), e.g.
+    # 国家金融监督管理总局莱州监管支局; `name` (莱州金融监管支局) is the form used in document numbers.
+    full_name = models.CharField(
+        _("全称"),
+        max_length=100,
+        blank=True,
+        help_text=_("文书抬头和落款使用的单位全称，如：国家金融监督管理总局莱州监管支局"),
+    )
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -43,6 +51,11 @@ class OrgUnit(models.Model):
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
+
+    @property
+    def official_name(self) -> str:
+        """The name documents are headed and signed with: the full name, or the name when none is kept."""
+        return self.full_name or self.name
 
     def is_within(self, other: "OrgUnit") -> bool:
         """True when this unit is `other` or sits below it."""

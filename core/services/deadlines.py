@@ -23,13 +23,31 @@ def _pauses_of(deadline: Deadline, today: dt.date) -> list[Pause]:
     return [Pause(p.start_on, p.end_on or today) for p in deadline.pauses.all()]
 
 
+@dataclass(frozen=True)
+class ComputedDue:
+    due_on: dt.date
+    calendar_stamp: str
+    # Draft years the computation went through, e.g. "2027": the due date is provisional (暂定).
+    provisional_years: str = ""
+
+    def apply_to(self, deadline: Deadline) -> None:
+        deadline.due_on = self.due_on
+        deadline.calendar_stamp = self.calendar_stamp
+        deadline.provisional_years = self.provisional_years
+
+
 def compute_due(
     *, started_on: dt.date, days: int, kind: str, pauses=(), calendar: WorkCalendar | None = None
-) -> tuple[dt.date, str]:
-    """(due date, calendar stamp). Raises CalendarMissingError for a year without calendar data."""
+) -> ComputedDue:
+    """The due date, the calendar revisions it used and whether it is provisional.
+
+    A year not yet verified is counted over its draft (created when first reached), never refused: the result
+    is then provisional (docs/domain.md, "跨年度：暂定期限").
+    """
     calendar = calendar or get_calendar()
     due = calendar.add_days(started_on, days, kind, pauses)
-    return due, calendar.stamp(started_on, due)
+    provisional = ",".join(str(year) for year in calendar.provisional_years(started_on, due))
+    return ComputedDue(due, calendar.stamp(started_on, due), provisional)
 
 
 def deadline_open(
@@ -48,7 +66,7 @@ def deadline_open(
 ) -> Deadline:
     """Open a deadline for `item` from the rule `rule_code`, starting the clock on `started_on`."""
     rule = DeadlineRule.objects.get(code=rule_code)
-    due_on, stamp = compute_due(started_on=started_on, days=rule.days, kind=rule.count_kind, calendar=calendar)
+    computed = compute_due(started_on=started_on, days=rule.days, kind=rule.count_kind, calendar=calendar)
     deadline = Deadline(
         org=org,
         content_type=ContentType.objects.get_for_model(item),
@@ -60,12 +78,13 @@ def deadline_open(
         rule_days=rule.days,
         rule_count_kind=rule.count_kind,
         started_on=started_on,
-        due_on=due_on,
-        calendar_stamp=stamp,
         owner=owner,
         backup=backup,
     )
+    computed.apply_to(deadline)
     deadline._change_reason = _("按规则 %(code)s 起算") % {"code": rule.code}
+    if computed.provisional_years:
+        deadline._change_reason += _("（暂定：%(years)s年工作日历尚未核对）") % {"years": computed.provisional_years}
     deadline.save()
     return deadline
 
@@ -103,10 +122,10 @@ def deadline_open_custom(
     return deadline
 
 
-def recompute_due(deadline: Deadline, *, today: dt.date, calendar: WorkCalendar | None = None) -> tuple[dt.date, str]:
-    """(due date, stamp) of a rule-based deadline from its start, days, extension and pauses."""
+def recompute_due(deadline: Deadline, *, today: dt.date, calendar: WorkCalendar | None = None) -> ComputedDue:
+    """The due date of a rule-based deadline from its start, days, extension and pauses."""
     if deadline.rule_id is None:
-        return deadline.due_on, deadline.calendar_stamp
+        return ComputedDue(deadline.due_on, deadline.calendar_stamp, deadline.provisional_years)
     return compute_due(
         started_on=deadline.started_on,
         days=deadline.rule_days + deadline.extension_days,
@@ -116,14 +135,16 @@ def recompute_due(deadline: Deadline, *, today: dt.date, calendar: WorkCalendar 
     )
 
 
-def _recompute(deadline: Deadline, today: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
-    due_on, deadline.calendar_stamp = recompute_due(deadline, today=today, calendar=calendar)
-    return due_on
+def _recompute(deadline: Deadline, today: dt.date, calendar: WorkCalendar | None = None) -> None:
+    recompute_due(deadline, today=today, calendar=calendar).apply_to(deadline)
+
+
+RECOMPUTED_FIELDS = ["due_on", "calendar_stamp", "provisional_years"]
 
 
 @transaction.atomic
 def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today: dt.date | None = None) -> Deadline:
-    """Add `days` to the deadline (added to the original limit, as DOMAIN.md §3 says).
+    """Add `days` to the deadline (added to the original limit, as docs/domain.md, "期限与工作日历" says).
 
     The caller checks who may approve; this enforces the rule's maximum.
     """
@@ -140,9 +161,9 @@ def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today:
             % {"total": deadline.extension_days + days, "max": maximum}
         )
     deadline.extension_days += days
-    deadline.due_on = _recompute(deadline, today or timezone.localdate())
+    _recompute(deadline, today or timezone.localdate())
     deadline._change_reason = _("延期 %(days)s 天：%(reason)s") % {"days": days, "reason": reason}
-    deadline.save(update_fields=["extension_days", "due_on", "calendar_stamp"])
+    deadline.save(update_fields=["extension_days", *RECOMPUTED_FIELDS])
     log_action(actor=actor, action="core.deadline.extended", target=deadline, days=days, reason=reason)
     return deadline
 
@@ -170,9 +191,9 @@ def deadline_resume(*, deadline: Deadline, end_on: dt.date, actor) -> Deadline:
     pause.end_on = end_on
     pause.save(update_fields=["end_on"])
     deadline.paused_since = None
-    deadline.due_on = _recompute(deadline, end_on)
+    _recompute(deadline, end_on)
     deadline._change_reason = _("恢复计时")
-    deadline.save(update_fields=["paused_since", "due_on", "calendar_stamp"])
+    deadline.save(update_fields=["paused_since", *RECOMPUTED_FIELDS])
     log_action(actor=actor, action="core.deadline.resumed", target=deadline)
     return deadline
 
@@ -213,6 +234,10 @@ class DeadlineState:
     is_overdue: bool
     is_due_soon: bool
     is_paused: bool
+    # The due date was computed over a calendar year not yet verified (暂定).
+    is_provisional: bool = False
+    # The working days left are counted over such a year: the count is provisional too.
+    working_days_provisional: bool = False
 
     @property
     def css(self) -> str:
@@ -240,7 +265,9 @@ class DeadlineState:
     @property
     def days_text(self) -> str:
         """Days left in words, never a negative count: 剩余 N 个工作日（M 天）, 今日到期, or 超期 N 个工作日."""
-        return days_left_text(self.calendar_days_left, self.working_days_left)
+        return days_left_text(
+            self.calendar_days_left, self.working_days_left, provisional=self.working_days_provisional
+        )
 
 
 def overdue_label(working_days_left: int | None) -> str:
@@ -256,14 +283,19 @@ def overdue_label(working_days_left: int | None) -> str:
     return _("超期 %(n)s 个工作日") % {"n": -working_days_left}
 
 
-def days_left_text(calendar_days_left: int, working_days_left: int | None) -> str:
-    """剩余 N 个工作日（M 天） for an item due later, 今日到期 today, 超期 N 个工作日 once it is late."""
+def days_left_text(calendar_days_left: int, working_days_left: int | None, *, provisional: bool = False) -> str:
+    """剩余 N 个工作日（M 天） for an item due later, 今日到期 today, 超期 N 个工作日 once it is late.
+
+    `provisional`: the working days are counted over a calendar year not yet verified (…（M 天，暂定）).
+    """
     if calendar_days_left < 0:
         return overdue_label(working_days_left)
     if calendar_days_left == 0:
         return _("今日到期")
     if working_days_left is None:
         return _("剩余 %(c)s 天") % {"c": calendar_days_left}
+    if provisional:
+        return _("剩余 %(w)s 个工作日（%(c)s 天，暂定）") % {"w": working_days_left, "c": calendar_days_left}
     return _("剩余 %(w)s 个工作日（%(c)s 天）") % {"w": working_days_left, "c": calendar_days_left}
 
 
@@ -272,6 +304,7 @@ def deadline_state(
     today: dt.date,
     *,
     paused: bool = False,
+    provisional: bool = False,
     calendar: WorkCalendar | None = None,
     soon_working_days: int = DUE_SOON_WORKING_DAYS,
 ) -> DeadlineState:
@@ -286,4 +319,5 @@ def deadline_state(
     calendar_left = (due_on - today).days
     overdue = due_on < today
     soon = not overdue and (working_left if working_left is not None else calendar_left) <= soon_working_days
-    return DeadlineState(due_on, calendar_left, working_left, overdue, soon, paused)
+    working_provisional = bool(calendar.provisional_years(today, due_on))
+    return DeadlineState(due_on, calendar_left, working_left, overdue, soon, paused, provisional, working_provisional)

@@ -33,9 +33,10 @@ class Message:
     key: str | None = None
 
 
-def _absolute(link: str) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{base}{link}" if link.startswith("/") and base else link
+def absolute_link(link: str) -> str:
+    """A site path made absolute with settings.SITE_URL, for e-mail (a mail client has no current site)."""
+    base = settings.SITE_URL.rstrip("/")
+    return f"{base}{link}" if link.startswith("/") else link
 
 
 def _send_emails(notification_ids: list[int]) -> None:
@@ -52,7 +53,7 @@ def _send_emails(notification_ids: list[int]) -> None:
     for notification in pending:
         body = notification.body
         if notification.link:
-            body = f"{body}\n\n{_('查看：')}{_absolute(notification.link)}".strip()
+            body = f"{body}\n\n{_('查看：')}{absolute_link(notification.link)}".strip()
         try:
             send_mail(
                 subject=f"[{settings.OFFICE_BRAND}] {notification.title}",

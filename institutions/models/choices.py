@@ -28,7 +28,7 @@ class Assessment(models.TextChoices):
 def office_scope_q(user):
     """Records of the units the user may see, for the office's own staff, reviewers and administrators only.
 
-    Mediators see only their mediation cases (DOMAIN.md §1), never interviews, surveys or lists.
+    Mediators see only their mediation cases (docs/domain.md, "组织与角色"), never interviews, surveys or lists.
     """
     from core.access import visible_org_q
     from core.roles import Role, has_role

@@ -46,7 +46,7 @@ class InterviewQuerySet(models.QuerySet):
 
 
 class Interview(models.Model):
-    """A supervisory interview (约谈督导) of an institution's management, worked to closure (DOMAIN.md §5)."""
+    """A supervisory interview of an institution's management, worked to closure (docs/domain.md, "约谈督导")."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("建议约谈（待确认）")

@@ -11,7 +11,10 @@ from .choices import Assessment, Polarity, RatingElement, office_scope_q
 
 
 class ListSuggestionRule(models.Model):
-    """A data rule that suggests a list item (DOMAIN.md §6); thresholds are data an administrator can change."""
+    """A data rule that suggests a list item (docs/domain.md, "正负面清单").
+
+    Its thresholds are data an administrator can change.
+    """
 
     class Kind(models.TextChoices):
         COMPLAINTS = "complaints", _("投诉量达到阈值")
@@ -65,7 +68,7 @@ def list_file_path(instance, filename):
 
 
 class QuarterlyList(models.Model):
-    """The quarterly positive/negative list (正负面清单) of one sub-bureau (DOMAIN.md §6)."""
+    """The quarterly positive/negative list (正负面清单) of one sub-bureau (docs/domain.md, "正负面清单")."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")

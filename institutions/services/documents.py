@@ -6,15 +6,16 @@ import hashlib
 import io
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.charts import bar_chart
-from core.exporters import write_xlsx_sheets
-from core.pdf import render_pdf
+from core.charts import SANS, bar_chart
+from core.exporters import export_caption, write_xlsx_sheets
+from core.pdf import chosen_family, render_pdf
 from core.services.audit import log_action
 from core.services.jobs import dispatch
 
@@ -27,8 +28,12 @@ logger = logging.getLogger(__name__)
 G = QuarterlyList.Generation
 
 
-def summary_chart(rows, *, width: int = 900):
-    """Positive and negative items per assessment group, plus complaints of the 15 most complained-about."""
+def summary_chart(rows, *, width: int = 900, height: int = 280, horizontal: bool = True, font_family: str = SANS):
+    """Complaints, negative and positive items of the 15 most complained-about institutions.
+
+    The page draws horizontal bars (long names); the landscape PDF draws vertical ones, which keep the chart
+    low enough to share the first page with the heading and the counts.
+    """
     top = sorted(rows, key=lambda r: (-r.figures.get("complaints", 0), r.institution.short_name))[:15]
     return bar_chart(
         [row.institution.short_name for row in top],
@@ -39,7 +44,9 @@ def summary_chart(rows, *, width: int = 900):
         },
         title=_("投诉较多机构及清单事项"),
         width=width,
-        horizontal=True,
+        height=height,
+        horizontal=horizontal,
+        font_family=font_family,
     )
 
 
@@ -50,8 +57,17 @@ def pdf_context(quarterly_list: QuarterlyList, rows) -> dict:
     return {
         "list": quarterly_list,
         "rows": rows,
-        "office_name": quarterly_list.org.name,
-        "chart": summary_chart(rows),
+        "issuer": quarterly_list.org.official_name,
+        # Signed on the day the supervisor approved it; a draft leaves the date blank.
+        "signed_on": timezone.localdate(quarterly_list.approved_at) if quarterly_list.approved_at else None,
+        # In the document's own serif face, like the text around it.
+        "chart": summary_chart(
+            rows,
+            width=1000,
+            height=220,
+            horizontal=False,
+            font_family=f"{chosen_family(settings.PDF_BODY_FONT_FAMILY)}, serif",
+        ),
         "counts": [(label, counts[value]) for value, label in Assessment.choices],
         "generated_on": timezone.localdate(),
     }
@@ -65,9 +81,19 @@ def build_pdf(quarterly_list: QuarterlyList, rows=None) -> bytes:
 def build_xlsx(quarterly_list: QuarterlyList, rows=None) -> bytes:
     rows = rows if rows is not None else list_rows(quarterly_list)
     buffer = io.BytesIO()
+    org = quarterly_list.org
+    caption = export_caption(
+        org.full_name or org.name,
+        _("%(period)s（第 %(version)s 版）")
+        % {"period": quarterly_list.period_label, "version": quarterly_list.version},
+        str(quarterly_list.get_status_display()),
+        label=_("生成时间"),
+    )
     write_xlsx_sheets(
         buffer,
         [SummaryExporter(rows), ItemsExporter(rows, Polarity.POSITIVE), ItemsExporter(rows, Polarity.NEGATIVE)],
+        title=_("县域金融机构消费者权益保护正负面清单"),
+        caption=caption,
     )
     return buffer.getvalue()
 

@@ -1,4 +1,4 @@
-"""The supervisory interview workflow (DOMAIN.md §5): proposed → scheduled → held → self-inspection →
+"""The supervisory interview workflow (docs/domain.md, "约谈督导"): proposed → scheduled → held → self-inspection →
 rectification → verified → closed or escalated. Due dates are core.Deadline rows (dashboard, reminders)."""
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
-import logging
 
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +13,12 @@ from django.utils.translation import gettext as _
 from core.models import OrgUnit, User
 from core.roles import GROUP_NAMES, Role
 from core.services.audit import log_action
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
 from ..models import Institution, QuarterlyList
 from ..periods import previous_quarter, quarter_of
 from .lists import list_draft
 from .triggers import interviews_propose
-
-logger = logging.getLogger(__name__)
 
 
 def first_working_day_of_quarter(day: dt.date) -> dt.date:
@@ -56,11 +53,7 @@ def draft_quarterly_lists(today: dt.date | None = None, *, force: bool = False) 
     propose the interviews its rules call for, and tell the unit's supervisors.
     """
     today = today or timezone.localdate()
-    try:
-        if not force and today != first_working_day_of_quarter(today):
-            return []
-    except CalendarMissingError as exc:
-        logger.error("quarterly list job: %s", exc)
+    if not force and today != first_working_day_of_quarter(today):
         return []
     year, quarter = previous_quarter(*quarter_of(today))
     drafted = []

@@ -1,5 +1,8 @@
-"""The quarterly positive/negative list (DOMAIN.md §6): drafting with suggestions from the data, the items
-staff accept, edit or reject, and the workflow draft → submitted → approved → frozen at the branch."""
+"""The quarterly positive/negative list (docs/domain.md, "正负面清单").
+
+Drafting with suggestions from the data, the items staff accept, edit or reject, and the workflow
+draft → submitted → approved → frozen at the branch.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Suggested list items from the data (DOMAIN.md §6): rule values, descriptions and evidence links."""
+"""Suggested list items from the data (docs/domain.md, "正负面清单"): rule values, descriptions and evidence links."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Interview trigger rules: they propose interviews for staff to confirm (DOMAIN.md §5)."""
+"""Interview trigger rules: they propose interviews for staff to confirm (docs/domain.md, "约谈督导")."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from ..models import Institution, Interview, InterviewAttachment, QuarterlyList,
 
 
 def office_only(view):
-    """The office's pages: mediators (court, associations) see only their mediation cases (DOMAIN.md §1)."""
+    """The office's pages: mediators see only their mediation cases (docs/domain.md, "组织与角色")."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

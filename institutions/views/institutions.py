@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import visible_org_q, visible_orgs
 from core.charts import bar_chart
+from core.exporters import xlsx_response
 from core.models import OrgUnit
 from core.roles import Role, has_role
 
@@ -17,8 +17,6 @@ from ..periods import Period, parse_quarter, previous_quarter, quarter_code, qua
 from ..selectors import complaint_figures, sort_figures
 from ..services.importer import ImportRejected, institutions_import, template_workbook
 from .access import visible_institutions
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -44,9 +42,7 @@ def import_institutions(request):
 @login_required
 @permission_required("institutions.add_institution", raise_exception=True)
 def import_template(request):
-    response = HttpResponse(template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''institutions-template.xlsx"
-    return response
+    return xlsx_response(template_workbook(), _("金融机构导入模板.xlsx"))
 
 
 def _period_from(form: PeriodForm) -> Period:

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exporters import XLSX_CONTENT_TYPE, file_response
 from core.models import OrgUnit
 from core.services.audit import log_action
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
@@ -273,4 +274,5 @@ def list_download(request, pk, kind):
     log_action(actor=request.user, action="institutions.list.downloaded", target=quarterly_list, kind=kind)
     org_name = quarterly_list.org.short_name or quarterly_list.org.code
     filename = f"{org_name}{quarterly_list.period_label}正负面清单v{quarterly_list.version}.{kind}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
+    content_type = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}[kind]
+    return file_response(field.open("rb"), filename, content_type=content_type)

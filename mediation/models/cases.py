@@ -23,7 +23,7 @@ class MediationCaseQuerySet(models.QuerySet):
 
 
 class MediationCase(models.Model):
-    """A dispute brought to the workstation, from application through outcome to performance (DOMAIN.md §7)."""
+    """A dispute brought to the workstation, from application to performance (docs/domain.md, "纠纷调解")."""
 
     org = models.ForeignKey("core.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("编号"), max_length=20)
@@ -81,6 +81,8 @@ class MediationCase(models.Model):
     recusal_statement = models.TextField(_("回避声明"), blank=True)
     papers_received_on = models.DateField(_("调解员签收材料日期"), null=True, blank=True)
     due_on = models.DateField(_("当前期限"), null=True, blank=True)
+    # Mirrors the provisional mark of that deadline: computed over a calendar year not yet verified (暂定).
+    due_provisional = models.BooleanField(_("当前期限为暂定"), default=False)
     outcome = models.CharField(_("调解结果"), max_length=12, choices=Outcome.choices, blank=True)
     concluded_on = models.DateField(_("结案日期"), null=True, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)

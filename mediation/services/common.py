@@ -39,10 +39,12 @@ def refresh_due_on(case: MediationCase) -> None:
     """Mirror the earliest open deadline on the case for lists and filters."""
     first = open_deadlines(case).exclude(paused_since__isnull=False).order_by("due_on").first()
     due_on = first.due_on if first else None
-    if case.due_on != due_on:
+    provisional = bool(first and first.provisional_years)
+    if case.due_on != due_on or case.due_provisional != provisional:
         case.due_on = due_on
+        case.due_provisional = provisional
         case._change_reason = _("期限变化")
-        case.save(update_fields=["due_on", "updated_at"])
+        case.save(update_fields=["due_on", "due_provisional", "updated_at"])
 
 
 def deadline_owner(case: MediationCase):

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.workcalendar import CalendarMissingError
 from mediation import forms, services
 from mediation.access import get_case_for_user
 from mediation.models import Mediator
@@ -21,8 +20,6 @@ def _run(request, case, form, call, success: str):
         return redirect("mediation:detail", pk=case.pk)
     try:
         call(form.cleaned_data)
-    except CalendarMissingError as exc:
-        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -2,11 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from core.pdf import pdf_response, render_pdf
 from core.services.audit import log_action
 from mediation.access import can_write_office, get_case_for_user, is_case_mediator
 from mediation.models import Side
+
+WORKSTATION_NAME = _("“莱和州安”金融纠纷调解工作站")
 
 
 @login_required
@@ -19,7 +22,9 @@ def agreement_pdf(request, pk):
         "mediation/pdf_agreement.html",
         {
             "case": case,
-            "office_name": "“莱和州安”金融纠纷调解工作站",
+            # The workstation signs the agreement; its number is the agreement's only number.
+            "issuer": WORKSTATION_NAME,
+            "document_number": case.agreement_number,
             "agents": list(case.agents.all()),
             "applicant_side": Side.APPLICANT,
         },

@@ -1,13 +1,11 @@
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.charts import bar_chart
-from core.exporters import write_xlsx_sheets
+from core.exporters import period_caption, xlsx_bytes, xlsx_response
 from core.services.audit import log_action
 from mediation.access import cases_for_user, is_office_user
 from mediation.exporters import figures_exporters
@@ -74,8 +72,11 @@ def figures_export(request):
         raise Http404
     _form, start, end, cases = _period_and_cases(request)
     result = mediation_figures(cases, start, end)
-    buffer = io.BytesIO()
-    rows = write_xlsx_sheets(buffer, figures_exporters(result, cases_in_period(cases, start, end)))
+    content, rows = xlsx_bytes(
+        figures_exporters(result, cases_in_period(cases, start, end)),
+        title=_("“莱和州安”金融纠纷调解工作站调解统计"),
+        caption=period_caption(request.user, start, end),
+    )
     log_action(
         actor=request.user,
         action="mediation.figures.exported",
@@ -84,9 +85,6 @@ def figures_export(request):
         end=end.isoformat(),
         rows=rows,
     )
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        content, _("调解统计-%(start)s-%(end)s.xlsx") % {"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"}
     )
-    filename = f"mediation-figures-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

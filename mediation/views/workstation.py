@@ -14,7 +14,6 @@ from core.personal import mask_address, mask_id, mask_phone
 from core.roles import Role, has_role
 from core.services.audit import log_action
 from core.services.deadlines import deadline_state
-from core.workcalendar import CalendarMissingError
 from institutions.models import Institution
 from mediation import forms
 from mediation.access import (
@@ -139,8 +138,6 @@ def recusal(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             mediation_declare_recusal(actor=request.user, case=case, **form.cleaned_data)
-        except CalendarMissingError as exc:
-            form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -155,10 +152,9 @@ def recusal(request, pk):
 def _deadline_rows(case, today):
     rows = []
     for deadline in open_deadlines(case):
-        try:
-            state = deadline_state(deadline.due_on, today, paused=bool(deadline.paused_since))
-        except CalendarMissingError:
-            state = None
+        state = deadline_state(
+            deadline.due_on, today, paused=bool(deadline.paused_since), provisional=deadline.is_provisional
+        )
         rows.append((deadline, state))
     return rows
 

@@ -1,4 +1,4 @@
-"""Default outreach reference data (DOMAIN.md §8)."""
+"""Default outreach reference data (docs/domain.md, "宣传教育")."""
 
 from django.db import migrations
 

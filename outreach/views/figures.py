@@ -1,13 +1,10 @@
-import io
-
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import charts
 from core.access import scope
-from core.exporters import write_xlsx_sheets
+from core.exporters import period_caption, xlsx_bytes, xlsx_response
 from core.services.audit import log_action
 
 from ..exporters import BreakdownExporter, CoverageExporter, EventExporter, ParticipationExporter
@@ -69,10 +66,10 @@ def figures_export(request):
     start, end = form.period()
     data = period_figures(user=request.user, start=start, end=end)
     events = scope(Event.objects.all(), request.user).in_period(start, end)
-    buffer = io.BytesIO()
-    rows = write_xlsx_sheets(
-        buffer,
+    content, rows = xlsx_bytes(
         [EventExporter(events), BreakdownExporter(data), CoverageExporter(data), ParticipationExporter(data)],
+        title=_("金融教育宣传统计"),
+        caption=period_caption(request.user, start, end),
     )
     log_action(
         actor=request.user,
@@ -82,9 +79,6 @@ def figures_export(request):
         end=end.isoformat(),
         rows=rows,
     )
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        content, _("宣传教育统计-%(start)s-%(end)s.xlsx") % {"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"}
     )
-    filename = f"outreach-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -134,8 +134,9 @@
       link.textContent = item.number;
       row.appendChild(link);
       var text = document.createElement("span");
-      text.textContent = " " + item.received_on + " " + item.status + " " + (item.name || "") + " " +
-        (item.institution || "") + (item.same_institution ? "（同一机构）" : "") + " " + item.summary;
+      text.textContent = " " + item.received_on + " " + (item.name ? item.name + " " : "") + item.status + " " +
+        (item.institution || "") +
+        (item.same_institution ? "（同一机构）" : "") + " " + item.summary;
       row.appendChild(text);
       var button = document.createElement("button");
       button.type = "button";

@@ -13,6 +13,7 @@ from complaints.models import Case, Contact
 from core.models import OrgUnit
 from core.roles import Role
 from tests.factories import PASSWORD, make_institution, make_org, make_user
+from tests.helpers import PrintedPdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +65,7 @@ def act(page, key, label, fill=None):
     expect(page.locator(".alert-success")).to_contain_text(f"{label}：已完成")
 
 
-def test_walk_in_complaint_forwarded_answered_followed_up_and_closed(live_server, office, page):
+def test_walk_in_complaint_forwarded_answered_followed_up_and_closed(live_server, office, page, tmp_path):
     log_in(page, live_server, "lz_clerk_a")
     page.goto(live_server.url + "/complaints/intake/?channel=visit")
     expect(page.get_by_role("heading", name="来访登记")).to_be_visible()
@@ -84,7 +85,17 @@ def test_walk_in_complaint_forwarded_answered_followed_up_and_closed(live_server
     expect(page.locator("#deadlines")).to_contain_text("2026-06-08")  # C-FWD: 5 working days
 
     act(page, "complaint_forward", "转办机构", lambda f: f.get_by_label("办理要求").fill("请于15日内处理并反馈"))
-    expect(page.locator("#forwarding")).to_contain_text("ZB-2026-0001")
+    expect(page.locator("#forwarding")).to_contain_text("莱州金融监管支局〔2026〕1号")
+    # The 转办单 as the clerk prints it: the case page's link opens it in a new tab (shown inline, so the
+    # browser fires no download); the same request, with the clerk's session, gives the file.
+    link = page.get_by_role("link", name="投诉转办单")
+    expect(link).to_have_attribute("target", "_blank")
+    slip = page.context.request.get(live_server.url + link.get_attribute("href"))
+    assert slip.ok and slip.headers["content-type"] == "application/pdf"
+    assert "filename*=UTF-8''TS-2026-0001-" in slip.headers["content-disposition"]
+    pdf = PrintedPdf(slip.body(), tmp_path)
+    assert "金融消费投诉转办单" in pdf.text and "转办单回执" in pdf.text and "莱州金融监管支局〔2026〕1号" in pdf.text
+    pdf.assert_serif_cjk_embedded()
     act(page, "complaint_reply", "登记机构反馈", lambda f: f.get_by_label("机构处理结果").fill("已退还分期手续费"))
     act(page, "complaint_follow_up", "登记回访", lambda f: f.get_by_label("满意", exact=True).check())
     act(page, "close", "办结", lambda f: f.get_by_label("办理结果").fill("机构已退费，投诉人满意"))

@@ -45,7 +45,7 @@ def test_acceptance_notice_has_letterhead_number_and_embedded_cjk_font(client_fo
     document, content = fetch_pdf(client_for(clerk_a), case, "acceptance")
     text = pdf_text(tmp_path, content)
     assert "莱州金融监管支局" in text
-    assert document.number in text and document.number == "莱州消保受〔2026〕1号"
+    assert document.number in text and document.number == "莱州金融监管支局〔2026〕1号"
     assert "信访事项受理告知书" in text and "由本局消保科调查处理" in text
     fonts = pdf_fonts(tmp_path)
     assert "CJK" in fonts and " yes " in fonts  # embedded
@@ -93,7 +93,7 @@ def test_forwarding_slip_carries_only_what_the_institution_needs(
     case.refresh_from_db()
     document, content = fetch_pdf(client_for(clerk_a), case, "forwarding_slip")
     text = pdf_text(tmp_path, content)
-    assert "投诉转办单" in text and "ZB-2026-0001" in text and document.number in text
+    assert "投诉转办单" in text and document.number in text and case.forwarding.slip_number == document.number
     assert institution.full_name in text and "请15日内处理" in text
     assert "王小明" in text and "138****5678" in text
     assert VALID_PHONE not in text and VALID_ID not in text and "370683" not in text

@@ -159,11 +159,19 @@ def test_due_within_counts_working_days(client_for, orgs, clerk_a):
     assert set(numbers(client_for(clerk_a).get(URL, {"due_within": "4"}))) == {"FRI", "MON"}
 
 
-def test_due_within_over_a_year_without_calendar_says_so(client_for, orgs, clerk_a):
-    make_case(org=orgs["laizhou"], owner=clerk_a, due_on=dt.date(2026, 3, 13))
+def test_due_within_over_a_year_not_verified_counts_over_its_draft(client_for, orgs, clerk_a):
+    make_case(org=orgs["laizhou"], owner=clerk_a, number="SOON", due_on=dt.date(2026, 3, 13))
+    make_case(org=orgs["laizhou"], owner=clerk_a, number="NEXT", due_on=dt.date(2027, 2, 1), due_provisional=True)
     response = client_for(clerk_a).get(URL, {"due_within": "365"})
-    assert response.context["rows"] == []
-    assert "2027年工作日历尚未维护" in response.content.decode()
+    assert set(numbers(response)) == {"SOON", "NEXT"}
+    body = response.content.decode()
+    assert "工作日历尚未维护" not in body and "暂定" in body
+
+
+def test_provisional_filter_lists_open_cases_with_a_provisional_deadline(client_for, orgs, clerk_a):
+    make_case(org=orgs["laizhou"], owner=clerk_a, number="FIRM", due_on=dt.date(2026, 3, 13))
+    make_case(org=orgs["laizhou"], owner=clerk_a, number="DRAFT", due_on=dt.date(2027, 2, 1), due_provisional=True)
+    assert numbers(client_for(clerk_a).get(URL, {"provisional": "1"})) == ["DRAFT"]
 
 
 def test_invalid_filter_value_is_reported_not_applied(client_for, orgs, clerk_a):

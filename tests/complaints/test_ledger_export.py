@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -10,9 +11,12 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from complaints.exporters import LedgerExporter
 from complaints.models import LedgerExport
+from core.exporters import HEADER_ROW
 from core.models import AuditEntry
 from tests.complaints.ledger_cases import SHANGHAI, make_case
+from tests.helpers import FORMULA_PAYLOADS
 
 URL = reverse("complaints:ledger_export")
 
@@ -42,7 +46,8 @@ def ledger(orgs, clerk_a, other_clerk):
 def read_xlsx(content: bytes):
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     sheet = workbook.active
-    return sheet, [list(row) for row in sheet.iter_rows(values_only=True)]
+    # The title and caption rows come first; the table starts at its header.
+    return sheet, [list(row) for row in sheet.iter_rows(min_row=HEADER_ROW, values_only=True)]
 
 
 def test_excel_export_has_exactly_the_filtered_rows_masked(client_for, clerk_a, ledger):
@@ -53,13 +58,14 @@ def test_excel_export_has_exactly_the_filtered_rows_masked(client_for, clerk_a, 
     header, data = rows[0], rows[1:]
     assert header[0] == "编号" and header[4] == "信访人/投诉人"
     assert sorted(row[0] for row in data) == ["JB-2026-0001", "TS-2026-0001"]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A4"
     assert sheet.column_dimensions["H"].width == 40
     complaint = next(row for row in data if row[0] == "TS-2026-0001")
     assert complaint[4] == "王**" and complaint[5] == "138****5678"
     assert complaint[1] == dt.datetime(2026, 3, 2, 9, 0)  # a real date-time cell, local time
     assert complaint[11] == dt.datetime(2026, 3, 16, 0, 0)  # due date stored as a date
-    assert complaint[12] == 6
+    assert complaint[12] is None  # not provisional
+    assert complaint[13] == 6
     report = next(row for row in data if row[0] == "JB-2026-0001")
     assert report[4] == "举报人（保密）" and report[5] is None
     text = repr(rows)
@@ -72,7 +78,7 @@ def test_csv_export_reads_back(client_for, clerk_a, ledger):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "编号"
     assert [row[0] for row in rows[1:]] == ["TS-2026-0002"]
-    assert rows[1][14] == "2026-03-12"
+    assert rows[1][15] == "2026-03-12"
 
 
 def test_every_export_is_logged(client_for, clerk_a, ledger):
@@ -130,9 +136,10 @@ def test_export_query_count_does_not_grow_with_rows(client_for, orgs, clerk_a, d
     for _ in range(30):
         make_case(org=orgs["laizhou"], owner=clerk_a)
     client = client_for(clerk_a)
-    # session, user, scope UNION, the bounded count, the calendar (revision, and days when not cached), the
-    # rows, the LedgerExport insert and update, the audit entry (with its content type) — never per row.
-    with django_assert_max_num_queries(12):
+    # session, user, scope UNION, the unit's full name (the title row), the bounded count, the calendar
+    # (revision, and days when not cached), the rows, the LedgerExport insert and update, the audit entry (with
+    # its content type) — never per row.
+    with django_assert_max_num_queries(13):
         response = client.get(URL, {"format": "xlsx"})
     assert response.status_code == 200
 
@@ -146,3 +153,117 @@ def test_export_ledger_command_writes_excel_and_csv(orgs, ledger, tmp_path):
     call_command("export_ledger", "--out", str(out_csv))
     assert len(list(csv.reader(out_csv.open(encoding="utf-8-sig")))) == 5
     assert AuditEntry.objects.filter(action="complaints.ledger.exported").count() == 2
+
+
+# --- Ready to print, and never a live formula ---------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_ledger(orgs, clerk_a):
+    """Cases whose free text is a formula payload; one overdue (negative days left, a number)."""
+    from tests.factories import make_institution
+    from tests.helpers import FORMULA_PAYLOADS
+
+    laizhou = orgs["laizhou"]
+    institution = make_institution(org=laizhou, short_name="=1+2", full_name="=1+2全称")
+    for n, payload in enumerate(FORMULA_PAYLOADS, start=1):
+        make_case(org=laizhou, owner=clerk_a, number=f"TS-2026-{n:04d}", summary=payload, institution=institution)
+    make_case(org=laizhou, owner=clerk_a, number="TS-2026-0099", name="=王小明", due_on=dt.date(2026, 3, 5))
+
+
+def test_excel_and_csv_exports_never_carry_a_live_formula(client_for, clerk_a, hostile_ledger):
+    from tests.helpers import assert_csv_payloads_neutralised, assert_payloads_are_text, csv_rows
+
+    client = client_for(clerk_a)
+    workbook = client.get(URL, {"format": "xlsx"}).content
+    assert_payloads_are_text(workbook, [*FORMULA_PAYLOADS, "=1+2", "=王**"])
+    _sheet, rows = read_xlsx(workbook)
+    overdue = next(row for row in rows if row[0] == "TS-2026-0099")
+    assert overdue[13] == -5 and overdue[4] == "=王**"  # days left: a negative number stays a number
+    csv_content = client.get(URL, {"format": "csv"}).content
+    assert_csv_payloads_neutralised(csv_content, [*FORMULA_PAYLOADS, "=1+2"])
+    overdue = next(row for row in csv_rows(csv_content) if row[0] == "TS-2026-0099")
+    assert overdue[13] == "-5" and overdue[4] == "'=王**"
+
+
+def test_stored_exports_built_by_the_task_are_neutralised_too(
+    client_for, clerk_a, hostile_ledger, private_files, settings, django_capture_on_commit_callbacks
+):
+    from tests.helpers import assert_csv_payloads_neutralised, assert_payloads_are_text
+
+    settings.LEDGER_EXPORT_ASYNC_ROWS = 1
+    client = client_for(clerk_a)
+    for file_format in ("xlsx", "csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(URL, {"format": file_format})
+        export = LedgerExport.objects.latest("pk")
+        download = client.get(reverse("complaints:export_download", args=[export.pk]))
+        content = b"".join(download.streaming_content)
+        if file_format == "xlsx":
+            assert_payloads_are_text(content)
+        else:
+            assert_csv_payloads_neutralised(content)
+
+
+def test_excel_export_is_ready_to_print(client_for, clerk_a, ledger):
+    """A title row with the unit and the filters in words, the header repeated on every printed page,
+    landscape A4 fitted to the page width, an autofilter, date-times as yyyy-mm-dd hh:mm, a Chinese name."""
+    from urllib.parse import quote
+
+    response = client_for(clerk_a).get(URL, {"channel": "phone", "status": "open", "format": "xlsx"})
+    assert response["Content-Disposition"].endswith("filename*=UTF-8''" + quote("信访投诉台账-20260310-093000.xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "信访投诉台账"
+    caption = sheet["A2"].value
+    for part in (
+        "国家金融监督管理总局莱州监管支局",
+        "来源渠道：电话",
+        "状态：未办结（全部）",
+        "2026-03-10 09:30",
+        "林晓岚",
+    ):
+        assert part in caption, part
+    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.auto_filter.ref == "A3:P5"  # the header and the two rows
+    due = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "TS-2026-0001")
+    assert due[1].number_format == "yyyy-mm-dd hh:mm" and due[11].number_format == "yyyy-mm-dd"
+
+
+def test_ledger_workbook_prints_with_the_header_on_every_page(client_for, orgs, clerk_a, tmp_path):
+    """LibreOffice prints the workbook as an office PC would: landscape pages, all columns on the page
+    width, the header row repeated on page 2 and after."""
+    import subprocess
+
+    from tests.helpers import PrintedPdf
+
+    for n in range(1, 151):
+        make_case(org=orgs["laizhou"], owner=clerk_a, number=f"TS-2026-{n:04d}", summary=f"第{n}件投诉事项摘要")
+    workbook = tmp_path / "台账.xlsx"
+    workbook.write_bytes(client_for(clerk_a).get(URL, {"format": "xlsx"}).content)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(workbook),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    pdf = PrintedPdf((tmp_path / "台账.pdf").read_bytes(), tmp_path)
+    assert re.search(r"Page size: +841\.\d+ x 595\.\d+ pts", pdf.info)  # A4 landscape
+    assert 2 <= pdf.page_count <= 4  # 150 rows, about 50 a page, every column on the page width
+    assert pdf.page_of("信访投诉台账") == 1 and "筛选条件：全部" in pdf.pages[0]
+    header = LedgerExporter.columns
+    for page in pdf.pages:  # every column title on every page: the header repeats, no column is cut off
+        assert all(column.title in page for column in header), page[:200]
+    assert "信访投诉台账" not in pdf.pages[1]  # the title prints once; the header on every page
+    assert "第2页，共" in pdf.pages[1]

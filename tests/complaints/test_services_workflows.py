@@ -64,7 +64,7 @@ def test_petition_full_path_accept_extend_reply_deliver_close(register, clerk_a,
     # 60 calendar days after 03-12 is 05-11 (Monday).
     assert open_deadlines(case) == {"P-REPLY": dt.date(2026, 5, 11)}
     assert case.due_on == dt.date(2026, 5, 11)
-    assert CaseDocument.objects.get(case=case, kind="acceptance").number == "莱州消保受〔2026〕1号"
+    assert CaseDocument.objects.get(case=case, kind="acceptance").number == "莱州金融监管支局〔2026〕1号"
     ack = Deadline.objects.get(object_id=case.pk, rule__code="P-ACK")
     assert ack.status == "done" and ack.completed_on == dt.date(2026, 3, 12)
 
@@ -216,29 +216,31 @@ def test_extension_limited_to_the_rule_maximum_and_one_pending(register, clerk_a
     assert reload(case).events.filter(action="extension_rejected", approver=supervisor).exists()
 
 
-def test_extension_approval_into_a_year_without_calendar_changes_nothing(register, clerk_a, supervisor):
+def test_extension_approved_into_a_year_not_yet_verified_is_provisional(register, clerk_a, supervisor):
     with at("2026-10-20"):
         case2 = register("petition")
         case2 = petition_accept(actor=clerk_a, case=case2, version=case2.version, route="办理")
-        assert case2.due_on == dt.date(2026, 12, 21)
+        assert case2.due_on == dt.date(2026, 12, 21) and not case2.due_provisional
         request = extension_request(actor=clerk_a, case=case2, version=case2.version, days=30, reason="复杂")
-        with pytest.raises(ValidationError) as exc:
-            extension_decide(actor=supervisor, request=request, approve=True)
-    assert "2027年工作日历尚未维护" in exc.value.messages[0]
-    assert ExtensionRequest.objects.get(pk=request.pk).state == "pending"
-    assert reload(case2).due_on == dt.date(2026, 12, 21)
+        extension_decide(actor=supervisor, request=request, approve=True)
+    assert ExtensionRequest.objects.get(pk=request.pk).state == "approved"
+    case2 = reload(case2)
+    # 2026-10-20 + 90 days = 2027-01-18 (Monday) over the predicted 2027 draft: provisional.
+    assert case2.due_on == dt.date(2027, 1, 18) and case2.due_provisional
+    reply = Deadline.objects.get(object_id=case2.pk, content_type__model="case", rule__code="P-REPLY")
+    assert reply.provisional_years == "2027" and "2027d" in reply.calendar_stamp
 
 
-def test_accepting_when_the_reply_deadline_falls_in_an_unmaintained_year(register, clerk_a):
+def test_accepting_when_the_reply_deadline_reaches_a_year_not_yet_verified(register, clerk_a):
     with at("2026-11-02"):
         case = register("petition")
-    with at("2026-11-10"), pytest.raises(ValidationError) as exc:
-        petition_accept(actor=clerk_a, case=case, version=case.version, route="办理")
-    assert "2027年工作日历尚未维护" in exc.value.messages[0]
+    with at("2026-11-10"):
+        case = petition_accept(actor=clerk_a, case=case, version=case.version, route="办理")
     case = reload(case)
-    assert case.status == "registered" and case.version == 1
-    assert open_deadlines(case) == {"P-ACK": dt.date(2026, 11, 17)}
-    assert not case.documents.exists()
+    assert case.status == "accepted"
+    # 60 calendar days after 2026-11-10 is 2027-01-09, a Saturday: the next working day of the draft is 01-11.
+    assert open_deadlines(case) == {"P-REPLY": dt.date(2027, 1, 11)}
+    assert case.due_on == dt.date(2027, 1, 11) and case.due_provisional
 
 
 # --- 举报 -------------------------------------------------------------------------------------------
@@ -300,7 +302,7 @@ def test_complaint_path_forward_acknowledge_extend_reply_follow_up_close(registe
     with at("2026-03-12"):
         forwarding = complaint_forward(actor=clerk_a, case=case, version=case.version, requirement="15日内答复")
     case = reload(case)
-    assert forwarding.slip_number == "ZB-2026-0001" and forwarding.institution == institution
+    assert forwarding.slip_number == "莱州金融监管支局〔2026〕1号" and forwarding.institution == institution
     assert case.status == "forwarded"
     assert open_deadlines(case) == {"C-INST": dt.date(2026, 3, 27)}
     assert Deadline.objects.get(object_id=case.pk, rule__code="C-INST").institution == institution

@@ -230,7 +230,7 @@ def test_history_and_events_are_on_the_page(client_for, clerk_a, full_petition):
     assert "谈话记录.pdf" in html and "研提意见" in html
 
 
-def test_year_without_calendar_shows_the_message_and_changes_nothing(client_for, clerk_a, register):
+def test_accepting_into_a_year_not_verified_works_and_marks_the_deadline_provisional(client_for, clerk_a, register):
     from tests.complaints.conftest import at
 
     with at("2026-11-02"):
@@ -239,9 +239,11 @@ def test_year_without_calendar_shows_the_message_and_changes_nothing(client_for,
         response = client_for(clerk_a).post(
             action(case, "petition_accept"), {"version": 1, "route": "办理"}, follow=True
         )
-    assert "2027年工作日历尚未维护" in response.content.decode()
+    body = response.content.decode()
+    assert "工作日历尚未维护" not in body
+    assert "2027-01-11" in body and "暂定" in body and 'id="provisional-note"' in body
     case.refresh_from_db()
-    assert case.status == "registered" and case.version == 1
+    assert case.status == "accepted" and case.due_provisional
 
 
 def test_closed_case_offers_no_actions(client_for, clerk_a, petition):

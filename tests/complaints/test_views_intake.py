@@ -115,3 +115,27 @@ def test_anonymous_is_sent_to_login_and_mediator_refused(client, mediator):
     assert client.get(URL).status_code == 302
     client.force_login(mediator)
     assert client.get(URL).status_code == 403
+
+
+def test_repeat_lookup_never_identifies_a_reporter(client_for, clerk_a, register, frozen):
+    register("report", name="李举报")
+    response = client_for(clerk_a).post(reverse("complaints:repeat_candidates"), {"phone": VALID_PHONE})
+    (result,) = json.loads(response.content)["results"]
+    assert result["name"] == "举报人（保密）"
+    body = response.content.decode()
+    assert "李" not in body and VALID_PHONE not in body and VALID_ID not in body
+
+
+def test_a_repeat_visit_shows_its_words_on_the_case_page(client_for, clerk_a, register, frozen):
+    case = register("complaint")
+    client = client_for(clerk_a)
+    words = post_data(
+        outcome="repeat", repeat_of=case.pk, summary="再次反映手续费未退", content="银行承诺一周内退还，至今未退。"
+    )
+    assert client.post(URL, words).status_code == 302
+    html = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    timeline = html[html.index('id="events"') : html.index('id="steps"')]
+    assert "重复件：走访 2026-03-10 09:15 再次反映：再次反映手续费未退" in timeline
+    assert "银行承诺一周内退还，至今未退。" in timeline
+    repeat = case.contacts.get(outcome="repeat")
+    assert reverse("complaints:contact_detail", args=[repeat.pk]) in html

@@ -1,4 +1,4 @@
-"""The office summary (DOMAIN.md §10): the sentence and the figures behind it, on built data."""
+"""The office summary (docs/domain.md, "工作小结"): the sentence and the figures behind it, on built data."""
 
 import datetime as dt
 

@@ -55,6 +55,15 @@ def build_complaints(world: dict, *, clerk_a, supervisor, laizhou, institution) 
         institution=institution,
         content="反映银行未告知分期手续费。",
     )
+    call = contact_register(
+        actor=clerk_a,
+        channel="phone",
+        summary="咨询征信异议申请方式",
+        outcome=Contact.Outcome.ANSWERED,
+        answer="告知可向征信中心或贷款银行提出异议申请。",
+        name="李四",
+        phone=VALID_PHONE,
+    )
     case = petition_accept(actor=clerk_a, case=contact.case, version=contact.case.version, route="由消保科调查")
     extension = extension_request(actor=clerk_a, case=case, version=case.version, days=5, reason="情况复杂")
     case.refresh_from_db()
@@ -73,6 +82,7 @@ def build_complaints(world: dict, *, clerk_a, supervisor, laizhou, institution) 
     )
     export.file.save("ledger.csv", ContentFile(content), save=True)
     world.update(
+        contact=call,
         case=case,
         extension=extension,
         step=step,

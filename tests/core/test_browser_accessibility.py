@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from complaints.models import Case
+from complaints.models import Case, Contact
 from core.demo import demo_password
 from core.models import Task
 from institutions.models import Interview, QuarterlyList, Survey
@@ -46,6 +46,7 @@ def role_pages() -> dict[str, list[str]]:
     own = MediationCase.objects.filter(mediator__user__username="lz_mediator")
     mediator_case = f"/mediation/{own.filter(recusal_declared_at__isnull=False).first().pk}/"
     recusal = f"/mediation/{own.filter(recusal_declared_at__isnull=True).first().pk}/recusal/"
+    contact = f"/complaints/contacts/{Contact.objects.filter(org__code='laizhou').order_by('pk').first().pk}/"
     event = f"/outreach/events/{Event.objects.order_by('pk').first().pk}/"
     media = f"/outreach/media/{MediaWork.objects.order_by('pk').first().pk}/"
     training = f"/outreach/training/{TrainingSession.objects.order_by('pk').first().pk}/"
@@ -58,6 +59,9 @@ def role_pages() -> dict[str, list[str]]:
             "/complaints/intake/?channel=phone",
             "/complaints/intake/?channel=12378",
             case,
+            "/complaints/contacts/",
+            contact,
+            f"{contact}correct/",
             "/complaints/summary/",
             task,
             "/institutions/",
@@ -89,6 +93,7 @@ def role_pages() -> dict[str, list[str]]:
             "/dashboard/",
             "/complaints/",
             case,
+            "/complaints/contacts/",
             "/institutions/",
             "/institutions/ranking/",
             "/institutions/interviews/",

@@ -21,7 +21,8 @@ def test_clerk_logs_in_sees_chinese_home_and_logs_out(live_server, live_base_dat
     page.get_by_role("button", name="登录").click()
 
     expect(page.get_by_test_id("user-menu")).to_contain_text("林晓岚")
-    expect(page.get_by_role("link", name="信访投诉").first).to_be_visible()
+    page.get_by_role("button", name="信访投诉").click()
+    expect(page.get_by_role("link", name="信访投诉台账")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
 
     page.get_by_test_id("user-menu").click()

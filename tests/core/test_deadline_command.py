@@ -36,6 +36,7 @@ def test_prints_only_the_date(base_data, capsys, args, expected):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        # Strict by contract: a year not verified (here not even drafted) is refused without --provisional.
         (("2026-12-20", "15"), "2027年工作日历尚未维护"),
         (("2025-13-01", "15"), "起算日格式不正确"),
         (("2025-09-30", "-3"), "期限天数必须是正整数"),
@@ -48,6 +49,25 @@ def test_bad_input_exits_2_with_chinese_message_on_stderr(base_data, capsys, arg
     assert code == 2
     assert out == ""
     assert message in err
+
+
+def test_a_draft_year_is_refused_without_provisional(base_data, administrator, capsys):
+    from core.services.calendar import calendar_add_year_draft
+
+    calendar_add_year_draft(year=2027, actor=administrator)
+    code, out, err = run(capsys, "2026-12-20", "15")
+    assert (code, out) == (2, "")
+    assert "2027年工作日历尚未核对：该年度仍为草稿" in err
+
+
+def test_provisional_prints_the_draft_date_and_says_so_on_stderr(base_data, capsys):
+    code, out, err = run(capsys, "2026-12-30", "3", "--kind", "working", "--provisional")
+    assert (code, out) == (0, "2027-01-05\n")
+    assert err.startswith("暂定：2027年工作日历尚未核对")
+
+
+def test_provisional_within_verified_years_is_silent(base_data, capsys):
+    assert run(capsys, "2025-09-30", "5", "--kind", "working", "--provisional") == (0, "2025-10-14\n", "")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,6 @@ from core.services.deadlines import (
     deadline_resume,
     deadline_state,
 )
-from core.workcalendar import CalendarMissingError
 
 D = dt.date.fromisoformat
 
@@ -77,10 +76,10 @@ def test_pause_and_resume_move_the_due_date(item, clerk_a):
     assert Deadline.objects.running().count() == 1
 
 
-def test_opening_a_deadline_in_a_year_without_calendar_changes_nothing(item, clerk_a):
-    with pytest.raises(CalendarMissingError, match="2027年工作日历尚未维护"):
-        open_reply(item, clerk_a, started_on="2026-12-01")
-    assert not Deadline.objects.exists()
+def test_opening_a_deadline_into_a_year_not_verified_is_provisional_not_refused(item, clerk_a):
+    deadline = open_reply(item, clerk_a, started_on="2026-12-01")
+    # 2026-12-01 + 60 days = 2027-01-30 (Saturday) → Monday 2027-02-01 over the predicted draft.
+    assert (deadline.due_on, deadline.provisional_years) == (D("2027-02-01"), "2027")
 
 
 def test_complete_closes_the_deadline(item, clerk_a):

@@ -89,6 +89,11 @@ ROUTES: dict[str, Route] = {
     # Intake: clerks and supervisors register, in their own unit.
     "complaints:intake":           get(L,   200, 200, 403, 403, 200, 200),
     "complaints:repeat_candidates": post(L, 200, 200, 403, 403, 200, 200),
+    # Visit and call records: the ledger's rule; the call was logged today by clerk_a, who may correct it today.
+    "complaints:contact_list":     get(L,   200, 200, 403, 200, 200, 200),
+    "complaints:contact_detail":   get(L,   200, 200, 403, 200, 200, 404, pk="contact"),
+    "complaints:contact_reveal":  post(L,   200, 200, 403, 403, 200, 404, pk="contact"),
+    "complaints:contact_correct":  get(L,   200, 200, 403, 403, 200, 404, pk="contact"),
     # The case page, documents, attachments: the office reads; mediators and other units get 404.
     "complaints:case_detail":      get(L,   200, 200, 404, 200, 200, 404, pk="case"),
     "complaints:step_redirect":    get(L,   R,   R,   404, R,   R,   404, step_pk="step"),

@@ -58,10 +58,18 @@ def test_deadline_calculator_computes_with_the_calendar(client_for, clerk_a):
     assert "2025-10-09" in body and "顺延" in body and "国庆节" in body
 
 
-def test_deadline_calculator_refuses_a_missing_year(client_for, clerk_a):
+def test_deadline_calculator_gives_a_provisional_date_for_a_year_not_verified(client_for, clerk_a):
     url = reverse("core:deadline_calculator")
     response = client_for(clerk_a).get(url, {"start": "2026-12-20", "days": 15, "kind": "calendar"})
-    assert "2027年工作日历尚未维护" in response.content.decode()
+    body = response.content.decode()
+    assert "2027-01-04" in body and "暂定" in body
+    assert "2027年工作日历尚未核对" in body and "未含调休" in body
+
+
+def test_deadline_calculator_says_why_it_cannot_compute_an_absurd_year(client_for, clerk_a):
+    url = reverse("core:deadline_calculator")
+    response = client_for(clerk_a).get(url, {"start": "2300-01-01", "days": 15, "kind": "calendar"})
+    assert "2300年工作日历尚未维护" in response.content.decode()
 
 
 def test_clerk_records_own_absence_and_sees_the_ab_warning(client_for, clerk_a, clerk_b):

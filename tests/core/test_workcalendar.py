@@ -2,9 +2,7 @@ import datetime as dt
 
 import pytest
 
-from core.models import WorkCalendarYear
-from core.services.calendar import calendar_add_year_draft, calendar_verify_year
-from core.workcalendar import CalendarMissingError, Pause, get_calendar
+from core.workcalendar import Pause, get_calendar
 
 D = dt.date.fromisoformat
 
@@ -17,7 +15,7 @@ def calendar(base_data):
 @pytest.mark.parametrize(
     ("start", "days", "kind", "expected"),
     [
-        # DOMAIN.md §3 examples.
+        # The examples of docs/domain.md, "期限与工作日历".
         ("2025-09-30", 5, "working", "2025-10-14"),  # 10-01..08 off, Saturday 10-11 worked
         ("2025-09-16", 15, "calendar", "2025-10-09"),  # lands on 10-01, a holiday
         # Spring Festival 2025: 01-28..02-04 off, Sunday 01-26 and Saturday 02-08 worked.
@@ -48,27 +46,6 @@ def test_add_days_follows_the_official_calendar(calendar, start, days, kind, exp
     assert calendar.add_days(D(start), days, kind) == D(expected)
 
 
-def test_a_year_without_calendar_is_refused_in_plain_chinese(calendar):
-    with pytest.raises(CalendarMissingError) as excinfo:
-        calendar.add_days(D("2026-12-20"), 15, "calendar")
-    assert "2027年工作日历尚未维护" in str(excinfo.value)
-    assert excinfo.value.year == 2027
-
-
-def test_working_days_into_a_missing_year_are_refused(calendar):
-    with pytest.raises(CalendarMissingError):
-        calendar.add_days(D("2026-12-28"), 5, "working")
-
-
-def test_a_draft_year_is_refused_until_verified(base_data, administrator):
-    calendar_add_year_draft(year=2027, actor=administrator)
-    with pytest.raises(CalendarMissingError):
-        get_calendar().add_days(D("2026-12-20"), 15, "calendar")
-    calendar_verify_year(year=WorkCalendarYear.objects.get(year=2027), actor=administrator)
-    # Monday-Friday draft verified: 2027-01-04 is a Monday.
-    assert get_calendar().add_days(D("2026-12-20"), 15, "calendar") == D("2027-01-04")
-
-
 def test_pauses_stop_the_clock(calendar):
     # 10 calendar days from 2025-03-03 is 03-13; a 3-day pause moves it to 03-16 (Sunday) → 03-17.
     pause = Pause(D("2025-03-05"), D("2025-03-07"))
@@ -85,13 +62,6 @@ def test_working_days_between_counts_only_working_days(calendar):
 
 def test_stamp_names_the_revisions_used(calendar):
     assert calendar.stamp(D("2025-12-25"), D("2026-01-09")) == "2025r1,2026r1"
-
-
-def test_a_draft_year_is_named_as_a_draft_in_the_message(base_data, administrator):
-    calendar_add_year_draft(year=2027, actor=administrator)
-    with pytest.raises(CalendarMissingError, match="2027年工作日历尚未维护：该年度仍为草稿") as excinfo:
-        get_calendar().add_days(D("2026-12-20"), 15, "calendar")
-    assert excinfo.value.draft
 
 
 def test_upload_just_over_the_limit_says_by_how_much(settings):

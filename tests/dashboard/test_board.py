@@ -215,9 +215,18 @@ def test_board_is_for_supervisors_reviewers_and_administrators_only(client, cler
     assert client_for(mediator).get(reverse("dashboard:board")).status_code == 403
 
 
-def test_board_says_when_the_calendar_lacks_the_next_year(orgs, supervisor, client_for):
-    # 2026-12-30 + 3 working days reaches into 2027, which has no calendar here.
+def test_board_counts_over_a_year_not_verified_and_marks_provisional_deadlines(orgs, supervisor, clerk_a, client_for):
+    from core.services.deadlines import deadline_open
+
+    # 2026-12-30 + 3 working days reaches into 2027, which is drafted by rule; the board works on.
     with time_machine.travel(at(dt.date(2026, 12, 30)), tick=False):
+        deadline_open(
+            item=orgs["laizhou"], rule_code="P-REPLY", started_on=dt.date(2026, 12, 30), label="XF-2026-0009 书面答复",
+            org=orgs["laizhou"], owner=clerk_a,
+        )  # fmt: skip
         response = client_for(supervisor).get(reverse("dashboard:board"))
     assert response.status_code == 200
-    assert "2027年工作日历尚未维护" in response.content.decode()
+    body = response.content.decode()
+    assert "工作日历尚未维护" not in body
+    assert 'data-testid="provisional-laizhou"' in body and "provisional=1" in body
+    assert response.context["horizon"].soon_end == dt.date(2027, 1, 5)

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from core.models import Absence, Notification
-from core.reminders import send_reminders
+from core.reminders import describe, send_reminders
 from core.roles import Role
 from tests.dashboard.conftest import make_case, open_item
 from tests.factories import make_user
@@ -152,20 +152,41 @@ def test_command_sends_and_reports(items, clerk_a, capsys):
     assert "休息日" in capsys.readouterr().out
 
 
-def test_missing_calendar_year_sends_nothing_and_tells_the_administrators(items, administrator):
+def test_a_year_not_verified_still_sends_reminders_and_warns_the_administrators_once_a_day(
+    items, administrator, clerk_a
+):
     run = send_reminders(dt.date(2027, 1, 4))
-    assert "2027年工作日历尚未维护" in run.skipped_reason
-    [warning] = Notification.objects.all()
-    assert warning.recipient == administrator and warning.kind == Notification.Kind.WARNING
+    assert run.skipped_reason == "" and [year.year for year in run.unverified_years] == [2027]
+    warnings = Notification.objects.filter(recipient=administrator, key="calendar-unverified:2027-01-04")
+    assert warnings.count() == 1 and warnings.get().kind == Notification.Kind.WARNING
+    assert warnings.get().title == "请核对工作日历：2027年"
+    # The overdue items of 2025 still reach their handler.
+    assert Notification.objects.filter(recipient=clerk_a, key="reminder:2027-01-04").exists()
     send_reminders(dt.date(2027, 1, 4))
-    assert Notification.objects.count() == 1
-
-
-def test_due_soon_window_reaching_a_missing_year_is_not_guessed(items, administrator):
-    # 2026-12-31 is a working day, but three working days later is in 2027.
-    run = send_reminders(dt.date(2026, 12, 31))
-    assert "2027" in run.skipped_reason
     assert Notification.objects.filter(recipient=administrator).count() == 1
+
+
+def test_due_soon_window_reaching_a_year_not_verified_is_counted_over_its_draft(items, administrator, orgs, clerk_a):
+    from core.services.deadlines import deadline_open
+
+    # 2026-12-31 is a working day; three working days later is 2027-01-06 in the draft (01-01 is 元旦).
+    deadline_open(
+        item=orgs["laizhou"], rule_code="C-FWD", started_on=dt.date(2026, 12, 28), label="TS-2026-0099 转送机构",
+        org=orgs["laizhou"], owner=clerk_a,
+    )  # fmt: skip
+    run = send_reminders(dt.date(2026, 12, 31))
+    assert run.skipped_reason == ""
+    digest = next(d for d in run.digests if d.user == clerk_a)
+    lines = [line for line in describe(run) if "TS-2026-0099" in line]
+    assert lines and "暂定" in lines[0]
+    assert any(label.startswith("TS-2026-0099") and provisional for label, _d, _b, provisional in digest.own)
+    # From 1 October the administrators are told about 2027 every day.
+    assert Notification.objects.filter(recipient=administrator, key="calendar-unverified:2026-12-31").exists()
+
+
+def test_no_calendar_warning_before_the_warning_date(items, administrator):
+    send_reminders(dt.date(2026, 9, 29))
+    assert not Notification.objects.filter(recipient=administrator, key__startswith="calendar-unverified").exists()
 
 
 def test_reminder_job_query_count_does_not_grow_with_items(
@@ -176,15 +197,15 @@ def test_reminder_job_query_count_does_not_grow_with_items(
     for n, owner in enumerate([clerk_a, *others]):
         case = make_case(org=orgs["laizhou"], owner=owner, backup=clerk_b)
         open_item(case, dt.date(2025, 9, 20 + n))
-    # calendar revisions; deadlines; absences; supervisors; recipients; already-sent keys; existing keys;
-    # savepoint, bulk insert, release.
-    with django_assert_num_queries(10):
+    # years to verify (none before October); calendar revisions; deadlines; absences; supervisors; recipients;
+    # already-sent keys; existing keys; savepoint, bulk insert, release.
+    with django_assert_num_queries(11):
         send_reminders(TUESDAY)
     for owner in [clerk_a, *others]:
         for n in range(10):
             case = make_case(org=orgs["laizhou"], owner=owner, backup=clerk_b)
             open_item(case, dt.date(2025, 9, 10 + n))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         send_reminders(dt.date(2025, 10, 9))
     assert Notification.objects.filter(key="reminder:2025-10-09").count() == 5
 

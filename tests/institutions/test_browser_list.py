@@ -67,5 +67,5 @@ def test_supervisor_accepts_a_suggestion_approves_generates_and_downloads(
         page.locator("#download-xlsx").click()
     book = load_workbook(io.BytesIO(xlsx_info.value.path().read_bytes()))
     assert book.sheetnames == ["汇总", "正面清单", "负面清单"]
-    assert book["负面清单"]["B2"].value == "东岳银行股份有限公司莱州支行"
-    assert re.search(r"\.xlsx$", xlsx_info.value.suggested_filename)
+    assert book["负面清单"]["B4"].value == "东岳银行股份有限公司莱州支行"  # below the title rows and the header
+    assert re.search(r"正负面清单v1\.xlsx$", xlsx_info.value.suggested_filename)  # a Chinese file name

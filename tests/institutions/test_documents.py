@@ -8,12 +8,14 @@ import subprocess
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from institutions.models import ListItem
 from institutions.services import lists as svc
 from institutions.services.documents import build_pdf, build_xlsx, list_generate_files, list_request_files
 from tests.factories import make_institution
+from tests.helpers import PrintedPdf
 
 from .conftest import make_case
 
@@ -61,7 +63,7 @@ def test_pdf_has_names_cjk_font_landscape_pages_and_no_personal_data(quarterly_l
     for personal in ("王小明", "13812345678", "370683199001011234", "138****5678"):
         assert personal not in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"Noto-?Sans-?CJK", fonts)
+    assert re.search(r"Noto-?Serif-?CJK", fonts) and "Sans" not in fonts
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size: +841\.\d+ x 595\.\d+ pts", info)  # A4 landscape
 
@@ -86,21 +88,25 @@ def test_excel_has_three_sheets_frozen_headers_values_no_formulas(quarterly_list
     book = load_workbook(io.BytesIO(build_xlsx(quarterly_list)))
     assert book.sheetnames == ["汇总", "正面清单", "负面清单"]
     summary = book["汇总"]
-    assert summary.freeze_panes == "A2"
-    assert summary["A1"].value == "序号" and summary["B1"].value == "机构"
-    rows = {row[1]: row for row in summary.iter_rows(min_row=2, values_only=True)}
+    # A title row and a caption row (unit, period, version, status), then the header, frozen below it.
+    assert summary["A1"].value == "县域金融机构消费者权益保护正负面清单——汇总"
+    assert "国家金融监督管理总局莱州监管支局" in summary["A2"].value and "2026年第3季度" in summary["A2"].value
+    assert summary.freeze_panes == "A4"
+    assert summary["A3"].value == "序号" and summary["B3"].value == "机构"
+    rows = {row[1]: row for row in summary.iter_rows(min_row=4, values_only=True)}
     bank_row = rows["东岳银行股份有限公司莱州支行"]
     assert bank_row[3] == 6  # complaints
+    assert bank_row[4] == 3 and summary["E4"].data_type == "n"  # 网点平均: a number (6 complaints, 2 outlets)
     assert bank_row[-1] == "负面"
     assert rows["泰和人寿保险股份有限公司莱州营销服务部"][-1] == "正面"
-    negative = list(book["负面清单"].iter_rows(min_row=2, values_only=True))
+    negative = list(book["负面清单"].iter_rows(min_row=4, values_only=True))
     assert ("东岳银行股份有限公司莱州支行", "纠纷化解", "本季度被投诉6件，达到5件的关注线。") in [
         r[1:4] for r in negative
     ]
-    positive = list(book["正面清单"].iter_rows(min_row=2, values_only=True))
+    positive = list(book["正面清单"].iter_rows(min_row=4, values_only=True))
     assert positive[0][1] == "泰和人寿保险股份有限公司莱州营销服务部"
     for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == "A4"
         for row in sheet.iter_rows(values_only=True):
             for value in row:
                 assert not (isinstance(value, str) and value.startswith("="))
@@ -147,3 +153,48 @@ def test_quarterly_list_command_drafts_and_writes_files(orgs, bank, tmp_path, ca
     assert load_workbook(xlsx).sheetnames == ["汇总", "正面清单", "负面清单"]
     call_command("quarterly_list", "--org", "laizhou", "--quarter", "2026Q3")
     assert "使用已有清单" in capsys.readouterr().out
+
+
+def test_list_pdf_downloaded_from_its_page_is_ready_to_sign_and_seal(
+    quarterly_list, clerk_a, supervisor, client_for, private_files, django_capture_on_commit_callbacks
+):
+    """Approved, generated with the page's button and downloaded with its link: landscape A4 in serif faces,
+    the office's full name at the head, the summary chart, and the sign-off lines, the office and the approval
+    date on the page of the closing paragraph."""
+    svc.list_submit(actor=clerk_a, quarterly_list=quarterly_list)
+    svc.list_approve(actor=supervisor, quarterly_list=quarterly_list)
+    client = client_for(clerk_a)
+    detail = reverse("institutions:list_detail", args=[quarterly_list.pk])
+    assert f'action="{reverse("institutions:list_generate", args=[quarterly_list.pk])}"' in client.get(detail).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("institutions:list_generate", args=[quarterly_list.pk]))
+    download = reverse("institutions:list_download", args=[quarterly_list.pk, "pdf"])
+    assert f'href="{download}"' in client.get(detail).text
+    response = client.get(download)
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    pdf = PrintedPdf(b"".join(response.streaming_content), private_files)
+    assert re.search(r"Page size: +841\.\d+ x 595\.\d+ pts", pdf.info)
+    pdf.assert_serif_cjk_embedded()
+    assert pdf.page_of("国家金融监督管理总局莱州监管支局") == 1
+    assert pdf.page_of("投诉较多机构及清单事项") == 1  # the chart's title, drawn in the PDF
+    closing = pdf.pages[pdf.page_of("本清单共列2家机构") - 1]
+    for line in ("编制人", "审核人", "负责人（签字）", "国家金融监督管理总局莱州监管支局", "2026年10月12日"):
+        assert line in closing, line
+
+
+def test_list_workbook_carries_no_live_formula_and_is_ready_to_print(quarterly_list, clerk_a):
+    """Item descriptions typed as formula payloads land as plain text; figures are numbers."""
+    from institutions.models.choices import RatingElement
+    from tests.helpers import FORMULA_PAYLOADS, assert_payloads_are_text
+
+    row = quarterly_list.rows.first()
+    for payload in FORMULA_PAYLOADS:
+        svc.item_add(actor=clerk_a, row=row, polarity="negative", element=RatingElement.values[0], description=payload)
+    content = build_xlsx(quarterly_list)
+    assert_payloads_are_text(content)
+    book = load_workbook(io.BytesIO(content))
+    for sheet in book.worksheets:
+        assert sheet.print_title_rows == "$3:$3" and sheet.auto_filter.ref.startswith("A3:")
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    for cell in book["汇总"]["E"][3:]:  # 网点平均
+        assert cell.data_type == "n" and cell.number_format == "0.00"

@@ -1,4 +1,4 @@
-"""The interview workflow of DOMAIN.md §5: guards, due dates as core.Deadline rows, attachments."""
+"""The interview workflow of docs/domain.md, "约谈督导": guards, due dates as core.Deadline rows, attachments."""
 
 import datetime as dt
 

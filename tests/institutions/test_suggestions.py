@@ -1,4 +1,4 @@
-"""The rules of DOMAIN.md §6 and §5 on built data: which items and interviews they suggest."""
+"""The rules of docs/domain.md, "正负面清单" and "约谈督导" on built data: which items and interviews they suggest."""
 
 import datetime as dt
 from decimal import Decimal

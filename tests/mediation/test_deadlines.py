@@ -144,7 +144,7 @@ def test_confirmation_deadline_shows_as_due_soon_on_the_case_page(make_mediation
     assert "即将到期" in response.content.decode()
 
 
-def test_missing_calendar_year_is_reported_in_chinese_and_nothing_is_saved(make_mediation, client_for, clerk_a):
+def test_consent_into_a_year_not_verified_opens_a_provisional_clock(make_mediation, client_for, clerk_a):
     with at("2026-12-20"):
         case = make_mediation(stage="applied", received_on=dt.date(2026, 12, 18))
         client = client_for(clerk_a)
@@ -154,9 +154,12 @@ def test_missing_calendar_year_is_reported_in_chinese_and_nothing_is_saved(make_
             {"side": "respondent", "consent_on": "2026-12-20"},
             follow=True,
         )
-    assert "2027年工作日历尚未维护" in response.content.decode()
+    body = response.content.decode()
+    assert "工作日历尚未维护" not in body and "暂定" in body
     case.refresh_from_db()
-    assert case.respondent_consent_on is None and case.status == "applied"
+    # M-ADR: 30 days after 2026-12-20 is 2027-01-19 (Tuesday) over the 2027 draft.
+    assert case.respondent_consent_on == dt.date(2026, 12, 20)
+    assert (case.due_on, case.due_provisional) == (dt.date(2027, 1, 19), True)
 
 
 def test_outcome_after_extension_completes_the_extended_deadline(make_mediation, clerk_a, paper_mediator):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.exporters import HEADER_ROW
 from mediation.models import MediationCase, Outcome, Source, Status
 from mediation.selectors import institution_cooperation, mediation_figures
 from tests.factories import make_institution
@@ -190,13 +191,13 @@ def test_figures_export_reads_back_in_excel(built, client_for, clerk_a, django_a
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["按来源", "按合作单位", "按机构", "案件清单"]
-    by_source = list(workbook["按来源"].iter_rows(values_only=True))
+    by_source = list(workbook["按来源"].iter_rows(min_row=HEADER_ROW, values_only=True))
     assert by_source[0][:4] == ("来源", "案件数", "已结案", "达成协议")
     assert by_source[-1][0] == "合计" and by_source[-1][1] == 6 and by_source[-1][3] == 2 and by_source[-1][9] == 40.0
-    cases = list(workbook["案件清单"].iter_rows(values_only=True))
+    cases = list(workbook["案件清单"].iter_rows(min_row=HEADER_ROW, values_only=True))
     assert len(cases) == 1 + 6
     assert {row[3] for row in cases[1:]} == {"王**"}
-    institutions = {row[0]: row for row in workbook["按机构"].iter_rows(min_row=2, values_only=True)}
+    institutions = {row[0]: row for row in workbook["按机构"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert institutions["乙保险"][10] == 5100
 
 
@@ -206,5 +207,25 @@ def test_figures_export_is_for_office_users_only(built, client_for, mediator, ot
         reverse("mediation:figures_export"), {"start": "2025-01-01", "end": "2025-12-31"}
     )
     # Another sub-bureau gets a workbook of its own (empty) cases, never Laizhou's.
-    cases = list(load_workbook(io.BytesIO(response.content))["案件清单"].iter_rows(values_only=True))
+    cases = list(
+        load_workbook(io.BytesIO(response.content))["案件清单"].iter_rows(min_row=HEADER_ROW, values_only=True)
+    )
     assert len(cases) == 1
+
+
+def test_figures_workbook_carries_no_live_formula(frozen, orgs, client_for, clerk_a, make_mediation):
+    """An applicant's name or an institution typed as a formula lands as plain text (the masked name too)."""
+    from tests.helpers import assert_payloads_are_text
+
+    hostile = make_institution(org=orgs["laizhou"], short_name='=HYPERLINK("http://evil.example/x","点此")')
+    make_mediation(institution=hostile, applicant_name="=王小明")
+    make_mediation(institution=hostile, applicant_name="@SUM(A1)")
+    response = client_for(clerk_a).get(
+        reverse("mediation:figures_export"), {"start": "2026-01-01", "end": "2026-12-31"}
+    )
+    assert_payloads_are_text(response.content, ['=HYPERLINK("http://evil.example/x","点此")', "=王**", "@S******"])
+    sheet = load_workbook(io.BytesIO(response.content))["案件清单"]
+    assert sheet["A1"].value == "“莱和州安”金融纠纷调解工作站调解统计——案件清单"
+    assert "统计期间：2026-01-01 至 2026-12-31" in sheet["A2"].value
+    assert sheet["C4"].number_format == "yyyy-mm-dd" and sheet["K4"].number_format == "#,##0.00"
+    assert sheet["K4"].data_type == "n"

@@ -1,10 +1,12 @@
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.exporters import HEADER_ROW
 from core.models import AuditEntry
 from tests.factories import make_institution
 
@@ -52,11 +54,11 @@ def test_export_reads_back_with_every_sheet(events, client_for, clerk_a, django_
         response = client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
 
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="outreach-20250101-20251231.xlsx"'
+    assert response["Content-Disposition"].endswith("filename*=UTF-8''" + quote("宣传教育统计-20250101-20251231.xlsx"))
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["宣传活动明细", "分类统计", "2025年网格覆盖", "机构参与"]
 
-    rows = list(workbook["宣传活动明细"].iter_rows(values_only=True))
+    rows = list(workbook["宣传活动明细"].iter_rows(min_row=HEADER_ROW, values_only=True))
     assert rows[0][:5] == ("活动日期", "活动名称", "活动类别", "集中宣传", "镇街")
     assert len(rows) == 3  # header and Laizhou's two events, not Zhaoyuan's
     first = dict(zip(rows[0], rows[1], strict=True))
@@ -71,15 +73,15 @@ def test_export_reads_back_with_every_sheet(events, client_for, clerk_a, django_
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["镇街"] == "朱桥镇" and second["村/社区"] is None
 
-    summary = list(workbook["分类统计"].iter_rows(values_only=True))
+    summary = list(workbook["分类统计"].iter_rows(min_row=HEADER_ROW, values_only=True))
     assert summary[1] == ("合计", "1次集中宣传活动，累计覆盖两万余人；另开展其他宣传活动1次，覆盖60人", 2, 20560)
     assert ("镇街", "沙河镇", 1, 20500) in summary
     assert ("网格", "沙河镇·沙河村", 1, 20500) in summary
     assert ("网格", "朱桥镇", 1, 60) in summary
 
-    coverage = list(workbook["2025年网格覆盖"].iter_rows(values_only=True))
+    coverage = list(workbook["2025年网格覆盖"].iter_rows(min_row=HEADER_ROW, values_only=True))
     assert ("沙河镇", "路宿村", None, 0) in coverage
-    assert list(workbook["机构参与"].iter_rows(values_only=True))[1] == ("莱州农商行", 1)
+    assert list(workbook["机构参与"].iter_rows(min_row=HEADER_ROW, values_only=True))[1] == ("莱州农商行", 1)
     assert AuditEntry.objects.filter(action="outreach.figures.exported", actor=clerk_a).exists()
 
 
@@ -87,5 +89,36 @@ def test_export_of_an_empty_period_still_has_headers(events, client_for, clerk_a
     response = client_for(clerk_a).get(URL, {"start": "2020-01-01", "end": "2020-12-31"})
 
     workbook = load_workbook(io.BytesIO(response.content))
-    assert list(workbook["宣传活动明细"].iter_rows(values_only=True))[1:] == []
-    assert list(workbook["分类统计"].iter_rows(values_only=True))[1][1] == "开展宣传活动0次，累计覆盖0人"
+    assert list(workbook["宣传活动明细"].iter_rows(min_row=HEADER_ROW, values_only=True))[1:] == []
+    assert (
+        list(workbook["分类统计"].iter_rows(min_row=HEADER_ROW, values_only=True))[1][1]
+        == "开展宣传活动0次，累计覆盖0人"
+    )
+
+
+def test_export_is_ready_to_print_and_carries_no_live_formula(orgs, grid, make_event, client_for, clerk_a):
+    """Titles, officers and partners typed as formula payloads land as plain text; the workbook has its title
+    and period rows, a repeated header, landscape fit-to-width and an autofilter on every sheet."""
+    from tests.helpers import FORMULA_PAYLOADS, assert_payloads_are_text
+
+    for n, payload in enumerate(FORMULA_PAYLOADS, start=1):
+        make_event(
+            org=orgs["laizhou"],
+            title=payload,
+            held_on=dt.date(2025, 4, n),
+            grid_cell=grid["shahe_village"],
+            grid_officer=payload[:30],  # the field holds 30 characters
+            participants=10,
+        )
+    response = client_for(clerk_a).get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
+    assert_payloads_are_text(response.content)
+    workbook = load_workbook(io.BytesIO(response.content))
+    for sheet in workbook.worksheets:
+        assert sheet["A1"].value.startswith("金融教育宣传统计——")
+        assert "统计期间：2025-01-01 至 2025-12-31" in sheet["A2"].value
+        assert "国家金融监督管理总局莱州监管支局" in sheet["A2"].value
+        assert sheet.print_title_rows == "$3:$3" and sheet.freeze_panes == "A4"
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.auto_filter.ref.startswith("A3:")
+    events = workbook["宣传活动明细"]
+    assert events["A4"].number_format == "yyyy-mm-dd" and events["O4"].data_type == "n"

@@ -116,7 +116,7 @@ def test_forwarding_failing_at_its_last_step_leaves_the_case_as_it_was(frozen, m
     monkeypatch.undo()
     forwarding = complaint_forward(actor=case.owner, case=case, version=case.version)
     case.refresh_from_db()
-    assert case.status == "forwarded" and forwarding.slip_number == "ZB-2026-0001"
+    assert case.status == "forwarded" and forwarding.slip_number == "莱州金融监管支局〔2026〕1号"
     assert list(case_deadlines(case).open().values_list("rule__code", flat=True)) == ["C-INST"]
 
 

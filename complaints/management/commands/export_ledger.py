@@ -3,10 +3,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.models import Case
 from complaints.selectors import LEDGER_SORTS
-from complaints.services.ledger_export import write_ledger
+from complaints.services.ledger_export import ledger_caption, write_ledger
 from core.models import OrgUnit
 from core.services.audit import log_action
 
@@ -45,9 +46,14 @@ class Command(BaseCommand):
             cases = cases.filter(received_on__lte=_date(end, "--to"))
         cases = cases.order_by(*LEDGER_SORTS["-received"])
         today = timezone.localdate()
+        described = [
+            _("接收日期自：%(day)s") % {"day": start} if start else "",
+            _("接收日期至：%(day)s") % {"day": end} if end else "",
+        ]
+        caption = ledger_caption(org=unit, filters_text="；".join(part for part in described if part))
         if file_format == "xlsx":
             with open(path, "wb") as target:
-                rows = write_ledger(target, cases, file_format="xlsx", today=today)
+                rows = write_ledger(target, cases, file_format="xlsx", today=today, caption=caption)
         else:
             with open(path, "w", encoding="utf-8", newline="") as target:
                 rows = write_ledger(target, cases, file_format="csv", today=today)

@@ -61,7 +61,7 @@ class Horizon:
 
 
 def make_horizon(today: dt.date, soon_days: int | None = None, calendar: WorkCalendar | None = None) -> Horizon:
-    """Raises CalendarMissingError when the due-soon window reaches a year without calendar data."""
+    """The bucket boundaries; a due-soon window reaching a year not yet verified is counted over its draft."""
     soon_days = soon_working_days() if soon_days is None else soon_days
     calendar = calendar or get_calendar()
     return Horizon(today=today, soon_days=soon_days, soon_end=calendar.add_days(today, soon_days, "working"))
@@ -76,6 +76,8 @@ def bucket_aggregates(horizon: Horizon, prefix: str = "") -> dict:
         f"{prefix}soon": Count("due_on", filter=running & Q(due_on__gt=horizon.today, due_on__lte=horizon.soon_end)),
         f"{prefix}on_time": Count("due_on", filter=running & Q(due_on__gt=horizon.soon_end)),
         f"{prefix}paused": Count("due_on", filter=Q(paused_since__isnull=False)),
+        # Counted in their bucket like any other; this says how many of them are provisional (暂定).
+        f"{prefix}provisional": Count("due_on", filter=~Q(provisional_years="")),
     }
 
 
@@ -122,6 +124,7 @@ class Counts:
     soon: int = 0
     on_time: int = 0
     paused: int = 0
+    provisional: int = 0  # of all the above: computed over a calendar year not yet verified
     links: dict = field(default_factory=dict)
 
     @property
@@ -129,7 +132,7 @@ class Counts:
         return self.overdue + self.today + self.soon + self.on_time + self.paused
 
     def add(self, row: dict) -> None:
-        for name in (*BUCKETS, "paused"):
+        for name in (*BUCKETS, "paused", "provisional"):
             setattr(self, name, getattr(self, name) + row.get(name, 0))
 
     def cells(self):
@@ -200,7 +203,7 @@ def _sum_groups(groups: list[dict], keys: tuple[str, ...]) -> list[dict]:
     return list(summed.values())
 
 
-_COUNTED = (*BUCKETS, "paused")
+_COUNTED = (*BUCKETS, "paused", "provisional")
 
 
 def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeFigures]:
@@ -281,5 +284,5 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeF
         office.by_handler.sort(key=lambda r: (-r.counts.overdue, -r.counts.today, -r.counts.soon, r.label))
         office.by_institution.sort(key=lambda r: (-r.counts.overdue, -r.counts.total, r.label))
         office.by_type.sort(key=lambda r: (-r.counts.total, r.label))
-        office.totals.links = _links(horizon, {})
+        office.totals.links = {**_links(horizon, {}), "provisional": ledger_url(provisional=1)}
     return figures

@@ -25,6 +25,7 @@ _WORK_FIELDS = (
     "id",
     "label",
     "due_on",
+    "provisional_years",
     "paused_since",
     "item_kind",
     "object_id",
@@ -63,6 +64,7 @@ def _work_items(rows, role: str, today: dt.date, calendar) -> list[WorkItem]:
             row["due_on"],
             today,
             paused=row["paused_since"] is not None,
+            provisional=bool(row["provisional_years"]),
             calendar=calendar,
             soon_working_days=soon_working_days(),
         )
@@ -96,11 +98,10 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     Each list is cut at MY_WORK_LIMIT rows (read in due-date order from the partial owner index); the
     counts come from one aggregate over all of them. Queries: own items, items covered for an absent A,
     (supervisors) items whose A and B are both away, the counts, (supervisors) pending extension requests,
-    the user's office tasks: six at most.
+    the user's office tasks, (mediators) the recusal declarations they owe: seven at most.
     """
     from core.access import scope
     from core.models import Task
-    from core.workcalendar import CalendarMissingError
 
     from ..links import item_link
 
@@ -127,13 +128,9 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     items.sort(key=lambda item: item.sort_key)
     items = items[:MY_WORK_LIMIT]
 
-    try:
-        horizon = make_horizon(today, calendar=calendar)
-    except CalendarMissingError as exc:
-        counts, calendar_error = None, str(exc)
-    else:
-        counts, calendar_error = Counts(), ""
-        counts.add(open_deadlines.filter(everything).order_by().aggregate(**bucket_aggregates(horizon)))
+    horizon = make_horizon(today, calendar=calendar)
+    counts = Counts()
+    counts.add(open_deadlines.filter(everything).order_by().aggregate(**bucket_aggregates(horizon)))
 
     approvals = []
     if is_supervisor:
@@ -146,6 +143,7 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
         )
         for approval in approvals:
             approval.case_link = item_link("complaints.case", approval.case_id)
+    recusals = pending_recusals(user) if has_role(user, Role.MEDIATOR) else []
     tasks = list(
         Task.objects.open()
         .filter(Q(owner=user) | Q(backup=user))
@@ -155,13 +153,31 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     return {
         "items": items,
         "counts": counts,
-        "calendar_error": calendar_error,
-        "overdue_count": counts.overdue if counts else sum(1 for i in items if i.state.is_overdue),
-        "soon_count": counts.today + counts.soon if counts else sum(1 for i in items if i.state.is_due_soon),
-        "truncated": counts is not None and counts.total > len(items),
+        "overdue_count": counts.overdue,
+        "soon_count": counts.today + counts.soon,
+        "truncated": counts.total > len(items),
         "ledger_link": ledger_url(acting=user.pk),
         "limit": MY_WORK_LIMIT,
         "approvals": approvals,
+        "recusals": recusals,
         "tasks": tasks,
         "is_supervisor": is_supervisor,
     }
+
+
+def pending_recusals(user) -> list:
+    """Mediation cases assigned to the mediator whose 回避声明 they have not yet made: until they declare, the
+    file stays closed to them and (for a court referral) the mediation clock does not start. One query."""
+    from django.urls import reverse
+
+    from mediation.models import MediationCase
+    from mediation.models.choices import Status
+
+    cases = list(
+        MediationCase.objects.filter(mediator__user=user, status=Status.ASSIGNED, recusal_declared_at__isnull=True)
+        .only("pk", "number", "assigned_on", "source")
+        .order_by("assigned_on", "id")[:MY_WORK_LIMIT]
+    )
+    for case in cases:
+        case.recusal_link = reverse("mediation:recusal", args=[case.pk])
+    return cases

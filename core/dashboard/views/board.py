@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.charts import bar_chart
-from core.workcalendar import CalendarMissingError, get_calendar
+from core.workcalendar import get_calendar
 
 from .. import selectors
 
@@ -30,12 +30,8 @@ def board(request):
         if not orgs:
             raise Http404
     today = timezone.localdate()
-    context = {"today": today, "orgs": orgs, "calendar_error": "", "offices": []}
-    try:
-        horizon = selectors.make_horizon(today, _within(request), get_calendar())
-    except CalendarMissingError as exc:
-        context["calendar_error"] = str(exc)
-        return render(request, "dashboard/board.html", context)
+    context = {"today": today, "orgs": orgs, "offices": []}
+    horizon = selectors.make_horizon(today, _within(request), get_calendar())
     org_ids = [org.pk for org in orgs]
     figures = selectors.deadline_figures(orgs, horizon)
     rates = selectors.closure_rates(org_ids, today)
