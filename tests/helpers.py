@@ -113,3 +113,18 @@ def assert_csv_payloads_neutralised(content: bytes, payloads=FORMULA_PAYLOADS) -
     for payload in payloads:
         assert "'" + payload in cells, payload
         assert payload not in cells, payload
+
+
+# --- Browser ---------------------------------------------------------------------------------------------------
+
+
+def pick_institution(page, typed: str, name: str) -> None:
+    """Find an institution in the intake page's picker (a combobox) by typing, and take it with Enter."""
+    from playwright.sync_api import expect
+
+    picker = page.get_by_role("combobox", name="涉及机构")
+    picker.fill("")
+    picker.press_sequentially(typed)
+    expect(page.get_by_role("listbox", name="涉及机构").get_by_role("option").first).to_contain_text(name)
+    picker.press("Enter")
+    expect(picker).to_have_value(name)

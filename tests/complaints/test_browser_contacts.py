@@ -14,6 +14,7 @@ from complaints.services import contact_register
 from core.models import OrgUnit
 from core.roles import Role
 from tests.factories import PASSWORD, make_institution, make_org, make_user
+from tests.helpers import pick_institution
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,7 +103,7 @@ def test_a_repeat_visit_shows_the_masked_name_and_keeps_its_words_on_the_case(li
     page.goto(live_server.url + "/complaints/intake/?channel=visit")
     page.locator("#id_name").fill("王小明")
     page.locator("#id_phone").fill("13812345678")
-    page.locator("#id_institution").select_option(label="莱州农商银行")
+    pick_institution(page, "lzns", "莱州农商银行")
     page.locator("#id_summary").fill("信用卡分期手续费未告知")
     page.locator("#intake-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("TS-2026-0001")

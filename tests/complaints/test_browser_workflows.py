@@ -13,7 +13,7 @@ from complaints.models import Case, Contact
 from core.models import OrgUnit
 from core.roles import Role
 from tests.factories import PASSWORD, make_institution, make_org, make_user
-from tests.helpers import PrintedPdf
+from tests.helpers import PrintedPdf, pick_institution
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,16 +38,6 @@ def log_in(page, live_server, username):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_test_id("user-menu")).to_be_visible()
-
-
-def pick_institution(page, typed, name):
-    """Find the institution in the intake page's picker by typing, and take it with Enter."""
-    picker = page.get_by_role("combobox", name="涉及机构")
-    picker.fill("")
-    picker.press_sequentially(typed)
-    expect(page.get_by_role("listbox", name="涉及机构").get_by_role("option").first).to_contain_text(name)
-    picker.press("Enter")
-    expect(picker).to_have_value(name)
 
 
 def act(page, key, label, fill=None):
