@@ -104,6 +104,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database lives in var/, which a fresh clone does not have yet (`pytest` run directly).
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     # Several requests and the in-process task runner write at once in development.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # A file, not memory, so that tests can run commands and servers as separate processes against it.

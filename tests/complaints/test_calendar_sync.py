@@ -18,7 +18,7 @@ def test_a_calendar_correction_moves_the_case_due_date_with_history(frozen, regi
     case.refresh_from_db()
     assert case.due_on == D("2026-03-18")
     assert case.version == version + 1
-    assert case.history.first().history_change_reason == "工作日历更正，期限重新计算"
+    assert case.history.first().history_change_reason == "工作日历变更，期限重新计算"
 
 
 def test_cases_whose_deadlines_do_not_move_are_left_alone(frozen, register, administrator):

@@ -197,11 +197,11 @@ def test_mediator_cannot_register(mediator, frozen):
         contact_register(actor=mediator, channel="phone", summary="x", outcome="answered", answer="y")
 
 
-def test_a_year_without_calendar_refuses_to_open_the_case(register, clerk_a, frozen):
+def test_a_year_missing_from_the_calendar_is_loaded_and_the_case_opens(register, clerk_a, frozen):
+    """docs/domain.md (工作日历): a missing year never refuses work; 2026 is reloaded from the official library."""
     from core.models import WorkCalendarYear
 
     WorkCalendarYear.objects.filter(year=2026).delete()
-    with pytest.raises(ValidationError) as exc:
-        register("petition")
-    assert "2026年工作日历尚未维护" in str(exc.value)
-    assert Case.objects.count() == 0 and Contact.objects.count() == 0
+    case = register("petition")
+    assert case.due_on is not None and not case.due_provisional
+    assert WorkCalendarYear.objects.filter(year=2026).exists()

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from complaints.models import Case, LedgerExport
+from core.exporters import HEADER_ROW
 from core.models import BackgroundJob
 from core.services.jobs import QUEUE_DOWN_MESSAGE
 from institutions.models import QuarterlyList
@@ -129,7 +130,7 @@ def test_jobs_kept_while_redis_was_down_run_through_a_real_worker_once_it_is_bac
     assert export.state == LedgerExport.State.DONE and export.row_count == 3
     download = client.get(reverse("complaints:export_download", args=[export.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook.active.max_row == 4  # header and three cases
+    assert workbook.active.max_row == HEADER_ROW + 3  # title, caption, header and three cases
     quarterly_list.refresh_from_db()
     assert quarterly_list.generation == QuarterlyList.Generation.DONE and quarterly_list.xlsx_file
     openpyxl.load_workbook(quarterly_list.xlsx_file.path)

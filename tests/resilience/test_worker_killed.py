@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from complaints.models import LedgerExport
+from core.exporters import HEADER_ROW
 from core.models import AuditEntry, BackgroundJob
 from tests.complaints.ledger_cases import make_case
 from tests.helpers import database_url
@@ -118,6 +119,6 @@ def test_worker_killed_mid_export_the_next_worker_finishes_it_once(client_for, c
     assert left == [Path(export.file.name).name], "one finished file, no part file left behind"
     response = client.get(reverse("complaints:export_download", args=[export.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(workbook.active.iter_rows(values_only=True))
+    rows = list(workbook.active.iter_rows(min_row=HEADER_ROW, values_only=True))
     assert rows[0][0] == "编号" and len(rows) == CASES + 1
     assert len({row[0] for row in rows[1:]}) == CASES
