@@ -19,11 +19,11 @@ name, summary or content change, and in bulk by `reindex_cases()` (demo data, re
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from functools import reduce
 from operator import and_, or_
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -36,7 +36,6 @@ MIN_TERM_LENGTH = 2
 COMMON_FRACTION = 0.01  # a term whose rarest gram is in ≥ 1% of the cases is broad
 BROAD_COUNT_LIMIT = 1000  # a broad search is counted exactly up to this many cases
 _STATISTICS_SECONDS = 600
-_frequencies: dict[str, tuple[float, dict[str, float]]] = {}
 # A whole case number (ts-2026-0012) is looked up by the (org, number) index, not searched.
 CASE_NUMBER = re.compile(r"[a-z]{2}-\d{4}-\d{4,}")
 _SPACE = re.compile(r"\s")
@@ -109,14 +108,19 @@ def search_terms(query: str) -> list[str]:
     return [word.lower() for word in (query or "").split() if word]
 
 
+def frequencies_cache_key() -> str:
+    return f"search:bigram-frequencies:{connection.settings_dict['NAME']}"
+
+
 def bigram_frequencies() -> dict[str, float]:
     """The share of cases holding each common gram, from PostgreSQL's statistics of the GIN index (empty
-    before the first ANALYZE, and on SQLite). Read at most every few minutes per process and database."""
+    before the first ANALYZE, and on SQLite). Kept in the shared cache for a few minutes, so that every web node
+    reads the same figures (docs/operations.md「多台服务器」)."""
     if connection.vendor != "postgresql":
         return {}
-    key = connection.settings_dict["NAME"]
-    expires, frequencies = _frequencies.get(key, (0.0, {}))
-    if time.monotonic() < expires:
+    key = frequencies_cache_key()
+    frequencies = cache.get(key)
+    if frequencies is not None:
         return frequencies
     with connection.cursor() as cursor:
         cursor.execute(
@@ -125,7 +129,7 @@ def bigram_frequencies() -> dict[str, float]:
             "WHERE tablename = 'complaints_search_bigrams_gin' AND element IS NOT NULL"
         )
         frequencies = dict(cursor.fetchall())
-    _frequencies[key] = (time.monotonic() + _STATISTICS_SECONDS, frequencies)
+    cache.set(key, frequencies, timeout=_STATISTICS_SECONDS)
     return frequencies
 
 

@@ -221,7 +221,7 @@ def test_ledger_query_budget_does_not_grow_with_page_size(
     # 6 queries: the session, the user, the visible units with the institution and staff choices and the
     # user's roles (one UNION ALL), the navigation's unread-notification count, the work calendar's revision
     # check, and the page's rows with their count (one query, the count as a scalar subquery).
-    bigram_frequencies()  # PostgreSQL's search statistics, read once every few minutes per process
+    bigram_frequencies()  # PostgreSQL's search statistics, kept a few minutes in the shared cache
     with django_assert_num_queries(6):
         response = client.get(URL, {"per_page": per_page, "status": "open", "q": "分期", "handler": clerk_b.pk})
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 and the ledger counts it only up to a limit. PostgreSQL only: the choice reads PostgreSQL's statistics."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from complaints import search
@@ -27,9 +28,9 @@ def analysed(orgs, clerk_a):
     make_case(org=laizhou, owner=clerk_a, number="RARE", name="欧阳明", summary="征信异议", content="")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE complaints_casesearchindex")
-    search._frequencies.clear()
+    cache.delete(search.frequencies_cache_key())
     yield
-    search._frequencies.clear()
+    cache.delete(search.frequencies_cache_key())
 
 
 def test_a_common_term_is_broad_and_a_rare_one_is_not(analysed):
