@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -76,9 +78,53 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "days", "count_kind", "clock_start", "max_extension_days", "active"]
+    list_display = [
+        "code",
+        "name",
+        "days",
+        "count_kind",
+        "clock_start",
+        "max_extension_days",
+        "legal_source",
+        "open_under_older_rule",
+        "active",
+    ]
     list_filter = ["count_kind", "active", "is_configurable_default"]
     search_fields = ["code", "name", "legal_source"]
+
+    def get_queryset(self, request):
+        older = Deadline.objects.open().made_under_older_rule().filter(rule=OuterRef("pk")).values("rule")
+        counted = older.annotate(n=Count("pk")).values("n")
+        return super().get_queryset(request).annotate(older_open=Coalesce(Subquery(counted), 0))
+
+    @admin.display(description=_("按旧规则计算的未结期限"), ordering="older_open")
+    def open_under_older_rule(self, rule):
+        """Open deadlines that keep the days or counting this rule had when they were opened."""
+        if not rule.older_open:
+            return "—"
+        url = reverse("admin:core_deadline_changelist")
+        return format_html(
+            '<a href="{}?rule__id__exact={}&status__exact=open&made_under=older">{} 件</a>',
+            url,
+            rule.pk,
+            rule.older_open,
+        )
+
+
+class MadeUnderRuleFilter(admin.SimpleListFilter):
+    title = _("计算所用规则")
+    parameter_name = "made_under"
+
+    def lookups(self, request, model_admin):
+        return [("older", _("按旧规则计算（规则已修改）")), ("current", _("按现行规则计算"))]
+
+    def queryset(self, request, queryset):
+        older = queryset.made_under_older_rule()
+        if self.value() == "older":
+            return older
+        if self.value() == "current":
+            return queryset.filter(rule__isnull=False).exclude(pk__in=older.values("pk"))
+        return queryset
 
 
 class YearVerifyForm(forms.Form):
@@ -259,11 +305,20 @@ class WorkCalendarDayAdmin(SimpleHistoryAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "org", "rule", "started_on", "due_on", "status", "owner", "backup"]
-    list_filter = ["status", "rule", "org", "item_kind"]
+    list_display = ["label", "org", "rule", "computed_with", "started_on", "due_on", "status", "owner", "backup"]
+    list_filter = ["status", "rule", MadeUnderRuleFilter, "org", "item_kind"]
     search_fields = ["label"]
     date_hierarchy = "due_on"
     list_select_related = ["org", "rule", "owner", "backup"]
+
+    @admin.display(description=_("计算所用天数"))
+    def computed_with(self, deadline):
+        """The days and counting this deadline was computed with, marked when its rule has changed since."""
+        text = f"{deadline.rule_days} {deadline.get_rule_count_kind_display()}"
+        rule = deadline.rule
+        if rule and (rule.days, rule.count_kind) != (deadline.rule_days, deadline.rule_count_kind):
+            return format_html('{} <span class="badge text-bg-warning">{}</span>', text, _("旧规则"))
+        return text
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,12 @@
 Written by a data migration and editable in the admin.
 """
 
+COMPLAINTS_RULES = "《银行业保险业消费投诉处理管理办法》"
+PETITION_RULES = "《信访工作条例》"
+REPORT_RULES = "《银行保险违法行为举报处理办法》"
+COURT_MEDIATION_RULES = "《最高人民法院关于人民法院特邀调解的规定》"
+
+# The rule table of docs/domain.md「期限规则」. Rule codes are stable: code refers to them.
 DEADLINE_RULES = [
     # code, name, days, kind, clock start, max extension, approver, legal source, configurable default
     (
@@ -13,8 +19,8 @@ DEADLINE_RULES = [
         "收到信访事项",
         0,
         "",
-        "《信访工作条例》第二十二条",
-        True,
+        f"{PETITION_RULES}第二十三条",
+        False,
     ),
     (
         "P-OBJ",
@@ -24,7 +30,7 @@ DEADLINE_RULES = [
         "收到信访事项",
         0,
         "",
-        "《信访工作条例》（2022）",
+        f"{PETITION_RULES}第二十三条第三款",
         False,
     ),
     (
@@ -35,43 +41,56 @@ DEADLINE_RULES = [
         "受理",
         30,
         "支局负责人",
-        "《信访工作条例》第三十二条",
-        True,
+        f"{PETITION_RULES}第三十四条",
+        False,
     ),
     (
-        "R-ACK",
-        "举报：决定是否受理并告知举报人",
-        15,
-        "calendar",
-        "收到完整举报材料",
-        0,
-        "",
-        "《银行保险违法行为举报处理办法》",
-        True,
-    ),
-    (
-        "R-FIND",
-        "举报：作出调查结论并告知",
+        "P-SUGGEST",
+        "信访（建议意见、检举控告）：答复办理结果",
         60,
         "calendar",
         "受理",
         30,
         "支局负责人",
-        "《银行保险违法行为举报处理办法》",
+        f"{PETITION_RULES}第二十九条、第三十条",
         True,
     ),
-    ("C-FWD", "投诉：转送被投诉机构", 5, "working", "收到投诉", 0, "", "《银行保险机构消费投诉处理管理办法》", True),
+    (
+        "P-REVIEW",
+        "信访：复查、复核机关作出决定",
+        30,
+        "calendar",
+        "收到复查/复核请求",
+        0,
+        "",
+        f"{PETITION_RULES}第三十五条、第三十六条",
+        False,
+    ),
+    ("R-ACK", "举报：决定是否受理并告知举报人", 15, "calendar", "收到完整举报材料", 0, "", REPORT_RULES, True),
+    ("R-FIND", "举报：作出调查结论并告知", 60, "calendar", "受理", 30, "支局负责人", REPORT_RULES, True),
+    (
+        "C-FWD",
+        "投诉：转送被投诉机构并告知投诉人",
+        7,
+        "working",
+        "收到投诉",
+        0,
+        "",
+        f"{COMPLAINTS_RULES}第三十三条",
+        False,
+    ),
     (
         "C-INST",
         "投诉：机构作出处理决定并告知投诉人",
         15,
         "calendar",
-        "转送机构",
+        "机构收到投诉（签收）",
         45,
-        "机构负责人",
-        "《银行保险机构消费投诉处理管理办法》第二十条（复杂的可延长至30日，特别复杂的再延长30日）",
-        True,
+        "复杂的机构负责人；特别复杂的上级机构或总行、总公司高级管理人员",
+        f"{COMPLAINTS_RULES}第十八条（复杂的延长至30日，特别复杂的延长至60日）、第二十三条（鉴定、检测、评估和调解的时间不计入）",
+        False,
     ),
+    ("C-CHECK", "投诉：机构上级机构核查", 30, "calendar", "收到核查申请", 0, "", f"{COMPLAINTS_RULES}第二十条", False),
     (
         "M-ADR",
         "调解：工作站自行受理的调解",
@@ -80,21 +99,42 @@ DEADLINE_RULES = [
         "受理调解",
         30,
         "双方当事人同意",
-        "《人民调解法》及调解规则",
+        "法律未规定（工作站调解规则）",
         True,
     ),
     (
         "M-COURT",
-        "调解：法院诉前委派调解",
+        "调解：法院立案前委派调解",
         30,
         "calendar",
         "调解员签收材料",
         30,
         "双方当事人同意",
-        "最高人民法院关于诉前调解的规定",
-        True,
+        f"{COURT_MEDIATION_RULES}第二十七条",
+        False,
     ),
-    ("M-CONF", "调解：申请司法确认", 30, "calendar", "调解协议生效", 0, "", "《民事诉讼法》第二百零五条", True),
+    (
+        "M-ENTRUST",
+        "调解：法院立案后委托调解",
+        15,
+        "calendar",
+        "调解员签收材料",
+        30,
+        "双方当事人同意",
+        f"{COURT_MEDIATION_RULES}第二十七条（适用简易程序的为7日）",
+        False,
+    ),
+    (
+        "M-CONF",
+        "调解：申请司法确认",
+        30,
+        "calendar",
+        "调解协议生效",
+        0,
+        "",
+        "《中华人民共和国民事诉讼法》第二百零五条",
+        False,
+    ),
 ]
 
 CATEGORIES = {

@@ -55,6 +55,13 @@ class DeadlineQuerySet(models.QuerySet):
     def provisional(self):
         return self.exclude(provisional_years="")
 
+    def made_under_older_rule(self):
+        """Rule deadlines computed with days or a counting their rule no longer has: they keep what they were
+        computed with (docs/domain.md「期限规则」), and the admin lists them."""
+        return self.filter(rule__isnull=False).filter(
+            ~Q(rule_days=F("rule__days")) | ~Q(rule_count_kind=F("rule__count_kind"))
+        )
+
     def reaching_year(self, year: int):
         """Rule deadlines whose counting reached `year`: made provisional by it, or running through it."""
         return self.filter(rule__isnull=False).filter(

@@ -62,7 +62,7 @@ def test_online_report_sent_down_petition_12378_and_fax_complaints(live_server, 
     page.locator("#id_summary").fill("贷款提前还款违约金过高")
     page.locator("#intake-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("TS-2026-0001")
-    expect(page.locator("#deadlines")).to_contain_text("2026-06-08")  # C-FWD
+    expect(page.locator("#deadlines")).to_contain_text("2026-06-10")  # C-FWD: 7 working days
 
     open_channel(page, "传真登记")
     page.locator("#id_name").fill("孙传真")

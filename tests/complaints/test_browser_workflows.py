@@ -72,7 +72,7 @@ def test_walk_in_complaint_forwarded_answered_followed_up_and_closed(live_server
     expect(page.locator(".alert-success")).to_contain_text("已登记为案件 TS-2026-0001")
     expect(page.get_by_role("heading", name="TS-2026-0001")).to_be_visible()
     expect(page.locator("#person-id")).to_have_text("370683********1237")
-    expect(page.locator("#deadlines")).to_contain_text("2026-06-08")  # C-FWD: 5 working days
+    expect(page.locator("#deadlines")).to_contain_text("2026-06-10")  # C-FWD: 7 working days
 
     act(page, "complaint_forward", "转办机构", lambda f: f.get_by_label("办理要求").fill("请于15日内处理并反馈"))
     expect(page.locator("#forwarding")).to_contain_text("莱州金融监管支局〔2026〕1号")

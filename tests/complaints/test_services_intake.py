@@ -54,9 +54,9 @@ def test_opening_a_case_numbers_it_per_type_and_starts_the_receipt_clock(
     assert CaseEvent.objects.filter(case=case, action="registered").exists()
 
 
-def test_petition_ack_is_15_calendar_days_and_complaint_forward_5_working_days(register, frozen):
+def test_petition_ack_is_15_calendar_days_and_complaint_forward_7_working_days(register, frozen):
     assert register("petition").due_on == dt.date(2026, 3, 25)
-    assert register("complaint").due_on == dt.date(2026, 3, 17)
+    assert register("complaint").due_on == dt.date(2026, 3, 19)
 
 
 def test_numbers_restart_each_year_and_per_office(register, clerk_a, other_clerk, orgs):

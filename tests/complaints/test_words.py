@@ -19,15 +19,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def late_complaint(register):
-    # Registered Tuesday 2026-03-10: C-FWD (5 working days) falls due on Tuesday 03-17.
+    # Registered Tuesday 2026-03-10: C-FWD (7 working days) falls due on Thursday 03-19.
     with at("2026-03-10"):
         return register("complaint")
 
 
 def test_overdue_reads_in_working_days_everywhere(client_for, clerk_a, late_complaint):
     client = client_for(clerk_a)
-    # Friday 03-20: 03-18, 03-19 and 03-20 are the three working days lost.
-    with at("2026-03-20"):
+    # Tuesday 03-24: 03-20, 03-23 and 03-24 are the three working days lost.
+    with at("2026-03-24"):
         ledger = client.get(reverse("complaints:index")).content.decode()
         case_page = client.get(reverse("complaints:case_detail", args=[late_complaint.pk])).content.decode()
         my_work = client.get(reverse("home")).content.decode()
@@ -38,7 +38,7 @@ def test_overdue_reads_in_working_days_everywhere(client_for, clerk_a, late_comp
 
 
 def test_overdue_over_a_weekend_says_less_than_a_working_day(client_for, clerk_a, register):
-    with at("2026-03-06"):  # a Friday: C-FWD due Friday 03-13
+    with at("2026-03-04"):  # a Wednesday: C-FWD (7 working days) due Friday 03-13
         case = register("complaint")
     with at("2026-03-14"):  # Saturday: one day late, no working day lost yet
         page = client_for(clerk_a).get(reverse("complaints:case_detail", args=[case.pk])).content.decode()

@@ -40,10 +40,10 @@ def test_adding_an_existing_year_is_refused(client_for, administrator):
 
 @pytest.fixture
 def open_deadline(orgs, clerk_a):
-    # 5 working days from Wednesday 2026-05-27: 28, 29, 06-01, 02, 03.
+    # P-OBJ, 5 working days from Wednesday 2026-05-27: 28, 29, 06-01, 02, 03.
     return deadline_open(
         item=orgs["laizhou"],
-        rule_code="C-FWD",
+        rule_code="P-OBJ",
         started_on=D("2026-05-27"),
         label="TS-2026-0007 转办",
         org=orgs["laizhou"],

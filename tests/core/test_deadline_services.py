@@ -60,8 +60,8 @@ def test_extension_beyond_the_rule_maximum_is_refused(item, clerk_a, supervisor)
 
 
 def test_a_rule_without_extension_refuses_any(item, clerk_a, supervisor):
-    deadline = deadline_open(item=item, rule_code="C-FWD", started_on=D("2025-09-30"), label="TS", org=item)
-    assert deadline.due_on == D("2025-10-14")
+    deadline = deadline_open(item=item, rule_code="P-OBJ", started_on=D("2025-09-30"), label="XF", org=item)
+    assert deadline.due_on == D("2025-10-14")  # 5 working days
     with pytest.raises(ValidationError):
         deadline_extend(deadline=deadline, days=1, actor=supervisor, reason="x")
 

@@ -171,7 +171,7 @@ def test_due_soon_window_reaching_a_year_not_verified_is_counted_over_its_draft(
 
     # 2026-12-31 is a working day; three working days later is 2027-01-06 in the draft (01-01 is 元旦).
     deadline_open(
-        item=orgs["laizhou"], rule_code="C-FWD", started_on=dt.date(2026, 12, 28), label="TS-2026-0099 转送机构",
+        item=orgs["laizhou"], rule_code="P-OBJ", started_on=dt.date(2026, 12, 28), label="TS-2026-0099 转送机构",
         org=orgs["laizhou"], owner=clerk_a,
     )  # fmt: skip
     run = send_reminders(dt.date(2026, 12, 31))
