@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "complaints",
     "mediation",
     "outreach",
-    "core.dashboard",
+    "laizhou_xiaobao.dashboard",
+    "laizhou_xiaobao.demo",
+    "laizhou_xiaobao.bench",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.office",
-                "core.dashboard.context_processors.notifications",
+                "laizhou_xiaobao.dashboard.context_processors.notifications",
             ],
         },
     },
