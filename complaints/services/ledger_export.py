@@ -90,9 +90,8 @@ def ledger_export_request(
         export.save(update_fields=["state", "row_count", "rows_done", "finished_at"])
         _log(actor, export)
         return export, content[0]
-    from complaints.tasks import build_ledger_export
-
-    dispatch(build_ledger_export, export.pk, target=export)
+    # By name: the task module imports this one (docs/architecture.md, "Job outbox").
+    dispatch("complaints.tasks.build_ledger_export", export.pk, target=export)
     log_action(
         actor=actor, action="complaints.ledger.export_queued", target=export, filters=filters, estimated_rows=estimated
     )
