@@ -30,12 +30,12 @@ FORMATS = ("xlsx", "csv")
 
 
 def async_threshold() -> int:
-    """Exports above this many rows run as a task (settings.LEDGER_EXPORT_ASYNC_ROWS, default 5,000)."""
-    return getattr(settings, "LEDGER_EXPORT_ASYNC_ROWS", 5000)
+    """Exports above this many rows run as a task (settings.LEDGER_EXPORT_ASYNC_ROWS)."""
+    return settings.LEDGER_EXPORT_ASYNC_ROWS
 
 
 def export_lifetime() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "LEDGER_EXPORT_KEEP_HOURS", 72))
+    return dt.timedelta(hours=settings.LEDGER_EXPORT_KEEP_HOURS)
 
 
 def days_left_for(today: dt.date) -> DaysLeft:

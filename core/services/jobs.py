@@ -101,7 +101,7 @@ def waiting_for_queue(obj) -> bool:
 
 def stale_after() -> dt.timedelta:
     """A queued job not started after this long is sent again (the broker may have lost it in a restart)."""
-    return dt.timedelta(minutes=getattr(settings, "JOBS_REPUBLISH_STALE_MINUTES", 120))
+    return dt.timedelta(minutes=settings.JOBS_REPUBLISH_STALE_MINUTES)
 
 
 def republish_pending(*, now: dt.datetime | None = None) -> dict:
