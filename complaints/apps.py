@@ -39,20 +39,8 @@ class ComplaintsConfig(AppConfig):
         from .calendar_sync import cases_follow_moved_deadlines
 
         on_deadlines_moved(cases_follow_moved_deadlines)
-        _register_dated_items()
 
         extend_role_permissions(Role.CLERK, _CLERK)
         # Supervisors do what clerks do and also approve extensions and reassign A/B.
         extend_role_permissions(Role.SUPERVISOR, [*_CLERK, "complaints.change_extensionrequest"])
         extend_role_permissions(Role.REVIEWER, ["complaints.view_case"])
-
-
-def _register_dated_items():
-    """Name the closed-loop steps' deadlines and link them from my-work and the reminders."""
-    from django.urls import reverse
-
-    from core.dashboard.links import register_item_link
-    from core.dashboard.selectors import register_item_kind
-
-    register_item_kind("case:step", _("闭环环节"))
-    register_item_link("complaints.casestep", lambda pk: reverse("complaints:step_redirect", args=[pk]))

@@ -24,7 +24,7 @@ LEDGER_DEFAULT_PAGE_SIZE = 50
 
 def exact_count_limit() -> int:
     """Up to this many rows the ledger counts exactly; above it PostgreSQL shows the planner's estimate."""
-    return getattr(settings, "LEDGER_EXACT_COUNT_LIMIT", 10_000)
+    return settings.LEDGER_EXACT_COUNT_LIMIT
 
 
 # --- Who may see what, and the filter choices, in one query ------------------------------------------------

@@ -1,22 +1,20 @@
 """Background work of the ledger. Tasks are thin: they take ids and call one service."""
 
 from celery import shared_task
+from django.utils import translation
+
+from complaints.services.ledger_export import ledger_export_build, ledger_export_purge_expired
 
 
 # acks_late: a worker killed mid-export leaves the message queued, and the rerun starts the file afresh.
-@shared_task(acks_late=True)
+# The name is the contract with ledger_export_request, which dispatches the task by name.
+@shared_task(name="complaints.tasks.build_ledger_export", acks_late=True)
 def build_ledger_export(export_id: int) -> int:
-    from django.utils import translation
-
-    from complaints.services.ledger_export import ledger_export_build
-
     with translation.override("zh-hans"):
         export = ledger_export_build(export_id=export_id)
     return export.row_count or 0
 
 
-@shared_task
+@shared_task(name="complaints.tasks.purge_expired_ledger_exports")
 def purge_expired_ledger_exports() -> int:
-    from complaints.services.ledger_export import ledger_export_purge_expired
-
     return ledger_export_purge_expired()

@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 from core.calendar_watch import warn_administrators
 from core.models import Absence, Deadline, Notification, User
 from core.roles import GROUP_NAMES, Role
+from core.services.deadlines import due_soon_working_days
 from core.services.notifications import Message, notify_many
 from core.workcalendar import get_calendar
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SOON_WORKING_DAYS = 3
 # Lines listed per section of a digest; the rest is summed up.
 MAX_LINES = 30
 
@@ -64,9 +64,7 @@ class ReminderRun:
 
 
 def soon_days_setting() -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, "DUE_SOON_WORKING_DAYS", DEFAULT_SOON_WORKING_DAYS))
+    return due_soon_working_days()
 
 
 def _line(label: str, due_on: dt.date, bucket: str, provisional: bool = False) -> str:

@@ -16,14 +16,6 @@ from core.workcalendar import CalendarMissingError, get_calendar
 
 
 @login_required
-def home(request):
-    # The home page is the user's work list (我的待办); it lives with the dashboard.
-    from core.dashboard.views.mywork import my_work
-
-    return my_work(request)
-
-
-@login_required
 def deadline_calculator(request):
     form = DeadlineCalculatorForm(request.GET or None)
     result = None

@@ -16,7 +16,6 @@ class InstitutionsConfig(AppConfig):
             "institutions.view_interviewtriggerrule",
             "institutions.view_listsuggestionrule",
         ]
-        self._register_item_links()
         extend_role_permissions(Role.CLERK, staff)
         extend_role_permissions(Role.SUPERVISOR, staff)
         extend_role_permissions(Role.REVIEWER, ["institutions.view_quarterlylist"])
@@ -30,26 +29,3 @@ class InstitutionsConfig(AppConfig):
                 "institutions.add_listsuggestionrule",
             ],
         )
-
-    @staticmethod
-    def _register_item_links():
-        """Let my-work and the reminders link to the items whose due dates this app opens (when that app exists)."""
-        import importlib
-        import importlib.util
-
-        if importlib.util.find_spec("core.dashboard.links") is None:
-            return
-        links = importlib.import_module("core.dashboard.links")
-        from django.urls import reverse
-
-        from core.dashboard.selectors import register_item_kind
-
-        register_item_kind("institutions.interview.self_inspection", _("约谈：机构自查"))
-        register_item_kind("institutions.rectification", _("约谈：整改事项"))
-        register_item_kind("institutions.survey_follow_up", _("专项调研：整改反馈"))
-        for label, name in (
-            ("institutions.interview", "institutions:interview_detail"),
-            ("institutions.rectificationitem", "institutions:rectification_item"),
-            ("institutions.surveyfinding", "institutions:survey_finding"),
-        ):
-            links.register_item_link(label, lambda pk, name=name: reverse(name, args=[pk]))

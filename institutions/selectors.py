@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -14,10 +11,10 @@ from django.urls import reverse
 
 from complaints.models import Case, Contact, Forwarding
 from complaints.models.choices import CaseType, Finding
+from mediation.selectors import institution_cooperation
+from outreach.selectors import institution_participation
 
 from .periods import Period
-
-logger = logging.getLogger(__name__)
 
 SUBSTANTIATED_FINDINGS = (Finding.SUBSTANTIATED, Finding.PARTLY)
 
@@ -214,30 +211,12 @@ def sort_figures(figures: list[InstitutionFigures], sort: str) -> tuple[list[Ins
     return ordered, sort
 
 
-def _optional(module: str, function: str):
-    """A function of a module written by another app, or None while that app does not provide it."""
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-        return getattr(importlib.import_module(module), function, None)
-    except ImportError:  # pragma: no cover - a half-installed app
-        logger.warning("cannot import %s", module)
-        return None
-
-
 def mediation_cooperation(org, start, end) -> dict[int, int]:
-    """{institution_id: mediations it cooperated in}, or {} while the mediation app does not provide it."""
-    function = _optional("mediation.selectors", "institution_cooperation")
-    if function is None:
-        return {}
-    # The mediation app answers {institution_id: {"cases": n, ...}}; a plain count is accepted too.
-    return {
-        institution_id: value.get("cases", 0) if isinstance(value, dict) else int(value)
-        for institution_id, value in function(org, start, end).items()
-    }
+    """{institution_id: mediations it cooperated in} (mediation's figures, counted by case)."""
+    figures = institution_cooperation(org, start, end)
+    return {institution_id: value["cases"] for institution_id, value in figures.items()}
 
 
 def outreach_participation(org, start, end) -> dict[int, int]:
-    """{institution_id: events and trainings it joined}, or {} while the outreach app does not provide it."""
-    function = _optional("outreach.selectors", "institution_participation")
-    return dict(function(org, start, end)) if function else {}
+    """{institution_id: events and trainings it joined} (outreach's figures)."""
+    return institution_participation(org, start, end)

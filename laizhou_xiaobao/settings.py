@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "complaints",
     "mediation",
     "outreach",
-    "core.dashboard",
+    "laizhou_xiaobao.dashboard",
+    "laizhou_xiaobao.demo",
+    "laizhou_xiaobao.bench",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.office",
-                "core.dashboard.context_processors.notifications",
+                "laizhou_xiaobao.dashboard.context_processors.notifications",
             ],
         },
     },
@@ -158,6 +160,8 @@ STORAGES = {
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "files")))
 MEDIA_ROOT = PRIVATE_FILES_ROOT
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# An outreach photo may be at most this large (checked before it is decoded).
+OUTREACH_PHOTO_MAX_BYTES = env_int("OUTREACH_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -249,6 +253,15 @@ DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3)
 # From this day (MM-DD) of each year, administrators are warned until next year's work calendar is verified
 # (banner, daily notification, system check core.W002): docs/operations.md.
 CALENDAR_WARN_FROM = env_str("CALENDAR_WARN_FROM", "10-01")
+
+# The ledger counts exactly up to this many rows; above it PostgreSQL's planner estimate is shown.
+LEDGER_EXACT_COUNT_LIMIT = env_int("LEDGER_EXACT_COUNT_LIMIT", 10_000)
+# Ledger exports of more rows than this run as a background task; their files are kept this many hours.
+LEDGER_EXPORT_ASYNC_ROWS = env_int("LEDGER_EXPORT_ASYNC_ROWS", 5000)
+LEDGER_EXPORT_KEEP_HOURS = env_int("LEDGER_EXPORT_KEEP_HOURS", 72)
+
+# The password `seed_demo` gives the documented demo accounts (never used outside demo data).
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-laizhou-2026")  # nosec B105
 
 # Documents follow GB/T 9704-2012: the title in a 小标宋-style face, the body in a 仿宋-style face. Each setting is
 # a comma-separated list of font families (as fontconfig names them, `fc-list :lang=zh family`); the first one

@@ -3,14 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core import views as core_views
+from laizhou_xiaobao.dashboard.views import mywork
 
 admin.site.site_header = _("莱州消保 管理后台")
 admin.site.site_title = _("莱州消保")
 admin.site.index_title = _("基础数据与参考表")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # The home page is the user's work list (我的待办), a page that spans the apps.
+    path("", mywork.my_work, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("core/", include("core.urls")),
@@ -18,6 +19,6 @@ urlpatterns = [
     path("mediation/", include("mediation.urls")),
     path("institutions/", include("institutions.urls")),
     path("outreach/", include("outreach.urls")),
-    path("dashboard/", include("core.dashboard.urls")),
+    path("dashboard/", include("laizhou_xiaobao.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

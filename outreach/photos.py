@@ -17,14 +17,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.uploads import IMAGE_TYPES, sha256_of, validate_upload
 
-DEFAULT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 THUMBNAIL_SIZE = (360, 270)
 # Far above any camera's output; larger images are refused before they are decoded (decompression bombs).
 MAX_PIXELS = 80_000_000
 
 
 def photo_max_bytes() -> int:
-    return getattr(settings, "OUTREACH_PHOTO_MAX_BYTES", DEFAULT_PHOTO_MAX_BYTES)
+    return settings.OUTREACH_PHOTO_MAX_BYTES
 
 
 @dataclass

@@ -139,7 +139,7 @@ def open_rule_deadline(case: Case, *, rule_code: str, started_on: dt.date, label
         org=case.org,
         owner=case.owner,
         backup=case.backup,
-        institution=case.institution,
+        institution_id=case.institution_id,
         item_kind=item_kind(case),
         actor=actor,
     )

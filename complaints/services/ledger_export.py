@@ -30,12 +30,12 @@ FORMATS = ("xlsx", "csv")
 
 
 def async_threshold() -> int:
-    """Exports above this many rows run as a task (settings.LEDGER_EXPORT_ASYNC_ROWS, default 5,000)."""
-    return getattr(settings, "LEDGER_EXPORT_ASYNC_ROWS", 5000)
+    """Exports above this many rows run as a task (settings.LEDGER_EXPORT_ASYNC_ROWS)."""
+    return settings.LEDGER_EXPORT_ASYNC_ROWS
 
 
 def export_lifetime() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "LEDGER_EXPORT_KEEP_HOURS", 72))
+    return dt.timedelta(hours=settings.LEDGER_EXPORT_KEEP_HOURS)
 
 
 def days_left_for(today: dt.date) -> DaysLeft:
@@ -90,9 +90,8 @@ def ledger_export_request(
         export.save(update_fields=["state", "row_count", "rows_done", "finished_at"])
         _log(actor, export)
         return export, content[0]
-    from complaints.tasks import build_ledger_export
-
-    dispatch(build_ledger_export, export.pk, target=export)
+    # By name: the task module imports this one (docs/architecture.md, "Job outbox").
+    dispatch("complaints.tasks.build_ledger_export", export.pk, target=export)
     log_action(
         actor=actor, action="complaints.ledger.export_queued", target=export, filters=filters, estimated_rows=estimated
     )

@@ -70,7 +70,7 @@ def case_step_start(*, actor, case: Case, version: int, kind: str, owner, due_on
         org=case.org,
         owner=owner,
         backup=case.backup if case.backup_id != owner.pk else case.owner,
-        institution=case.institution,
+        institution_id=case.institution_id,
         item_kind="case:step",
         started_on=today,
     )

@@ -89,14 +89,9 @@ class Deadline(models.Model):
     item_kind = models.CharField(_("事项类型"), max_length=60)
     # What the reminder says: never personal data, e.g. "XF-2026-0001 书面答复".
     label = models.CharField(_("事项"), max_length=200)
-    institution = models.ForeignKey(
-        "institutions.Institution",
-        verbose_name=_("涉及机构"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    # The institution concerned (institutions.Institution), by id only: core is the ground floor and knows no
+    # domain model; the dashboard groups open deadlines by it and names the institutions itself.
+    institution_id = models.BigIntegerField(_("涉及机构"), null=True, blank=True)
     rule = models.ForeignKey(DeadlineRule, verbose_name=_("期限规则"), null=True, blank=True, on_delete=models.PROTECT)
     rule_days = models.PositiveSmallIntegerField(_("规则天数"))
     rule_count_kind = models.CharField(_("计算方式"), max_length=10, choices=CountKind.choices)
@@ -135,7 +130,7 @@ class Deadline(models.Model):
             # due-date bucket; with these columns included PostgreSQL answers from the index alone.
             models.Index(
                 fields=["org", "due_on"],
-                include=["owner", "backup", "institution", "item_kind", "paused_since"],
+                include=["owner", "backup", "institution_id", "item_kind", "paused_since"],
                 condition=Q(status="open"),
                 name="deadline_open_org_cover",
             ),

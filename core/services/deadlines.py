@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,10 @@ from core.workcalendar import Pause, WorkCalendar, get_calendar
 
 from .audit import log_action
 
-DUE_SOON_WORKING_DAYS = 3
+
+def due_soon_working_days() -> int:
+    """Open items due within this many working days count as due soon (settings.DUE_SOON_WORKING_DAYS)."""
+    return settings.DUE_SOON_WORKING_DAYS
 
 
 def _pauses_of(deadline: Deadline, today: dt.date) -> list[Pause]:
@@ -59,7 +63,7 @@ def deadline_open(
     org,
     owner=None,
     backup=None,
-    institution=None,
+    institution_id: int | None = None,
     item_kind: str = "",
     actor=None,
     calendar: WorkCalendar | None = None,
@@ -73,7 +77,7 @@ def deadline_open(
         object_id=item.pk,
         item_kind=item_kind or item._meta.label_lower,
         label=label,
-        institution=institution,
+        institution_id=institution_id,
         rule=rule,
         rule_days=rule.days,
         rule_count_kind=rule.count_kind,
@@ -97,7 +101,7 @@ def deadline_open_custom(
     org,
     owner=None,
     backup=None,
-    institution=None,
+    institution_id: int | None = None,
     item_kind: str = "",
     started_on: dt.date | None = None,
 ) -> Deadline:
@@ -109,7 +113,7 @@ def deadline_open_custom(
         object_id=item.pk,
         item_kind=item_kind or item._meta.label_lower,
         label=label,
-        institution=institution,
+        institution_id=institution_id,
         rule=None,
         rule_days=(due_on - started_on).days,
         rule_count_kind="calendar",
@@ -306,10 +310,13 @@ def deadline_state(
     paused: bool = False,
     provisional: bool = False,
     calendar: WorkCalendar | None = None,
-    soon_working_days: int = DUE_SOON_WORKING_DAYS,
+    soon_working_days: int | None = None,
 ) -> DeadlineState:
-    """Days left (calendar and working), due-soon at ≤ 3 working days, overdue after the due date."""
+    """Days left (calendar and working), due soon within the setting's working days, overdue after the due date."""
     from core.workcalendar import CalendarMissingError
+
+    if soon_working_days is None:
+        soon_working_days = due_soon_working_days()
 
     calendar = calendar or get_calendar()
     try:

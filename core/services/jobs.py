@@ -57,6 +57,15 @@ def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
+def _task(name: str):
+    """The registered Celery task `name`. Services dispatch by name (their task modules import them), so this
+    process may not have imported the task yet: Celery's autodiscovery then imports every app's tasks.py, as the
+    worker does when it starts."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def publish(job_id: int) -> bool:
     """Send one job's message; on a broker error keep it 待发送 with the error and return False.
 
@@ -65,7 +74,7 @@ def publish(job_id: int) -> bool:
     job = BackgroundJob.objects.get(pk=job_id)
     if job.state == J.DONE:
         return True
-    task = current_app.tasks[job.task_name]
+    task = _task(job.task_name)
     BackgroundJob.objects.filter(pk=job.pk).update(publish_attempts=F("publish_attempts") + 1)
     if _eager():
         task.apply_async(args=job.args, kwargs=job.kwargs, task_id=job.task_id)
@@ -92,7 +101,7 @@ def waiting_for_queue(obj) -> bool:
 
 def stale_after() -> dt.timedelta:
     """A queued job not started after this long is sent again (the broker may have lost it in a restart)."""
-    return dt.timedelta(minutes=getattr(settings, "JOBS_REPUBLISH_STALE_MINUTES", 120))
+    return dt.timedelta(minutes=settings.JOBS_REPUBLISH_STALE_MINUTES)
 
 
 def republish_pending(*, now: dt.datetime | None = None) -> dict:

@@ -41,7 +41,7 @@ def _open_deadline(*, item, interview: Interview, due_on: dt.date, label: str, k
         org=interview.org,
         owner=interview.owner,
         backup=interview.backup,
-        institution=interview.institution,
+        institution_id=interview.institution_id,
         item_kind=kind,
     )
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.models import OrgUnit, User
 from core.roles import GROUP_NAMES, Role
-from core.services.audit import log_action
+from core.services.notifications import notify
 from core.workcalendar import get_calendar
 
 from ..models import Institution, QuarterlyList
@@ -28,21 +26,14 @@ def first_working_day_of_quarter(day: dt.date) -> dt.date:
 
 
 def _notify(user, *, title: str, body: str, link: str, quarterly_list: QuarterlyList) -> None:
-    """Tell a supervisor through core's notifications when that module exists, else leave an audit entry."""
-    if importlib.util.find_spec("core.services.notifications") is not None:
-        notifications = importlib.import_module("core.services.notifications")
-        if hasattr(notifications, "notify"):
-            notifications.notify(
-                user=user,
-                title=title,
-                body=body,
-                link=link,
-                kind="info",
-                key=f"institutions.list.drafted:{quarterly_list.pk}",
-            )
-            return
-    log_action(
-        actor=None, action="institutions.list.supervisor_notified", target=quarterly_list, user=user.pk, title=title
+    """Tell a supervisor (in-app notification and e-mail copy), once per drafted list."""
+    notify(
+        user=user,
+        title=title,
+        body=body,
+        link=link,
+        kind="info",
+        key=f"institutions.list.drafted:{quarterly_list.pk}",
     )
 
 

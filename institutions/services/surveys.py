@@ -67,7 +67,7 @@ def survey_add_finding(
             org=survey.org,
             owner=survey.created_by,
             backup=survey.created_by.backup,
-            institution=institution,
+            institution_id=institution.pk,
             item_kind="institutions.survey_follow_up",
         )
         finding.save(update_fields=["deadline"])

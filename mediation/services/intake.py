@@ -166,7 +166,7 @@ def mediation_record_consent(*, actor, case: MediationCase, side: str, consent_o
             org=case.org,
             owner=owner,
             backup=backup,
-            institution=case.institution,
+            institution_id=case.institution_id,
             item_kind="mediation",
             actor=actor,
         )
@@ -267,7 +267,7 @@ def mediation_declare_recusal(
             org=case.org,
             owner=owner,
             backup=backup,
-            institution=case.institution,
+            institution_id=case.institution_id,
             item_kind="mediation",
             actor=actor,
         )

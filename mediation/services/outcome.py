@@ -132,7 +132,7 @@ def mediation_record_outcome(
             org=case.org,
             owner=owner,
             backup=backup,
-            institution=case.institution,
+            institution_id=case.institution_id,
             item_kind="mediation",
             actor=actor,
         )

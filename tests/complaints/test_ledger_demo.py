@@ -5,10 +5,10 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from complaints import demo
 from complaints.models import Case, CaseSearchIndex
-from core.demo import demo_password, seed_accounts, seed_institutions, seed_orgs
 from core.models import Deadline, NumberSequence
+from laizhou_xiaobao.demo import complaints as demo
+from laizhou_xiaobao.demo.base import demo_password, seed_accounts, seed_institutions, seed_orgs
 
 
 def test_demo_seed_is_consistent_and_idempotent(base_data):

@@ -305,7 +305,7 @@ def test_complaint_path_forward_acknowledge_extend_reply_follow_up_close(registe
     assert forwarding.slip_number == "莱州金融监管支局〔2026〕1号" and forwarding.institution == institution
     assert case.status == "forwarded"
     assert open_deadlines(case) == {"C-INST": dt.date(2026, 3, 27)}
-    assert Deadline.objects.get(object_id=case.pk, rule__code="C-INST").institution == institution
+    assert Deadline.objects.get(object_id=case.pk, rule__code="C-INST").institution_id == institution.pk
     assert case.documents.get().kind == "forwarding_slip"
     with at("2026-03-13"):
         case = complaint_institution_acknowledge(

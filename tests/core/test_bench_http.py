@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from core.bench.http import HTTP_TARGETS, HttpTarget, fail_on_errors, result_from, run_wrk
+from laizhou_xiaobao.bench.http import HTTP_TARGETS, HttpTarget, fail_on_errors, result_from, run_wrk
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from complaints.models import Case, Contact
-from core.demo import demo_password
 from core.models import Task
 from institutions.models import Interview, QuarterlyList, Survey
+from laizhou_xiaobao.demo.base import demo_password
 from mediation.models import MediationCase
 from outreach.models import Event, MediaWork, TrainingSession
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.dashboard.links import item_link
-from core.dashboard.selectors import item_kind_label
+from laizhou_xiaobao.dashboard.links import item_link
+from laizhou_xiaobao.dashboard.selectors import item_kind_label
 
 KINDS = [
     ("case:petition", "信访"),
@@ -30,6 +30,7 @@ def test_item_kinds_have_chinese_names(kind, label):
         ("complaints.casestep", "/complaints/steps/7/"),
         ("mediation.mediationcase", "/mediation/7/"),
         ("core.task", "/dashboard/tasks/7/"),
+        ("institutions.interview", "/institutions/interviews/7/"),
     ],
 )
 def test_dated_items_link_to_their_pages(model_label, url):

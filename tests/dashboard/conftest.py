@@ -52,7 +52,7 @@ def open_item(case, due_on: dt.date, *, label: str = "书面答复", started_on=
         org=case.org,
         owner=owner or case.owner,
         backup=backup if backup is not None else case.backup,
-        institution=case.institution,
+        institution_id=case.institution_id,
         item_kind=f"case:{case.case_type}",
         started_on=started_on or min(due_on, dt.date(2025, 9, 1)),
     )

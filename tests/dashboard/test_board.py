@@ -5,9 +5,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from core.dashboard import selectors
 from core.models import Absence
 from core.roles import Role
+from laizhou_xiaobao.dashboard import selectors
 from tests.dashboard.conftest import at, make_case, open_item
 from tests.factories import make_user
 

@@ -110,7 +110,7 @@ def test_home_query_count_does_not_grow_with_items(
 
 
 def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, clerk_a, client_for, monkeypatch):
-    from core.dashboard.selectors import mywork
+    from laizhou_xiaobao.dashboard.selectors import mywork
 
     monkeypatch.setattr(mywork, "MY_WORK_LIMIT", 2)
     case = make_case(org=orgs["laizhou"], owner=clerk_a)

@@ -5,9 +5,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from core.dashboard import selectors
 from core.models import Deadline, Notification, Task
 from core.services.tasks import add_months, task_complete, task_create, task_deadline
+from laizhou_xiaobao.dashboard import selectors
 from tests.dashboard.conftest import at
 
 pytestmark = pytest.mark.django_db

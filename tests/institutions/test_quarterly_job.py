@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django_celery_beat.models import PeriodicTask
 
-from core.models import AuditEntry
+from core.models import Notification
 from core.workcalendar import get_calendar
 from institutions.models import QuarterlyList
 from institutions.schedules import QUARTERLY_LIST_TASK, QUARTERLY_LIST_TASK_NAME, setup_schedules
@@ -14,13 +14,6 @@ from institutions.services.jobs import draft_quarterly_lists, first_working_day_
 
 
 def _notices(supervisor):
-    """Notifications when core provides them, else the audit entries the job leaves instead."""
-    try:
-        from core.models import Notification
-    except ImportError:
-        return AuditEntry.objects.filter(
-            action="institutions.list.supervisor_notified", data__user=supervisor.pk
-        ).count()
     return Notification.objects.filter(recipient=supervisor).count()
 
 

@@ -8,7 +8,7 @@ import time_machine
 
 from institutions.models import Institution, Interview, InterviewTriggerRule, ListItem, ListSuggestionRule
 from institutions.periods import quarter_period
-from institutions.selectors import _optional, complaint_figures, mediation_cooperation
+from institutions.selectors import complaint_figures, mediation_cooperation
 from institutions.services.lists import list_draft
 from institutions.services.triggers import interviews_propose
 from tests.factories import make_institution
@@ -124,8 +124,7 @@ def test_trigger_rules_propose_interviews_once(built, orgs):
     assert interviews_propose(org=orgs["laizhou"], year=2026, quarter=3) == []
 
 
-def test_optional_modules_are_guarded(orgs):
-    assert _optional("no_such_app.selectors", "institution_cooperation") is None
+def test_mediation_cooperation_is_empty_without_mediations(orgs):
     assert mediation_cooperation(orgs["laizhou"], Q3, Q3) == {}
 
 

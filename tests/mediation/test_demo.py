@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.demo import demo_password, seed_accounts, seed_institutions, seed_orgs
-from mediation import demo
+from laizhou_xiaobao.demo import mediation as demo
+from laizhou_xiaobao.demo.base import demo_password, seed_accounts, seed_institutions, seed_orgs
 from mediation.models import MediationCase, Mediator, PartnerOrganisation, Status
 
 from .conftest import at

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from core.demo import demo_password, seed_accounts, seed_institutions, seed_orgs
-from outreach import demo
+from laizhou_xiaobao.demo import outreach as demo
+from laizhou_xiaobao.demo.base import demo_password, seed_accounts, seed_institutions, seed_orgs
 from outreach.models import Event, EventPhoto, GridCell, MediaWork, TrainingSession
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Dashboard and reminder measurements for `python manage.py bench` (see core/bench).
+"""Dashboard and reminder measurements for `python manage.py bench` (see laizhou_xiaobao/bench).
 
 Targets from issue 4 at 1,000,000 cases (150,000 open) on PostgreSQL: each deadline aggregate ≤ 50 ms,
 the whole dashboard ≤ 300 ms, the reminder job ≤ 2 s with a query count that does not grow with the data.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from core.bench import register
+from laizhou_xiaobao.bench import register
 
 SUPERVISOR = "lz_supervisor"
 CLERK = "lz_clerk_a"
@@ -22,7 +22,7 @@ def _org():
 
 
 def _horizon(ctx):
-    from core.dashboard.selectors import make_horizon
+    from laizhou_xiaobao.dashboard.selectors import make_horizon
 
     return {"org": _org(), "horizon": make_horizon(timezone.localdate())}
 
@@ -33,8 +33,8 @@ def _values(queryset):
 
 @register("dashboard_totals", title="看板：本支局期限分档合计（单条聚合）", repeat=20, target="≤ 50 ms", setup=_horizon)
 def dashboard_totals(ctx, prepared):
-    from core.dashboard.selectors import bucket_aggregates
     from core.models import Deadline
+    from laizhou_xiaobao.dashboard.selectors import bucket_aggregates
 
     return (
         Deadline.objects.open()
@@ -52,8 +52,8 @@ def dashboard_totals(ctx, prepared):
     setup=_horizon,
 )
 def dashboard_deadline_groups(ctx, prepared):
-    from core.dashboard.selectors import bucket_aggregates
     from core.models import Deadline
+    from laizhou_xiaobao.dashboard.selectors import bucket_aggregates
 
     return _values(
         Deadline.objects.open()
@@ -68,21 +68,21 @@ def dashboard_deadline_groups(ctx, prepared):
     "dashboard_closure_rates", title="看板：本季度、本年度按时办结率", repeat=10, target="≤ 50 ms", setup=_horizon
 )
 def dashboard_closure_rates(ctx, prepared):
-    from core.dashboard.selectors import closure_rates
+    from laizhou_xiaobao.dashboard.selectors import closure_rates
 
     return closure_rates([prepared["org"].pk], timezone.localdate())
 
 
 @register("dashboard_intake", title="看板：近12个月按渠道受理量", repeat=10, setup=_horizon)
 def dashboard_intake(ctx, prepared):
-    from core.dashboard.selectors import intake_by_month
+    from laizhou_xiaobao.dashboard.selectors import intake_by_month
 
     return intake_by_month([prepared["org"].pk], timezone.localdate())
 
 
 @register("dashboard_top_institutions", title="看板：机构排名（本季度与上季度）", repeat=10, setup=_horizon)
 def dashboard_top_institutions(ctx, prepared):
-    from core.dashboard.selectors import top_institutions
+    from laizhou_xiaobao.dashboard.selectors import top_institutions
 
     return top_institutions([prepared["org"].pk], timezone.localdate())
 

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.bench import REGISTRY
-from core.bench.http import HTTP_TARGETS, describe, fail_on_errors, run_http
-from core.bench.runner import database_description, discover, run_all, write_results
+from laizhou_xiaobao.bench import REGISTRY
+from laizhou_xiaobao.bench.http import HTTP_TARGETS, describe, fail_on_errors, run_http
+from laizhou_xiaobao.bench.runner import database_description, discover, run_all, write_results
 
 
 class Command(BaseCommand):

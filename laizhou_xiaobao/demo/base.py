@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from core.models import Category, OrgUnit, User
 from core.roles import GROUP_NAMES, Role
-
-DEFAULT_DEMO_PASSWORD = "demo-laizhou-2026"  # nosec B105 # documented demo accounts; DEMO_PASSWORD overrides
 
 ORG_TREE = [
     # code, name, short name, level, parent code
@@ -74,7 +72,7 @@ CITY_NAMES = {"laizhou": "莱州", "zhaoyuan": "招远"}
 
 
 def demo_password() -> str:
-    return os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    return settings.DEMO_PASSWORD
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -6,6 +7,7 @@ from core.workcalendar import get_calendar
 from .. import selectors
 
 
+@login_required
 def my_work(request):
     """我的待办 (the home page): the items the user acts on today, due soon and overdue first."""
     today = timezone.localdate()

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from core.models import User
 from institutions.models import Institution
-
-from .models import MediationCase, Mediator, Outcome, PartnerKind, PartnerOrganisation, Side, Source
-from .services import (
+from mediation.models import MediationCase, Mediator, Outcome, PartnerKind, PartnerOrganisation, Side, Source
+from mediation.services import (
     mediation_assign,
     mediation_declare_recusal,
     mediation_record_confirmation,

@@ -1,4 +1,4 @@
--- wrk script for `manage.py bench` (core/bench/http.py): counts every response that is not 2xx
+-- wrk script for `manage.py bench` (laizhou_xiaobao/bench/http.py): counts every response that is not 2xx
 -- (wrk itself counts only >= 400, so a redirect to the login page would pass unnoticed) and prints
 -- one line "WRK_JSON {...}" with the totals and latency percentiles in microseconds.
 local threads = {}

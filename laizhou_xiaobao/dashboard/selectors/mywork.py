@@ -4,13 +4,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Absence, Deadline
+from complaints.models import ExtensionRequest
+from core.access import scope
+from core.models import Absence, Deadline, Task
 from core.roles import Role, has_role
+from core.services.deadlines import deadline_state
 from core.workcalendar import WorkCalendar
+from mediation.models import MediationCase
+from mediation.models.choices import Status
 
-from ..links import ledger_url
+from ..links import item_link, ledger_url
 from .buckets import Counts, bucket_aggregates, item_kind_label, make_horizon, soon_working_days
 
 # --- My work ----------------------------------------------------------------------------------------
@@ -54,10 +60,6 @@ class WorkItem:
 
 
 def _work_items(rows, role: str, today: dt.date, calendar) -> list[WorkItem]:
-    from core.services.deadlines import deadline_state
-
-    from ..links import item_link
-
     items = []
     for row in rows:
         state = deadline_state(
@@ -100,11 +102,6 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     (supervisors) items whose A and B are both away, the counts, (supervisors) pending extension requests,
     the user's office tasks, (mediators) the recusal declarations they owe: seven at most.
     """
-    from core.access import scope
-    from core.models import Task
-
-    from ..links import item_link
-
     is_supervisor = has_role(user, Role.SUPERVISOR)
     absent = absent_today_ids(today)
     mine = Q(owner=user)
@@ -134,8 +131,6 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
 
     approvals = []
     if is_supervisor:
-        from complaints.models import ExtensionRequest
-
         approvals = list(
             scope(ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING), user, field="case__org")
             .select_related("case", "requested_by")
@@ -168,11 +163,6 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
 def pending_recusals(user) -> list:
     """Mediation cases assigned to the mediator whose 回避声明 they have not yet made: until they declare, the
     file stays closed to them and (for a court referral) the mediation clock does not start. One query."""
-    from django.urls import reverse
-
-    from mediation.models import MediationCase
-    from mediation.models.choices import Status
-
     cases = list(
         MediationCase.objects.filter(mediator__user=user, status=Status.ASSIGNED, recusal_declared_at__isnull=True)
         .only("pk", "number", "assigned_on", "source")

@@ -1,4 +1,4 @@
-"""Quarterly list measurements for `python manage.py bench` (see core/bench).
+"""Quarterly list measurements for `python manage.py bench` (see laizhou_xiaobao/bench).
 
 The list of 500 institutions is built in memory (unsaved objects, no database writes), with two negative
 and one positive item on every third row, so the measurement is the layout and writing alone. Targets from
@@ -7,7 +7,7 @@ issue 5: PDF ≤ 15 s and Excel ≤ 5 s, each ≤ 300 MB.
 
 from __future__ import annotations
 
-from core.bench import register
+from laizhou_xiaobao.bench import register
 
 INSTITUTIONS = 500
 

@@ -1,16 +1,14 @@
-import importlib
-import importlib.util
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_ACCOUNTS, demo_password, seed_accounts, seed_institutions, seed_orgs
 from core.models import WorkCalendarYear
 from core.services.calendar import calendar_load_year_from_library, library_years
 from core.services.reference import ensure_reference_data
+from laizhou_xiaobao.demo import complaints, dashboard, institutions, mediation, outreach
+from laizhou_xiaobao.demo.base import DEMO_ACCOUNTS, demo_password, seed_accounts, seed_institutions, seed_orgs
 
-# Apps contribute demo records through a `demo.seed(orgs=..., cases=..., stdout=...)` function.
-DEMO_APPS = ["complaints", "mediation", "institutions", "outreach", "core.dashboard"]
+# Each module's `seed(orgs=..., cases=..., stdout=...)`, in this order (the order seed_demo always used).
+DEMO_MODULES = [complaints, mediation, institutions, outreach, dashboard]
 
 
 class Command(BaseCommand):
@@ -34,9 +32,8 @@ class Command(BaseCommand):
         password = demo_password()
         seed_accounts(orgs, password)
         seed_institutions(orgs)
-        for app in DEMO_APPS:
-            if importlib.util.find_spec(f"{app}.demo") is not None:
-                importlib.import_module(f"{app}.demo").seed(orgs=orgs, cases=cases, stdout=self.stdout)
+        for module in DEMO_MODULES:
+            module.seed(orgs=orgs, cases=cases, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {password}）："))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<14} {account.name:<6} {account.role.label}（{account.org}）")

@@ -22,7 +22,6 @@ from .buckets import (
     deadline_figures,
     item_kind_label,
     make_horizon,
-    register_item_kind,
     soon_working_days,
 )
 from .mywork import MY_WORK_LIMIT, ROLE_LABELS, WorkItem, absent_today_ids, my_work
@@ -61,7 +60,6 @@ __all__ = [
     "my_work",
     "previous_quarter_start",
     "quarter_start",
-    "register_item_kind",
     "soon_working_days",
     "top_institutions",
 ]

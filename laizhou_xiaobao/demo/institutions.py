@@ -9,14 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import User
-
-from .models import Institution, Interview, QuarterlyList, Survey
-from .models.choices import RatingElement
-from .periods import previous_quarter, quarter_of
-from .reference_data import ensure_default_rules
-from .services import interviews as interview_services
-from .services.lists import item_decide, list_draft
-from .services.surveys import survey_add_finding, survey_create
+from institutions.models import Institution, Interview, QuarterlyList, Survey
+from institutions.models.choices import RatingElement
+from institutions.periods import previous_quarter, quarter_of
+from institutions.reference_data import ensure_default_rules
+from institutions.services import interviews as interview_services
+from institutions.services.lists import item_decide, list_draft
+from institutions.services.surveys import survey_add_finding, survey_create
 
 
 @transaction.atomic

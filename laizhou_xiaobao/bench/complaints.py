@@ -1,4 +1,4 @@
-"""Ledger measurements for `python manage.py bench` (see core/bench)."""
+"""Ledger measurements for `python manage.py bench` (see laizhou_xiaobao/bench)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from complaints.models import Case
 from complaints.models.choices import OPEN_STATUSES
-from core.bench import register
+from laizhou_xiaobao.bench import register
 
 CLERK = "lz_clerk_a"
 PAGE = 50

@@ -99,7 +99,7 @@ def _case_detail() -> str:
 
 
 def _filtered() -> str:
-    from complaints.bench import FILTERED  # the same filter as the in-process measurement
+    from laizhou_xiaobao.bench.complaints import FILTERED  # the same filter as the in-process measurement
 
     return _ledger(FILTERED)
 

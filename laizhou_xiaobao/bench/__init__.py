@@ -3,9 +3,10 @@
 A measurement is a function run `repeat` times against the real app in-process, optionally beside a baseline
 (the bare SQL of the page, openpyxl writing the same rows without Django, the admin changelist) measured in the
 same run. For each: median and p95 time, SQL query count (of one run) and peak Python memory (tracemalloc, one
-extra run). Apps register from a `<app>/bench.py` module, which the command imports:
+extra run). Measurements live in this package, one module per app (`complaints.py`, `dashboard.py`,
+`institutions.py`), which `runner.discover()` imports:
 
-    from core.bench import register
+    from laizhou_xiaobao.bench import register
 
     @register("dashboard", title="首页看板", repeat=10)
     def dashboard(ctx):

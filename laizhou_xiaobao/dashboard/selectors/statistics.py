@@ -6,6 +6,10 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from complaints.models import Case
+from complaints.models.choices import CaseStatus, Channel
+from institutions.models import Institution
+
 from ..links import ledger_url
 
 # --- Case statistics --------------------------------------------------------------------------------
@@ -26,8 +30,6 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def closure_rates(org_ids: list[int], today: dt.date) -> dict[int, dict]:
     """On-time closure rate (Case.closed_on_time) this quarter and this year, per office. One query."""
-    from complaints.models import Case
-    from complaints.models.choices import CaseStatus
 
     year_start = _local_midnight(dt.date(today.year, 1, 1))
     q_start = _local_midnight(quarter_start(today))
@@ -72,8 +74,6 @@ def last_twelve_months(today: dt.date) -> list[dt.date]:
 
 def intake_by_month(org_ids: list[int], today: dt.date) -> dict[int, dict]:
     """Cases received per month and channel over the last twelve months, per office. One query."""
-    from complaints.models import Case
-    from complaints.models.choices import Channel
 
     months = last_twelve_months(today)
     rows = (
@@ -103,8 +103,6 @@ def intake_by_month(org_ids: list[int], today: dt.date) -> dict[int, dict]:
 
 def top_institutions(org_ids: list[int], today: dt.date, limit: int = 10) -> dict[int, list[dict]]:
     """Institutions with most cases received this quarter, with last quarter's figure. Two queries."""
-    from complaints.models import Case
-    from institutions.models import Institution
 
     this_start, last_start = quarter_start(today), previous_quarter_start(today)
     rows = list(

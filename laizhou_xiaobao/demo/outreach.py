@@ -15,9 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import User
-
-from . import services
-from .models import (
+from outreach import services
+from outreach.models import (
     Brand,
     Campaign,
     Event,
@@ -29,7 +28,7 @@ from .models import (
     TrainingSession,
     VenueType,
 )
-from .reference_data import ensure_defaults
+from outreach.reference_data import ensure_defaults
 
 # Town or street → villages and communities (fictional names below town level), each with a grid officer.
 LAIZHOU_GRID = [

@@ -306,7 +306,7 @@ class _Seeder:
                         object_id=case.pk,
                         item_kind=f"case:{case.case_type}",
                         label=f"{case.number} {label}",
-                        institution=case.institution,
+                        institution_id=case.institution_id,
                         rule=rule,
                         rule_days=rule.days,
                         rule_count_kind=rule.count_kind,
@@ -335,7 +335,7 @@ class _Seeder:
                 forwardings.append(
                     Forwarding(
                         case_id=case.pk,
-                        institution=case.institution,
+                        institution_id=case.institution_id,
                         slip_number=f"ZB-{case.number}",
                         forwarded_on=forwarded_on,
                         forwarded_by=case.owner,

@@ -4,15 +4,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_orgs
 from core.models import Absence, Deadline, OrgUnit, User
 from core.roles import GROUP_NAMES, Role, has_role
-from core.services.deadlines import DUE_SOON_WORKING_DAYS
+from core.services.deadlines import due_soon_working_days
 from core.workcalendar import WorkCalendar, get_calendar
+from institutions.models import Institution
 
 from ..links import ledger_url
 
@@ -27,7 +28,7 @@ TASK_KIND = "core.task"
 
 
 def soon_working_days() -> int:
-    return int(getattr(settings, "DUE_SOON_WORKING_DAYS", DUE_SOON_WORKING_DAYS))
+    return due_soon_working_days()
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,18 @@ def dashboard_orgs(user) -> list[OrgUnit]:
 
 # --- Item kinds -------------------------------------------------------------------------------------
 
+# The readable name of every `Deadline.item_kind` the apps open (a kind missing here shows as its code).
 ITEM_KIND_LABELS = {
     "case:petition": _("信访"),
     "case:report": _("举报"),
     "case:complaint": _("转办投诉"),
+    "case:step": _("闭环环节"),
+    "mediation": _("纠纷调解"),
+    "institutions.interview.self_inspection": _("约谈：机构自查"),
+    "institutions.rectification": _("约谈：整改事项"),
+    "institutions.survey_follow_up": _("专项调研：整改反馈"),
     TASK_KIND: _("工作任务"),
 }
-
-
-def register_item_kind(kind: str, label) -> None:
-    """Apps that open deadlines with their own item_kind give it a readable name here."""
-    ITEM_KIND_LABELS[kind] = label
 
 
 def item_kind_label(kind: str) -> str:
@@ -214,8 +216,6 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeF
     institution names: five in all, whatever the data. One scan of the covering partial index instead of
     one per breakdown.
     """
-    from institutions.models import Institution
-
     org_ids = [org.pk for org in orgs]
     groups = list(
         Deadline.objects.open()
@@ -276,8 +276,6 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeF
         if kind.startswith("case:"):
             counts.links = _links(horizon, {"type": kind.removeprefix("case:")})
         elif kind == TASK_KIND:
-            from django.urls import reverse
-
             counts.links = _links(horizon, {}, ledger=False, url=reverse("dashboard:task_list"))
         figures[row["org_id"]].by_type.append(Row(kind, item_kind_label(kind), counts))
     for office in figures.values():

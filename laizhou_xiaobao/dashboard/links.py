@@ -1,0 +1,34 @@
+"""Where a dated item (a core.Deadline's item) is shown, and how to link the ledger with a filter.
+
+My work and the reminders link to an item without loading it: the deadline's content type names the model,
+and this table names the page. A model that opens deadlines gets a row here (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+# content type "app_label.model" -> URL name taking the object's id
+ITEM_URL_NAMES = {
+    "complaints.case": "complaints:case_detail",
+    "complaints.casestep": "complaints:step_redirect",
+    "core.task": "dashboard:task_detail",
+    "mediation.mediationcase": "mediation:detail",
+    "institutions.interview": "institutions:interview_detail",
+    "institutions.rectificationitem": "institutions:rectification_item",
+    "institutions.surveyfinding": "institutions:survey_finding",
+}
+
+
+def item_link(model_label: str, object_id: int) -> str:
+    name = ITEM_URL_NAMES.get(model_label)
+    return reverse(name, args=[object_id]) if name else ""
+
+
+def ledger_url(**params) -> str:
+    """The ledger (complaints:index) with its documented query parameters, e.g. acting=3, overdue=1."""
+    base = reverse("complaints:index")
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{base}?{query}" if query else base
