@@ -13,7 +13,7 @@ from core.models import Deadline, DeadlineRule
 pytestmark = pytest.mark.django_db
 
 D = dt.date.fromisoformat
-corrections = importlib.import_module("core.migrations.0011_statutory_rules_2026")
+corrections = importlib.import_module("core.migrations.0012_statutory_rules_2026")
 
 EXPECTED = {
     # code: (days, counting, clock start, legal source)

@@ -2,6 +2,7 @@
 happened after the moment of seeding, tasks fall due on working days, the list being compiled now exists, and the
 mediation partners carry their real names."""
 
+import contextlib
 import datetime as dt
 import io
 import zoneinfo
@@ -11,6 +12,7 @@ import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
+from django.test.utils import override_settings
 
 from complaints.models import Case, Forwarding
 from complaints.workflow import workflow_nodes
@@ -51,10 +53,22 @@ def demo(django_db_setup, django_db_blocker):
         # One seeding for the module's tests, rolled back at the end.
         atomic = transaction.atomic()
         atomic.__enter__()
-        call_command("seed_demo", "--cases", "120", "--force", stdout=io.StringIO())
-        yield
+        # As `make run` has it: e-mails go to the console, where a new user reads the demo accounts.
+        console = io.StringIO()
+        console_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+        with console_mail, contextlib.redirect_stdout(console):
+            call_command("seed_demo", "--cases", "120", "--force", stdout=console)
+        yield console.getvalue()
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+def test_seeding_prints_the_accounts_without_e_mails_between_them(demo):
+    from core.models import Notification
+
+    assert "演示账号（密码均为" in demo and "lz_clerk_a" in demo
+    assert "Subject:" not in demo and "Content-Type:" not in demo
+    assert Notification.objects.exists()  # the demo's notifications are there, in the product
 
 
 def test_status_matches_the_flow_diagram(demo):

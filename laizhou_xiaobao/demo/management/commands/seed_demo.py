@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from core.models import WorkCalendarYear
 from core.services.calendar import calendar_load_year_from_library, library_years
@@ -32,8 +33,11 @@ class Command(BaseCommand):
         password = demo_password()
         seed_accounts(orgs, password)
         seed_institutions(orgs)
-        for module in DEMO_MODULES:
-            module.seed(orgs=orgs, cases=cases, stdout=self.stdout)
+        # The demo's notifications stay in the product (the bell, my work); their e-mails, which the console
+        # backend of `make run` would print between these lines and the account list, are not sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for module in DEMO_MODULES:
+                module.seed(orgs=orgs, cases=cases, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {password}）："))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<14} {account.name:<6} {account.role.label}（{account.org}）")

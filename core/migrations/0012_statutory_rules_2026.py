@@ -12,7 +12,7 @@ The data is written out here, not imported: a migration must not change when the
 from django.db import migrations
 from django.utils import timezone
 
-REASON = "期限规则与法规核对（迁移 core 0011）"
+REASON = "期限规则与法规核对（迁移 core 0012）"
 FIELDS = (
     "name",
     "days",
@@ -157,6 +157,6 @@ def restore_rules(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0010_orgunit_full_name")]
+    dependencies = [("core", "0011_deadline_institution_id")]
 
     operations = [migrations.RunPython(correct_rules, restore_rules)]
