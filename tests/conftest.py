@@ -1,10 +1,11 @@
 """Shared fixtures: the organisation tree, the personas, the work calendar, the browser harness."""
 
+import importlib
 import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from core.models import OrgUnit
 from core.roles import Role, sync_roles
@@ -18,18 +19,88 @@ CALENDAR_YEARS = (2024, 2025, 2026)
 _test_database: dict[str, str] = {}
 
 
-def ensure_base_data():
-    """Roles, default reference data and the 2024–2026 calendar: present after migrate, and restored
-    after a transactional test flushed them."""
+def pytest_configure(config):
+    # Django's default hasher runs a million PBKDF2 rounds per password, about half a second on this machine
+    # for every persona a test creates. Tests only need passwords to match, so they use the fast MD5 hasher
+    # (as healthchecks does); production settings never list it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The data migrations that install rows (rather than schema or SQL functions), and how each is re-installed.
+# A transactional test ends by emptying every table, and `--reuse-db` keeps that emptied database for the next
+# run; `ensure_base_data` puts these rows back. tests/test_base_data.py fails when a new data migration is
+# missing from this list.
+RESEEDED_DATA_MIGRATIONS = {
+    "core.0003_seed_reference_data": "core.services.reference.ensure_reference_data",
+    "core.0005_reminder_schedule": "the migration's create_schedule",
+    "core.0008_background_job": "the migration's create_schedule",
+    "institutions.0003_default_rules_and_schedule": "institutions ensure_default_rules and setup_schedules",
+    "outreach.0002_default_reference_data": "outreach.reference_data.ensure_defaults",
+}
+
+
+# One model of each seeding step (and every beat schedule): when all have rows, the base data is in place.
+BASE_DATA_MODELS = [
+    "auth.Group",
+    "core.Category",
+    "core.DeadlineRule",
+    "core.WorkCalendarYear",
+    "django_celery_beat.PeriodicTask",
+    "institutions.InterviewTriggerRule",
+    "institutions.ListSuggestionRule",
+    "outreach.Brand",
+    "outreach.Campaign",
+    "outreach.Topic",
+    "outreach.TargetGroup",
+    "outreach.VenueType",
+    "outreach.TrainingSeries",
+]
+BEAT_SCHEDULES = 3
+
+
+def _base_data_present() -> bool:
+    """One query per test instead of the fifty that re-checking every row would take."""
+    from django.apps import apps as global_apps
+    from django.db.models import Exists
+    from django_celery_beat.models import PeriodicTask
+
+    from core.models import WorkCalendarYear
+
+    every_kind = [Exists(global_apps.get_model(label).objects.all()) for label in BASE_DATA_MODELS]
+    schedules = PeriodicTask.objects.count() >= BEAT_SCHEDULES
+    return schedules and WorkCalendarYear.objects.filter(year=CALENDAR_YEARS[-1]).filter(*every_kind).exists()
+
+
+def _install_base_data() -> None:
+    from django.apps import apps as global_apps
+
     from core.models import WorkCalendarYear
     from core.services.calendar import calendar_load_year_from_library
     from core.services.reference import ensure_reference_data
+    from institutions.reference_data import ensure_default_rules
+    from institutions.schedules import setup_schedules
+    from outreach.reference_data import ensure_defaults
 
     sync_roles()
     ensure_reference_data()
+    # The schedules live only in their migrations, whose functions are idempotent and take an app registry.
+    for migration in ("core.migrations.0005_reminder_schedule", "core.migrations.0008_background_job"):
+        importlib.import_module(migration).create_schedule(global_apps, None)
+    ensure_default_rules()
+    setup_schedules()
+    ensure_defaults()
     for year in CALENDAR_YEARS:
         if not WorkCalendarYear.objects.filter(year=year).exists():
             calendar_load_year_from_library(year=year)
+
+
+def ensure_base_data():
+    """Roles, default reference data, the beat schedules and the 2024–2026 calendar: present after migrate, and
+    restored after a transactional test flushed them (also in a database kept by `--reuse-db`)."""
+    if _base_data_present():
+        return
+    with transaction.atomic():
+        _install_base_data()
 
 
 @pytest.fixture(scope="session")
