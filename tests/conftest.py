@@ -17,6 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CALENDAR_YEARS = (2024, 2025, 2026)
 _test_database: dict[str, str] = {}
+_worker_databases: list[str] = []  # under xdist, in the controller: each worker's own test database
 
 
 def pytest_configure(config):
@@ -24,6 +25,19 @@ def pytest_configure(config):
     # for every persona a test creates. Tests only need passwords to match, so they use the fast MD5 hasher
     # (as healthchecks does); production settings never list it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _own_queue_per_xdist_worker()
+
+
+def _own_queue_per_xdist_worker() -> None:
+    """Under xdist each worker publishes to and consumes from its own queue of the shared broker, so that a real
+    Celery worker started by one never runs a task sent from another worker's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not settings.CELERY_BROKER_URL:
+        return
+    from laizhou_xiaobao.celery import app
+
+    # Worker subprocesses (tests/resilience/worker_harness.py) inherit the variable and consume the same queue.
+    os.environ["TEST_CELERY_QUEUE"] = app.conf.task_default_queue = f"tests-{worker}"
 
 
 # The data migrations that install rows (rather than schema or SQL functions), and how each is re-installed.
@@ -108,6 +122,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_base_data()
     _test_database["name"] = connection.settings_dict["NAME"]
+
+
+def pytest_sessionfinish(session):
+    # An xdist worker hands its database's name to the controller, which prints the summary.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and "name" in _test_database:
+        workeroutput["test_database"] = _test_database["name"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    name = getattr(node, "workeroutput", {}).get("test_database")
+    if name:
+        _worker_databases.append(name)
 
 
 @pytest.fixture(autouse=True)
@@ -259,7 +287,13 @@ def _on_postgresql() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it is given here
 def pytest_collection_modifyitems(config, items):
+    # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`):
+    # two at once on two cores would make their timeouts flaky and share the broker's unacknowledged-message set.
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))
     needs = {"celery_worker": not settings.CELERY_BROKER_URL, "postgres": not _on_postgresql()}
     selected, deselected = [], {marker: [] for marker in needs}
     for item in items:
@@ -279,7 +313,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     passed = len(stats.get("passed", []))
     failed = len(stats.get("failed", [])) + len(stats.get("error", []))
     vendor = connection.vendor
-    name = _test_database.get("name", "未创建")
+    name = "、".join(sorted(_worker_databases)) or _test_database.get("name", "未创建")
     broker = settings.CELERY_BROKER_URL or "未配置（任务在进程内同步执行）"
     terminalreporter.write_sep("=", "测试环境")
     terminalreporter.write_line(f"数据库：{vendor}（{name}）；Celery broker：{broker}")
