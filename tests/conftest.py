@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from core.models import OrgUnit
 from core.roles import Role, sync_roles
-from tests.factories import make_org, make_user
+from tests.factories import make_org, make_user, use_private_files
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures and
 # assertions beside it are safe here because nothing else runs concurrently.
@@ -222,6 +222,12 @@ def administrator(orgs):
 def other_clerk(orgs):
     """A clerk of another sub-bureau: must never see Laizhou's records."""
     return make_user(org=orgs["zhaoyuan"], role=Role.CLERK, username="zy_clerk", name="韩雪")
+
+
+@pytest.fixture
+def private_files(settings, tmp_path):
+    """Stored files (exports, attachments, generated lists) go to the test's own folder."""
+    return use_private_files(settings, tmp_path / "private")
 
 
 @pytest.fixture

@@ -14,11 +14,8 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.PRIVATE_FILES_ROOT = root
-    return root
+def _private_files(private_files):
+    """Photos, thumbnails and exports go to the test's own folder (tests/conftest.py)."""
 
 
 @pytest.fixture
