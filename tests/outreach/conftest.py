@@ -41,8 +41,8 @@ def grid(orgs):
 
 
 @pytest.fixture
-def ref():
-    """The default reference data the migration installed."""
+def ref(base_data):
+    """The default reference data the migration installed (put back by base_data after a transactional test)."""
     return {
         "campaign_315": Campaign.objects.get(name="3·15金融消费者权益保护教育宣传周"),
         "campaign_week": Campaign.objects.get(name="金融教育宣传周"),
