@@ -35,8 +35,12 @@ run: sysdeps seed
 	@echo "演示账号见上方列表；按 Ctrl+C 停止。"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# Two xdist workers, each with its own test database (var/test-db.sqlite3_gw0, …_gw1, or test_<name>_gwN on
+# PostgreSQL); `--dist loadgroup` keeps the real-Celery-worker tests together on one of them (tests/conftest.py).
+# PYTEST_WORKERS=0 runs in one process; PYTEST_ARGS="--reuse-db tests/complaints" keeps the databases and runs a part.
+PYTEST_WORKERS ?= 2
 test: sysdeps $(VENV)/.installed | var
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

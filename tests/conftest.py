@@ -1,14 +1,15 @@
 """Shared fixtures: the organisation tree, the personas, the work calendar, the browser harness."""
 
+import importlib
 import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from core.models import OrgUnit
 from core.roles import Role, sync_roles
-from tests.factories import make_org, make_user
+from tests.factories import make_org, make_user, use_private_files
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures and
 # assertions beside it are safe here because nothing else runs concurrently.
@@ -16,20 +17,104 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CALENDAR_YEARS = (2024, 2025, 2026)
 _test_database: dict[str, str] = {}
+_worker_databases: list[str] = []  # under xdist, in the controller: each worker's own test database
 
 
-def ensure_base_data():
-    """Roles, default reference data and the 2024–2026 calendar: present after migrate, and restored
-    after a transactional test flushed them."""
+def pytest_configure(config):
+    # Django's default hasher runs a million PBKDF2 rounds per password, about half a second on this machine
+    # for every persona a test creates. Tests only need passwords to match, so they use the fast MD5 hasher
+    # (as healthchecks does); production settings never list it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _own_queue_per_xdist_worker()
+
+
+def _own_queue_per_xdist_worker() -> None:
+    """Under xdist each worker publishes to and consumes from its own queue of the shared broker, so that a real
+    Celery worker started by one never runs a task sent from another worker's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not settings.CELERY_BROKER_URL:
+        return
+    from laizhou_xiaobao.celery import app
+
+    # Worker subprocesses (tests/resilience/worker_harness.py) inherit the variable and consume the same queue.
+    os.environ["TEST_CELERY_QUEUE"] = app.conf.task_default_queue = f"tests-{worker}"
+
+
+# The data migrations that install rows (rather than schema or SQL functions), and how each is re-installed.
+# A transactional test ends by emptying every table, and `--reuse-db` keeps that emptied database for the next
+# run; `ensure_base_data` puts these rows back. tests/test_base_data.py fails when a new data migration is
+# missing from this list.
+RESEEDED_DATA_MIGRATIONS = {
+    "core.0003_seed_reference_data": "core.services.reference.ensure_reference_data",
+    "core.0005_reminder_schedule": "the migration's create_schedule",
+    "core.0008_background_job": "the migration's create_schedule",
+    "institutions.0003_default_rules_and_schedule": "institutions ensure_default_rules and setup_schedules",
+    "outreach.0002_default_reference_data": "outreach.reference_data.ensure_defaults",
+}
+
+
+# One model of each seeding step (and every beat schedule): when all have rows, the base data is in place.
+BASE_DATA_MODELS = [
+    "auth.Group",
+    "core.Category",
+    "core.DeadlineRule",
+    "core.WorkCalendarYear",
+    "django_celery_beat.PeriodicTask",
+    "institutions.InterviewTriggerRule",
+    "institutions.ListSuggestionRule",
+    "outreach.Brand",
+    "outreach.Campaign",
+    "outreach.Topic",
+    "outreach.TargetGroup",
+    "outreach.VenueType",
+    "outreach.TrainingSeries",
+]
+BEAT_SCHEDULES = 3
+
+
+def _base_data_present() -> bool:
+    """One query per test instead of the fifty that re-checking every row would take."""
+    from django.apps import apps as global_apps
+    from django.db.models import Exists
+    from django_celery_beat.models import PeriodicTask
+
+    from core.models import WorkCalendarYear
+
+    every_kind = [Exists(global_apps.get_model(label).objects.all()) for label in BASE_DATA_MODELS]
+    schedules = PeriodicTask.objects.count() >= BEAT_SCHEDULES
+    return schedules and WorkCalendarYear.objects.filter(year=CALENDAR_YEARS[-1]).filter(*every_kind).exists()
+
+
+def _install_base_data() -> None:
+    from django.apps import apps as global_apps
+
     from core.models import WorkCalendarYear
     from core.services.calendar import calendar_load_year_from_library
     from core.services.reference import ensure_reference_data
+    from institutions.reference_data import ensure_default_rules
+    from institutions.schedules import setup_schedules
+    from outreach.reference_data import ensure_defaults
 
     sync_roles()
     ensure_reference_data()
+    # The schedules live only in their migrations, whose functions are idempotent and take an app registry.
+    for migration in ("core.migrations.0005_reminder_schedule", "core.migrations.0008_background_job"):
+        importlib.import_module(migration).create_schedule(global_apps, None)
+    ensure_default_rules()
+    setup_schedules()
+    ensure_defaults()
     for year in CALENDAR_YEARS:
         if not WorkCalendarYear.objects.filter(year=year).exists():
             calendar_load_year_from_library(year=year)
+
+
+def ensure_base_data():
+    """Roles, default reference data, the beat schedules and the 2024–2026 calendar: present after migrate, and
+    restored after a transactional test flushed them (also in a database kept by `--reuse-db`)."""
+    if _base_data_present():
+        return
+    with transaction.atomic():
+        _install_base_data()
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +122,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_base_data()
     _test_database["name"] = connection.settings_dict["NAME"]
+
+
+def pytest_sessionfinish(session):
+    # An xdist worker hands its database's name to the controller, which prints the summary.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and "name" in _test_database:
+        workeroutput["test_database"] = _test_database["name"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    name = getattr(node, "workeroutput", {}).get("test_database")
+    if name:
+        _worker_databases.append(name)
 
 
 @pytest.fixture(autouse=True)
@@ -126,6 +225,12 @@ def other_clerk(orgs):
 
 
 @pytest.fixture
+def private_files(settings, tmp_path):
+    """Stored files (exports, attachments, generated lists) go to the test's own folder."""
+    return use_private_files(settings, tmp_path / "private")
+
+
+@pytest.fixture
 def client_for(client):
     """Log a persona in: `client_for(clerk_a).get(...)`."""
 
@@ -188,7 +293,13 @@ def _on_postgresql() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it is given here
 def pytest_collection_modifyitems(config, items):
+    # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`):
+    # two at once on two cores would make their timeouts flaky and share the broker's unacknowledged-message set.
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))
     needs = {"celery_worker": not settings.CELERY_BROKER_URL, "postgres": not _on_postgresql()}
     selected, deselected = [], {marker: [] for marker in needs}
     for item in items:
@@ -208,7 +319,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     passed = len(stats.get("passed", []))
     failed = len(stats.get("failed", [])) + len(stats.get("error", []))
     vendor = connection.vendor
-    name = _test_database.get("name", "未创建")
+    name = "、".join(sorted(_worker_databases)) or _test_database.get("name", "未创建")
     broker = settings.CELERY_BROKER_URL or "未配置（任务在进程内同步执行）"
     terminalreporter.write_sep("=", "测试环境")
     terminalreporter.write_line(f"数据库：{vendor}（{name}）；Celery broker：{broker}")

@@ -1,25 +1,16 @@
 """Fixtures of the complaints tests: an institution, a frozen clock and cases registered through intake."""
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 import time_machine
 
 from complaints.models import Case, Contact
 from complaints.services import contact_register
-from tests.factories import make_institution
+from tests.factories import SHANGHAI, VALID_ID, VALID_PHONE, make_institution
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Tuesday with the 2026 calendar loaded; 15 calendar days later is 2026-03-25 (Wednesday).
 NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=SHANGHAI)
-VALID_ID = "370683199001011237"
-VALID_PHONE = "13812345678"
-
-
-def at(day: str, hour: int = 10):
-    """Travel to a local date and hour (Asia/Shanghai)."""
-    return time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture
@@ -31,13 +22,6 @@ def frozen():
 @pytest.fixture
 def institution(orgs):
     return make_institution(org=orgs["laizhou"], short_name="莱州农商银行")
-
-
-@pytest.fixture
-def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

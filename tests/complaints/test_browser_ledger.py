@@ -22,8 +22,7 @@ from playwright.sync_api import expect
 from complaints.models import Case, Contact, Forwarding
 from core.models import Absence, OrgUnit
 from core.roles import Role
-from tests.complaints.ledger_cases import make_case
-from tests.factories import PASSWORD, make_institution, make_org, make_user
+from tests.factories import PASSWORD, make_case, make_institution, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from complaints.models import Contact
 from complaints.services import STALE_CONTACT_MESSAGE, contact_correct, contact_register
 from core.models import AuditEntry
-from tests.complaints.conftest import NOW, SHANGHAI, VALID_ID, VALID_PHONE, at
+from tests.complaints.conftest import NOW, SHANGHAI, VALID_ID, VALID_PHONE
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

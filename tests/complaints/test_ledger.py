@@ -11,8 +11,7 @@ from complaints.search import bigram_frequencies, bigrams_of, case_bigrams, quer
 from complaints.selectors import ledger_page, ledger_scope
 from core.models import Absence
 from core.workcalendar import get_calendar
-from tests.complaints.ledger_cases import SHANGHAI, make_case
-from tests.factories import make_institution
+from tests.factories import SHANGHAI, make_case, make_institution
 
 URL = reverse("complaints:index")
 TODAY = dt.datetime(2026, 3, 10, 9, 30, tzinfo=SHANGHAI)
@@ -301,7 +300,7 @@ def test_due_from_and_due_to_list_open_cases_whose_deadline_is_in_the_range(clie
 
     from django.utils import timezone
 
-    from tests.complaints.ledger_cases import make_case
+    from tests.factories import make_case
 
     today = timezone.localdate()
     laizhou = orgs["laizhou"]

@@ -15,7 +15,7 @@ from complaints.exporters import LedgerExporter
 from complaints.models import LedgerExport
 from core.exporters import HEADER_ROW
 from core.models import AuditEntry
-from tests.complaints.ledger_cases import SHANGHAI, make_case
+from tests.factories import SHANGHAI, make_case
 from tests.helpers import FORMULA_PAYLOADS
 
 URL = reverse("complaints:ledger_export")
@@ -25,13 +25,6 @@ URL = reverse("complaints:ledger_export")
 def frozen_today():
     with time_machine.travel(dt.datetime(2026, 3, 10, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.complaints.ledger_cases import SHANGHAI, make_case
-from tests.factories import make_institution
+from tests.factories import SHANGHAI, make_case, make_institution
 
 URL = reverse("complaints:index")
 # Selects that are not filters: they choose an order and a page size, and always have a value.

@@ -8,7 +8,7 @@ from django.db import connection
 from complaints import search
 from complaints.models import Case
 from complaints.search import is_broad, search_filter
-from tests.complaints.ledger_cases import make_case
+from tests.factories import make_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

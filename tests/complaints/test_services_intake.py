@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from complaints.models import Case, CaseEvent, Contact
 from complaints.services import contact_register, possible_repeats
 from core.models import AuditEntry, Deadline
-from tests.complaints.conftest import VALID_ID, VALID_PHONE, at
+from tests.complaints.conftest import VALID_ID, VALID_PHONE
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -34,7 +34,7 @@ from complaints.services import (
     report_request_materials,
 )
 from core.models import AuditEntry, Deadline
-from tests.complaints.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -231,7 +231,7 @@ def test_history_and_events_are_on_the_page(client_for, clerk_a, full_petition):
 
 
 def test_accepting_into_a_year_not_verified_works_and_marks_the_deadline_provisional(client_for, clerk_a, register):
-    from tests.complaints.conftest import at
+    from tests.factories import at
 
     with at("2026-11-02"):
         case = register("petition")

@@ -12,7 +12,7 @@ from complaints.services import (
     complaint_forward,
     complaint_institution_reply,
 )
-from tests.complaints.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

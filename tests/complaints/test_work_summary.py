@@ -8,12 +8,7 @@ from django.urls import reverse
 
 from complaints.models import Contact, Forwarding
 from complaints.selectors import work_summary_for_orgs
-from tests.complaints.ledger_cases import SHANGHAI, make_case
-from tests.factories import make_institution
-
-
-def at(day: dt.date, hour=10):
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=SHANGHAI)
+from tests.factories import make_case, make_institution, moment
 
 
 @pytest.fixture
@@ -28,7 +23,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         case_type="petition",
         status="closed",
         closed_on_time=True,
-        closed_at=at(dt.date(2025, 6, 1)),
+        closed_at=moment(dt.date(2025, 6, 1)),
         received_on=in_year,
         channel="letter",
     )
@@ -38,7 +33,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         case_type="report",
         status="closed",
         closed_on_time=True,
-        closed_at=at(dt.date(2025, 12, 31), 23),
+        closed_at=moment(dt.date(2025, 12, 31), 23),
         received_on=in_year,
         channel="online",
         is_anonymous=True,
@@ -50,7 +45,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         case_type="petition",
         status="closed",
         closed_on_time=False,
-        closed_at=at(dt.date(2025, 7, 1)),
+        closed_at=moment(dt.date(2025, 7, 1)),
         received_on=in_year,
         channel="visit",
     )
@@ -61,7 +56,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         status="closed",
         closed_on_time=True,
         closure="duplicate",
-        closed_at=at(dt.date(2025, 7, 2)),
+        closed_at=moment(dt.date(2025, 7, 2)),
         received_on=in_year,
         channel="visit",
     )
@@ -72,7 +67,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         case_type="petition",
         status="closed",
         closed_on_time=True,
-        closed_at=at(dt.date(2026, 1, 1), 0),
+        closed_at=moment(dt.date(2026, 1, 1), 0),
         received_on=dt.date(2025, 12, 20),
         channel="letter",
     )
@@ -99,7 +94,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         Contact.objects.create(
             org=laizhou,
             channel=channel,
-            received_at=at(day),
+            received_at=moment(day),
             summary="咨询",
             group_size=size,
             outcome=Contact.Outcome.ANSWERED,
@@ -112,7 +107,7 @@ def year_2025(orgs, clerk_a, other_clerk):
         case_type="petition",
         status="closed",
         closed_on_time=True,
-        closed_at=at(dt.date(2025, 6, 1)),
+        closed_at=moment(dt.date(2025, 6, 1)),
         received_on=in_year,
     )
     return laizhou

@@ -16,7 +16,7 @@ from complaints.services import petition_accept
 from core.calendar_watch import check_calendar_years, unverified_years
 from core.models import Deadline, Notification, WorkCalendarDay, WorkCalendarYear
 from core.services.calendar import calendar_add_year_draft
-from tests.complaints.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat

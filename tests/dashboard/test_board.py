@@ -2,14 +2,13 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from core.models import Absence
 from core.roles import Role
 from laizhou_xiaobao.dashboard import selectors
-from tests.dashboard.conftest import at, make_case, open_item
-from tests.factories import make_user
+from tests.dashboard.conftest import open_item
+from tests.factories import at, make_open_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_due_soon_window_from_a_shifted_sunday_counts_the_sunday_as_today(orgs):
 
 
 def test_office_buckets_around_the_holiday(orgs, clerk_a, supervisor):
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2025, 9, 1))
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2025, 9, 1))
     for due in ("2025-09-26", "2025-09-29", "2025-09-30", "2025-10-08", "2025-10-11", "2025-10-12", "2025-11-03"):
         open_item(case, dt.date.fromisoformat(due))
     horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
@@ -51,7 +50,7 @@ def test_office_buckets_around_the_holiday(orgs, clerk_a, supervisor):
 def test_paused_and_closed_deadlines_stay_out_of_the_buckets(orgs, clerk_a):
     from core.services.deadlines import deadline_complete, deadline_pause
 
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2025, 9, 1))
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2025, 9, 1))
     paused = open_item(case, dt.date(2025, 9, 29))
     deadline_pause(deadline=paused, start_on=dt.date(2025, 9, 20), reason="等待补充材料", actor=clerk_a)
     done = open_item(case, dt.date(2025, 9, 29))
@@ -65,7 +64,7 @@ def test_paused_and_closed_deadlines_stay_out_of_the_buckets(orgs, clerk_a):
 
 
 def test_items_of_an_absent_a_count_for_b_and_link_to_bs_ledger(orgs, clerk_a, clerk_b, supervisor):
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
     open_item(case, dt.date(2025, 9, 29))
     Absence.objects.create(user=clerk_a, start_on=dt.date(2025, 9, 29), end_on=dt.date(2025, 10, 10), kind="leave")
     horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
@@ -76,7 +75,7 @@ def test_items_of_an_absent_a_count_for_b_and_link_to_bs_ledger(orgs, clerk_a, c
 
 
 def test_items_go_to_the_supervisor_when_a_and_b_are_both_absent(orgs, clerk_a, clerk_b, supervisor):
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
     open_item(case, dt.date(2025, 10, 9))
     for user in (clerk_a, clerk_b):
         Absence.objects.create(user=user, start_on=dt.date(2025, 9, 30), end_on=dt.date(2025, 9, 30), kind="trip")
@@ -87,8 +86,8 @@ def test_items_go_to_the_supervisor_when_a_and_b_are_both_absent(orgs, clerk_a, 
 
 
 def test_breakdowns_by_institution_and_type_link_to_the_filtered_ledger(orgs, clerk_a, institution):
-    petition = make_case(org=orgs["laizhou"], owner=clerk_a, institution=institution)
-    report = make_case(org=orgs["laizhou"], owner=clerk_a, case_type="report")
+    petition = make_open_case(org=orgs["laizhou"], owner=clerk_a, institution=institution)
+    report = make_open_case(org=orgs["laizhou"], owner=clerk_a, case_type="report")
     open_item(petition, dt.date(2025, 9, 29))
     open_item(report, dt.date(2025, 10, 20))
     horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
@@ -124,18 +123,24 @@ def test_case_statistics_rates_intake_and_top_institutions(orgs, clerk_a, instit
     laizhou = orgs["laizhou"]
     today = dt.date(2025, 11, 20)
     closed = dt.datetime(2025, 10, 15, 10, tzinfo=dt.UTC)
-    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 10, 1), closed_at=closed, closed_on_time=True)
-    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 10, 2), closed_at=closed, closed_on_time=False)
-    make_case(
+    make_open_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 10, 1), closed_at=closed, closed_on_time=True)
+    make_open_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 10, 2), closed_at=closed, closed_on_time=False)
+    make_open_case(
         org=laizhou,
         owner=clerk_a,
         received_on=dt.date(2025, 3, 2),
         closed_at=dt.datetime(2025, 3, 20, tzinfo=dt.UTC),
         closed_on_time=True,
     )
-    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 8, 2), channel="phone", institution=institution)
-    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 11, 2), channel="phone", institution=institution)
-    make_case(org=laizhou, owner=clerk_a, received_on=dt.date(2025, 11, 3), channel="12378", institution=institution)
+    make_open_case(
+        org=laizhou, owner=clerk_a, received_on=dt.date(2025, 8, 2), channel="phone", institution=institution
+    )
+    make_open_case(
+        org=laizhou, owner=clerk_a, received_on=dt.date(2025, 11, 2), channel="phone", institution=institution
+    )
+    make_open_case(
+        org=laizhou, owner=clerk_a, received_on=dt.date(2025, 11, 3), channel="12378", institution=institution
+    )
     rates = selectors.closure_rates([laizhou.pk], today)[laizhou.pk]
     assert (rates["quarter_closed"], rates["quarter_rate"]) == (2, 50.0)
     assert (rates["year_closed"], rates["year_rate"]) == (3, 66.7)
@@ -152,12 +157,12 @@ def test_case_statistics_rates_intake_and_top_institutions(orgs, clerk_a, instit
 
 def _seed_board(orgs, clerk_a, clerk_b, institution):
     for n in range(3):
-        case = make_case(
+        case = make_open_case(
             org=orgs["laizhou"], owner=clerk_a, backup=clerk_b, institution=institution, received_on=dt.date(2025, 9, 1)
         )
         open_item(case, dt.date(2025, 9, 26) + dt.timedelta(days=n * 14))
     other = make_user(org=orgs["zhaoyuan"], role=Role.CLERK, username="zy_a")
-    open_item(make_case(org=orgs["zhaoyuan"], owner=other, case_type="complaint"), dt.date(2025, 9, 29))
+    open_item(make_open_case(org=orgs["zhaoyuan"], owner=other, case_type="complaint"), dt.date(2025, 9, 29))
 
 
 def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
@@ -165,7 +170,7 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
 ):
     _seed_board(orgs, clerk_a, clerk_b, institution)
     client = client_for(supervisor)
-    with time_machine.travel(at(TUESDAY_BEFORE_HOLIDAY), tick=False):
+    with at(TUESDAY_BEFORE_HOLIDAY, 9):
         client.get(reverse("dashboard:board"))  # warm the calendar cache
         # session, user, roles (groups), user's org; calendar revisions; one grouped deadline query, absences,
         # supervisors, handler names, institution names; closure rates; intake; top institutions and their
@@ -182,16 +187,16 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
     # Zhaoyuan's item is not Laizhou's business.
     assert figures.totals.total == 3
 
-    more = make_case(org=orgs["laizhou"], owner=clerk_b, institution=institution)
+    more = make_open_case(org=orgs["laizhou"], owner=clerk_b, institution=institution)
     for n in range(5):
         open_item(more, dt.date(2025, 9, 1) + dt.timedelta(days=n))
-    with time_machine.travel(at(TUESDAY_BEFORE_HOLIDAY), tick=False), django_assert_num_queries(15):
+    with at(TUESDAY_BEFORE_HOLIDAY, 9), django_assert_num_queries(15):
         client.get(reverse("dashboard:board"))
 
 
 def test_branch_reviewer_sees_each_sub_bureau_side_by_side(orgs, clerk_a, clerk_b, reviewer, institution, client_for):
     _seed_board(orgs, clerk_a, clerk_b, institution)
-    with time_machine.travel(at(TUESDAY_BEFORE_HOLIDAY), tick=False):
+    with at(TUESDAY_BEFORE_HOLIDAY, 9):
         response = client_for(reviewer).get(reverse("dashboard:board"))
     assert response.status_code == 200
     offices = {office["org"].code: office["figures"].totals for office in response.context["offices"]}
@@ -219,7 +224,7 @@ def test_board_counts_over_a_year_not_verified_and_marks_provisional_deadlines(o
     from core.services.deadlines import deadline_open
 
     # 2026-12-30 + 3 working days reaches into 2027, which is drafted by rule; the board works on.
-    with time_machine.travel(at(dt.date(2026, 12, 30)), tick=False):
+    with at(dt.date(2026, 12, 30), 9):
         deadline_open(
             item=orgs["laizhou"], rule_code="P-REPLY", started_on=dt.date(2026, 12, 30), label="XF-2026-0009 书面答复",
             org=orgs["laizhou"], owner=clerk_a,

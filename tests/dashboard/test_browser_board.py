@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from core.models import OrgUnit
 from core.roles import Role
-from tests.dashboard.conftest import make_case, open_item
-from tests.factories import PASSWORD, make_org, make_user
+from tests.dashboard.conftest import open_item
+from tests.factories import PASSWORD, make_open_case, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_supervisor_clicks_a_handlers_overdue_count_and_lands_on_the_filtered_le
     clerk = make_user(org=laizhou, role=Role.CLERK, username="lz_clerk_a", name="林晓岚")
     make_user(org=laizhou, role=Role.SUPERVISOR, username="lz_supervisor", name="孙海涛")
     overdue_on = timezone.localdate() - dt.timedelta(days=3)
-    case = make_case(org=laizhou, owner=clerk, received_on=overdue_on - dt.timedelta(days=20), due_on=overdue_on)
+    case = make_open_case(org=laizhou, owner=clerk, received_on=overdue_on - dt.timedelta(days=20), due_on=overdue_on)
     open_item(case, overdue_on, started_on=overdue_on - dt.timedelta(days=20))
 
     page.goto(live_server.url + "/dashboard/")

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from core.models import Notification
-from tests.dashboard.conftest import make_case, open_item
+from tests.dashboard.conftest import open_item
+from tests.factories import make_open_case
 
 
 @pytest.mark.celery_worker
@@ -15,7 +16,7 @@ def test_reminder_task_runs_through_a_real_celery_worker_and_writes_notification
     from core.tasks import send_reminders_task
     from laizhou_xiaobao.celery import app
 
-    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a)
     open_item(case, dt.date(2025, 9, 29), label="受理告知")
     assert not app.conf.task_always_eager
 

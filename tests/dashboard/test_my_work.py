@@ -1,11 +1,11 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from core.models import Absence
-from tests.dashboard.conftest import at, make_case, open_item
+from tests.dashboard.conftest import open_item
+from tests.factories import at, make_open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,11 @@ def _items(response):
 
 
 def test_home_lists_my_items_overdue_first_then_by_due_date(orgs, clerk_a, clerk_b, client_for):
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
     open_item(case, dt.date(2025, 10, 20), label="调查结论")
     open_item(case, dt.date(2025, 9, 26), label="受理告知")
     open_item(case, dt.date(2025, 10, 9), label="书面答复")
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         response = client_for(clerk_a).get(reverse("home"))
     assert response.status_code == 200
     number = case.number
@@ -39,9 +39,9 @@ def test_home_lists_my_items_overdue_first_then_by_due_date(orgs, clerk_a, clerk
 
 
 def test_b_sees_the_items_of_an_absent_a_and_a_present_as_owner_only(orgs, clerk_a, clerk_b, client_for):
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
     open_item(case, dt.date(2025, 10, 9), label="书面答复")
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         assert _items(client_for(clerk_b).get(reverse("home"))) == []
         Absence.objects.create(user=clerk_a, start_on=TUESDAY, end_on=TUESDAY, kind="leave")
         response = client_for(clerk_b).get(reverse("home"))
@@ -54,12 +54,12 @@ def test_supervisor_sees_items_of_absent_a_and_b_and_pending_extension_requests(
 ):
     from complaints.models import ExtensionRequest
 
-    case = make_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
     deadline = open_item(case, dt.date(2025, 10, 9), label="书面答复")
     ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="情况复杂", requested_by=clerk_a)
     for user in (clerk_a, clerk_b):
         Absence.objects.create(user=user, start_on=TUESDAY, end_on=TUESDAY, kind="trip")
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         response = client_for(supervisor).get(reverse("home"))
     assert _items(response) == [(f"{case.number} 书面答复", "supervising")]
     assert [a.case_id for a in response.context["approvals"]] == [case.pk]
@@ -72,10 +72,10 @@ def test_outsiders_items_and_approvals_never_show(orgs, clerk_a, other_clerk, su
     from tests.factories import make_user
 
     zy_supervisor = make_user(org=orgs["zhaoyuan"], role=Role.SUPERVISOR, username="zy_sup")
-    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a)
     deadline = open_item(case, dt.date(2025, 10, 9))
     ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         assert _items(client_for(other_clerk).get(reverse("home"))) == []
         response = client_for(zy_supervisor).get(reverse("home"))
     assert response.context["approvals"] == []
@@ -92,17 +92,17 @@ def test_home_query_count_does_not_grow_with_items(
     from complaints.models import ExtensionRequest
 
     client = client_for(supervisor)
-    case = make_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
+    case = make_open_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
     deadline = open_item(case, dt.date(2025, 10, 9))
     ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         client.get(reverse("home"))
         # session, user, roles, user's org (nav); calendar revisions; own items; covered items; items of absent
         # A and B; their counts; pending extension requests; office tasks; unread notifications.
         with django_assert_num_queries(12):
             client.get(reverse("home"))
         for n in range(5):
-            other = make_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
+            other = make_open_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
             open_item(other, dt.date(2025, 9, 20 + n))
             ExtensionRequest.objects.create(case=other, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
         with django_assert_num_queries(12):
@@ -113,10 +113,10 @@ def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, 
     from laizhou_xiaobao.dashboard.selectors import mywork
 
     monkeypatch.setattr(mywork, "MY_WORK_LIMIT", 2)
-    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a)
     for day in (20, 9, 26, 29):
         open_item(case, dt.date(2025, 9, day), label=f"事项{day}")
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         response = client_for(clerk_a).get(reverse("home"))
     assert [item.label for item in response.context["items"]] == [f"{case.number} 事项9", f"{case.number} 事项20"]
     assert response.context["counts"].total == 4 and response.context["overdue_count"] == 4

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from core.models import Absence, Notification
 from core.reminders import describe, send_reminders
 from core.roles import Role
-from tests.dashboard.conftest import make_case, open_item
-from tests.factories import make_user
+from tests.dashboard.conftest import open_item
+from tests.factories import make_open_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ TUESDAY = dt.date(2025, 9, 30)  # the working day before the National Day holida
 @pytest.fixture
 def items(orgs, clerk_a, clerk_b, supervisor):
     """clerk_a's case with an overdue, a today, a due-soon (after the holiday) and an on-time deadline."""
-    case = make_case(
+    case = make_open_case(
         org=orgs["laizhou"],
         owner=clerk_a,
         backup=clerk_b,
@@ -195,7 +195,7 @@ def test_reminder_job_query_count_does_not_grow_with_items(
     send_reminders(dt.date(2025, 9, 29))  # warm the calendar cache
     others = [make_user(org=orgs["laizhou"], role=Role.CLERK) for _n in range(3)]
     for n, owner in enumerate([clerk_a, *others]):
-        case = make_case(org=orgs["laizhou"], owner=owner, backup=clerk_b)
+        case = make_open_case(org=orgs["laizhou"], owner=owner, backup=clerk_b)
         open_item(case, dt.date(2025, 9, 20 + n))
     # years to verify (none before October); calendar revisions; deadlines; absences; supervisors; recipients;
     # already-sent keys; existing keys; savepoint, bulk insert, release.
@@ -203,7 +203,7 @@ def test_reminder_job_query_count_does_not_grow_with_items(
         send_reminders(TUESDAY)
     for owner in [clerk_a, *others]:
         for n in range(10):
-            case = make_case(org=orgs["laizhou"], owner=owner, backup=clerk_b)
+            case = make_open_case(org=orgs["laizhou"], owner=owner, backup=clerk_b)
             open_item(case, dt.date(2025, 9, 10 + n))
     with django_assert_num_queries(11):
         send_reminders(dt.date(2025, 10, 9))
@@ -223,7 +223,7 @@ def test_a_long_digest_lists_the_first_items_and_counts_the_rest(orgs, clerk_a, 
     from core import reminders
 
     monkeypatch.setattr(reminders, "MAX_LINES", 2)
-    case = make_case(org=orgs["laizhou"], owner=clerk_a)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a)
     for day in range(20, 25):
         open_item(case, dt.date(2025, 9, day), label=f"事项{day}")
     send_reminders(TUESDAY)

@@ -3,12 +3,11 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from core.models import AuditEntry, Notification, Task
 from core.services.tasks import task_create, task_deadline, task_fingerprint
-from tests.dashboard.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ TUESDAY = dt.date(2025, 9, 30)
 
 @pytest.fixture
 def task(supervisor, clerk_a):
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         yield task_create(
             actor=supervisor,
             org=supervisor.org,
@@ -42,7 +41,7 @@ def _post(client, task, **overrides):
 
 def test_supervisor_reassigns_a_task_and_its_deadline_follows(task, supervisor, clerk_a, clerk_b, client_for):
     client = client_for(supervisor)
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         page = client.get(reverse("dashboard:task_edit", args=[task.pk]))
         assert page.status_code == 200 and "修改/改派工作任务" in page.text
         response = _post(client, task, owner=clerk_b.pk, backup=clerk_a.pk, due_on="2025-10-20", title="报送三季度总结")
@@ -66,7 +65,7 @@ def test_supervisor_reassigns_a_task_and_its_deadline_follows(task, supervisor, 
 def test_a_stale_edit_is_refused_and_changes_nothing(task, supervisor, clerk_a, clerk_b, client_for):
     client = client_for(supervisor)
     seen = task_fingerprint(task)
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         _post(client, task, due_on="2025-10-15")  # someone else saves first
         response = _post(client, task, owner=clerk_b.pk, backup=clerk_a.pk, fingerprint=seen)
     assert response.status_code == 400
@@ -84,7 +83,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(task, supervisor, clerk_a, 
     ],
 )
 def test_bad_edit_shows_a_chinese_message_and_saves_nothing(task, supervisor, client_for, overrides, message):
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         response = _post(client_for(supervisor), task, **overrides)
     assert response.status_code == 400 and message in response.text
     assert Task.objects.get(pk=task.pk).due_on == dt.date(2025, 10, 10)
@@ -102,7 +101,7 @@ def test_a_clerk_cannot_edit_and_another_office_gets_404(task, clerk_a, other_cl
 def test_a_finished_task_cannot_be_edited(task, supervisor, clerk_a, client_for):
     from core.services.tasks import task_complete
 
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         task_complete(actor=clerk_a, task=task, note="已报送")
         response = client_for(supervisor).get(reverse("dashboard:task_edit", args=[task.pk]), follow=True)
     assert "该任务已结束，不能修改。" in response.text

@@ -1,14 +1,13 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from core.models import Deadline, Notification, Task
 from core.services.tasks import add_months, task_complete, task_create, task_deadline
 from laizhou_xiaobao.dashboard import selectors
-from tests.dashboard.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ TUESDAY = dt.date(2025, 9, 30)
 
 @pytest.fixture
 def frozen():
-    with time_machine.travel(at(TUESDAY), tick=False):
+    with at(TUESDAY, 9):
         yield
 
 

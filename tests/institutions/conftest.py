@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.utils import timezone
 
 from tests.factories import make_institution
 
-_numbers = itertools.count(1)
-
 
 @pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    """Generated lists and attachments go to a temporary PRIVATE_FILES_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "files"
-    settings.PRIVATE_FILES_ROOT = tmp_path / "files"
-    return tmp_path / "files"
+def _private_files(private_files):
+    """Generated lists and attachments go to the test's own folder (tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -48,28 +42,6 @@ def insurer(orgs, rules):
 @pytest.fixture
 def zy_bank(orgs, rules):
     return make_institution(org=orgs["zhaoyuan"], short_name="招远农商行", full_name="山东招远农村商业银行股份有限公司")
-
-
-def make_case(*, institution, received_on: dt.date, owner, case_type="complaint", **fields):
-    from complaints.models import Case
-
-    number = fields.pop("number", None) or f"TS-{received_on.year}-{next(_numbers):05d}"
-    received_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(9, 30)))
-    case = Case(
-        org=institution.org,
-        number=number,
-        case_type=case_type,
-        channel=fields.pop("channel", "12378"),
-        received_at=received_at,
-        received_on=received_on,
-        institution=institution,
-        summary=fields.pop("summary", "银行卡盗刷投诉"),
-        owner=owner,
-        created_by=owner,
-        **fields,
-    )
-    case.save()
-    return case
 
 
 def make_forwarding(*, case, late: bool, forwarded_on: dt.date | None = None):

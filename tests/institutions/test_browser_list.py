@@ -10,9 +10,7 @@ from core.models import OrgUnit
 from core.roles import Role
 from institutions.reference_data import ensure_default_rules
 from institutions.services.lists import list_draft
-from tests.factories import PASSWORD, make_institution, make_org, make_user
-
-from .conftest import make_case
+from tests.factories import PASSWORD, make_institution, make_institution_case, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +36,7 @@ def test_supervisor_accepts_a_suggestion_approves_generates_and_downloads(
     bank = make_institution(org=laizhou, short_name="东岳银行", full_name="东岳银行股份有限公司莱州支行", outlets=10)
     quarter_start = dt.date(2026, 7, 1)
     for _n in range(6):
-        make_case(institution=bank, received_on=quarter_start + dt.timedelta(days=30), owner=supervisor)
+        make_institution_case(institution=bank, received_on=quarter_start + dt.timedelta(days=30), owner=supervisor)
     quarterly_list = list_draft(org=laizhou, year=2026, quarter=3)
 
     page.goto(live_server.url + f"/institutions/lists/{quarterly_list.pk}/")

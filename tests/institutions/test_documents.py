@@ -14,10 +14,8 @@ from openpyxl import load_workbook
 from institutions.models import ListItem
 from institutions.services import lists as svc
 from institutions.services.documents import build_pdf, build_xlsx, list_generate_files, list_request_files
-from tests.factories import make_institution
+from tests.factories import make_institution, make_institution_case
 from tests.helpers import PrintedPdf
-
-from .conftest import make_case
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +27,7 @@ def _today():
 @pytest.fixture
 def quarterly_list(orgs, clerk_a, bank, insurer):
     for _n in range(6):
-        make_case(
+        make_institution_case(
             institution=bank,
             received_on=dt.date(2026, 8, 3),
             owner=clerk_a,

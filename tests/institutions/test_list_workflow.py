@@ -10,8 +10,7 @@ from core.models import AuditEntry
 from institutions.models import ListItem, QuarterlyList
 from institutions.services import lists as svc
 from institutions.services.documents import list_generate_files, list_request_files
-
-from .conftest import make_case
+from tests.factories import make_institution_case
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +22,7 @@ def _today():
 @pytest.fixture
 def draft(orgs, clerk_a, bank, insurer):
     for _n in range(6):
-        make_case(institution=bank, received_on=dt.date(2026, 8, 3), owner=clerk_a)
+        make_institution_case(institution=bank, received_on=dt.date(2026, 8, 3), owner=clerk_a)
     return svc.list_draft(org=orgs["laizhou"], year=2026, quarter=3, actor=clerk_a)
 
 

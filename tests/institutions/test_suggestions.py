@@ -11,9 +11,9 @@ from institutions.periods import quarter_period
 from institutions.selectors import complaint_figures, mediation_cooperation
 from institutions.services.lists import list_draft
 from institutions.services.triggers import interviews_propose
-from tests.factories import make_institution
+from tests.factories import make_institution, make_institution_case
 
-from .conftest import make_case, make_forwarding, make_repeat_contact
+from .conftest import make_forwarding, make_repeat_contact
 
 Q3 = dt.date(2026, 8, 3)
 Q2 = dt.date(2026, 5, 6)
@@ -24,17 +24,17 @@ def built(orgs, clerk_a, bank, insurer):
     """東岳: 6 complaints in Q3 (3 in Q2), one late forward, a repeat, a substantiated report.
     泰和: nothing at all. 海岱: two forwards, both on time."""
     for _n in range(5):
-        make_case(institution=bank, received_on=Q3, owner=clerk_a)
-    first = make_case(institution=bank, received_on=Q3, owner=clerk_a)
+        make_institution_case(institution=bank, received_on=Q3, owner=clerk_a)
+    first = make_institution_case(institution=bank, received_on=Q3, owner=clerk_a)
     make_forwarding(case=first, late=True)
-    make_case(institution=bank, received_on=Q3, owner=clerk_a, duplicate_of=first)
+    make_institution_case(institution=bank, received_on=Q3, owner=clerk_a, duplicate_of=first)
     make_repeat_contact(institution=bank, received_on=Q3, user=clerk_a, case=first)
-    make_case(institution=bank, received_on=Q3, owner=clerk_a, case_type="report", finding="substantiated")
+    make_institution_case(institution=bank, received_on=Q3, owner=clerk_a, case_type="report", finding="substantiated")
     for _n in range(3):
-        make_case(institution=bank, received_on=Q2, owner=clerk_a)
+        make_institution_case(institution=bank, received_on=Q2, owner=clerk_a)
     on_time = make_institution(org=orgs["laizhou"], short_name="海岱银行", type_code="BANK-JOINT", outlets=4)
     for _n in range(2):
-        make_forwarding(case=make_case(institution=on_time, received_on=Q3, owner=clerk_a), late=False)
+        make_forwarding(case=make_institution_case(institution=on_time, received_on=Q3, owner=clerk_a), late=False)
     return {"bank": bank, "insurer": insurer, "on_time": on_time}
 
 

@@ -10,9 +10,7 @@ from institutions.services import interviews as interview_svc
 from institutions.services import lists as svc
 from institutions.services.documents import list_generate_files
 from institutions.services.surveys import survey_create
-from tests.factories import make_institution
-
-from .conftest import make_case
+from tests.factories import make_institution, make_institution_case
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +22,7 @@ def _today():
 @pytest.fixture
 def draft(orgs, clerk_a, bank, insurer):
     for _n in range(6):
-        make_case(institution=bank, received_on=dt.date(2026, 8, 3), owner=clerk_a)
+        make_institution_case(institution=bank, received_on=dt.date(2026, 8, 3), owner=clerk_a)
     return svc.list_draft(org=orgs["laizhou"], year=2026, quarter=3, actor=clerk_a)
 
 
@@ -132,7 +130,7 @@ def test_ranking_sorts_and_takes_any_period(client_for, clerk_a, draft, bank, in
 def _many(orgs, clerk_a, count):
     for n in range(count):
         institution = make_institution(org=orgs["laizhou"], short_name=f"加测机构{n}")
-        make_case(institution=institution, received_on=dt.date(2026, 8, 3), owner=clerk_a)
+        make_institution_case(institution=institution, received_on=dt.date(2026, 8, 3), owner=clerk_a)
 
 
 def test_ranking_query_count_is_flat(client_for, clerk_a, orgs, draft, django_assert_num_queries):

@@ -1,7 +1,6 @@
 """Fixtures of the mediation tests: the workstation's partners and roster, and cases at each stage."""
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -17,29 +16,16 @@ from mediation.services import (
     mediation_register,
     session_record,
 )
-from tests.factories import make_institution, make_user
+from tests.factories import SHANGHAI, VALID_ID, make_institution, make_user
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Tuesday in a year whose calendar is loaded.
 NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=SHANGHAI)
-VALID_ID = "370683199001011237"
-
-
-def at(day: str, hour: int = 10):
-    return time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

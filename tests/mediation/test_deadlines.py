@@ -15,8 +15,7 @@ from mediation.services import (
     mediation_record_consent,
     mediation_record_outcome,
 )
-
-from .conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from laizhou_xiaobao.demo import mediation as demo
 from laizhou_xiaobao.demo.base import demo_password, seed_accounts, seed_institutions, seed_orgs
 from mediation.models import MediationCase, Mediator, PartnerOrganisation, Status
-
-from .conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,8 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.PRIVATE_FILES_ROOT = root
-    return root
+def _private_files(private_files):
+    """Photos, thumbnails and exports go to the test's own folder (tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -44,8 +41,8 @@ def grid(orgs):
 
 
 @pytest.fixture
-def ref():
-    """The default reference data the migration installed."""
+def ref(base_data):
+    """The default reference data the migration installed (put back by base_data after a transactional test)."""
     return {
         "campaign_315": Campaign.objects.get(name="3·15金融消费者权益保护教育宣传周"),
         "campaign_week": Campaign.objects.get(name="金融教育宣传周"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.complaints.conftest import frozen, institution, private_files, register  # noqa: F401
+from tests.complaints.conftest import frozen, institution, register  # noqa: F401
 from tests.institutions.conftest import bank, rules  # noqa: F401
 from tests.mediation.conftest import paper_mediator, partners  # noqa: F401
 

@@ -27,8 +27,8 @@ from mediation.services import (
     mediation_refer_from_case,
     session_record,
 )
+from tests.factories import SHANGHAI
 from tests.institutions.test_import import GOOD, workbook
-from tests.mediation.conftest import SHANGHAI
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

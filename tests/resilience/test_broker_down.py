@@ -16,7 +16,7 @@ from core.models import BackgroundJob
 from core.services.jobs import QUEUE_DOWN_MESSAGE
 from institutions.models import QuarterlyList
 from institutions.services import lists as list_services
-from tests.institutions.conftest import make_case
+from tests.factories import make_institution_case
 from tests.resilience.conftest import point_celery_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,8 +45,8 @@ def work_while_the_queue_is_down(client, clerk_a, bank, settings):
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get(summary="信用卡分期手续费争议")
     assert client.get(response["Location"]).status_code == 200
-    make_case(institution=bank, received_on=dt.date(2025, 11, 3), owner=clerk_a)
-    make_case(institution=bank, received_on=dt.date(2025, 11, 4), owner=clerk_a)
+    make_institution_case(institution=bank, received_on=dt.date(2025, 11, 3), owner=clerk_a)
+    make_institution_case(institution=bank, received_on=dt.date(2025, 11, 4), owner=clerk_a)
 
     response = client.get(reverse("complaints:ledger_export"), {"format": "xlsx"}, follow=True)
     page = response.content.decode()

@@ -18,7 +18,7 @@ from django.urls import reverse
 from complaints.models import LedgerExport
 from core.exporters import HEADER_ROW
 from core.models import AuditEntry, BackgroundJob
-from tests.complaints.ledger_cases import make_case
+from tests.factories import make_case
 from tests.helpers import database_url
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]

@@ -2,7 +2,8 @@
 
 Test-only hooks, set by environment variables (never in the application code):
 - SLOW_EXPORT_SECONDS_PER_ROW: the ledger exporter sleeps this long per row, so a test can kill it mid-file;
-- SLOW_EXPORT_MARKER: a file where the exporter writes how many rows it has produced so far.
+- SLOW_EXPORT_MARKER: a file where the exporter writes how many rows it has produced so far;
+- TEST_CELERY_QUEUE: the queue of the pytest-xdist worker that started it.
 Messages left unacknowledged by a killed worker come back after 3 seconds (instead of an hour), checked every second.
 """
 
@@ -36,6 +37,9 @@ def main() -> None:
     if delay:
         slow_down_the_ledger_exporter(delay, Path(os.environ["SLOW_EXPORT_MARKER"]))
     app.conf.task_always_eager = False
+    # Under xdist each pytest worker has its own queue (tests/conftest.py).
+    if os.environ.get("TEST_CELERY_QUEUE"):
+        app.conf.task_default_queue = os.environ["TEST_CELERY_QUEUE"]
     app.conf.broker_transport_options = {
         **app.conf.broker_transport_options,
         "visibility_timeout": 3,

@@ -1,0 +1,49 @@
+"""The rows the data migrations install come back after a transactional test emptied the database."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
+
+from tests.conftest import BASE_DATA_MODELS, RESEEDED_DATA_MIGRATIONS, ensure_base_data
+
+# Migrations that run Python but install no rows of their own: PostgreSQL functions and indexes, the search rows
+# rebuilt from existing cases, names filled in on existing units.
+NO_ROWS_OF_THEIR_OWN = {
+    "complaints.0002_case_search_index",
+    "complaints.0003_search_bigrams_function",
+    "complaints.0005_search_trigrams",
+    "core.0010_orgunit_full_name",
+}
+PROJECT_APPS = {"core", "complaints", "institutions", "mediation", "outreach"}
+
+
+def test_every_data_migration_is_reseeded_or_installs_no_rows():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    with_python = {
+        f"{app}.{name}"
+        for (app, name), migration in loader.disk_migrations.items()
+        if app in PROJECT_APPS and any(isinstance(operation, RunPython) for operation in migration.operations)
+    }
+    assert with_python == set(RESEEDED_DATA_MIGRATIONS) | NO_ROWS_OF_THEIR_OWN, (
+        "A new data migration: re-install its rows in tests/conftest.py ensure_base_data "
+        "and list it in RESEEDED_DATA_MIGRATIONS (or in NO_ROWS_OF_THEIR_OWN here)."
+    )
+
+
+def _rows():
+    return {label: sorted(map(str, apps.get_model(label).objects.all())) for label in BASE_DATA_MODELS}
+
+
+@pytest.mark.django_db
+def test_base_data_comes_back_after_the_tables_are_emptied():
+    installed = _rows()
+    assert all(installed.values()), installed
+    # What a transactional test's teardown does: empty every table, then re-run the post_migrate handlers.
+    call_command("flush", interactive=False, verbosity=0)
+    assert not any(rows for label, rows in _rows().items() if label != "auth.Group")
+
+    ensure_base_data()
+
+    assert _rows() == installed
