@@ -4,7 +4,7 @@ from celery import shared_task
 
 
 # acks_late: a worker killed mid-export leaves the message queued, and the rerun starts the file afresh.
-@shared_task(acks_late=True)
+@shared_task(name="complaints.tasks.build_ledger_export", acks_late=True)
 def build_ledger_export(export_id: int) -> int:
     from django.utils import translation
 
@@ -13,10 +13,3 @@ def build_ledger_export(export_id: int) -> int:
     with translation.override("zh-hans"):
         export = ledger_export_build(export_id=export_id)
     return export.row_count or 0
-
-
-@shared_task
-def purge_expired_ledger_exports() -> int:
-    from complaints.services.ledger_export import ledger_export_purge_expired
-
-    return ledger_export_purge_expired()

@@ -5,16 +5,18 @@ from django.conf import settings
 from django.utils import translation
 
 
-@shared_task(name="institutions.tasks.generate_list_files")
-def generate_list_files(list_id: int) -> int:
-    """Queued by list_request_files (which sets 排队中); a redelivered message finds the files made and stops."""
-    from .models import QuarterlyList
-    from .services.documents import list_generate_files
+@shared_task(name="institutions.tasks.generate_list_files", bind=True)
+def generate_list_files(self, list_id: int) -> int:
+    """Queued by list_request_files; a redelivered message finds its job's files made and stops."""
+    from core.models import BackgroundJob
 
-    if QuarterlyList.objects.filter(pk=list_id, generation=QuarterlyList.Generation.DONE).exists():
+    from .services.documents import STEPS, list_generate_files
+
+    job = BackgroundJob.objects.filter(task_id=self.request.id).first()
+    if job is not None and job.progress_done >= STEPS:
         return list_id
     with translation.override(settings.LANGUAGE_CODE):
-        list_generate_files(list_id)
+        list_generate_files(list_id, job_id=job.pk if job is not None else None)
     return list_id
 
 
