@@ -65,7 +65,7 @@ def test_excel_export_has_exactly_the_filtered_rows_masked(client_for, clerk_a, 
     assert complaint[1] == dt.datetime(2026, 3, 2, 9, 0)  # a real date-time cell, local time
     assert complaint[11] == dt.datetime(2026, 3, 16, 0, 0)  # due date stored as a date
     assert complaint[12] is None  # not provisional
-    assert complaint[13] == 6
+    assert (complaint[13], complaint[14], complaint[15]) == (6, 4, None)  # due on Monday 16 March
     report = next(row for row in data if row[0] == "JB-2026-0001")
     assert report[4] == "举报人（保密）" and report[5] is None
     text = repr(rows)
@@ -78,7 +78,7 @@ def test_csv_export_reads_back(client_for, clerk_a, ledger):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "编号"
     assert [row[0] for row in rows[1:]] == ["TS-2026-0002"]
-    assert rows[1][15] == "2026-03-12"
+    assert rows[1][16] == "2026-03-12"
 
 
 def test_every_export_is_logged(client_for, clerk_a, ledger):
@@ -220,11 +220,13 @@ def test_excel_and_csv_exports_never_carry_a_live_formula(client_for, clerk_a, h
     assert_payloads_are_text(workbook, [*FORMULA_PAYLOADS, "=1+2", "=王**"])
     _sheet, rows = read_xlsx(workbook)
     overdue = next(row for row in rows if row[0] == "TS-2026-0099")
-    assert overdue[13] == -5 and overdue[4] == "=王**"  # days left: a negative number stays a number
+    # Due Thursday 5 March, today Tuesday 10 March: nothing "left", overdue by 3 working days (6, 9 and 10 March),
+    # as the page says 超期 3 个工作日; a number stays a number.
+    assert overdue[13:16] == [None, None, 3] and overdue[4] == "=王**"
     csv_content = client.get(URL, {"format": "csv"}).content
     assert_csv_payloads_neutralised(csv_content, [*FORMULA_PAYLOADS, "=1+2"])
     overdue = next(row for row in csv_rows(csv_content) if row[0] == "TS-2026-0099")
-    assert overdue[13] == "-5" and overdue[4] == "'=王**"
+    assert overdue[13:16] == ["", "", "3"] and overdue[4] == "'=王**"
 
 
 def test_stored_exports_built_by_the_task_are_neutralised_too(
@@ -268,7 +270,7 @@ def test_excel_export_is_ready_to_print(client_for, clerk_a, ledger):
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     assert sheet.page_setup.fitToHeight == 0
-    assert sheet.auto_filter.ref == "A3:P5"  # the header and the two rows
+    assert sheet.auto_filter.ref == "A3:Q5"  # the header and the two rows
     due = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "TS-2026-0001")
     assert due[1].number_format == "yyyy-mm-dd hh:mm" and due[11].number_format == "yyyy-mm-dd"
 
