@@ -26,18 +26,16 @@ from complaints.selectors import (
     ledger_scope,
     work_summary_for_orgs,
 )
-from complaints.services.ledger_export import can_download, ledger_caption, ledger_export_request
+from complaints.services.ledger_export import FORMATS, can_download, ledger_caption, ledger_export_request
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
-from core.exporters import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response
+from core.exporters import export_response
 from core.job_status import Download, job_status_context, render_job_status
 from core.models import OrgUnit
 from core.roles import is_mediator_only
 from core.services.audit import log_action
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
 from core.workcalendar import get_calendar
-
-CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
 
 
 def _page_number(request) -> int:
@@ -106,7 +104,7 @@ def index(request):
 def ledger_export(request):
     """Export exactly the filtered ledger: small exports download at once, large ones go to a task."""
     file_format = request.GET.get("format", "xlsx")
-    if file_format not in CONTENT_TYPES:
+    if file_format not in FORMATS:
         raise Http404
     if (request.user.org_id is None and not request.user.is_superuser) or is_mediator_only(request.user):
         raise PermissionDenied
@@ -131,7 +129,7 @@ def ledger_export(request):
         if waiting_for_queue(export):
             messages.warning(request, QUEUE_DOWN_MESSAGE)
         return redirect("complaints:export_status", pk=export.pk)
-    return file_response(content, export_filename(file_format), content_type=CONTENT_TYPES[file_format])
+    return export_response(content, export_filename(file_format), file_format)
 
 
 def get_export_for_user(request, pk: int) -> LedgerExport:
@@ -182,10 +180,8 @@ def export_download(request, pk: int):
         messages.error(request, _("该导出文件已过期，请重新导出。"))
         return redirect("complaints:export_status", pk=export.pk)
     log_action(actor=request.user, action="complaints.ledger.export_downloaded", target=export)
-    return file_response(
-        job.file.open("rb"),
-        export_filename(export.file_format, job.finished_at),
-        content_type=CONTENT_TYPES[export.file_format],
+    return export_response(
+        job.file.open("rb"), export_filename(export.file_format, job.finished_at), export.file_format
     )
 
 
