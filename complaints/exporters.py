@@ -44,8 +44,11 @@ class LedgerExporter(ListExporter):
         Column("状态", 14),
         Column("当前期限", 12, "date"),
         Column("期限暂定", 9),
+        # Numbers stay numbers: an overdue case leaves the two "left" columns blank and counts its working days
+        # past the due date in 超期工作日, as the page reads it ("超期 N 个工作日"; 0 = less than one working day).
         Column("剩余天数", 9, "int"),
         Column("剩余工作日", 10, "int"),
+        Column("超期工作日", 10, "int"),
         Column("办结日期", 12, "date"),
     ]
 
@@ -101,12 +104,20 @@ class LedgerExporter(ListExporter):
                 statuses.get(status, status),
                 due,
                 provisional_mark if due and due_provisional else "",
-                days_left.calendar_days(due),
-                days_left.working_days(due),
+                *_days_cells(days_left, due),
                 closed_at.astimezone(tz).date() if closed_at else None,
             ]
             if self.progress is not None and done % 1000 == 0:
                 self.progress(done)
+
+
+def _days_cells(days_left: DaysLeft, due: dt.date | None) -> tuple[int | None, int | None, int | None]:
+    """剩余天数, 剩余工作日, 超期工作日 of an open case's due date (all blank for a closed case)."""
+    days = days_left.calendar_days(due)
+    working = days_left.working_days(due)
+    if days is None or days >= 0:
+        return days, working, None
+    return None, None, (max(-working, 0) if working is not None else None)
 
 
 def export_filename(file_format: str, when: dt.datetime | None = None) -> str:

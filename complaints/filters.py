@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
+from core.widgets import FastSelect
 from core.workcalendar import CalendarMissingError
 
 OPEN = "open"
@@ -120,6 +121,9 @@ class LedgerFilter(django_filters.FilterSet):
         self.filters["handler"].extra["choices"] = staff
         self.filters["acting"].extra["choices"] = staff
         for name, form_field in self.form.fields.items():
+            if type(form_field.widget) is forms.Select:
+                # Rendered in Python: the scope's institutions and staff make these selects long.
+                form_field.widget = FastSelect(attrs=form_field.widget.attrs, choices=form_field.choices)
             css = (
                 "form-select form-select-sm"
                 if isinstance(form_field.widget, forms.Select)

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncDate
 from complaints.models import Case, Contact, Forwarding
 from complaints.models.choices import CaseStatus, CaseType, Channel, Closure
 from core.models import Absence, OrgUnit, User
-from core.roles import GROUP_NAMES
+from core.roles import prime_user_caches
 from core.workcalendar import CalendarMissingError, WorkCalendar
 
 LEDGER_PAGE_SIZES = (20, 50, 100, 200)
@@ -87,18 +87,17 @@ def ledger_scope(user) -> LedgerScope:
         if kind == "org":
             scope.org_ids.append(pk)
             scope.orgs[pk] = (a, b, c)
-            if pk == user.org_id and not User.org.is_cached(user):
+            if pk == user.org_id:
                 # The user's own unit came with the rows: cache it so the navigation bar needs no query.
-                user.org = OrgUnit.from_db(connection.alias, ["id", "name", "short_name", "path"], [pk, a, b, c])
+                org = OrgUnit.from_db(connection.alias, ["id", "name", "short_name", "path"], [pk, a, b, c])
+                prime_user_caches(user, org=org)
         elif kind == "institution":
             scope.institutions.append((pk, a))
         elif kind == "role":
             role_names.append(a)
         else:
             scope.staff.append((pk, a or b))
-    if getattr(user, "_role_cache", None) is None:
-        by_name = {name: role for role, name in GROUP_NAMES.items()}
-        user._role_cache = {by_name[name] for name in role_names if name in by_name}
+    prime_user_caches(user, group_names=role_names)
     scope.org_ids.sort()
     scope.institutions.sort(key=lambda row: row[1])
     scope.staff.sort(key=lambda row: row[1])

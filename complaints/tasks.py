@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import translation
 
-from complaints.services.ledger_export import ledger_export_build, ledger_export_purge_expired
+from complaints.services.ledger_export import ledger_export_build
 
 
 # acks_late: a worker killed mid-export leaves the message queued, and the rerun starts the file afresh.
@@ -13,8 +13,3 @@ def build_ledger_export(export_id: int) -> int:
     with translation.override("zh-hans"):
         export = ledger_export_build(export_id=export_id)
     return export.row_count or 0
-
-
-@shared_task(name="complaints.tasks.purge_expired_ledger_exports")
-def purge_expired_ledger_exports() -> int:
-    return ledger_export_purge_expired()

@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import calendar_watch, checks  # noqa: F401  (registers the system checks)
         from .roles import sync_roles
+        from .schedules import sync_after_migrate
         from .services import jobs  # noqa: F401  (connects the Celery signals that keep job rows in step)
 
         # Permissions exist only after migrate; the roles are brought in line every time it runs.
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
+        # Beat schedules likewise (core/schedules.py); once per migrate or flush, after every app's migrations.
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="core.sync_beat_schedules")

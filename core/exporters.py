@@ -341,6 +341,24 @@ def csv_response(content, filename: str) -> HttpResponse:
     return file_response(content, filename, content_type=CSV_CONTENT_TYPE)
 
 
+def export_response(content, filename: str, file_format: str) -> HttpResponse:
+    """An Excel or CSV download (a ListExporter's two formats), by format name."""
+    return {"xlsx": xlsx_response, "csv": csv_response}[file_format](content, filename)
+
+
+def period_figures_response(
+    *, actor, exporters: Iterable[ListExporter], title: str, name: str, start: dt.date, end: dt.date, action: str
+) -> HttpResponse:
+    """The one path of a period's figures workbook (mediation, outreach; the statistics reports plug in here):
+    the sheets under a title and the period caption, the audit entry `action` with the row count, and the download
+    named `<name>-YYYYMMDD-YYYYMMDD.xlsx`."""
+    from core.services.audit import log_action
+
+    content, rows = xlsx_bytes(exporters, title=title, caption=period_caption(actor, start, end))
+    log_action(actor=actor, action=action, org=actor.org, start=start.isoformat(), end=end.isoformat(), rows=rows)
+    return xlsx_response(content, f"{name}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+
+
 def export_caption(*parts: str, when: dt.datetime | None = None, by: str = "", label: str = "") -> str:
     """The caption row: the parts (unit, period, filters) and when (and by whom) the file was exported."""
     from django.utils import timezone

@@ -94,16 +94,27 @@ def sync_roles(**kwargs) -> None:
         group.permissions.set([known[name] for name in codenames if name in known])
 
 
+ROLE_CACHE = "_role_cache"
+
+
+def prime_user_caches(user, *, group_names=None, org=None) -> None:
+    """The one place that fills what a request caches on the user object, from rows a query already fetched:
+    the roles (from the names of the user's groups; read by `user_roles`) and the user's own unit (`user.org`, read
+    by the navigation bar). A cache already filled is kept."""
+    if group_names is not None and getattr(user, ROLE_CACHE, None) is None:
+        by_name = {name: role for role, name in GROUP_NAMES.items()}
+        setattr(user, ROLE_CACHE, {by_name[name] for name in group_names if name in by_name})
+    if org is not None and not user._meta.get_field("org").is_cached(user):
+        user.org = org
+
+
 def user_roles(user) -> set[str]:
     """The roles a user holds, cached on the user object for the request."""
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_role_cache", None)
-    if cached is None:
-        by_name = {name: role for role, name in GROUP_NAMES.items()}
-        cached = {by_name[name] for name in user.groups.values_list("name", flat=True) if name in by_name}
-        user._role_cache = cached
-    return cached
+    if getattr(user, ROLE_CACHE, None) is None:
+        prime_user_caches(user, group_names=user.groups.values_list("name", flat=True))
+    return getattr(user, ROLE_CACHE)
 
 
 def has_role(user, *roles: str) -> bool:

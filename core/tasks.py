@@ -24,3 +24,11 @@ def republish_jobs_task() -> dict:
     outcome = republish_pending()
     outcome["emails_unsent"] = retry_unsent_emails()
     return outcome
+
+
+@shared_task(name="core.purge_expired_job_files", ignore_result=True)
+def purge_expired_job_files_task() -> int:
+    """Every night (beat entry "清理过期的导出文件", core/schedules.py): free the disk of expired export files."""
+    from core.services.jobs import purge_expired_job_files
+
+    return purge_expired_job_files()

@@ -1,4 +1,7 @@
-"""The institutions app's periodic job, declared in one place (the reminder schedule belongs to core)."""
+"""Kept for the landed migration institutions/0003, which calls `setup_schedules` with historical models.
+
+Every beat entry, this one included, is declared in core/schedules.py and kept in step after each migrate.
+"""
 
 QUARTERLY_LIST_TASK_NAME = "正负面清单：季度首个工作日起草上季度清单"
 QUARTERLY_LIST_TASK = "institutions.tasks.draft_quarterly_lists"

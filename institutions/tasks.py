@@ -6,19 +6,20 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
-from .models import QuarterlyList
-from .services.documents import list_generate_files
+from core.models import BackgroundJob
+
+from .services.documents import STEPS, list_generate_files
 from .services.jobs import draft_quarterly_lists as run_quarterly_job
 
 
-@shared_task(name="institutions.tasks.generate_list_files")
-def generate_list_files(list_id: int) -> int:
-    """Queued by list_request_files (which sets 排队中), by name; a redelivered message finds the files made and
-    stops."""
-    if QuarterlyList.objects.filter(pk=list_id, generation=QuarterlyList.Generation.DONE).exists():
+@shared_task(name="institutions.tasks.generate_list_files", bind=True)
+def generate_list_files(self, list_id: int) -> int:
+    """Queued by list_request_files; a redelivered message finds its job's files made and stops."""
+    job = BackgroundJob.objects.filter(task_id=self.request.id).first()
+    if job is not None and job.progress_done >= STEPS:
         return list_id
     with translation.override(settings.LANGUAGE_CODE):
-        list_generate_files(list_id)
+        list_generate_files(list_id, job_id=job.pk if job is not None else None)
     return list_id
 
 

@@ -1,6 +1,5 @@
 """Shared fixtures: the organisation tree, the personas, the work calendar, the browser harness."""
 
-import importlib
 import os
 
 import pytest
@@ -46,9 +45,10 @@ def _own_queue_per_xdist_worker() -> None:
 # missing from this list.
 RESEEDED_DATA_MIGRATIONS = {
     "core.0003_seed_reference_data": "core.services.reference.ensure_reference_data",
-    "core.0005_reminder_schedule": "the migration's create_schedule",
-    "core.0008_background_job": "the migration's create_schedule",
-    "institutions.0003_default_rules_and_schedule": "institutions ensure_default_rules and setup_schedules",
+    "core.0005_reminder_schedule": "core.schedules.sync_beat_schedules",
+    "core.0008_background_job": "core.schedules.sync_beat_schedules",
+    "core.0012_statutory_rules_2026": "core.services.reference.ensure_reference_data (the corrected rules)",
+    "institutions.0003_default_rules_and_schedule": "institutions ensure_default_rules and core.schedules",
     "outreach.0002_default_reference_data": "outreach.reference_data.ensure_defaults",
 }
 
@@ -69,7 +69,6 @@ BASE_DATA_MODELS = [
     "outreach.VenueType",
     "outreach.TrainingSeries",
 ]
-BEAT_SCHEDULES = 3
 
 
 def _base_data_present() -> bool:
@@ -81,27 +80,25 @@ def _base_data_present() -> bool:
     from core.models import WorkCalendarYear
 
     every_kind = [Exists(global_apps.get_model(label).objects.all()) for label in BASE_DATA_MODELS]
-    schedules = PeriodicTask.objects.count() >= BEAT_SCHEDULES
+    from core.schedules import SCHEDULES
+
+    schedules = PeriodicTask.objects.count() >= len(SCHEDULES)
     return schedules and WorkCalendarYear.objects.filter(year=CALENDAR_YEARS[-1]).filter(*every_kind).exists()
 
 
 def _install_base_data() -> None:
-    from django.apps import apps as global_apps
 
     from core.models import WorkCalendarYear
+    from core.schedules import sync_beat_schedules
     from core.services.calendar import calendar_load_year_from_library
     from core.services.reference import ensure_reference_data
     from institutions.reference_data import ensure_default_rules
-    from institutions.schedules import setup_schedules
     from outreach.reference_data import ensure_defaults
 
     sync_roles()
     ensure_reference_data()
-    # The schedules live only in their migrations, whose functions are idempotent and take an app registry.
-    for migration in ("core.migrations.0005_reminder_schedule", "core.migrations.0008_background_job"):
-        importlib.import_module(migration).create_schedule(global_apps, None)
+    sync_beat_schedules()  # every beat entry, declared once in core/schedules.py
     ensure_default_rules()
-    setup_schedules()
     ensure_defaults()
     for year in CALENDAR_YEARS:
         if not WorkCalendarYear.objects.filter(year=year).exists():

@@ -15,6 +15,8 @@ NO_ROWS_OF_THEIR_OWN = {
     "complaints.0003_search_bigrams_function",
     "complaints.0005_search_trigrams",
     "core.0010_orgunit_full_name",
+    "complaints.0009_ledger_export_job",
+    "institutions.0004_list_generation_on_job",
 }
 PROJECT_APPS = {"core", "complaints", "institutions", "mediation", "outreach"}
 

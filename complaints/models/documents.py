@@ -76,26 +76,27 @@ class CaseDocument(models.Model):
 
 
 class LedgerExport(models.Model):
-    """A ledger export: who, when, which filters, how many rows; large ones are built by a task."""
+    """A ledger export as the office sees it: who, when, which filters, how many rows.
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("排队中")
-        RUNNING = "running", _("生成中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
+    A domain row, kept after its file is gone (it is part of the record of who exported personal data). A large
+    export's work — state, progress, the file and its expiry — is its `job` (core.BackgroundJob, the one job model,
+    docs/architecture.md "Background work"); a small export written at once has no job and no stored file.
+    """
 
     org = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey("core.User", verbose_name=_("导出人"), on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
     file_format = models.CharField(_("格式"), max_length=5)
     filters = models.JSONField(_("筛选条件"), default=dict)
-    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
     row_count = models.PositiveIntegerField(_("行数"), null=True, blank=True)
-    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
-    file = models.FileField(_("文件"), upload_to="exports/", blank=True, max_length=255)
-    error = models.TextField(_("错误"), blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    job = models.OneToOneField(
+        "core.BackgroundJob",
+        verbose_name=_("后台任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ledger_export",
+    )
 
     class Meta:
         verbose_name = _("台账导出记录")

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -23,7 +20,7 @@ from complaints.selectors import DaysLeft, count_rows
 from core.exporters import export_caption, write_csv, write_xlsx
 from core.roles import Role, has_role
 from core.services.audit import log_action
-from core.services.jobs import dispatch
+from core.services.jobs import dispatch, job_progress, job_store_file
 from core.workcalendar import get_calendar
 
 FORMATS = ("xlsx", "csv")
@@ -63,7 +60,11 @@ def write_ledger(target, queryset, *, file_format: str, today: dt.date, caption:
 
 
 def can_download(user, export: LedgerExport) -> bool:
+    """The person who asked for it, supervisors of its unit (the caller scopes by unit) and superusers."""
     return user.is_superuser or export.requested_by_id == user.pk or has_role(user, Role.SUPERVISOR)
+
+
+BUILD_TASK = "complaints.tasks.build_ledger_export"
 
 
 @transaction.atomic
@@ -73,25 +74,22 @@ def ledger_export_request(
     """Log an export of the filtered ledger and either write it now or queue it.
 
     Returns (export, content): `content` holds the file's bytes for a small export written at once, and is
-    None when a task will build the file (the caller shows the export's status page).
+    None when a task will build the file (the caller shows the export's status page, which follows its job).
     """
     if file_format not in FORMATS:
         raise PermissionDenied(_("不支持的导出格式。"))
     today = today or timezone.localdate()
     estimated, exact = count_rows(queryset)
-    export = LedgerExport.objects.create(
-        org=org, requested_by=actor, file_format=file_format, filters=filters, state=LedgerExport.State.PENDING
-    )
+    export = LedgerExport.objects.create(org=org, requested_by=actor, file_format=file_format, filters=filters)
     if exact and estimated <= async_threshold():
-        content = _write_to_memory(queryset, file_format=file_format, today=today, caption=caption)
-        export.state = LedgerExport.State.DONE
-        export.row_count = export.rows_done = content[1]
-        export.finished_at = timezone.now()
-        export.save(update_fields=["state", "row_count", "rows_done", "finished_at"])
+        content, export.row_count = _write_to_memory(queryset, file_format=file_format, today=today, caption=caption)
+        export.save(update_fields=["row_count"])
         _log(actor, export)
-        return export, content[0]
+        return export, content
     # By name: the task module imports this one (docs/architecture.md, "Job outbox").
-    dispatch("complaints.tasks.build_ledger_export", export.pk, target=export)
+    export.job = dispatch(BUILD_TASK, export.pk, target=export)
+    export.save(update_fields=["job"])
+    job_progress(export.job.pk, 0, total=estimated)
     log_action(
         actor=actor, action="complaints.ledger.export_queued", target=export, filters=filters, estimated_rows=estimated
     )
@@ -120,78 +118,47 @@ def _log(actor, export: LedgerExport) -> None:
 
 
 def ledger_export_build(*, export_id: int) -> LedgerExport:
-    """Build a queued export's file under PRIVATE_FILES_ROOT (called by the task; safe to run again).
+    """Build a queued export's file (called by the task; safe to run again, see core.services.jobs.job_store_file).
 
-    The file is written under a temporary name (`….part`) and renamed when complete, so a half-written file is
-    never served; a retried task (its worker was killed) removes the dead run's part file and starts again.
-    The export is finished once: the rename and the DONE state happen under a row lock, and a run that finds
-    the export already done (a redelivered message) throws its own file away.
+    A run that finds the file already stored (a redelivered message) returns at once.
     """
     from complaints.filters import LedgerFilter
     from complaints.selectors import ledger_scope
 
-    export = LedgerExport.objects.select_related("requested_by", "org").get(pk=export_id)
-    if export.state == LedgerExport.State.DONE:
+    export = LedgerExport.objects.select_related("requested_by", "org", "job").get(pk=export_id)
+    job = export.job
+    if job is None or job.file:
         return export
-    LedgerExport.objects.filter(pk=export.pk).exclude(state=LedgerExport.State.DONE).update(
-        state=LedgerExport.State.RUNNING, rows_done=0, error=""
-    )
+    job_progress(job.pk, 0)
     today = timezone.localdate(export.requested_at)
     scope = ledger_scope(export.requested_by)
     filterset = LedgerFilter(export.filters, scope=scope, calendar_getter=get_calendar, today=today)
-    queryset = filterset.qs
     caption = ledger_caption(org=export.org, filterset=filterset, actor=export.requested_by, when=export.requested_at)
-    folder = Path("exports") / str(export.org_id)
-    relative = folder / f"{export.pk}-{uuid.uuid4().hex}.{export.file_format}"
-    final_path = Path(settings.PRIVATE_FILES_ROOT) / relative
-    final_path.parent.mkdir(parents=True, exist_ok=True)
-    for dead in final_path.parent.glob(f"{export.pk}-*.part"):
-        dead.unlink(missing_ok=True)  # left by a run whose worker was killed
-    partial_path = final_path.with_suffix(final_path.suffix + ".part")
 
-    def progress(done: int) -> None:
-        LedgerExport.objects.filter(pk=export.pk).update(rows_done=done)
+    def write(target) -> int:
+        return write_ledger(
+            target,
+            filterset.qs,
+            file_format=export.file_format,
+            today=today,
+            caption=caption,
+            progress=lambda done: job_progress(job.pk, done),
+        )
 
-    try:
-        if export.file_format == "xlsx":
-            with open(partial_path, "wb") as target:
-                rows = write_ledger(
-                    target, queryset, file_format="xlsx", today=today, caption=caption, progress=progress
-                )
-        else:
-            with open(partial_path, "w", encoding="utf-8", newline="") as target:
-                rows = write_ledger(target, queryset, file_format="csv", today=today, progress=progress)
-        with open(partial_path, "rb") as written:
-            os.fsync(written.fileno())  # on disk before the rename makes it visible
-    except Exception as exc:
-        partial_path.unlink(missing_ok=True)
-        LedgerExport.objects.filter(pk=export.pk).update(state=LedgerExport.State.FAILED, error=str(exc)[:500])
-        raise
-    with transaction.atomic():
-        export = LedgerExport.objects.select_for_update().get(pk=export_id)
-        if export.state == LedgerExport.State.DONE or not partial_path.exists():
-            # Another run finished first, or a newer run (a redelivered message) took over and cleared this one.
-            partial_path.unlink(missing_ok=True)
-            return export
-        os.replace(partial_path, final_path)
-        export.file.name = str(relative)
-        export.state = LedgerExport.State.DONE
-        export.row_count = export.rows_done = rows
-        export.finished_at = timezone.now()
-        export.expires_at = export.finished_at + export_lifetime()
-        export.error = ""
-        export.save(update_fields=["file", "state", "row_count", "rows_done", "finished_at", "expires_at", "error"])
+    def finish(_job, rows: int) -> None:
+        export.row_count = rows
+        export.save(update_fields=["row_count"])
+        job_progress(job.pk, rows, total=rows)
         _log(export.requested_by, export)
+
+    job_store_file(
+        job.pk,
+        folder=f"exports/{export.org_id}",
+        stem=str(export.pk),
+        suffix=export.file_format,
+        write=write,
+        binary=export.file_format == "xlsx",
+        lifetime=export_lifetime(),
+        on_done=finish,
+    )
     return export
-
-
-def ledger_export_purge_expired(*, now: dt.datetime | None = None) -> int:
-    """Delete the files of expired exports (the log rows stay); returns how many files were removed."""
-    now = now or timezone.now()
-    removed = 0
-    for export in LedgerExport.objects.filter(expires_at__lt=now).exclude(file=""):
-        export.file.delete(save=False)
-        export.file = ""
-        export.save(update_fields=["file"])
-        removed += 1
-    return removed

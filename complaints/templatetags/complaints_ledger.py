@@ -1,5 +1,4 @@
-from django import forms, template
-from django.forms.utils import flatatt
+from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -73,24 +72,3 @@ def ledger_rows(rows):
         '<td class="text-nowrap">{}</td><td class="text-nowrap">{}</td></tr>',
         cells,
     )
-
-
-@register.simple_tag
-def filter_field(field):
-    """A filter form field; a plain <select> is written directly (Django's widget templates render each
-    option through the template engine: a third of the ledger page's time with 13 selects)."""
-    widget = field.field.widget
-    if type(widget) is not forms.Select:
-        return str(field)
-    value = field.value()
-    selected = {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
-    attrs = {**widget.attrs, "name": field.html_name, "id": field.auto_id}
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (option_value, " selected" if str(option_value) in selected else "", label)
-            for option_value, label in field.field.choices
-        ),
-    )
-    return format_html("<select{}>{}</select>", flatatt(attrs), options)

@@ -26,16 +26,16 @@ from complaints.selectors import (
     ledger_scope,
     work_summary_for_orgs,
 )
-from complaints.services.ledger_export import can_download, ledger_caption, ledger_export_request
+from complaints.services.ledger_export import FORMATS, can_download, ledger_caption, ledger_export_request
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
-from core.exporters import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response
+from core.exporters import export_response
+from core.job_status import Download, job_status_context, render_job_status
 from core.models import OrgUnit
 from core.roles import is_mediator_only
+from core.services.audit import log_action
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
 from core.workcalendar import get_calendar
-
-CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
 
 
 def _page_number(request) -> int:
@@ -104,7 +104,7 @@ def index(request):
 def ledger_export(request):
     """Export exactly the filtered ledger: small exports download at once, large ones go to a task."""
     file_format = request.GET.get("format", "xlsx")
-    if file_format not in CONTENT_TYPES:
+    if file_format not in FORMATS:
         raise Http404
     if (request.user.org_id is None and not request.user.is_superuser) or is_mediator_only(request.user):
         raise PermissionDenied
@@ -129,13 +129,13 @@ def ledger_export(request):
         if waiting_for_queue(export):
             messages.warning(request, QUEUE_DOWN_MESSAGE)
         return redirect("complaints:export_status", pk=export.pk)
-    return file_response(content, export_filename(file_format), content_type=CONTENT_TYPES[file_format])
+    return export_response(content, export_filename(file_format), file_format)
 
 
 def get_export_for_user(request, pk: int) -> LedgerExport:
     """An export the user may see: of a visible unit, and their own (supervisors: any of their units)."""
     try:
-        export = scope_to_user(LedgerExport.objects.select_related("requested_by"), request.user).get(pk=pk)
+        export = scope_to_user(LedgerExport.objects.select_related("requested_by", "job"), request.user).get(pk=pk)
     except LedgerExport.DoesNotExist as exc:
         raise Http404 from exc
     if not can_download(request.user, export):
@@ -143,38 +143,45 @@ def get_export_for_user(request, pk: int) -> LedgerExport:
     return export
 
 
+def _export_status(export: LedgerExport) -> dict:
+    return job_status_context(
+        export.job,
+        poll_url=f"{reverse('complaints:export_status', args=[export.pk])}?fragment=1",
+        downloads=[
+            Download(_("下载"), reverse("complaints:export_download", args=[export.pk]), testid="export-download")
+        ],
+        unit=_("行"),
+        failed_text=_("导出失败，请稍后重试或联系管理员。"),
+        none_text=_("该导出已直接下载，未保存文件。"),
+    )
+
+
 @login_required
 def export_status(request, pk: int):
+    """The export's page; `?fragment=1` is the poller's request for the status fragment alone."""
     export = get_export_for_user(request, pk)
-    now = timezone.now()
-    expired = export.expires_at is not None and export.expires_at < now
+    status = _export_status(export)
+    if request.GET.get("fragment"):
+        return render_job_status(request, status)
     return render(
         request,
         "complaints/export_status.html",
-        {
-            "export": export,
-            "expired": expired,
-            "refresh": export.state in (LedgerExport.State.PENDING, LedgerExport.State.RUNNING),
-            "ledger_query": urlencode(export.filters),
-        },
+        {"export": export, "status": status, "ledger_query": urlencode(export.filters)},
     )
 
 
 @login_required
 def export_download(request, pk: int):
     export = get_export_for_user(request, pk)
-    if export.state != LedgerExport.State.DONE or not export.file:
+    job = export.job
+    if job is None or job.state != job.State.DONE or not job.file:
         raise Http404
-    if export.expires_at is not None and export.expires_at < timezone.now():
+    if job.is_expired(timezone.now()):
         messages.error(request, _("该导出文件已过期，请重新导出。"))
         return redirect("complaints:export_status", pk=export.pk)
-    from core.services.audit import log_action
-
     log_action(actor=request.user, action="complaints.ledger.export_downloaded", target=export)
-    return file_response(
-        export.file.open("rb"),
-        export_filename(export.file_format, export.finished_at),
-        content_type=CONTENT_TYPES[export.file_format],
+    return export_response(
+        job.file.open("rb"), export_filename(export.file_format, job.finished_at), export.file_format
     )
 
 

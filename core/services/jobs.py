@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 from celery import current_app, signals
 from django.conf import settings
@@ -58,11 +61,9 @@ def _eager() -> bool:
 
 
 def _task(name: str):
-    """The registered Celery task `name`. Services dispatch by name (their task modules import them), so this
-    process may not have imported the task yet: Celery's autodiscovery then imports every app's tasks.py, as the
-    worker does when it starts."""
+    """The registered task; a job dispatched by name may come before its app's tasks module was imported."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
+        current_app.loader.import_default_modules()  # runs the app's autodiscover_tasks()
     return current_app.tasks[name]
 
 
@@ -99,6 +100,11 @@ def waiting_for_queue(obj) -> bool:
     return job is not None and job.state == J.PENDING and job.publish_attempts > 0
 
 
+def latest_job(obj) -> BackgroundJob | None:
+    """The most recent job working on `obj` (a list's latest file generation), or None."""
+    return BackgroundJob.objects.filter(target=target_key(obj)).order_by("-id").first()
+
+
 def stale_after() -> dt.timedelta:
     """A queued job not started after this long is sent again (the broker may have lost it in a restart)."""
     return dt.timedelta(minutes=settings.JOBS_REPUBLISH_STALE_MINUTES)
@@ -123,6 +129,91 @@ def republish_pending(*, now: dt.datetime | None = None) -> dict:
             break  # the queue is still down: the rest would fail the same way
     pending = BackgroundJob.objects.filter(state=J.PENDING).count()
     return {"sent": sent, "failed": failed, "pending": pending}
+
+
+# --- Progress and result files (called by the services that tasks run) -----------------------------------
+
+
+def job_progress(job_id: int, done: int, *, total: int | None = None) -> None:
+    """Record how far the work is (rows written, steps done); a plain update, the job is not history-tracked."""
+    values = {"progress_done": done}
+    if total is not None:
+        values["progress_total"] = total
+    BackgroundJob.objects.filter(pk=job_id).update(**values)
+
+
+def job_finish(job_id: int) -> None:
+    """Mark the job done from inside the work's own finishing transaction (the worker's signal says so again
+    after the task returns; a page polling in between already sees the result)."""
+    BackgroundJob.objects.filter(pk=job_id).update(state=J.DONE, finished_at=timezone.now(), last_error="")
+
+
+def job_store_file(
+    job_id: int,
+    *,
+    folder: str,
+    stem: str,
+    suffix: str,
+    write: Callable,
+    lifetime: dt.timedelta | None,
+    binary: bool = True,
+    on_done: Callable | None = None,
+) -> BackgroundJob | None:
+    """Write a job's result file under PRIVATE_FILES_ROOT/`folder` and finish the job; safe to run twice.
+
+    `write(target)` writes to an open file (binary, or UTF-8 text without newline translation for CSV) and
+    returns a value handed to `on_done(job, value)`, which runs inside the finishing transaction (the domain
+    row's own fields, the audit entry). The file is written as `<stem>-<random>.<suffix>.part` and renamed when
+    complete, so a half-written file is never served; a rerun (its worker was killed) removes the dead run's part
+    file first. The job is finished once, under a row lock: a run that finds the file already stored, or its own
+    part file taken away by a newer run, throws its work away and returns None.
+    """
+    relative = Path(folder) / f"{stem}-{uuid.uuid4().hex}.{suffix}"
+    final_path = Path(settings.PRIVATE_FILES_ROOT) / relative
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    for dead in final_path.parent.glob(f"{stem}-*.part"):
+        dead.unlink(missing_ok=True)  # left by a run whose worker was killed
+    partial_path = final_path.with_suffix(final_path.suffix + ".part")
+    options = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+    try:
+        with open(partial_path, **options) as target:
+            value = write(target)
+        with open(partial_path, "rb") as written:
+            os.fsync(written.fileno())  # on disk before the rename makes it visible
+    except Exception:
+        partial_path.unlink(missing_ok=True)
+        raise
+    with transaction.atomic():
+        job = BackgroundJob.objects.select_for_update().get(pk=job_id)
+        if job.file or not partial_path.exists():
+            partial_path.unlink(missing_ok=True)
+            return None
+        os.replace(partial_path, final_path)
+        job.file.name = str(relative)
+        job.state = J.DONE
+        job.finished_at = timezone.now()
+        job.expires_at = job.finished_at + lifetime if lifetime is not None else None
+        job.last_error = ""
+        job.save(update_fields=["file", "state", "finished_at", "expires_at", "last_error"])
+        if on_done is not None:
+            on_done(job, value)
+    return job
+
+
+def purge_expired_job_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the result files whose time is up (the job rows and the domain rows stay); returns how many.
+
+    Run every night by beat (core/schedules.py, "清理过期的导出文件"); an expired file is already refused for
+    download, this frees the disk.
+    """
+    now = now or timezone.now()
+    removed = 0
+    for job in BackgroundJob.objects.filter(expires_at__lt=now).exclude(file=""):
+        job.file.delete(save=False)
+        job.file = ""
+        job.save(update_fields=["file"])
+        removed += 1
+    return removed
 
 
 # --- The worker side: signals keep the job's row in step ------------------------------------------------

@@ -77,13 +77,6 @@ class QuarterlyList(models.Model):
         FROZEN = "frozen", _("已报送分局（已锁定）")
         SUPERSEDED = "superseded", _("已被新版本替代")
 
-    class Generation(models.TextChoices):
-        NONE = "", _("未生成")
-        PENDING = "pending", _("排队中")
-        RUNNING = "running", _("生成中")
-        DONE = "done", _("已生成")
-        FAILED = "failed", _("生成失败")
-
     EDITABLE_STATUSES = (Status.DRAFT,)
     BRANCH_VISIBLE_STATUSES = (Status.FROZEN, Status.SUPERSEDED)
 
@@ -124,13 +117,10 @@ class QuarterlyList(models.Model):
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     xlsx_file = models.FileField(_("Excel文件"), upload_to=list_file_path, blank=True, max_length=255)
     xlsx_sha256 = models.CharField(_("Excel SHA-256"), max_length=64, blank=True)
-    generation = models.CharField(
-        _("文件生成状态"), max_length=10, choices=Generation.choices, blank=True, default=Generation.NONE
-    )
-    generation_progress = models.PositiveSmallIntegerField(_("生成进度（%）"), default=0)
-    generation_error = models.TextField(_("生成错误"), blank=True)
+    # Set when both files are stored; the generation itself (state, progress, error) is a core.BackgroundJob
+    # targeting the list (core.services.jobs.latest_job), so it never writes the list's history.
     generated_at = models.DateTimeField(_("文件生成时间"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["generation_progress"])
+    history = HistoricalRecords()
 
     objects = QuarterlyListQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from core.charts import SANS, bar_chart
 from core.exporters import export_caption, write_xlsx_sheets
 from core.pdf import chosen_family, render_pdf
 from core.services.audit import log_action
-from core.services.jobs import dispatch
+from core.services.jobs import dispatch, job_finish, job_progress, latest_job
 
 from ..exporters import ItemsExporter, SummaryExporter, list_rows
 from ..models import QuarterlyList
@@ -25,7 +25,6 @@ from ..models.choices import Assessment, Polarity
 from .common import require_staff
 
 logger = logging.getLogger(__name__)
-G = QuarterlyList.Generation
 
 
 def summary_chart(rows, *, width: int = 900, height: int = 280, horizontal: bool = True, font_family: str = SANS):
@@ -98,47 +97,51 @@ def build_xlsx(quarterly_list: QuarterlyList, rows=None) -> bytes:
     return buffer.getvalue()
 
 
+GENERATE_TASK = "institutions.tasks.generate_list_files"
+STEPS = 3  # the rows, the PDF, the workbook
+
+
 @transaction.atomic
-def list_request_files(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
-    """Queue the generation of both files; the task starts once this transaction commits."""
+def list_request_files(*, actor, quarterly_list: QuarterlyList):
+    """Queue the generation of both files; the task starts once this transaction commits. Returns the job.
+
+    The list itself is not written: the request is the audit entry, the work is the job (core.BackgroundJob).
+    """
     require_staff(actor, quarterly_list.org)
     if quarterly_list.is_frozen:
         raise ValidationError(_("清单已报送分局并锁定，文件不能重新生成。"))
-    if quarterly_list.generation in (G.PENDING, G.RUNNING):
+    running = latest_job(quarterly_list)
+    if running is not None and running.is_active:
         raise ValidationError(_("文件正在生成中，请稍候。"))
-    quarterly_list.generation = G.PENDING
-    quarterly_list.generation_progress = 0
-    quarterly_list.generation_error = ""
-    quarterly_list._change_reason = _("请求生成文件")
-    quarterly_list.save(update_fields=["generation", "generation_progress", "generation_error"])
     log_action(actor=actor, action="institutions.list.files_requested", target=quarterly_list)
     # By name: the task module imports this one (docs/architecture.md, "Job outbox").
-    dispatch("institutions.tasks.generate_list_files", quarterly_list.pk, target=quarterly_list)
-    return quarterly_list
+    job = dispatch(GENERATE_TASK, quarterly_list.pk, target=quarterly_list)
+    job_progress(job.pk, 0, total=STEPS)
+    return job
 
 
-def _progress(list_id: int, state: str, percent: int, **extra) -> None:
-    QuarterlyList.objects.filter(pk=list_id).update(generation=state, generation_progress=percent, **extra)
-
-
-def list_generate_files(list_id: int) -> QuarterlyList:
+def list_generate_files(list_id: int, *, job_id: int | None = None) -> QuarterlyList:
     """Build the PDF and the Excel workbook, store them under PRIVATE_FILES_ROOT with their SHA-256.
 
-    Progress is written with plain updates (not history-tracked: it is not a change of the list).
+    Progress goes to the job (`job_id`, none when run from the command line); the list is saved once, with its
+    history, when both files are stored. A failure is recorded on the job by the worker's signal.
     """
+
+    def step(done: int) -> None:
+        if job_id is not None:
+            job_progress(job_id, done)
+
     quarterly_list = QuarterlyList.objects.select_related("org").get(pk=list_id)
     if quarterly_list.is_frozen:
         return quarterly_list
-    _progress(list_id, G.RUNNING, 5)
     try:
         rows = list_rows(quarterly_list)
+        step(1)
         pdf = build_pdf(quarterly_list, rows)
-        _progress(list_id, G.RUNNING, 70)
+        step(2)
         xlsx = build_xlsx(quarterly_list, rows)
-        _progress(list_id, G.RUNNING, 90)
-    except Exception as exc:
+    except Exception:
         logger.exception("quarterly list %s: file generation failed", list_id)
-        _progress(list_id, G.FAILED, 0, generation_error=str(exc)[:500])
         raise
     name = f"{quarterly_list.org.code}-{quarterly_list.period_code}-v{quarterly_list.version}"
     with transaction.atomic():
@@ -148,21 +151,12 @@ def list_generate_files(list_id: int) -> QuarterlyList:
         quarterly_list.xlsx_file.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
         quarterly_list.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         quarterly_list.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
-        quarterly_list.generation = G.DONE
-        quarterly_list.generation_progress = 100
         quarterly_list.generated_at = timezone.now()
         quarterly_list._change_reason = _("生成PDF和Excel文件")
-        quarterly_list.save(
-            update_fields=[
-                "pdf_file",
-                "xlsx_file",
-                "pdf_sha256",
-                "xlsx_sha256",
-                "generation",
-                "generation_progress",
-                "generated_at",
-            ]
-        )
+        quarterly_list.save(update_fields=["pdf_file", "xlsx_file", "pdf_sha256", "xlsx_sha256", "generated_at"])
+        if job_id is not None:
+            job_progress(job_id, STEPS)
+            job_finish(job_id)
         storage = quarterly_list.pdf_file.storage
         for old_name in old:
             if old_name:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services.audit import log_action
+from core.services.jobs import latest_job
 
 from ..models import ListItem, ListRow, ListSuggestionRule, QuarterlyList, SurveyFinding
 from ..models.choices import Assessment, Polarity
@@ -312,7 +313,10 @@ def list_freeze(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
     quarterly_list = QuarterlyList.objects.select_for_update().get(pk=quarterly_list.pk)
     if quarterly_list.status != S.APPROVED:
         raise ValidationError(_("只有负责人已批准的清单可以报送分局。"))
-    generated = quarterly_list.generation == QuarterlyList.Generation.DONE and quarterly_list.generated_at
+    job = latest_job(quarterly_list)
+    if job is not None and job.is_active:
+        raise ValidationError(_("文件正在生成中，请稍候。"))
+    generated = quarterly_list.generated_at
     if not generated or quarterly_list.generated_at < quarterly_list.approved_at:
         raise ValidationError(_("请先在批准后生成PDF和Excel文件，再报送分局。"))
     pdf_sha, xlsx_sha = _file_sha256(quarterly_list.pdf_file), _file_sha256(quarterly_list.xlsx_file)

@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exporters import XLSX_CONTENT_TYPE, file_response
+from core.job_status import Download, job_status_context, render_job_status
 from core.models import OrgUnit
 from core.services.audit import log_action
-from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
+from core.services.jobs import QUEUE_DOWN_MESSAGE, latest_job, waiting_for_queue
 
 from .. import forms
 from ..exporters import list_rows
@@ -110,6 +112,7 @@ def list_detail(request, pk):
             "can_edit": can_edit,
             "is_staff": is_staff_of(user, quarterly_list.org),
             "is_supervisor": is_supervisor_of(user, quarterly_list.org),
+            "files_status": files_status(quarterly_list),
             "item_form": forms.ItemAddForm(prefix="add"),
             "assessment_choices": Assessment.choices,
             "element_choices": forms.RatingElement.choices,
@@ -252,17 +255,35 @@ def list_generate(request, pk):
     return _back(pk)
 
 
+def files_status(quarterly_list: QuarterlyList) -> dict:
+    """The files card's job status (core/job_status.py): the latest generation and the two downloads."""
+    job = latest_job(quarterly_list)
+    active = job is not None and job.is_active
+    generated = quarterly_list.generated_at
+    return job_status_context(
+        job,
+        poll_url=reverse("institutions:list_status", args=[quarterly_list.pk]),
+        downloads=[
+            Download(
+                _("下载PDF"), reverse("institutions:list_download", args=[quarterly_list.pk, "pdf"]), "fa-file-pdf"
+            ),
+            Download(
+                _("下载Excel"), reverse("institutions:list_download", args=[quarterly_list.pk, "xlsx"]), "fa-file-excel"
+            ),
+        ],
+        unit=_("步"),
+        failed_text=_("文件生成失败，请重新生成或联系管理员。"),
+        none_text=_("已生成（%(when)s）") % {"when": date_format(timezone.localtime(generated), "Y-m-d H:i")}
+        if generated
+        else _("未生成"),
+        ready=bool(generated and quarterly_list.pdf_file and quarterly_list.xlsx_file) and not active,
+    )
+
+
 @login_required
 def list_status(request, pk):
-    quarterly_list = get_list_for_user(request, pk)
-    return JsonResponse(
-        {
-            "state": quarterly_list.generation,
-            "label": quarterly_list.get_generation_display(),
-            "progress": quarterly_list.generation_progress,
-            "error": quarterly_list.generation_error,
-        }
-    )
+    """The poller's request: the files card's status fragment."""
+    return render_job_status(request, files_status(get_list_for_user(request, pk)))
 
 
 @login_required

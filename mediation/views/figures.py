@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.charts import bar_chart
-from core.exporters import period_caption, xlsx_bytes, xlsx_response
-from core.services.audit import log_action
+from core.exporters import period_figures_response
 from mediation.access import cases_for_user, is_office_user
 from mediation.exporters import figures_exporters
 from mediation.forms import PeriodForm
@@ -72,19 +71,12 @@ def figures_export(request):
         raise Http404
     _form, start, end, cases = _period_and_cases(request)
     result = mediation_figures(cases, start, end)
-    content, rows = xlsx_bytes(
-        figures_exporters(result, cases_in_period(cases, start, end)),
-        title=_("“莱和州安”金融纠纷调解工作站调解统计"),
-        caption=period_caption(request.user, start, end),
-    )
-    log_action(
+    return period_figures_response(
         actor=request.user,
+        exporters=figures_exporters(result, cases_in_period(cases, start, end)),
+        title=_("“莱和州安”金融纠纷调解工作站调解统计"),
+        name=_("调解统计"),
+        start=start,
+        end=end,
         action="mediation.figures.exported",
-        org=request.user.org,
-        start=start.isoformat(),
-        end=end.isoformat(),
-        rows=rows,
-    )
-    return xlsx_response(
-        content, _("调解统计-%(start)s-%(end)s.xlsx") % {"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"}
     )

@@ -4,8 +4,7 @@ from django.utils.translation import gettext as _
 
 from core import charts
 from core.access import scope
-from core.exporters import period_caption, xlsx_bytes, xlsx_response
-from core.services.audit import log_action
+from core.exporters import period_figures_response
 
 from ..exporters import BreakdownExporter, CoverageExporter, EventExporter, ParticipationExporter
 from ..forms import PeriodForm
@@ -66,19 +65,12 @@ def figures_export(request):
     start, end = form.period()
     data = period_figures(user=request.user, start=start, end=end)
     events = scope(Event.objects.all(), request.user).in_period(start, end)
-    content, rows = xlsx_bytes(
-        [EventExporter(events), BreakdownExporter(data), CoverageExporter(data), ParticipationExporter(data)],
-        title=_("金融教育宣传统计"),
-        caption=period_caption(request.user, start, end),
-    )
-    log_action(
+    return period_figures_response(
         actor=request.user,
+        exporters=[EventExporter(events), BreakdownExporter(data), CoverageExporter(data), ParticipationExporter(data)],
+        title=_("金融教育宣传统计"),
+        name=_("宣传教育统计"),
+        start=start,
+        end=end,
         action="outreach.figures.exported",
-        org=request.user.org,
-        start=start.isoformat(),
-        end=end.isoformat(),
-        rows=rows,
-    )
-    return xlsx_response(
-        content, _("宣传教育统计-%(start)s-%(end)s.xlsx") % {"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"}
     )

@@ -58,7 +58,7 @@ def test_excel_export_has_exactly_the_filtered_rows_masked(client_for, clerk_a, 
     assert complaint[1] == dt.datetime(2026, 3, 2, 9, 0)  # a real date-time cell, local time
     assert complaint[11] == dt.datetime(2026, 3, 16, 0, 0)  # due date stored as a date
     assert complaint[12] is None  # not provisional
-    assert complaint[13] == 6
+    assert (complaint[13], complaint[14], complaint[15]) == (6, 4, None)  # due on Monday 16 March
     report = next(row for row in data if row[0] == "JB-2026-0001")
     assert report[4] == "举报人（保密）" and report[5] is None
     text = repr(rows)
@@ -71,13 +71,14 @@ def test_csv_export_reads_back(client_for, clerk_a, ledger):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "编号"
     assert [row[0] for row in rows[1:]] == ["TS-2026-0002"]
-    assert rows[1][15] == "2026-03-12"
+    assert rows[1][16] == "2026-03-12"
 
 
 def test_every_export_is_logged(client_for, clerk_a, ledger):
     client_for(clerk_a).get(URL, {"channel": "phone", "format": "csv"})
     export = LedgerExport.objects.get()
-    assert (export.requested_by, export.row_count, export.state) == (clerk_a, 2, "done")
+    # Written at once: logged, no background job and no stored file.
+    assert (export.requested_by, export.row_count, export.job) == (clerk_a, 2, None)
     assert export.filters == {"channel": "phone"}
     entry = AuditEntry.objects.get(action="complaints.ledger.exported")
     assert entry.actor == clerk_a and entry.data["row_count"] == 2 and entry.data["filters"] == {"channel": "phone"}
@@ -94,10 +95,13 @@ def test_large_export_runs_as_a_task_and_is_downloaded_from_its_page(
     assert response.status_code == 302
     assert response["Location"] == reverse("complaints:export_status", args=[export.pk])
     export.refresh_from_db()
-    assert export.state == "done" and export.row_count == 3 and export.expires_at is not None
-    assert export.file.name.startswith("exports/") and (private_files / export.file.name).exists()
-    status = client.get(response["Location"])
-    assert "下载" in status.content.decode()
+    job = export.job
+    assert export.row_count == 3 and (job.state, job.progress_done, job.progress_total) == ("done", 3, 3)
+    assert job.expires_at == job.finished_at + dt.timedelta(hours=72)
+    assert job.file.name.startswith("exports/") and (private_files / job.file.name).exists()
+    status = client.get(response["Location"]).content.decode()
+    assert "已完成" in status and "3 / 3 行" in status and 'data-active="false"' in status
+    assert reverse("complaints:export_download", args=[export.pk]) in status
     download = client.get(reverse("complaints:export_download", args=[export.pk]))
     _sheet, rows = read_xlsx(b"".join(download.streaming_content))
     assert len(rows) == 4
@@ -116,9 +120,46 @@ def test_expired_export_is_not_served(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(URL, {"format": "csv"})
     export = LedgerExport.objects.get()
+    status_url = reverse("complaints:export_status", args=[export.pk])
     with time_machine.travel(dt.datetime(2026, 3, 20, 9, 0, tzinfo=SHANGHAI), tick=False):
+        client = client_for(clerk_a)  # a new session: the morning's has expired
         response = client.get(reverse("complaints:export_download", args=[export.pk]))
-    assert response.status_code == 302
+        assert (response.status_code, response["Location"]) == (302, status_url)
+        status = client.get(status_url).content.decode()
+    assert "该导出文件已过期，请重新导出。" in status
+    assert reverse("complaints:export_download", args=[export.pk]) not in status
+
+
+def test_waiting_export_page_polls_its_status_fragment(client_for, clerk_a, ledger, private_files, settings):
+    settings.LEDGER_EXPORT_ASYNC_ROWS = 1
+    client = client_for(clerk_a)
+    response = client.get(URL, {"format": "xlsx"})  # the commit hook never runs: the job stays waiting
+    export = LedgerExport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    poll_url = f"{response['Location']}?fragment=1"
+    assert 'data-active="true"' in page and f'data-poll-url="{poll_url}"' in page and "core/job_status.js" in page
+    assert "排队中" in page and "0 / 3 行" in page
+    fragment = client.get(poll_url).content.decode()
+    assert fragment.lstrip().startswith('<div class="job-status"') and "<html" not in fragment
+    assert client_for(clerk_a).get(reverse("complaints:export_download", args=[export.pk])).status_code == 404
+
+
+def test_the_nightly_purge_removes_expired_files_and_keeps_the_records(
+    client_for, clerk_a, ledger, private_files, settings, django_capture_on_commit_callbacks
+):
+    from core.tasks import purge_expired_job_files_task
+
+    settings.LEDGER_EXPORT_ASYNC_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(clerk_a).get(URL, {"format": "csv"})
+    export = LedgerExport.objects.get()
+    path = private_files / export.job.file.name
+    assert purge_expired_job_files_task() == 0 and path.exists()  # not yet expired
+    with time_machine.travel(dt.datetime(2026, 3, 13, 10, 0, tzinfo=SHANGHAI), tick=False):  # 72 hours later
+        assert purge_expired_job_files_task() == 1
+    export.refresh_from_db()
+    assert not path.exists() and not export.job.file and export.row_count == 3
+    assert purge_expired_job_files_task() == 0
 
 
 def test_export_requires_login(client):
@@ -130,8 +171,8 @@ def test_export_query_count_does_not_grow_with_rows(client_for, orgs, clerk_a, d
         make_case(org=orgs["laizhou"], owner=clerk_a)
     client = client_for(clerk_a)
     # session, user, scope UNION, the unit's full name (the title row), the bounded count, the calendar
-    # (revision, and days when not cached), the rows, the LedgerExport insert and update, the audit entry (with
-    # its content type) — never per row.
+    # (revision, and days when not cached), the rows, the LedgerExport insert and its row count, the audit entry
+    # (with its content type) — never per row.
     with django_assert_max_num_queries(13):
         response = client.get(URL, {"format": "xlsx"})
     assert response.status_code == 200
@@ -172,11 +213,13 @@ def test_excel_and_csv_exports_never_carry_a_live_formula(client_for, clerk_a, h
     assert_payloads_are_text(workbook, [*FORMULA_PAYLOADS, "=1+2", "=王**"])
     _sheet, rows = read_xlsx(workbook)
     overdue = next(row for row in rows if row[0] == "TS-2026-0099")
-    assert overdue[13] == -5 and overdue[4] == "=王**"  # days left: a negative number stays a number
+    # Due Thursday 5 March, today Tuesday 10 March: nothing "left", overdue by 3 working days (6, 9 and 10 March),
+    # as the page says 超期 3 个工作日; a number stays a number.
+    assert overdue[13:16] == [None, None, 3] and overdue[4] == "=王**"
     csv_content = client.get(URL, {"format": "csv"}).content
     assert_csv_payloads_neutralised(csv_content, [*FORMULA_PAYLOADS, "=1+2"])
     overdue = next(row for row in csv_rows(csv_content) if row[0] == "TS-2026-0099")
-    assert overdue[13] == "-5" and overdue[4] == "'=王**"
+    assert overdue[13:16] == ["", "", "3"] and overdue[4] == "'=王**"
 
 
 def test_stored_exports_built_by_the_task_are_neutralised_too(
@@ -220,7 +263,7 @@ def test_excel_export_is_ready_to_print(client_for, clerk_a, ledger):
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     assert sheet.page_setup.fitToHeight == 0
-    assert sheet.auto_filter.ref == "A3:P5"  # the header and the two rows
+    assert sheet.auto_filter.ref == "A3:Q5"  # the header and the two rows
     due = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "TS-2026-0001")
     assert due[1].number_format == "yyyy-mm-dd hh:mm" and due[11].number_format == "yyyy-mm-dd"
 

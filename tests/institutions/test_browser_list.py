@@ -57,12 +57,13 @@ def test_supervisor_accepts_a_suggestion_approves_generates_and_downloads(
     expect(page.locator("#list-status")).to_have_text("负责人已批准")
 
     page.get_by_role("button", name="生成文件").click()
-    expect(page.locator("#downloads")).to_be_visible()
+    files = page.locator("#files")
+    expect(files.get_by_test_id("job-state")).to_have_text("已完成")
     with page.expect_download() as pdf_info:
-        page.locator("#download-pdf").click()
+        files.get_by_role("link", name="下载PDF").click()
     assert pdf_info.value.path().read_bytes().startswith(b"%PDF")
     with page.expect_download() as xlsx_info:
-        page.locator("#download-xlsx").click()
+        files.get_by_role("link", name="下载Excel").click()
     book = load_workbook(io.BytesIO(xlsx_info.value.path().read_bytes()))
     assert book.sheetnames == ["汇总", "正面清单", "负面清单"]
     assert book["负面清单"]["B4"].value == "东岳银行股份有限公司莱州支行"  # below the title rows and the header

@@ -114,14 +114,19 @@ def test_excel_has_three_sheets_frozen_headers_values_no_formulas(quarterly_list
 def test_generation_task_stores_files_with_hashes_and_downloads(
     quarterly_list, clerk_a, client_for, other_clerk, private_files
 ):
-    list_request_files(actor=clerk_a, quarterly_list=quarterly_list)
-    list_generate_files(quarterly_list.pk)
-    quarterly_list.refresh_from_db()
-    assert quarterly_list.generation == "done" and quarterly_list.generation_progress == 100
-    assert str(private_files) in quarterly_list.pdf_file.path
+    job = list_request_files(actor=clerk_a, quarterly_list=quarterly_list)
     client = client_for(clerk_a)
-    status = client.get(f"/institutions/lists/{quarterly_list.pk}/status/").json()
-    assert status["state"] == "done" and status["progress"] == 100
+    waiting = client.get(f"/institutions/lists/{quarterly_list.pk}/status/").content.decode()
+    assert 'data-active="true"' in waiting and "排队中" in waiting and "0 / 3 步" in waiting
+    assert "下载PDF" not in waiting
+    list_generate_files(quarterly_list.pk, job_id=job.pk)
+    quarterly_list.refresh_from_db()
+    job.refresh_from_db()
+    assert quarterly_list.generated_at is not None and job.progress_done == 3
+    assert str(private_files) in quarterly_list.pdf_file.path
+    # The status fragment the page polls: done, with the two downloads.
+    status = client.get(f"/institutions/lists/{quarterly_list.pk}/status/").content.decode()
+    assert "下载PDF" in status and "下载Excel" in status
     pdf = client.get(f"/institutions/lists/{quarterly_list.pk}/download/pdf/")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     xlsx = client.get(f"/institutions/lists/{quarterly_list.pk}/download/xlsx/")
@@ -134,12 +139,30 @@ def test_generation_task_stores_files_with_hashes_and_downloads(
 def test_generate_view_queues_the_task_and_runs_it_on_commit(
     quarterly_list, clerk_a, client_for, django_capture_on_commit_callbacks
 ):
+    from core.models import BackgroundJob
+
+    history_before = quarterly_list.history.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(clerk_a).post(f"/institutions/lists/{quarterly_list.pk}/generate/")
     assert response.status_code == 302
     assert len(callbacks) == 1
     quarterly_list.refresh_from_db()
-    assert quarterly_list.generation == "done"
+    job = BackgroundJob.objects.get(target=f"institutions.quarterlylist:{quarterly_list.pk}")
+    assert (job.state, job.progress_done, job.progress_total) == ("done", 3, 3)
+    assert quarterly_list.generated_at is not None
+    # Progress lives on the job: the list's history gains one entry, the stored files.
+    reasons = list(quarterly_list.history.values_list("history_change_reason", flat=True)[:2])
+    assert quarterly_list.history.count() == history_before + 1 and reasons[0] == "生成PDF和Excel文件"
+    page = client_for(clerk_a).get(f"/institutions/lists/{quarterly_list.pk}/").content.decode()
+    assert "已完成" in page and "下载PDF" in page and "core/job_status.js" in page
+
+
+def test_a_second_request_while_generating_is_refused(quarterly_list, clerk_a):
+    from django.core.exceptions import ValidationError
+
+    list_request_files(actor=clerk_a, quarterly_list=quarterly_list)  # not committed: the job waits
+    with pytest.raises(ValidationError, match="文件正在生成中"):
+        list_request_files(actor=clerk_a, quarterly_list=quarterly_list)
 
 
 def test_quarterly_list_command_drafts_and_writes_files(orgs, bank, tmp_path, capsys):

@@ -35,8 +35,8 @@ def _approved_with_files(draft, clerk_a, supervisor):
     _decide_all(clerk_a, draft)
     svc.list_submit(actor=clerk_a, quarterly_list=draft)
     svc.list_approve(actor=supervisor, quarterly_list=draft)
-    list_request_files(actor=clerk_a, quarterly_list=draft)
-    list_generate_files(draft.pk)  # what the task queued on commit does
+    job = list_request_files(actor=clerk_a, quarterly_list=draft)
+    list_generate_files(draft.pk, job_id=job.pk)  # what the task queued on commit does
     draft.refresh_from_db()
     return draft
 
@@ -110,7 +110,7 @@ def test_freezing_needs_files_generated_after_approval(draft, clerk_a, superviso
 
 def test_freeze_records_snapshot_hashes_who_and_when(draft, clerk_a, supervisor, bank):
     approved = _approved_with_files(draft, clerk_a, supervisor)
-    assert approved.generation == QuarterlyList.Generation.DONE
+    assert approved.generated_at is not None
     with pytest.raises(PermissionDenied):
         svc.list_freeze(actor=clerk_a, quarterly_list=approved)
     frozen = svc.list_freeze(actor=supervisor, quarterly_list=approved)

@@ -148,8 +148,9 @@ def test_list_detail_query_count_is_flat(client_for, clerk_a, orgs, draft, djang
     url = f"/institutions/lists/{draft.pk}/"
     client.get(url)
     # session, user, the user's unit, roles, the list with its people, rows with institution and type, their
-    # items, unread notifications (navigation), versions of the quarter.
-    with django_assert_num_queries(9):
+    # items, unread notifications (navigation), the latest file-generation job (the files card), versions of the
+    # quarter.
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
 

@@ -14,7 +14,6 @@ from complaints.models import Case, LedgerExport
 from core.exporters import HEADER_ROW
 from core.models import BackgroundJob
 from core.services.jobs import QUEUE_DOWN_MESSAGE
-from institutions.models import QuarterlyList
 from institutions.services import lists as list_services
 from tests.factories import make_institution_case
 from tests.resilience.conftest import point_celery_at
@@ -52,7 +51,7 @@ def work_while_the_queue_is_down(client, clerk_a, bank, settings):
     page = response.content.decode()
     assert response.status_code == 200 and QUEUE_DOWN_MESSAGE in page and "排队中" in page
     export = LedgerExport.objects.get()
-    assert export.state == LedgerExport.State.PENDING
+    assert export.job.state == BackgroundJob.State.PENDING
 
     quarterly_list = list_services.list_draft(org=clerk_a.org, year=2025, quarter=4, actor=clerk_a)
     response = client.post(reverse("institutions:list_generate", args=[quarterly_list.pk]), follow=True)
@@ -90,8 +89,8 @@ def test_pages_and_intake_work_and_jobs_wait_while_the_queue_is_down(
     assert set(BackgroundJob.objects.values_list("state", "runs")) == {(BackgroundJob.State.DONE, 1)}
     export.refresh_from_db()
     quarterly_list.refresh_from_db()
-    assert export.state == LedgerExport.State.DONE and export.row_count == 3
-    assert quarterly_list.generation == QuarterlyList.Generation.DONE
+    assert export.job.state == BackgroundJob.State.DONE and export.row_count == 3
+    assert quarterly_list.generated_at is not None and quarterly_list.xlsx_file
 
 
 def wait_for(condition, timeout=90):
@@ -127,12 +126,12 @@ def test_jobs_kept_while_redis_was_down_run_through_a_real_worker_once_it_is_bac
 
     assert list(BackgroundJob.objects.values_list("runs", flat=True)) == [1, 1]
     export.refresh_from_db()
-    assert export.state == LedgerExport.State.DONE and export.row_count == 3
+    assert export.job.state == BackgroundJob.State.DONE and export.row_count == 3
     download = client.get(reverse("complaints:export_download", args=[export.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.active.max_row == HEADER_ROW + 3  # title, caption, header and three cases
     quarterly_list.refresh_from_db()
-    assert quarterly_list.generation == QuarterlyList.Generation.DONE and quarterly_list.xlsx_file
+    assert quarterly_list.generated_at is not None and quarterly_list.xlsx_file
     openpyxl.load_workbook(quarterly_list.xlsx_file.path)
 
 
