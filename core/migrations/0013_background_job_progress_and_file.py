@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_orgunit_full_name'),
+        ('core', '0012_statutory_rules_2026'),
     ]
 
     operations = [
