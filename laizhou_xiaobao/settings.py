@@ -27,8 +27,8 @@ if not SECRET_KEY:
 # (key rotation: README, "安全"); a separate key for the keyed hash that finds equal ID and phone numbers. Generate
 # with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'. The embedded
 # development keys are refused with DEBUG off, like SECRET_KEY.
-DEV_PERSONAL_DATA_KEY = "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA="  # development only, refused below
-DEV_PERSONAL_DATA_HASH_KEY = "dev-only-personal-data-hash-key-do-not-use-in-production"  # development only, refused below
+DEV_PERSONAL_DATA_KEY = "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA="
+DEV_PERSONAL_DATA_HASH_KEY = "dev-only-personal-data-hash-key-do-not-use-in-production"
 PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS", [DEV_PERSONAL_DATA_KEY] if DEBUG else [])
 PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY", DEV_PERSONAL_DATA_HASH_KEY if DEBUG else "")
 if not DEBUG and (not PERSONAL_DATA_KEYS or DEV_PERSONAL_DATA_KEY in PERSONAL_DATA_KEYS):
