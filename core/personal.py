@@ -167,3 +167,19 @@ def mask_free_text(value: str) -> str:
     value = _FREE_CARD.sub(_mask_card_match, value)
     value = _FREE_MOBILE.sub(_mask_mobile_match, value)
     return _FREE_LANDLINE.sub(_mask_landline_match, value)
+
+
+_CASE_NUMBER = re.compile(r"^[A-Z]{2}-\d{4}-\d{4,}$")
+
+
+def mask_search_terms(value: str) -> str:
+    """Search terms as logs and export records keep them: a term may be a name or a phone number (docs/domain.md,
+    "个人信息"). Case numbers stay; numbers are masked by pattern; any other term keeps its first character."""
+    terms = []
+    for term in (value or "").split():
+        if _CASE_NUMBER.match(term.upper()):
+            terms.append(term)
+            continue
+        masked = mask_free_text(term)
+        terms.append(masked if masked != term else mask_name(term) if len(term) > 1 else "*")
+    return " ".join(terms)
