@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
+from core.personal import mask_free_text
 
 from .choices import Channel
 
@@ -73,7 +74,8 @@ class Contact(BlindIndexedModel, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} {self.summary}"
+        # Shown in the admin and in history titles: numbers typed into the summary masked (core.personal).
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} {mask_free_text(self.summary)}"
 
 
 class Representative(models.Model):

@@ -307,7 +307,7 @@ def possible_repeats(*, user, id_number: str = "", phone: str = "", institution_
         return []
     cases = list(
         Case.objects.filter(person, org=user.org, received_on__gte=today - dt.timedelta(days=REPEAT_WINDOW_DAYS))
-        .select_related("institution")
+        .select_related("institution", "org")
         .order_by("-received_at")[:50]
     )
     cases.sort(
