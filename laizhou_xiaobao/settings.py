@@ -1,5 +1,6 @@
 """Settings for 莱州消保. One module; production differs only by environment variables (see README)."""
 
+import base64
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,16 @@ if not DEBUG and (not PERSONAL_DATA_KEYS or DEV_PERSONAL_DATA_KEY in PERSONAL_DA
         "PERSONAL_DATA_KEYS is not set (or holds the development key). Set it to one or more Fernet keys, the "
         "current one first, before starting with DEBUG off."
     )
+for _key in PERSONAL_DATA_KEYS:
+    try:
+        _valid_key = len(base64.urlsafe_b64decode(_key.encode())) == 32
+    except ValueError:
+        _valid_key = False
+    if not _valid_key:
+        raise ImproperlyConfigured(
+            "PERSONAL_DATA_KEYS holds a value that is not a Fernet key (32 bytes, URL-safe base64); generate one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'."
+        )
 if not DEBUG and (len(PERSONAL_DATA_HASH_KEY) < 32 or PERSONAL_DATA_HASH_KEY == DEV_PERSONAL_DATA_HASH_KEY):
     raise ImproperlyConfigured(
         "PERSONAL_DATA_HASH_KEY is not set (or is the development key, or shorter than 32 characters). Set it to a "

@@ -163,3 +163,8 @@ def test_production_refuses_the_embedded_development_keys():
         {"PERSONAL_DATA_KEYS": real_key, "PERSONAL_DATA_HASH_KEY": settings.DEV_PERSONAL_DATA_HASH_KEY}
     )
     assert dev_hash.returncode != 0 and "PERSONAL_DATA_HASH_KEY is not set" in dev_hash.stderr
+
+
+def test_a_key_that_is_not_a_fernet_key_is_refused_at_start():
+    result = _django_check({"DEBUG": "true", "PERSONAL_DATA_KEYS": "change-me-to-a-fernet-key"})
+    assert result.returncode != 0 and "not a Fernet key" in result.stderr
