@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.access import scope
+from core.admin_personal import MaskedPersonalDataAdmin, masked_fields
 from core.personal import mask_name, mask_phone
 
 from .models import (
@@ -100,8 +101,9 @@ class ExtensionRequestInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Staff see only the records of their own office and the offices below it."""
+class ScopedAdmin(MaskedPersonalDataAdmin, SimpleHistoryAdmin):
+    """Staff see only the records of their own office and the offices below it; personal data masked
+    (core/admin_personal.py)."""
 
     scope_field = "org"
 
@@ -128,8 +130,10 @@ class CaseAdmin(ScopedAdmin):
     list_filter = ["case_type", "status", "channel", "closure", "is_anonymous", "org"]
     search_fields = ["number", "reference_no", "summary"]
     list_select_related = ["institution", "owner", "backup"]
-    readonly_fields = WORKFLOW_FIELDS
-    fields = [*WORKFLOW_FIELDS[:14], "institution", "business", "cause", "summary", "content", *WORKFLOW_FIELDS[14:]]
+    readonly_fields = masked_fields(WORKFLOW_FIELDS)
+    fields = masked_fields(
+        [*WORKFLOW_FIELDS[:14], "institution", "business", "cause", "summary", "content", *WORKFLOW_FIELDS[14:]]
+    )
     inlines = [CaseEventInline, CaseStepInline, ExtensionRequestInline, CaseDocumentInline, AttachmentInline]
     list_per_page = 50
     show_full_result_count = False
@@ -154,9 +158,9 @@ class CaseAdmin(ScopedAdmin):
         case_reindex(obj)
 
 
-class RepresentativeInline(ReadOnlyInline):
+class RepresentativeInline(MaskedPersonalDataAdmin, ReadOnlyInline):
     model = Representative
-    fields = ["name"]
+    fields = ["masked_name"]
     readonly_fields = fields
 
 
@@ -166,7 +170,8 @@ class ContactAdmin(ScopedAdmin):
     list_filter = ["channel", "topic", "outcome", "org"]
     search_fields = ["summary", "reference_no", "case__number"]
     list_select_related = ["institution", "case"]
-    readonly_fields = [f.name for f in Contact._meta.fields]
+    readonly_fields = masked_fields(f.name for f in Contact._meta.fields)
+    fields = readonly_fields
     inlines = [RepresentativeInline]
     show_full_result_count = False
 

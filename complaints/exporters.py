@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from complaints.models.choices import CaseStatus, CaseType, Channel
 from complaints.selectors import LEDGER_ROW_VALUES, DaysLeft
 from core.exporters import Column, ListExporter
-from core.personal import mask_name, mask_phone
+from core.personal import mask_free_text, mask_name, mask_phone
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -98,7 +98,7 @@ class LedgerExporter(ListExporter):
                 petitioner_label(case_type, name, is_anonymous),
                 "" if hide_contact else mask_phone(phone),
                 institution or "",
-                summary,
+                mask_free_text(summary),
                 owner_name or owner_username or "",
                 backup_name or backup_username or "",
                 statuses.get(status, status),

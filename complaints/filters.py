@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
+from core.personal import mask_search_terms
 from core.widgets import FastSelect
 from core.workcalendar import CalendarMissingError
 
@@ -36,17 +35,6 @@ ALL = _("全部")
 # "substantiated" groups 查实 and 部分查实, as the complaint ranking counts them.
 SUBSTANTIATED = "substantiated_any"
 FINDING_CHOICES = [(SUBSTANTIATED, _("查实或部分查实")), *Finding.choices]
-# A run of digits in a search term may be a phone or an ID number: shown as 138****5678 in an export's title.
-_DIGIT_RUN = re.compile(r"\d{6,}[\dXx]?")
-
-
-def _mask_digits(term: str) -> str:
-    def mask(match) -> str:
-        digits = match.group()
-        tail = 4 if len(digits) >= 11 else 2
-        return digits[:3] + "*" * (len(digits) - 3 - tail) + digits[-tail:]
-
-    return _DIGIT_RUN.sub(mask, term)
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -204,7 +192,8 @@ class LedgerFilter(django_filters.FilterSet):
                 continue
             field = self.form.fields[name]
             if name == "q":
-                text = _mask_digits(str(value))
+                # A term may be a name or a phone number: masked in an export's title (core.personal).
+                text = mask_search_terms(str(value))
             elif hasattr(field, "choices"):
                 text = dict((str(key), label) for key, label in field.choices).get(str(value), value)
             elif hasattr(value, "isoformat"):

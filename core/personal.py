@@ -106,3 +106,80 @@ def mask_account(value: str) -> str:
     if not value:
         return ""
     return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+# Personal numbers typed into free text (summaries, contents, notes). Clerks type full-width digits (１３８…) from
+# Chinese input methods: those are read as ASCII digits first, so that the patterns below need only one form.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－\u3000", "0123456789Xx- ")
+_SEP = r"[ -]?"
+# Not glued to other letters or digits (CJK text around it is fine: "身份证370683…，电话…").
+_FREE_ID = re.compile(r"(?<![A-Za-z0-9])([0-9]{17}[0-9Xx])(?![A-Za-z0-9])")
+_FREE_CARD = re.compile(rf"(?<![0-9])([0-9]{{4}}(?:{_SEP}[0-9]{{4}}){{3}}(?:{_SEP}[0-9]{{1,3}})?)(?![0-9])")
+_FREE_MOBILE = re.compile(rf"(?<![0-9])((?:\+?86{_SEP})?1[3-9][0-9]{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}})(?![0-9])")
+_FREE_LANDLINE = re.compile(r"(?<![0-9.])(0[0-9]{2,3})[ -]?([0-9]{7,8})(?![0-9.])")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9]", "", text)
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _mask_id_match(match: re.Match) -> str:
+    text = match.group(1).upper()
+    return mask_id(text) if resident_id_check_digit(text[:17]) == text[17] else match.group(1)
+
+
+def _mask_card_match(match: re.Match) -> str:
+    digits = _digits(match.group(1))
+    return mask_account(digits) if 16 <= len(digits) <= 19 and luhn_valid(digits) else match.group(1)
+
+
+def _mask_mobile_match(match: re.Match) -> str:
+    # The last 11 digits: a +86 prefix is dropped.
+    return mask_phone(_digits(match.group(1))[-11:])
+
+
+def _mask_landline_match(match: re.Match) -> str:
+    area, number = match.groups()
+    return f"{area}-****{number[-4:]}"
+
+
+def mask_free_text(value: str) -> str:
+    """Free text as lists, exports and forwarding slips show it: the personal numbers a clerk typed into it masked.
+
+    18-digit resident IDs with a valid check digit, bank-card numbers (16–19 digits passing the Luhn check), mainland
+    mobiles and landlines with an area code, plain or grouped with spaces or hyphens. IDs go first (an ID can also
+    pass the Luhn check). Other numbers (amounts, dates, policy numbers) stay as written.
+    """
+    if not value:
+        return value or ""
+    value = str(value).translate(_FULL_WIDTH)
+    value = _FREE_ID.sub(_mask_id_match, value)
+    value = _FREE_CARD.sub(_mask_card_match, value)
+    value = _FREE_MOBILE.sub(_mask_mobile_match, value)
+    return _FREE_LANDLINE.sub(_mask_landline_match, value)
+
+
+_CASE_NUMBER = re.compile(r"^[A-Z]{2}-\d{4}-\d{4,}$")
+
+
+def mask_search_terms(value: str) -> str:
+    """Search terms as logs and export records keep them: a term may be a name or a phone number (docs/domain.md,
+    "个人信息"). Case numbers stay; numbers are masked by pattern; any other term keeps its first character."""
+    terms = []
+    for term in (value or "").split():
+        if _CASE_NUMBER.match(term.upper()):
+            terms.append(term)
+            continue
+        masked = mask_free_text(term)
+        terms.append(masked if masked != term else mask_name(term) if len(term) > 1 else "*")
+    return " ".join(terms)

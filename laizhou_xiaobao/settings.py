@@ -1,5 +1,6 @@
 """Settings for 莱州消保. One module; production differs only by environment variables (see README)."""
 
+import base64
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,35 @@ if not SECRET_KEY:
         )
     # Development only: with DEBUG off the process refuses to start without SECRET_KEY (above)
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # nosec B105
+
+# Personal data encrypted at rest (core/crypto.py): Fernet keys, comma-separated, the first encrypts and all decrypt
+# (key rotation: README, "安全"); a separate key for the keyed hash that finds equal ID and phone numbers. Generate
+# with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'. The embedded
+# development keys are refused with DEBUG off, like SECRET_KEY.
+DEV_PERSONAL_DATA_KEY = "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA="
+DEV_PERSONAL_DATA_HASH_KEY = "dev-only-personal-data-hash-key-do-not-use-in-production"
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS", [DEV_PERSONAL_DATA_KEY] if DEBUG else [])
+PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY", DEV_PERSONAL_DATA_HASH_KEY if DEBUG else "")
+if not DEBUG and (not PERSONAL_DATA_KEYS or DEV_PERSONAL_DATA_KEY in PERSONAL_DATA_KEYS):
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_KEYS is not set (or holds the development key). Set it to one or more Fernet keys, the "
+        "current one first, before starting with DEBUG off."
+    )
+for _key in PERSONAL_DATA_KEYS:
+    try:
+        _valid_key = len(base64.urlsafe_b64decode(_key.encode())) == 32
+    except ValueError:
+        _valid_key = False
+    if not _valid_key:
+        raise ImproperlyConfigured(
+            "PERSONAL_DATA_KEYS holds a value that is not a Fernet key (32 bytes, URL-safe base64); generate one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'."
+        )
+if not DEBUG and (len(PERSONAL_DATA_HASH_KEY) < 32 or PERSONAL_DATA_HASH_KEY == DEV_PERSONAL_DATA_HASH_KEY):
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_HASH_KEY is not set (or is the development key, or shorter than 32 characters). Set it to a "
+        "random secret different from the encryption keys before starting with DEBUG off."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

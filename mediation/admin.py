@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_personal import MaskedPersonalDataAdmin
 from core.roles import Role, has_role
 
 from .models import MediationCase, Mediator, PartnerOrganisation
@@ -46,8 +47,9 @@ class MediatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MediationCase)
-class MediationCaseAdmin(SimpleHistoryAdmin):
-    """Read-only in the admin: cases change only through the workstation's services."""
+class MediationCaseAdmin(MaskedPersonalDataAdmin, SimpleHistoryAdmin):
+    """Read-only in the admin: cases change only through the workstation's services. The applicant's ID, phone and
+    address are left out, and masked in the change history (core/admin_personal.py)."""
 
     list_display = ["number", "source", "status", "outcome", "institution", "mediator", "received_on", "due_on"]
     list_filter = ["source", "status", "outcome", "org"]

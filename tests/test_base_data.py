@@ -17,6 +17,8 @@ NO_ROWS_OF_THEIR_OWN = {
     "core.0010_orgunit_full_name",
     "complaints.0009_ledger_export_job",
     "institutions.0004_list_generation_on_job",
+    "complaints.0012_encrypt_personal_data",
+    "mediation.0004_encrypt_applicant_data",
 }
 PROJECT_APPS = {"core", "complaints", "institutions", "mediation", "outreach"}
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import visible_org_q
+from core.fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 
 from .choices import (
     OPEN_STATUSES,
@@ -42,7 +43,7 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("institution", "owner", "backup")
 
 
-class Case(models.Model):
+class Case(BlindIndexedModel, models.Model):
     """A 信访, 举报 or 转办投诉 worked through its statutory steps to closure.
 
     `due_on` mirrors the earliest open deadline of the case (core.Deadline) so that the ledger can filter and
@@ -59,8 +60,11 @@ class Case(models.Model):
     # The local date of received_at, stored for indexed period filters.
     received_on = models.DateField(_("接收日期"))
     name = models.CharField(_("姓名"), max_length=50, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Encrypted at rest; repeat detection finds them through the keyed hashes beside them (core/crypto.py).
+    id_number = EncryptedCharField(_("身份证号"), blank=True)
+    phone = EncryptedCharField(_("联系电话"), blank=True)
+    id_number_hash = BlindIndexField(_("身份证号（检索用哈希）"), source="id_number", kind="id")
+    phone_hash = BlindIndexField(_("联系电话（检索用哈希）"), source="phone", kind="phone")
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     group_size = models.PositiveSmallIntegerField(_("人数"), default=1)
@@ -162,8 +166,8 @@ class Case(models.Model):
             models.Index(fields=["org", "due_on"], condition=Q(status__in=OPEN_STATUSES), name="case_open_due"),
             models.Index(fields=["owner", "due_on"], condition=Q(status__in=OPEN_STATUSES), name="case_open_owner_due"),
             models.Index(fields=["org", "institution", "received_on"], name="case_org_inst_received"),
-            models.Index(fields=["org", "id_number"], name="case_org_id_number"),
-            models.Index(fields=["org", "phone"], name="case_org_phone"),
+            models.Index(fields=["org", "id_number_hash"], name="case_org_id_number_hash"),
+            models.Index(fields=["org", "phone_hash"], name="case_org_phone_hash"),
         ]
 
     def __str__(self):

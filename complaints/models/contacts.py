@@ -2,10 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
+from core.personal import mask_free_text
+
 from .choices import Channel
 
 
-class Contact(models.Model):
+class Contact(BlindIndexedModel, models.Model):
     """A visit, call, letter or other item as it arrived. It is answered on the spot or opens (or joins) a case."""
 
     class Outcome(models.TextChoices):
@@ -27,8 +30,11 @@ class Contact(models.Model):
     reference_no = models.CharField(_("来文/工单编号"), max_length=60, blank=True)
     topic = models.CharField(_("事项类别"), max_length=15, choices=Topic.choices, default=Topic.COMPLAINT)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    # Encrypted at rest; found through the keyed hashes beside them (core/crypto.py).
+    id_number = EncryptedCharField(_("身份证号"), blank=True)
+    phone = EncryptedCharField(_("联系电话"), blank=True)
+    id_number_hash = BlindIndexField(_("身份证号（检索用哈希）"), source="id_number", kind="id", db_index=True)
+    phone_hash = BlindIndexField(_("联系电话（检索用哈希）"), source="phone", kind="phone", db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     group_size = models.PositiveSmallIntegerField(_("来访人数"), default=1)
@@ -68,7 +74,8 @@ class Contact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} {self.summary}"
+        # Shown in the admin and in history titles: numbers typed into the summary masked (core.personal).
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} {mask_free_text(self.summary)}"
 
 
 class Representative(models.Model):
@@ -76,8 +83,8 @@ class Representative(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="representatives")
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), blank=True)
+    phone = EncryptedCharField(_("联系电话"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

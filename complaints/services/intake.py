@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.crypto import blind_index
 from core.personal import validate_phone, validate_resident_id
 from core.roles import Role, has_role
 from core.services.numbering import next_number
@@ -296,16 +297,17 @@ def possible_repeats(*, user, id_number: str = "", phone: str = "", institution_
     today = today or timezone.localdate()
     id_number = (id_number or "").strip().upper()
     phone = (phone or "").strip().replace(" ", "")
+    # The numbers are stored encrypted: equal ones are found through their keyed hashes (core/crypto.py).
     person = Q()
     if len(id_number) == 18:
-        person |= Q(id_number=id_number)
+        person |= Q(id_number_hash=blind_index("id", id_number))
     if len(phone) >= 7:
-        person |= Q(phone=phone)
+        person |= Q(phone_hash=blind_index("phone", phone))
     if not person or not user.is_authenticated or user.org_id is None:
         return []
     cases = list(
         Case.objects.filter(person, org=user.org, received_on__gte=today - dt.timedelta(days=REPEAT_WINDOW_DAYS))
-        .select_related("institution")
+        .select_related("institution", "org")
         .order_by("-received_at")[:50]
     )
     cases.sort(

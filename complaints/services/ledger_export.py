@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from complaints.exporters import LedgerExporter
 from complaints.models import LedgerExport
 from complaints.selectors import DaysLeft, count_rows
+from core import crypto
 from core.exporters import export_caption, write_csv, write_xlsx
+from core.personal import mask_search_terms
 from core.roles import Role, has_role
 from core.services.audit import log_action
 from core.services.jobs import dispatch, job_progress, job_store_file
@@ -67,6 +69,32 @@ def can_download(user, export: LedgerExport) -> bool:
 BUILD_TASK = "complaints.tasks.build_ledger_export"
 
 
+# The search terms of an export (`q`) may be a name or a phone number: the export record keeps them encrypted, for
+# the task that builds a large export, and the audit log and the export's page show them masked (docs/domain.md,
+# "个人信息": never in URLs or logs).
+SEARCH_KEY = "q"
+
+
+def stored_filters(filters: dict) -> dict:
+    if not filters.get(SEARCH_KEY):
+        return dict(filters)
+    return {**filters, SEARCH_KEY: crypto.encrypt(filters[SEARCH_KEY])}
+
+
+def query_filters(stored: dict) -> dict:
+    """The filters to run again (the export task): the search terms decrypted."""
+    if not stored.get(SEARCH_KEY):
+        return dict(stored)
+    return {**stored, SEARCH_KEY: crypto.decrypt(stored[SEARCH_KEY])}
+
+
+def shown_filters(stored: dict) -> dict:
+    """The filters as the audit log and the export's page show them: the search terms masked."""
+    if not stored.get(SEARCH_KEY):
+        return dict(stored)
+    return {**stored, SEARCH_KEY: mask_search_terms(crypto.decrypt(stored[SEARCH_KEY]))}
+
+
 @transaction.atomic
 def ledger_export_request(
     *, actor, queryset, filters: dict, file_format: str, org, today: dt.date | None = None, caption: str = ""
@@ -80,7 +108,9 @@ def ledger_export_request(
         raise PermissionDenied(_("不支持的导出格式。"))
     today = today or timezone.localdate()
     estimated, exact = count_rows(queryset)
-    export = LedgerExport.objects.create(org=org, requested_by=actor, file_format=file_format, filters=filters)
+    export = LedgerExport.objects.create(
+        org=org, requested_by=actor, file_format=file_format, filters=stored_filters(filters)
+    )
     if exact and estimated <= async_threshold():
         content, export.row_count = _write_to_memory(queryset, file_format=file_format, today=today, caption=caption)
         export.save(update_fields=["row_count"])
@@ -91,7 +121,11 @@ def ledger_export_request(
     export.save(update_fields=["job"])
     job_progress(export.job.pk, 0, total=estimated)
     log_action(
-        actor=actor, action="complaints.ledger.export_queued", target=export, filters=filters, estimated_rows=estimated
+        actor=actor,
+        action="complaints.ledger.export_queued",
+        target=export,
+        filters=shown_filters(export.filters),
+        estimated_rows=estimated,
     )
     return export, None
 
@@ -111,7 +145,7 @@ def _log(actor, export: LedgerExport) -> None:
         actor=actor,
         action="complaints.ledger.exported",
         target=export,
-        filters=export.filters,
+        filters=shown_filters(export.filters),
         file_format=export.file_format,
         row_count=export.row_count,
     )
@@ -132,7 +166,7 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
     job_progress(job.pk, 0)
     today = timezone.localdate(export.requested_at)
     scope = ledger_scope(export.requested_by)
-    filterset = LedgerFilter(export.filters, scope=scope, calendar_getter=get_calendar, today=today)
+    filterset = LedgerFilter(query_filters(export.filters), scope=scope, calendar_getter=get_calendar, today=today)
     caption = ledger_caption(org=export.org, filterset=filterset, actor=export.requested_by, when=export.requested_at)
 
     def write(target) -> int:

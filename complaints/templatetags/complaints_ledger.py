@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from complaints.exporters import petitioner_label
 from complaints.models import Case
 from core.labels import field_label
+from core.personal import mask_free_text
 from core.services.deadlines import overdue_label
 from core.templatetags.core_deadlines import provisional_badge_html
 
@@ -57,7 +58,8 @@ def ledger_rows(rows):
                 field_label(Case, "case_type", case.case_type),
                 petitioner_label(case.case_type, case.name, case.is_anonymous),
                 case.institution or "—",
-                Truncator(case.summary).chars(40),
+                # Masked before it is cut: a number cut in half would no longer be recognised.
+                Truncator(mask_free_text(case.summary)).chars(40),
                 handlers,
                 field_label(Case, "status", case.status),
                 _due_cell(case),

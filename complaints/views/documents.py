@@ -77,4 +77,14 @@ def document_pdf(request, pk, document_pk):
     log_action(
         actor=request.user, action="complaints.document.printed", target=case, number=case.number, kind=document.kind
     )
+    if document.kind != CaseDocument.Kind.FORWARDING_SLIP:
+        # The notices to the petitioner carry the full name and the words as written: printing one is a reveal
+        # (docs/domain.md, "个人信息"); the forwarding slip carries only masked data.
+        log_action(
+            actor=request.user,
+            action="complaints.case.personal_data_revealed",
+            target=case,
+            number=case.number,
+            document=document.kind,
+        )
     return pdf_response(content, f"{case.number}-{document.get_kind_display()}.pdf")

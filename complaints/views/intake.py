@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE
+from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE, mask_free_text
 
 from ..exporters import petitioner_label
 from ..forms import IntakeForm, RepeatQueryForm
 from ..models import Case, Contact
-from ..models.choices import Channel
-from ..services import can_register, contact_register, possible_repeats
+from ..models.choices import CaseType, Channel
+from ..services import can_register, can_reveal_personal_data, contact_register, possible_repeats
 from ..services.intake import MAX_REPRESENTATIVES
 from ..services.intake_rules import REFERENCE_REQUIRED, hidden_fields, intake_rules_table, required_fields
 
@@ -232,6 +232,32 @@ def intake(request):
     return render(request, "complaints/intake.html", context, status=400 if form.errors else 200)
 
 
+def _repeat_candidate(user, case: Case, institution_id) -> dict:
+    """One candidate as the intake page lists it: masked, free text masked too.
+
+    A 举报 the clerk does not handle shows nothing that could identify the reporter or what was reported
+    (docs/domain.md, "个人信息"): its number, date and status are enough to link the repeat, and its handlers can
+    read the rest."""
+    candidate = {
+        "id": case.pk,
+        "number": case.number,
+        "received_on": case.received_on.isoformat(),
+        "status": case.get_status_display(),
+        "is_open": case.is_open,
+        "url": reverse("complaints:case_detail", args=[case.pk]),
+    }
+    if case.case_type == CaseType.REPORT and not can_reveal_personal_data(user, case):
+        return {**candidate, "institution": "", "same_institution": False, "name": "", "summary": _("举报（内容保密）")}
+    return {
+        **candidate,
+        "institution": str(case.institution) if case.institution_id else "",
+        "same_institution": bool(institution_id and case.institution_id == institution_id),
+        # Masked; a 举报 reporter is never identified, not even masked (docs/domain.md §2).
+        "name": petitioner_label(case.case_type, case.name, case.is_anonymous),
+        "summary": mask_free_text(case.summary),
+    }
+
+
 @login_required
 @require_POST
 def repeat_candidates(request):
@@ -248,20 +274,5 @@ def repeat_candidates(request):
         institution_id=form.cleaned_data["institution"],
     )
     institution_id = form.cleaned_data["institution"]
-    results = [
-        {
-            "id": case.pk,
-            "number": case.number,
-            "received_on": case.received_on.isoformat(),
-            "status": case.get_status_display(),
-            "is_open": case.is_open,
-            "institution": str(case.institution) if case.institution_id else "",
-            "same_institution": bool(institution_id and case.institution_id == institution_id),
-            # Masked; a 举报 reporter is never identified, not even masked (docs/domain.md §2).
-            "name": petitioner_label(case.case_type, case.name, case.is_anonymous),
-            "summary": case.summary,
-            "url": reverse("complaints:case_detail", args=[case.pk]),
-        }
-        for case in cases
-    ]
+    results = [_repeat_candidate(request.user, case, institution_id) for case in cases]
     return JsonResponse({"results": results})

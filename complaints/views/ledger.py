@@ -26,7 +26,14 @@ from complaints.selectors import (
     ledger_scope,
     work_summary_for_orgs,
 )
-from complaints.services.ledger_export import FORMATS, can_download, ledger_caption, ledger_export_request
+from complaints.services.ledger_export import (
+    FORMATS,
+    SEARCH_KEY,
+    can_download,
+    ledger_caption,
+    ledger_export_request,
+    shown_filters,
+)
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.exporters import export_response
@@ -94,7 +101,8 @@ def index(request):
             "rows": rows,
             "today": today,
             "query_string": params.urlencode(),
-            "export_query": params.urlencode(),
+            # The export buttons post the filters: search terms (names, phones) stay out of export URLs.
+            "export_params": [(key, value) for key, values in params.lists() for value in values if key != "format"],
             "page_sizes": LEDGER_PAGE_SIZES,
         },
     )
@@ -102,18 +110,28 @@ def index(request):
 
 @login_required
 def ledger_export(request):
-    """Export exactly the filtered ledger: small exports download at once, large ones go to a task."""
-    file_format = request.GET.get("format", "xlsx")
+    """Export exactly the filtered ledger: small exports download at once, large ones go to a task.
+
+    The ledger's buttons post the filters. A GET (a link from elsewhere) may carry filters but no search terms:
+    those would sit in the URL, in browser history and server logs (docs/domain.md, "个人信息")."""
+    params = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET" and params.get(SEARCH_KEY, "").strip():
+        messages.error(request, _("检索词不能放在导出网址中，请在台账页按“导出”按钮导出。"))
+        return redirect("complaints:index")
+    file_format = params.get("format", "xlsx")
     if file_format not in FORMATS:
         raise Http404
     if (request.user.org_id is None and not request.user.is_superuser) or is_mediator_only(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     scope = ledger_scope(request.user)
-    filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=get_calendar, today=today)
+    filterset = LedgerFilter(params or None, scope=scope, calendar_getter=get_calendar, today=today)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("筛选条件有误，请修改后再导出。"))
-        return redirect(f"{reverse('complaints:index')}?{request.GET.urlencode()}")
+        back = params.copy()
+        for key in (SEARCH_KEY, "csrfmiddlewaretoken", "format"):
+            back.pop(key, None)
+        return redirect(f"{reverse('complaints:index')}?{back.urlencode()}")
     org = request.user.org or OrgUnit.objects.order_by("path").first()
     export, content = ledger_export_request(
         actor=request.user,
@@ -166,7 +184,13 @@ def export_status(request, pk: int):
     return render(
         request,
         "complaints/export_status.html",
-        {"export": export, "status": status, "ledger_query": urlencode(export.filters)},
+        {
+            "export": export,
+            "status": status,
+            # Masked search terms on the page; the link back to the ledger leaves them out.
+            "filters": shown_filters(export.filters),
+            "ledger_query": urlencode({k: v for k, v in export.filters.items() if k != SEARCH_KEY}),
+        },
     )
 
 

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import EncryptedCharField
+
 from .choices import OPEN_STATUSES, Outcome, Side, Source, Status
 
 
@@ -48,8 +50,9 @@ class MediationCase(models.Model):
     received_on = models.DateField(_("收案日期"))
     # The applicant (a consumer): personal data, masked in lists and exports.
     applicant_name = models.CharField(_("申请人姓名"), max_length=50)
-    applicant_id_number = models.CharField(_("申请人身份证号"), max_length=18, blank=True)
-    applicant_phone = models.CharField(_("申请人电话"), max_length=20, blank=True)
+    # Encrypted at rest (core/crypto.py).
+    applicant_id_number = EncryptedCharField(_("申请人身份证号"), blank=True)
+    applicant_phone = EncryptedCharField(_("申请人电话"), blank=True)
     applicant_address = models.CharField(_("申请人地址"), max_length=200, blank=True)
     institution = models.ForeignKey(
         "institutions.Institution",

@@ -35,3 +35,24 @@ def test_clerk_role_has_case_permissions_and_supervisor_approves(clerk_a, superv
     assert clerk_a.has_perm("complaints.add_case") and clerk_a.has_perm("complaints.change_contact")
     assert not clerk_a.has_perm("complaints.change_extensionrequest")
     assert supervisor.has_perm("complaints.change_extensionrequest")
+
+
+def test_case_and_contact_admin_show_personal_data_masked_and_read_only(client_for, administrator, register, frozen):
+    from complaints.services import contact_correct
+
+    case = register("petition")
+    contact = case.contacts.get()
+    contact_correct(actor=administrator, contact=contact, version=contact.version, reason="更正", phone="13911112222")
+    client = client_for(administrator)
+    for url in (
+        reverse("admin:complaints_case_change", args=[case.pk]),
+        reverse("admin:complaints_contact_change", args=[contact.pk]),
+        reverse("admin:complaints_contact_history", args=[contact.pk]),
+    ):
+        html = client.get(url).content.decode()
+        for full in (VALID_ID, "13812345678", "13911112222", "王小明"):
+            assert full not in html, (url, full)
+        assert "370683********1237" in html or url.endswith("/history/"), url
+        assert 'name="id_number"' not in html and 'name="phone"' not in html, url
+    # The history page still says what changed, masked.
+    assert "139****2222" in client.get(reverse("admin:complaints_contact_history", args=[contact.pk])).content.decode()
