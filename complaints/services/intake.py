@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.personal import validate_phone, validate_resident_id
-from core.roles import Role, has_role
+from core.roles import can_register
 from core.services.numbering import next_number
 
 from ..models import Case, Contact, Representative
@@ -23,12 +23,6 @@ from .intake_rules import REFERENCE_REQUIRED
 
 MAX_REPRESENTATIVES = 5
 REPEAT_WINDOW_DAYS = 365
-
-
-def can_register(user) -> bool:
-    return bool(
-        user.is_authenticated and user.org_id and (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR))
-    )
 
 
 def _clean_person(*, name: str, id_number: str, phone: str, errors: dict, prefix: str = "") -> tuple[str, str, str]:
@@ -158,8 +152,8 @@ def contact_register(
     if (
         institution is not None
         and institution.org_id
-        and not org.path.startswith(institution.org.path)
-        and not (institution.org.path.startswith(org.path))
+        and not org.is_within(institution.org)
+        and not institution.org.is_within(org)
     ):
         error("institution", _("所选机构不属于本单位监管范围。"))
 

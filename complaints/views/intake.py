@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE
+from core.roles import can_register
 
 from ..exporters import petitioner_label
 from ..forms import IntakeForm, RepeatQueryForm
 from ..models import Case, Contact
 from ..models.choices import Channel
-from ..services import can_register, contact_register, possible_repeats
+from ..services import contact_register, possible_repeats
 from ..services.intake import MAX_REPRESENTATIVES
 from ..services.intake_rules import REFERENCE_REQUIRED, hidden_fields, intake_rules_table, required_fields
 

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import within_org_q
+
 from .. import forms
 from ..models import QuarterlyList, Survey, SurveyFinding
 from ..services import surveys as svc
@@ -38,7 +40,7 @@ def survey_list(request):
 
 
 def _draft_lists(survey: Survey):
-    return QuarterlyList.objects.filter(org__path__startswith=survey.org.path, status=QuarterlyList.Status.DRAFT)
+    return QuarterlyList.objects.filter(within_org_q(survey.org), status=QuarterlyList.Status.DRAFT)
 
 
 @login_required
