@@ -67,11 +67,11 @@ def cases_for_user(user):
     return MediationCase.objects.filter(visible_cases_q(user))
 
 
-def get_case_for_user(user, pk) -> MediationCase:
+def get_case_for_user(request, pk) -> MediationCase:
     """One case the user may see, with what its page shows; 404 for anyone else."""
     try:
         return (
-            cases_for_user(user)
+            cases_for_user(request.user)
             .select_related(
                 "org",
                 "institution",
@@ -88,11 +88,11 @@ def get_case_for_user(user, pk) -> MediationCase:
         raise Http404 from exc
 
 
-def get_case_for_recusal(user, pk) -> MediationCase:
+def get_case_for_recusal(request, pk) -> MediationCase:
     """A case assigned to this mediator that waits for their recusal declaration (parties only, no file)."""
     try:
         return MediationCase.objects.select_related("institution", "mediator", "mediator__partner").get(
-            pk=pk, mediator__user=user, recusal_declared_at__isnull=True
+            pk=pk, mediator__user=request.user, recusal_declared_at__isnull=True
         )
     except MediationCase.DoesNotExist as exc:
         raise Http404 from exc
