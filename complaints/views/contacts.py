@@ -159,9 +159,7 @@ def contact_correct(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 **form.changes(),
             )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
+        except (PermissionDenied, ValidationError) as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("来访来电记录已更正，变更已记入历史。"))
