@@ -38,14 +38,14 @@ def contact_handler_choices(user) -> list[tuple[int, str]]:
     return [(pk, name or username) for pk, name, username in rows]
 
 
-def get_contact_for_user(user, pk: int) -> Contact:
+def get_contact_for_user(request, pk: int) -> Contact:
     """One contact record the user may see, or 404 (never 403: an outsider must not learn it exists)."""
     contact = (
         Contact.objects.select_related("org", "institution", "received_by", "case", "case__owner", "case__backup")
         .filter(pk=pk)
         .first()
     )
-    if contact is None or not sees_contact(user, contact):
+    if contact is None or not sees_contact(request.user, contact):
         raise Http404
     return contact
 

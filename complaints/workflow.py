@@ -1,6 +1,7 @@
-"""Where a case stands in its path (docs/domain.md, "受理渠道与流程").
+"""The case page's diagram (docs/domain.md, "受理渠道与流程"), drawn from the transition table.
 
-The nodes of the small server-rendered SVG diagram.
+The boxes of a case type's path are registration and the nodes of its rows in `complaints/transitions.py`; which
+boxes a status implies is read from the same rows.
 """
 
 from __future__ import annotations
@@ -8,67 +9,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .models import Case
 from .models.choices import CaseStatus, CaseType, Closure
+from .transitions import CLOSED, REGISTER_NODE, REGISTERED, STAYS, TRANSITIONS, Node
 
-# (key, label, event actions that complete the node)
-PATHS = {
-    CaseType.PETITION: [
-        ("register", _("登记"), ("registered",)),
-        ("accept", _("受理告知"), ("accepted",)),
-        ("handle", _("办理"), ("replied",)),
-        ("reply", _("处理意见书"), ("replied",)),
-        ("deliver", _("送达"), ("delivered",)),
-        ("close", _("办结"), ("closed",)),
-    ],
-    CaseType.REPORT: [
-        ("register", _("登记"), ("registered",)),
-        ("materials", _("材料齐全"), ("materials_complete", "accepted")),
-        ("accept", _("受理"), ("accepted",)),
-        ("investigate", _("调查"), ("finding",)),
-        ("finding", _("调查结论"), ("finding",)),
-        ("notify", _("告知举报人"), ("notified",)),
-        ("close", _("办结"), ("closed",)),
-    ],
-    CaseType.COMPLAINT: [
-        ("register", _("登记"), ("registered",)),
-        ("forward", _("转办机构"), ("forwarded",)),
-        ("acknowledge", _("机构签收"), ("institution_acknowledged", "institution_replied")),
-        ("reply", _("机构反馈"), ("institution_replied",)),
-        ("follow_up", _("回访"), ("followed_up",)),
-        ("close", _("办结"), ("closed",)),
-    ],
-}
 
-# The nodes a status cannot be reached without, done even when the case has no event for them (a case brought in
-# from elsewhere, or demo data, carries its status without the path's events). The events still give the dates.
-REACHED_BY_STATUS = {
-    CaseType.PETITION: {
-        CaseStatus.ACCEPTED: ("register", "accept"),
-        CaseStatus.REPLIED: ("register", "accept", "handle", "reply"),
-    },
-    CaseType.REPORT: {
-        CaseStatus.MATERIALS_PENDING: ("register",),
-        CaseStatus.ACCEPTED: ("register", "materials", "accept"),
-        CaseStatus.REPLIED: ("register", "materials", "accept", "investigate", "finding"),
-    },
-    CaseType.COMPLAINT: {
-        CaseStatus.FORWARDED: ("register", "forward"),
-        CaseStatus.INSTITUTION_ACKNOWLEDGED: ("register", "forward", "acknowledge"),
-        CaseStatus.INSTITUTION_REPLIED: ("register", "forward", "acknowledge", "reply"),
-    },
-}
+def path_nodes(case_type: str) -> list[Node]:
+    """The boxes of a type's path, in the table's order: registration, then each row's node."""
+    return [REGISTER_NODE, *(row.node for row in TRANSITIONS[case_type] if row.node is not None)]
+
+
+def reached_by_status(case_type: str) -> dict[str, tuple[str, ...]]:
+    """The boxes a status cannot be reached without: the path up to the last box whose action leads into it.
+
+    A case brought in from elsewhere, or demo data, carries its status without the path's events; the events
+    still give the dates. 已登记 is where registration puts a case, so it implies only the first box.
+    """
+    rows = [row for row in TRANSITIONS[case_type] if row.node is not None]
+    reached: dict[str, tuple[str, ...]] = {}
+    for index, row in enumerate(rows):
+        if row.to_status not in (STAYS, CLOSED, REGISTERED):
+            reached[row.to_status] = (REGISTER_NODE.key, *(r.node.key for r in rows[: index + 1]))
+    return reached
 
 
 def reached_nodes(case: Case) -> set[str]:
     """The node keys the case's status (and, once closed, its ending) implies are done."""
     if case.status == CaseStatus.CLOSED:
         if case.closure == Closure.RESOLVED:
-            return {key for key, _label, _actions in PATHS[case.case_type]}
+            return {node.key for node in path_nodes(case.case_type)}
         return {"register"}
-    reached = REACHED_BY_STATUS[case.case_type].get(case.status, ())
+    reached = reached_by_status(case.case_type).get(case.status, ())
     return {"register", *reached}
 
 
@@ -78,7 +50,7 @@ BOX_HEIGHT = 44
 
 
 @dataclass
-class Node:
+class DiagramNode:
     key: str
     label: str
     state: str  # done | current | next | skipped
@@ -98,20 +70,20 @@ class Node:
         return self.x + BOX_WIDTH + BOX_GAP - 2
 
 
-def workflow_nodes(case: Case, events) -> list[Node]:
+def workflow_nodes(case: Case, events) -> list[DiagramNode]:
     """Done, current and next steps with dates, from the case's events (already loaded)."""
-    path = list(PATHS[case.case_type])
+    path = path_nodes(case.case_type)
     if case.case_type == CaseType.REPORT and case.is_anonymous:
-        path = [step for step in path if step[0] != "notify"]
+        path = [node for node in path if node.key != "notify"]
     first_seen: dict[str, object] = {}
     for event in events:
         first_seen.setdefault(event.action, event.occurred_at)
     reached = reached_nodes(case)
     nodes = []
-    for key, label, actions in path:
-        dates = [first_seen[a] for a in actions if a in first_seen]
-        done = bool(dates) or key in reached
-        nodes.append(Node(key, str(label), "done" if done else "next", min(dates) if dates else None))
+    for node in path:
+        dates = [first_seen[a] for a in node.done_by if a in first_seen]
+        done = bool(dates) or node.key in reached
+        nodes.append(DiagramNode(node.key, str(node.label), "done" if done else "next", min(dates) if dates else None))
     if not case.is_open:
         last = nodes[-1]
         last.state, last.date = "done", case.closed_at

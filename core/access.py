@@ -1,7 +1,9 @@
 """Who may see what. Every view reaches records through a helper built on these functions.
 
 The rule (docs/domain.md, "组织与角色"): a record belongs to one organisation unit, and a user sees the records of their
-own unit and of the units below it. Superusers see everything. Mediators see only the mediation cases
+own unit and of the units below it. It is written once: `within_org_q`/`visible_org_q` for queries, `sees_org`
+(through `OrgUnit.is_within`) for a record in hand. The ledger's one-query scope (`complaints.selectors`) spells it
+in SQL for speed and is tested against `visible_orgs`. Superusers see everything. Mediators see only the mediation cases
 assigned to them; that rule lives in the mediation app.
 """
 
@@ -11,21 +13,36 @@ from django.http import Http404
 from .models import OrgUnit
 
 
+def within_org_q(org, field: str = "org") -> Q:
+    """The records of `org` and of the units below it: the organisation rule, written once for queries.
+
+    `field` names the record's unit ("org", "case__org"); an empty field filters the units themselves.
+    """
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    return Q(**{lookup: org.path})
+
+
 def visible_org_q(user, field: str = "org") -> Q:
+    """The records the user may see by organisation; superusers see everything."""
     if user.is_superuser:
         return Q()
     if not user.is_authenticated or user.org_id is None:
         return Q(pk__in=[])
-    return Q(**{f"{field}__path__startswith": user.org.path})
+    return within_org_q(user.org, field)
+
+
+def sees_org(user, org) -> bool:
+    """The same rule for one record already in hand: its unit is the user's or below it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.org_id is not None and org.is_within(user.org)
 
 
 def visible_orgs(user) -> QuerySet:
     """The units whose records the user may see."""
-    if user.is_superuser:
-        return OrgUnit.objects.all()
-    if not user.is_authenticated or user.org_id is None:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.filter(path__startswith=user.org.path)
+    return OrgUnit.objects.filter(visible_org_q(user, field=""))
 
 
 def scope(queryset: QuerySet, user, field: str = "org") -> QuerySet:

@@ -1,7 +1,9 @@
 """Roles are auth groups; this module is the one place that says which permissions each one holds.
 
-`sync_roles()` runs after every migrate, so a new model's permissions reach the roles as soon as its
-app lists them here.
+The table below is whole: every app's permissions are listed here, none are added from elsewhere.
+`sync_roles()` runs after every migrate, so a new model's permissions reach the roles as soon as they are
+listed here. Who belongs to the office (`OFFICE_ROLES`) and who registers visits and calls (`can_register`)
+are defined here once too.
 """
 
 from django.db import models
@@ -27,23 +29,131 @@ _VIEW_REFERENCE = [
     "core.view_workcalendaryear",
     "institutions.view_institution",
 ]
+_ABSENCES = ["core.view_absence", "core.add_absence"]
+_ABSENCES_MANAGE = [*_ABSENCES, "core.change_absence", "core.delete_absence"]
 
-# Apps add their codenames here as they grow ("app_label.codename"); unknown ones are ignored.
+# Complaints: what the office reads, and what a clerk writes; supervisors also approve extensions and reassign A/B.
+_COMPLAINTS_VIEW = [
+    "complaints.view_case",
+    "complaints.view_contact",
+    "complaints.view_representative",
+    "complaints.view_caseevent",
+    "complaints.view_casestep",
+    "complaints.view_extensionrequest",
+    "complaints.view_forwarding",
+    "complaints.view_casedocument",
+    "complaints.view_attachment",
+]
+_COMPLAINTS_CLERK = [
+    *_COMPLAINTS_VIEW,
+    "complaints.add_case",
+    "complaints.change_case",
+    "complaints.add_contact",
+    "complaints.change_contact",
+    "complaints.add_representative",
+    "complaints.add_casestep",
+    "complaints.change_casestep",
+    "complaints.add_extensionrequest",
+    "complaints.add_forwarding",
+    "complaints.change_forwarding",
+    "complaints.add_attachment",
+]
+
+# Institutions: interviews, surveys and lists are office work; the trigger and suggestion rules are the
+# administrator's reference data.
+_INSTITUTIONS_STAFF = [
+    "institutions.view_interview",
+    "institutions.view_survey",
+    "institutions.view_quarterlylist",
+    "institutions.view_interviewtriggerrule",
+    "institutions.view_listsuggestionrule",
+]
+_INSTITUTIONS_RULES = [
+    "institutions.change_interviewtriggerrule",
+    "institutions.add_interviewtriggerrule",
+    "institutions.change_listsuggestionrule",
+    "institutions.add_listsuggestionrule",
+]
+
+# Mediation: the roster is reference data: the office reads it, the administrator maintains it in the admin.
+_MEDIATION_ROSTER = ["mediation.view_partnerorganisation", "mediation.view_mediator"]
+_MEDIATION_OFFICE = [*_MEDIATION_ROSTER, "mediation.view_mediationcase", "mediation.add_mediationcase"]
+_MEDIATION_ROSTER_MANAGE = [
+    "mediation.add_partnerorganisation",
+    "mediation.change_partnerorganisation",
+    "mediation.add_mediator",
+    "mediation.change_mediator",
+]
+
+# Outreach: events, photos, media works and training are recorded by the office; the categories are reference data.
+_OUTREACH_VIEW = [
+    "outreach.view_event",
+    "outreach.view_eventphoto",
+    "outreach.view_mediawork",
+    "outreach.view_mediaaward",
+    "outreach.view_trainingsession",
+    "outreach.view_gridcell",
+    "outreach.view_campaign",
+    "outreach.view_brand",
+    "outreach.view_topic",
+    "outreach.view_targetgroup",
+    "outreach.view_venuetype",
+    "outreach.view_trainingseries",
+]
+_OUTREACH_RECORD = [
+    "outreach.add_event",
+    "outreach.change_event",
+    "outreach.add_eventphoto",
+    "outreach.delete_eventphoto",
+    "outreach.add_mediawork",
+    "outreach.change_mediawork",
+    "outreach.add_mediaaward",
+    "outreach.add_trainingsession",
+    "outreach.change_trainingsession",
+]
+_OUTREACH_REFERENCE = [
+    f"outreach.{verb}_{model}"
+    for model in ("brand", "campaign", "topic", "targetgroup", "venuetype", "gridcell", "trainingseries")
+    for verb in ("add", "change", "delete")
+]
+
+# Office tasks and notifications (models in core, pages in the dashboard).
+_TASKS_MANAGE = ["core.view_task", "core.add_task", "core.change_task"]
+
+# The whole table: every role's permissions, for every app ("app_label.codename"; unknown ones are ignored).
+# A new role is one more member of Role and one more entry here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: [
         *_VIEW_REFERENCE,
-        "core.view_absence",
-        "core.add_absence",
+        *_ABSENCES,
+        *_COMPLAINTS_CLERK,
+        *_INSTITUTIONS_STAFF,
+        *_MEDIATION_OFFICE,
+        *_OUTREACH_VIEW,
+        *_OUTREACH_RECORD,
+        "core.view_task",
     ],
     Role.SUPERVISOR: [
         *_VIEW_REFERENCE,
-        "core.view_absence",
-        "core.add_absence",
-        "core.change_absence",
-        "core.delete_absence",
+        *_ABSENCES_MANAGE,
+        *_COMPLAINTS_CLERK,
+        "complaints.change_extensionrequest",
+        *_INSTITUTIONS_STAFF,
+        *_MEDIATION_OFFICE,
+        *_OUTREACH_VIEW,
+        *_OUTREACH_RECORD,
+        *_TASKS_MANAGE,
     ],
-    Role.MEDIATOR: [],
-    Role.REVIEWER: [*_VIEW_REFERENCE],
+    Role.MEDIATOR: ["mediation.view_mediationcase"],
+    Role.REVIEWER: [
+        *_VIEW_REFERENCE,
+        "complaints.view_case",
+        "institutions.view_quarterlylist",
+        *_MEDIATION_ROSTER,
+        "mediation.view_mediationcase",
+        *_OUTREACH_VIEW,
+        "core.view_task",
+    ],
     Role.ADMINISTRATOR: [
         *_VIEW_REFERENCE,
         "core.add_orgunit",
@@ -59,13 +169,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.change_workcalendarday",
         "core.add_workcalendaryear",
         "core.change_workcalendaryear",
-        "core.view_absence",
-        "core.add_absence",
-        "core.change_absence",
-        "core.delete_absence",
+        *_ABSENCES_MANAGE,
         "core.view_auditentry",
         "institutions.add_institution",
         "institutions.change_institution",
+        *_INSTITUTIONS_STAFF,
+        *_INSTITUTIONS_RULES,
+        *_MEDIATION_ROSTER,
+        *_MEDIATION_ROSTER_MANAGE,
+        "mediation.view_mediationcase",
+        *_OUTREACH_VIEW,
+        *_OUTREACH_REFERENCE,
+        *_TASKS_MANAGE,
+        "core.view_notification",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
         "django_celery_beat.view_crontabschedule",
@@ -73,13 +189,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.add_crontabschedule",
     ],
 }
-
-
-def extend_role_permissions(role: str, codenames: list[str]) -> None:
-    """Let an app add its permissions to a role from its AppConfig.ready()."""
-    for codename in codenames:
-        if codename not in ROLE_PERMISSIONS[role]:
-            ROLE_PERMISSIONS[role].append(codename)
 
 
 def sync_roles(**kwargs) -> None:
@@ -121,7 +230,14 @@ def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
+# The office's staff (everyone but a court's or an association's mediator), and those of them who write:
+# register visits and calls, run the mediation workstation's paperwork.
 OFFICE_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.REVIEWER, Role.ADMINISTRATOR)
+OFFICE_WRITE_ROLES = (Role.CLERK, Role.SUPERVISOR)
+
+
+def is_office_user(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, *OFFICE_ROLES))
 
 
 def is_mediator_only(user) -> bool:
@@ -130,5 +246,5 @@ def is_mediator_only(user) -> bool:
 
 
 def can_register(user) -> bool:
-    """Clerks and supervisors register visits, calls and letters; reviewers and mediators do not."""
-    return user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR)
+    """Clerks and supervisors of a unit register visits, calls and letters; reviewers and mediators do not."""
+    return bool(user.is_authenticated and user.org_id and (user.is_superuser or has_role(user, *OFFICE_WRITE_ROLES)))

@@ -11,13 +11,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from core.access import visible_org_q
-from core.roles import Role, has_role
+from core.access import sees_org, visible_org_q
+from core.roles import OFFICE_WRITE_ROLES, Role, has_role, is_office_user
 
 from .models import MediationCase, Mediator, PartnerKind
-
-OFFICE_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.REVIEWER, Role.ADMINISTRATOR)
-OFFICE_WRITE_ROLES = (Role.CLERK, Role.SUPERVISOR)
 
 
 def mediator_profile(user) -> Mediator | None:
@@ -29,17 +26,13 @@ def mediator_profile(user) -> Mediator | None:
     return user._mediator_profile_cache
 
 
-def is_office_user(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or has_role(user, *OFFICE_ROLES))
-
-
 def can_write_office(user, case: MediationCase | None = None) -> bool:
     """Clerks and supervisors of the unit (or above) run the workstation's paperwork."""
     if not user.is_authenticated:
         return False
     if not (user.is_superuser or has_role(user, *OFFICE_WRITE_ROLES)):
         return False
-    return case is None or user.is_superuser or (user.org_id is not None and case.org.is_within(user.org))
+    return case is None or sees_org(user, case.org)
 
 
 def is_case_mediator(user, case: MediationCase) -> bool:
@@ -74,11 +67,11 @@ def cases_for_user(user):
     return MediationCase.objects.filter(visible_cases_q(user))
 
 
-def get_case_for_user(user, pk) -> MediationCase:
+def get_case_for_user(request, pk) -> MediationCase:
     """One case the user may see, with what its page shows; 404 for anyone else."""
     try:
         return (
-            cases_for_user(user)
+            cases_for_user(request.user)
             .select_related(
                 "org",
                 "institution",
@@ -95,11 +88,11 @@ def get_case_for_user(user, pk) -> MediationCase:
         raise Http404 from exc
 
 
-def get_case_for_recusal(user, pk) -> MediationCase:
+def get_case_for_recusal(request, pk) -> MediationCase:
     """A case assigned to this mediator that waits for their recusal declaration (parties only, no file)."""
     try:
         return MediationCase.objects.select_related("institution", "mediator", "mediator__partner").get(
-            pk=pk, mediator__user=user, recusal_declared_at__isnull=True
+            pk=pk, mediator__user=request.user, recusal_declared_at__isnull=True
         )
     except MediationCase.DoesNotExist as exc:
         raise Http404 from exc

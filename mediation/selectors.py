@@ -14,6 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from core.access import within_org_q
+
 from .models import MediationCase, Outcome, Source
 
 ZERO = Decimal("0")
@@ -147,7 +149,7 @@ def institution_cooperation(org, start: dt.date, end: dt.date) -> dict[int, dict
     Each value holds cases, concluded, agreements, failures, withdrawals, terminations, open, success_rate
     (percent or None) and amount_claimed / amount_agreed / amount_recovered (Decimal). One query.
     """
-    cases = cases_in_period(MediationCase.objects.filter(org__path__startswith=org.path), start, end)
+    cases = cases_in_period(MediationCase.objects.filter(within_org_q(org)), start, end)
     return {bucket.key: bucket.as_dict() for bucket in _grouped(cases, "institution_id", "institution__short_name")}
 
 

@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.access import within_org_q
+
 from .storage import private_storage
 
 # --- Reference data (edited by the administrator) --------------------------------------------------
@@ -181,7 +183,7 @@ class EventQuerySet(models.QuerySet):
 
     def within_org(self, org):
         """Events of `org` and of the units below it."""
-        return self.filter(org__path__startswith=org.path)
+        return self.filter(within_org_q(org))
 
 
 class Event(models.Model):
@@ -355,7 +357,7 @@ class TrainingSessionQuerySet(models.QuerySet):
         return self.filter(held_on__gte=start, held_on__lte=end)
 
     def within_org(self, org):
-        return self.filter(org__path__startswith=org.path)
+        return self.filter(within_org_q(org))
 
 
 class TrainingSession(models.Model):

@@ -47,7 +47,7 @@ from .contacts import (
     sees_contact,
 )
 from .documents import document_issue
-from .intake import can_register, contact_register, possible_repeats
+from .intake import contact_register, possible_repeats
 from .petition import petition_accept, petition_deliver, petition_not_accept, petition_not_our_remit, petition_reply
 from .report import (
     report_accept,
@@ -76,7 +76,6 @@ __all__ = [
     "attachment_downloaded",
     "can_correct_contact",
     "can_handle",
-    "can_register",
     "can_reveal_contact",
     "can_reveal_personal_data",
     "case_close",

@@ -21,8 +21,8 @@ from .common import (
     record_event,
     require_handler,
     require_note,
-    require_status,
     require_supervisor,
+    require_transition,
     save_case,
     sees_case,
     sync_due_on,
@@ -40,6 +40,7 @@ def case_record_progress(*, actor, case: Case, version: int, note: str) -> Case:
     require_handler(actor, case)
     if not case.is_open:
         raise ValidationError(_("案件已办结，不能再记录办理情况。"))
+    require_transition(actor, case, "progress")
     note = require_note(note, _("请填写办理情况。"))
     record_event(case=case, actor=actor, action="progress", from_status=case.status, note=note)
     save_case(case, reason=_("记录办理情况"), fields=[])
@@ -53,6 +54,7 @@ def case_record_review(*, actor, case: Case, version: int, kind: str, requested_
     require_handler(actor, case)
     if case.case_type != CaseType.PETITION:
         raise ValidationError(_("只有信访件有复查、复核。"))
+    require_transition(actor, case, "review")
     labels = {"recheck": _("复查"), "review": _("复核")}
     if kind not in labels:
         raise ValidationError(_("请选择复查或复核。"))
@@ -69,7 +71,7 @@ def case_mark_duplicate(*, actor, case: Case, version: int, first_case: Case, no
     """Same matter already being handled: link the case to the first one and close it as a duplicate."""
     case = lock_case(case, version)
     require_handler(actor, case)
-    require_status(case, CaseStatus.REGISTERED, CaseStatus.MATERIALS_PENDING, action=_("作为重复件办结"))
+    require_transition(actor, case, "duplicate")
     if first_case is None or not sees_case(actor, first_case) or first_case.org_id != case.org_id:
         raise ValidationError(_("所选的首次案件不存在或不属于本单位。"))
     # Link to the root of a chain so that repeats are counted once against the first case.
@@ -110,6 +112,7 @@ def extension_request(*, actor, case: Case, version: int, days: int, reason: str
     deadline = open_deadline(case, rule_code) if rule_code else None
     if deadline is None:
         raise ValidationError(_("该案件当前没有可以延期的办理期限。"))
+    require_transition(actor, case, "extension_request")
     reason = require_note(reason, _("请填写延期理由。"))
     days = int(days or 0)
     if days <= 0:
@@ -189,6 +192,7 @@ def case_reassign(*, actor, case: Case, version: int, owner, backup, reason: str
     """Change A/B: needs the supervisor; open deadlines follow so reminders reach the new people."""
     case = lock_case(case, version)
     require_supervisor(actor, case)
+    require_transition(actor, case, "reassign")
     reason = require_note(reason, _("请填写调整原因。"))
     if owner is None:
         raise ValidationError(_("请选择A岗。"))
@@ -255,6 +259,7 @@ def case_close(*, actor, case: Case, version: int, result: str = "", note: str =
     ok, why = closable(case)
     if not ok:
         raise ValidationError(why, code="bad_state")
+    require_transition(actor, case, "close")
     from_status = case.status
     fields = finish_case(case, closure=Closure.RESOLVED, result=(result or "").strip())
     save_case(case, reason=_("办结"), fields=fields)

@@ -10,13 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import sees_org
 from core.models import Deadline
-from core.roles import Role, has_role
 from core.services import deadlines as deadline_services
 from core.services.audit import log_action
 
 from ..models import Case, CaseEvent, CaseStep
 from ..models.choices import CaseStatus, CaseType
+from ..transitions import is_supervisor, require_transition
 
 STALE_MESSAGE = _("该案件已被他人修改，请刷新后重试")
 
@@ -25,16 +26,8 @@ STALE_MESSAGE = _("该案件已被他人修改，请刷新后重试")
 OFFICE_RULES = ("P-ACK", "P-OBJ", "P-REPLY", "R-ACK", "R-FIND", "C-FWD")
 
 
-def is_supervisor(user) -> bool:
-    return bool(user.is_superuser or has_role(user, Role.SUPERVISOR))
-
-
 def sees_case(user, case: Case) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.org_id is not None and case.org.path.startswith(user.org.path)
+    return sees_org(user, case.org)
 
 
 def can_handle(user, case: Case) -> bool:
@@ -70,20 +63,12 @@ def lock_case(case: Case, version: int | None) -> Case:
     return locked
 
 
-def require_status(case: Case, *statuses: str, action: str) -> None:
-    if case.status not in statuses:
-        raise ValidationError(
-            _("案件当前状态为“%(status)s”，不能%(action)s。") % {"status": case.get_status_display(), "action": action},
-            code="bad_state",
-        )
-
-
-def require_type(case: Case, case_type: str, action: str) -> None:
-    if case.case_type != case_type:
-        raise ValidationError(
-            _("%(type)s案件不能%(action)s。") % {"type": case.get_case_type_display(), "action": action},
-            code="bad_type",
-        )
+def begin_transition(actor, case: Case, version: int | None, action: str) -> Case:
+    """The start of every table-driven action: lock the case, check the actor, check the transition table."""
+    case = lock_case(case, version)
+    require_handler(actor, case)
+    require_transition(actor, case, action)
+    return case
 
 
 def record_event(
@@ -235,9 +220,10 @@ __all__ = [
     "finish_case",
     "is_supervisor",
     "lock_case",
+    "begin_transition",
     "record_event",
     "require_handler",
-    "require_status",
+    "require_transition",
     "require_supervisor",
     "save_case",
     "sees_case",

@@ -10,19 +10,16 @@ from django.utils.translation import gettext as _
 from core.services import deadlines as deadline_services
 
 from ..models import Case, CaseDocument, ExtensionRequest, Forwarding
-from ..models.choices import CaseStatus, CaseType, Closure, Satisfaction
+from ..models.choices import CaseStatus, Closure, Satisfaction
 from .common import (
+    begin_transition,
     complete_rule_deadline,
     finish_case,
-    lock_case,
     log_case,
     open_deadline,
     open_rule_deadline,
     record_event,
-    require_handler,
     require_note,
-    require_status,
-    require_type,
     save_case,
     sync_due_on,
 )
@@ -41,13 +38,6 @@ ESCALATIONS = {
 }
 
 
-def _complaint(actor, case, version, action):
-    case = lock_case(case, version)
-    require_handler(actor, case)
-    require_type(case, CaseType.COMPLAINT, action)
-    return case
-
-
 def _check_date(on, *, earliest, message):
     if on > timezone.localdate() or (earliest and on < earliest):
         raise ValidationError(message)
@@ -56,8 +46,7 @@ def _check_date(on, *, earliest, message):
 @transaction.atomic
 def complaint_forward(*, actor, case: Case, version: int, requirement: str = "", institution=None) -> Forwarding:
     """转办: send the complaint to the institution with a 转办单; the institution's 15-day clock starts."""
-    case = _complaint(actor, case, version, _("转办"))
-    require_status(case, CaseStatus.REGISTERED, action=_("转办"))
+    case = begin_transition(actor, case, version, "complaint_forward")
     institution = institution or case.institution
     if institution is None:
         raise ValidationError(_("请先选择被投诉机构。"))
@@ -101,8 +90,7 @@ def complaint_forward(*, actor, case: Case, version: int, requirement: str = "",
 def complaint_institution_acknowledge(
     *, actor, case: Case, version: int, acknowledged_on=None, acknowledged_by: str = ""
 ) -> Case:
-    case = _complaint(actor, case, version, _("登记机构签收"))
-    require_status(case, CaseStatus.FORWARDED, action=_("登记机构签收"))
+    case = begin_transition(actor, case, version, "complaint_acknowledge")
     forwarding = case.forwarding
     acknowledged_on = acknowledged_on or timezone.localdate()
     _check_date(acknowledged_on, earliest=forwarding.forwarded_on, message=_("签收日期应在转办日期和今天之间。"))
@@ -127,8 +115,7 @@ def complaint_institution_acknowledge(
 @transaction.atomic
 def complaint_institution_extend(*, actor, case: Case, version: int, level: str, reason: str) -> Case:
     """The institution's own extension: complex → 30 days in total; especially complex → a further 30."""
-    case = _complaint(actor, case, version, _("登记机构延期"))
-    require_status(case, CaseStatus.FORWARDED, CaseStatus.INSTITUTION_ACKNOWLEDGED, action=_("登记机构延期"))
+    case = begin_transition(actor, case, version, "complaint_extend")
     if level not in INSTITUTION_EXTENSION_TOTAL:
         raise ValidationError(_("请选择复杂或特别复杂。"))
     reason = require_note(reason, _("请填写机构延期的原因。"))
@@ -179,8 +166,7 @@ def complaint_institution_extend(*, actor, case: Case, version: int, level: str,
 @transaction.atomic
 def complaint_institution_reply(*, actor, case: Case, version: int, result: str, replied_on=None) -> Case:
     """The institution's result; whether it came late is recorded (a negative-list fact)."""
-    case = _complaint(actor, case, version, _("登记机构反馈"))
-    require_status(case, CaseStatus.FORWARDED, CaseStatus.INSTITUTION_ACKNOWLEDGED, action=_("登记机构反馈"))
+    case = begin_transition(actor, case, version, "complaint_reply")
     result = require_note(result, _("请填写机构的处理结果。"))
     forwarding = case.forwarding
     replied_on = replied_on or timezone.localdate()
@@ -213,8 +199,7 @@ def complaint_institution_reply(*, actor, case: Case, version: int, result: str,
 @transaction.atomic
 def complaint_follow_up(*, actor, case: Case, version: int, satisfaction: str, note: str = "", on=None) -> Case:
     """回访: the office checks with the complainant and records whether they are satisfied."""
-    case = _complaint(actor, case, version, _("登记回访"))
-    require_status(case, CaseStatus.INSTITUTION_REPLIED, action=_("登记回访"))
+    case = begin_transition(actor, case, version, "complaint_follow_up")
     if satisfaction not in Satisfaction.values:
         raise ValidationError(_("请选择回访满意度。"))
     forwarding = case.forwarding
@@ -240,14 +225,7 @@ def complaint_follow_up(*, actor, case: Case, version: int, satisfaction: str, n
 @transaction.atomic
 def complaint_escalate(*, actor, case: Case, version: int, route: str, note: str) -> Case:
     """Not resolved: escalate (mediation, the institution's upper level, a 举报) and close this complaint."""
-    case = _complaint(actor, case, version, _("升级处理"))
-    require_status(
-        case,
-        CaseStatus.FORWARDED,
-        CaseStatus.INSTITUTION_ACKNOWLEDGED,
-        CaseStatus.INSTITUTION_REPLIED,
-        action=_("升级处理"),
-    )
+    case = begin_transition(actor, case, version, "complaint_escalate")
     if route not in ESCALATIONS:
         raise ValidationError(_("请选择升级处理方式。"))
     note = require_note(note, _("请说明升级处理的原因。"))

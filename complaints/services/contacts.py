@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import sees_org
 from core.roles import Role, has_role, is_mediator_only
 from core.services.audit import log_action
 
@@ -47,13 +48,7 @@ PERSONAL_FIELDS = ("name", "id_number", "phone", "address")
 
 def sees_contact(user, contact: Contact) -> bool:
     """The ledger's rule: the office's staff and the units above it; never a mediator from outside the office."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if user.org_id is None or is_mediator_only(user):
-        return False
-    return contact.org.path.startswith(user.org.path)
+    return sees_org(user, contact.org) and not is_mediator_only(user)
 
 
 def can_reveal_contact(user, contact: Contact) -> bool:
@@ -121,7 +116,7 @@ def _check(contact: Contact, values: dict, *, now: dt.datetime) -> dict[str, lis
     if (
         institution is not None
         and institution.org_id
-        and not (contact.org.path.startswith(institution.org.path) or institution.org.path.startswith(contact.org.path))
+        and not (contact.org.is_within(institution.org) or institution.org.is_within(contact.org))
     ):
         error("institution", _("所选机构不属于本单位监管范围。"))
     return errors

@@ -4,6 +4,7 @@ answered on the spot, opening a case, or joining an existing case as a repeat (�
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
 from core.personal import validate_phone, validate_resident_id
-from core.roles import Role, has_role
+from core.roles import can_register
+from core.services.audit import log_action
 from core.services.numbering import next_number
 
 from ..models import Case, Contact, Representative
@@ -24,12 +26,6 @@ from .intake_rules import REFERENCE_REQUIRED
 
 MAX_REPRESENTATIVES = 5
 REPEAT_WINDOW_DAYS = 365
-
-
-def can_register(user) -> bool:
-    return bool(
-        user.is_authenticated and user.org_id and (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR))
-    )
 
 
 def _clean_person(*, name: str, id_number: str, phone: str, errors: dict, prefix: str = "") -> tuple[str, str, str]:
@@ -79,6 +75,241 @@ def _repeat_note(*, channel: str, received_at: dt.datetime, summary: str, conten
     }
 
 
+@dataclass
+class Registration:
+    """What arrived, as `contact_register` received it; the checks below clean it in place."""
+
+    org: object
+    channel: str
+    summary: str
+    outcome: str
+    received_at: dt.datetime
+    topic: str
+    reference_no: str
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    is_anonymous: bool
+    group_size: int
+    representatives: list[dict]
+    institution: object
+    content: str
+    answer: str
+    case_type: str
+    petition_kind: str
+    materials_complete: bool
+    business: object
+    cause: object
+    owner: object
+    backup: object
+    repeat_of: Case | None
+    cleaned_reps: list[dict] = field(default_factory=list)
+
+
+class _Errors(dict):
+    """Messages per form field, in the order they were found."""
+
+    def add(self, field_name: str, message: str) -> None:
+        self.setdefault(field_name, []).append(message)
+
+
+def _check_what_arrived(reg: Registration, errors: _Errors, now: dt.datetime) -> None:
+    reg.summary = (reg.summary or "").strip()
+    if not reg.summary:
+        errors.add("summary", _("请填写事项摘要。"))
+    if reg.channel not in Channel.values:
+        errors.add("channel", _("请选择来源渠道。"))
+    if reg.received_at > now + dt.timedelta(minutes=5):
+        errors.add("received_at", _("接收时间不能晚于当前时间。"))
+    reg.reference_no = (reg.reference_no or "").strip()
+    if reg.channel in REFERENCE_REQUIRED and not reg.reference_no:
+        errors.add("reference_no", _("上级转送件和12378转来的件须填写来文/工单编号。"))
+
+
+def _check_people(reg: Registration, errors: _Errors) -> None:
+    """The person, the group's size and its representatives (at most five, each with a name)."""
+    reg.name, reg.id_number, reg.phone = _clean_person(
+        name=reg.name, id_number=reg.id_number, phone=reg.phone, errors=errors
+    )
+    if reg.is_anonymous:
+        reg.name, reg.id_number, reg.phone, reg.address = "", "", "", ""
+    reg.group_size = int(reg.group_size or 1)
+    if reg.group_size < 1:
+        errors.add("group_size", _("人数至少为1。"))
+    representatives = [r for r in (reg.representatives or []) if any((r.get(k) or "").strip() for k in r)]
+    if len(representatives) > MAX_REPRESENTATIVES:
+        errors.add("representatives", _("集体访最多登记五名代表。"))
+    if representatives and reg.group_size < 2:
+        errors.add("group_size", _("登记代表的集体访人数应至少为2人。"))
+    for index, rep in enumerate(representatives[:MAX_REPRESENTATIVES], start=1):
+        rep_name, rep_id, rep_phone = _clean_person(
+            name=rep.get("name", ""),
+            id_number=rep.get("id_number", ""),
+            phone=rep.get("phone", ""),
+            errors=errors,
+            prefix=f"rep{index}_",
+        )
+        if not rep_name:
+            errors.add(f"rep{index}_name", _("请填写第%(n)s名代表的姓名。") % {"n": index})
+        reg.cleaned_reps.append({"name": rep_name, "id_number": rep_id, "phone": rep_phone})
+
+
+def _check_institution(reg: Registration, errors: _Errors) -> None:
+    institution, org = reg.institution, reg.org
+    if (
+        institution is not None
+        and institution.org_id
+        and not org.is_within(institution.org)
+        and not institution.org.is_within(org)
+    ):
+        errors.add("institution", _("所选机构不属于本单位监管范围。"))
+
+
+def _check_answered(reg: Registration, actor, errors: _Errors) -> None:
+    reg.answer = (reg.answer or "").strip()
+    if not reg.answer:
+        errors.add("answer", _("当场答复的，请填写答复内容。"))
+
+
+def _check_case_kind(reg: Registration, errors: _Errors) -> None:
+    """A new case's type, and what that type needs: a named person (only reports may be anonymous), an
+    institution and a phone for a complaint."""
+    case_type = reg.case_type
+    if case_type not in CaseType.values:
+        errors.add("case_type", _("登记为案件的，请选择案件类型。"))
+    if case_type == CaseType.PETITION and reg.petition_kind not in PetitionKind.values:
+        errors.add("petition_kind", _("请选择信访类别。"))
+    if case_type != CaseType.PETITION:
+        reg.petition_kind = ""
+    if reg.is_anonymous and case_type != CaseType.REPORT:
+        errors.add("is_anonymous", _("只有举报可以匿名；信访和投诉须登记姓名。"))
+    if not reg.is_anonymous and not reg.name:
+        errors.add("name", _("请填写姓名。"))
+    if case_type == CaseType.COMPLAINT:
+        if reg.institution is None:
+            errors.add("institution", _("转办投诉须选择被投诉机构。"))
+        if not reg.phone and not reg.is_anonymous:
+            errors.add("phone", _("转办投诉须填写联系电话，以便机构联系和回访。"))
+
+
+def _check_handlers(reg: Registration, actor, errors: _Errors) -> None:
+    """A defaults to the person registering, B to A's standing backup; both of the unit, never the same."""
+    reg.owner = reg.owner or actor
+    owner = reg.owner
+    if reg.backup is None:
+        reg.backup = owner.backup if owner.backup_id and owner.backup_id != owner.pk else None
+    if reg.backup is not None and reg.backup.pk == owner.pk:
+        errors.add("backup", _("A岗和B岗不能是同一人。"))
+    for person, field_name in ((owner, "owner"), (reg.backup, "backup")):
+        if person is not None and person.org_id != reg.org.pk:
+            errors.add(field_name, _("A岗、B岗须为本单位人员。"))
+
+
+def _check_opened_case(reg: Registration, actor, errors: _Errors) -> None:
+    _check_case_kind(reg, errors)
+    _check_handlers(reg, actor, errors)
+
+
+def _check_repeat(reg: Registration, actor, errors: _Errors) -> None:
+    if reg.repeat_of is None:
+        errors.add("repeat_of", _("请选择要并入的案件。"))
+    elif not sees_case(actor, reg.repeat_of) or reg.repeat_of.org_id != reg.org.pk:
+        errors.add("repeat_of", _("所选案件不存在或不属于本单位。"))
+
+
+def _check_unknown_outcome(reg: Registration, actor, errors: _Errors) -> None:
+    errors.add("outcome", _("请选择处理结果。"))
+
+
+_OUTCOME_CHECKS = {
+    Contact.Outcome.ANSWERED: _check_answered,
+    Contact.Outcome.OPENED_CASE: _check_opened_case,
+    Contact.Outcome.REPEAT: _check_repeat,
+}
+
+
+def _new_contact(reg: Registration, actor) -> Contact:
+    return Contact(
+        org=reg.org,
+        channel=reg.channel,
+        received_at=reg.received_at,
+        reference_no=reg.reference_no,
+        topic=reg.topic,
+        name=reg.name,
+        id_number=reg.id_number,
+        phone=reg.phone,
+        address=(reg.address or "").strip(),
+        is_anonymous=reg.is_anonymous,
+        group_size=reg.group_size,
+        institution=reg.institution,
+        summary=reg.summary,
+        content=reg.content,
+        outcome=reg.outcome,
+        answer=reg.answer if reg.outcome == Contact.Outcome.ANSWERED else "",
+        received_by=actor,
+    )
+
+
+def _open_case(reg: Registration, actor, address: str) -> Case:
+    """A new case, numbered per office, type and year, with the clocks that start at receipt."""
+    received_on = timezone.localdate(reg.received_at)
+    pending = reg.case_type == CaseType.REPORT and not reg.materials_complete
+    case = Case(
+        org=reg.org,
+        number=case_number(org=reg.org, case_type=reg.case_type, year=received_on.year),
+        case_type=reg.case_type,
+        petition_kind=reg.petition_kind,
+        channel=reg.channel,
+        reference_no=reg.reference_no,
+        received_at=reg.received_at,
+        received_on=received_on,
+        name=reg.name,
+        id_number=reg.id_number,
+        phone=reg.phone,
+        address=address,
+        is_anonymous=reg.is_anonymous,
+        group_size=reg.group_size,
+        institution=reg.institution,
+        business=reg.business,
+        cause=reg.cause,
+        summary=reg.summary,
+        content=reg.content,
+        owner=reg.owner,
+        backup=reg.backup,
+        status=CaseStatus.MATERIALS_PENDING if pending else CaseStatus.REGISTERED,
+        created_by=actor,
+    )
+    case._change_reason = _("登记")
+    case.save()
+    _initial_deadlines(case, actor=actor, materials_complete=reg.materials_complete)
+    case_reindex(case)
+    if sync_due_on(case):
+        case.save(update_fields=["due_on", "due_provisional"])
+    record_event(
+        case=case,
+        actor=actor,
+        action="registered",
+        note=_("由%(channel)s登记") % {"channel": Channel(reg.channel).label},
+    )
+    log_case(actor, "registered", case, channel=reg.channel, case_type=reg.case_type)
+    return case
+
+
+def _join_repeat(reg: Registration, actor) -> Case:
+    """The contact joins an existing case; its timeline says what the person said this time."""
+    case = reg.repeat_of
+    record_event(
+        case=case,
+        actor=actor,
+        action="repeat_contact",
+        from_status=case.status,
+        note=_repeat_note(channel=reg.channel, received_at=reg.received_at, summary=reg.summary, content=reg.content),
+    )
+    log_case(actor, "repeat_linked", case, channel=reg.channel)
+    return case
+
+
 @transaction.atomic
 def contact_register(
     *,
@@ -115,175 +346,53 @@ def contact_register(
     """
     if not can_register(actor):
         raise PermissionDenied(_("只有登记办理人员或支局负责人可以登记来访来电。"))
-    org = actor.org
     now = timezone.now()
-    received_at = received_at or now
-    errors: dict[str, list[str]] = {}
-
-    def error(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    summary = (summary or "").strip()
-    if not summary:
-        error("summary", _("请填写事项摘要。"))
-    if channel not in Channel.values:
-        error("channel", _("请选择来源渠道。"))
-    if received_at > now + dt.timedelta(minutes=5):
-        error("received_at", _("接收时间不能晚于当前时间。"))
-    reference_no = (reference_no or "").strip()
-    if channel in REFERENCE_REQUIRED and not reference_no:
-        error("reference_no", _("上级转送件和12378转来的件须填写来文/工单编号。"))
-    name, id_number, phone = _clean_person(name=name, id_number=id_number, phone=phone, errors=errors)
-    if is_anonymous:
-        name, id_number, phone, address = "", "", "", ""
-    group_size = int(group_size or 1)
-    if group_size < 1:
-        error("group_size", _("人数至少为1。"))
-    representatives = [r for r in (representatives or []) if any((r.get(k) or "").strip() for k in r)]
-    if len(representatives) > MAX_REPRESENTATIVES:
-        error("representatives", _("集体访最多登记五名代表。"))
-    if representatives and group_size < 2:
-        error("group_size", _("登记代表的集体访人数应至少为2人。"))
-    cleaned_reps = []
-    for index, rep in enumerate(representatives[:MAX_REPRESENTATIVES], start=1):
-        rep_name, rep_id, rep_phone = _clean_person(
-            name=rep.get("name", ""),
-            id_number=rep.get("id_number", ""),
-            phone=rep.get("phone", ""),
-            errors=errors,
-            prefix=f"rep{index}_",
-        )
-        if not rep_name:
-            error(f"rep{index}_name", _("请填写第%(n)s名代表的姓名。") % {"n": index})
-        cleaned_reps.append({"name": rep_name, "id_number": rep_id, "phone": rep_phone})
-    if (
-        institution is not None
-        and institution.org_id
-        and not org.path.startswith(institution.org.path)
-        and not (institution.org.path.startswith(org.path))
-    ):
-        error("institution", _("所选机构不属于本单位监管范围。"))
-
-    if outcome == Contact.Outcome.ANSWERED:
-        answer = (answer or "").strip()
-        if not answer:
-            error("answer", _("当场答复的，请填写答复内容。"))
-    elif outcome == Contact.Outcome.OPENED_CASE:
-        if case_type not in CaseType.values:
-            error("case_type", _("登记为案件的，请选择案件类型。"))
-        if case_type == CaseType.PETITION and petition_kind not in PetitionKind.values:
-            error("petition_kind", _("请选择信访类别。"))
-        if case_type != CaseType.PETITION:
-            petition_kind = ""
-        if is_anonymous and case_type != CaseType.REPORT:
-            error("is_anonymous", _("只有举报可以匿名；信访和投诉须登记姓名。"))
-        if not is_anonymous and not name:
-            error("name", _("请填写姓名。"))
-        if case_type == CaseType.COMPLAINT:
-            if institution is None:
-                error("institution", _("转办投诉须选择被投诉机构。"))
-            if not phone and not is_anonymous:
-                error("phone", _("转办投诉须填写联系电话，以便机构联系和回访。"))
-        owner = owner or actor
-        if backup is None:
-            backup = owner.backup if owner.backup_id and owner.backup_id != owner.pk else None
-        if backup is not None and backup.pk == owner.pk:
-            error("backup", _("A岗和B岗不能是同一人。"))
-        for person, field in ((owner, "owner"), (backup, "backup")):
-            if person is not None and person.org_id != org.pk:
-                error(field, _("A岗、B岗须为本单位人员。"))
-    elif outcome == Contact.Outcome.REPEAT:
-        if repeat_of is None:
-            error("repeat_of", _("请选择要并入的案件。"))
-        elif not sees_case(actor, repeat_of) or repeat_of.org_id != org.pk:
-            error("repeat_of", _("所选案件不存在或不属于本单位。"))
-    else:
-        error("outcome", _("请选择处理结果。"))
-    if errors:
-        raise ValidationError(errors)
-
-    contact = Contact(
-        org=org,
+    reg = Registration(
+        org=actor.org,
         channel=channel,
-        received_at=received_at,
-        reference_no=reference_no,
+        summary=summary,
+        outcome=outcome,
+        received_at=received_at or now,
         topic=topic,
+        reference_no=reference_no,
         name=name,
         id_number=id_number,
         phone=phone,
-        address=(address or "").strip(),
+        address=address,
         is_anonymous=is_anonymous,
         group_size=group_size,
+        representatives=representatives or [],
         institution=institution,
-        summary=summary,
         content=content,
-        outcome=outcome,
-        answer=answer if outcome == Contact.Outcome.ANSWERED else "",
-        received_by=actor,
+        answer=answer,
+        case_type=case_type,
+        petition_kind=petition_kind,
+        materials_complete=materials_complete,
+        business=business,
+        cause=cause,
+        owner=owner,
+        backup=backup,
+        repeat_of=repeat_of,
     )
+    errors = _Errors()
+    _check_what_arrived(reg, errors, now)
+    _check_people(reg, errors)
+    _check_institution(reg, errors)
+    _OUTCOME_CHECKS.get(outcome, _check_unknown_outcome)(reg, actor, errors)
+    if errors:
+        raise ValidationError(dict(errors))
+
+    contact = _new_contact(reg, actor)
     if outcome == Contact.Outcome.OPENED_CASE:
-        received_on = timezone.localdate(received_at)
-        case = Case(
-            org=org,
-            number=case_number(org=org, case_type=case_type, year=received_on.year),
-            case_type=case_type,
-            petition_kind=petition_kind,
-            channel=channel,
-            reference_no=reference_no,
-            received_at=received_at,
-            received_on=received_on,
-            name=name,
-            id_number=id_number,
-            phone=phone,
-            address=contact.address,
-            is_anonymous=is_anonymous,
-            group_size=group_size,
-            institution=institution,
-            business=business,
-            cause=cause,
-            summary=summary,
-            content=content,
-            owner=owner,
-            backup=backup,
-            status=(
-                CaseStatus.MATERIALS_PENDING
-                if case_type == CaseType.REPORT and not materials_complete
-                else CaseStatus.REGISTERED
-            ),
-            created_by=actor,
-        )
-        case._change_reason = _("登记")
-        case.save()
-        _initial_deadlines(case, actor=actor, materials_complete=materials_complete)
-        case_reindex(case)
-        if sync_due_on(case):
-            case.save(update_fields=["due_on", "due_provisional"])
-        record_event(
-            case=case,
-            actor=actor,
-            action="registered",
-            note=_("由%(channel)s登记") % {"channel": Channel(channel).label},
-        )
-        log_case(actor, "registered", case, channel=channel, case_type=case_type)
-        contact.case = case
+        contact.case = _open_case(reg, actor, contact.address)
     elif outcome == Contact.Outcome.REPEAT:
-        contact.case = repeat_of
-        record_event(
-            case=repeat_of,
-            actor=actor,
-            action="repeat_contact",
-            from_status=repeat_of.status,
-            note=_repeat_note(channel=channel, received_at=received_at, summary=summary, content=content),
-        )
-        log_case(actor, "repeat_linked", repeat_of, channel=channel)
+        contact.case = _join_repeat(reg, actor)
     contact._change_reason = _("登记")
     contact.save()
-    for rep in cleaned_reps:
+    for rep in reg.cleaned_reps:
         representative = Representative(contact=contact, **rep)
         representative._change_reason = _("登记")
         representative.save()
-    from core.services.audit import log_action
-
     log_action(actor=actor, action="complaints.contact.registered", target=contact, outcome=outcome, channel=channel)
     return contact
 

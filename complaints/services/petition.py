@@ -8,38 +8,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Case, CaseDocument
-from ..models.choices import CaseStatus, CaseType, Channel, Closure, Decision, PetitionKind
+from ..models.choices import CaseStatus, Channel, Closure, Decision, PetitionKind
 from .common import (
     any_deadline,
+    begin_transition,
     cancel_rule_deadline,
     complete_rule_deadline,
     finish_case,
-    lock_case,
     log_case,
     open_rule_deadline,
     record_event,
-    require_handler,
     require_note,
-    require_status,
-    require_type,
     save_case,
     sync_due_on,
 )
 from .documents import document_issue
 
 
-def _petition(actor, case, version, action):
-    case = lock_case(case, version)
-    require_handler(actor, case)
-    require_type(case, CaseType.PETITION, action)
-    return case
-
-
 @transaction.atomic
 def petition_accept(*, actor, case: Case, version: int, route: str, note: str = "") -> Case:
     """受理告知: accept and tell the petitioner how the matter will be handled; the reply clock starts."""
-    case = _petition(actor, case, version, _("受理"))
-    require_status(case, CaseStatus.REGISTERED, action=_("受理"))
+    case = begin_transition(actor, case, version, "petition_accept")
     route = require_note(route, _("请填写办理途径（告知信访人如何办理）。"))
     today = timezone.localdate()
     from_status = case.status
@@ -60,8 +49,7 @@ def petition_accept(*, actor, case: Case, version: int, route: str, note: str = 
 @transaction.atomic
 def petition_not_accept(*, actor, case: Case, version: int, reason: str, legal_basis: str = "") -> Case:
     """不予受理告知: tell the petitioner why the matter is not accepted, and close."""
-    case = _petition(actor, case, version, _("不予受理"))
-    require_status(case, CaseStatus.REGISTERED, action=_("不予受理"))
+    case = begin_transition(actor, case, version, "petition_not_accept")
     reason = require_note(reason, _("请填写不予受理的理由。"))
     today = timezone.localdate()
     from_status = case.status
@@ -84,8 +72,7 @@ def petition_not_accept(*, actor, case: Case, version: int, reason: str, legal_b
 def petition_not_our_remit(*, actor, case: Case, version: int, mode: str, body: str, note: str = "") -> Case:
     """Not our remit: redirect the petitioner to the competent body (`mode="redirect"`), or, for an item sent
     down by a higher office, raise an objection to that office within P-OBJ (`mode="objection"`)."""
-    case = _petition(actor, case, version, _("按非本机关职责处理"))
-    require_status(case, CaseStatus.REGISTERED, action=_("按非本机关职责处理"))
+    case = begin_transition(actor, case, version, "petition_not_our_remit")
     body = require_note(body, _("请填写告知的有权处理机关或异议理由。"))
     today = timezone.localdate()
     from_status = case.status
@@ -121,8 +108,7 @@ def petition_reply(
     *, actor, case: Case, version: int, request: str, facts: str, decision: str, legal_basis: str
 ) -> Case:
     """信访处理意见书: the petitioner's request, the facts found, the decision and its legal basis."""
-    case = _petition(actor, case, version, _("出具信访处理意见书"))
-    require_status(case, CaseStatus.ACCEPTED, action=_("出具信访处理意见书"))
+    case = begin_transition(actor, case, version, "petition_reply")
     request = require_note(request, _("请填写信访人的请求。"))
     facts = require_note(facts, _("请填写查明的事实。"))
     legal_basis = require_note(legal_basis, _("请填写处理依据。"))
@@ -155,8 +141,7 @@ def petition_reply(
 @transaction.atomic
 def petition_deliver(*, actor, case: Case, version: int, delivered_on=None, note: str = "") -> Case:
     """送达: the written reply reached the petitioner."""
-    case = _petition(actor, case, version, _("登记送达"))
-    require_status(case, CaseStatus.REPLIED, action=_("登记送达"))
+    case = begin_transition(actor, case, version, "petition_deliver")
     document = case.documents.filter(kind=CaseDocument.Kind.PETITION_REPLY).first()
     if document is None:
         raise ValidationError(_("尚未出具信访处理意见书。"))

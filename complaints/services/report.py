@@ -11,36 +11,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Case, CaseDocument
-from ..models.choices import CaseStatus, CaseType, Closure, Finding
+from ..models.choices import CaseStatus, Closure, Finding
 from .common import (
+    begin_transition,
     complete_rule_deadline,
     finish_case,
-    lock_case,
     log_case,
     open_rule_deadline,
     record_event,
-    require_handler,
     require_note,
-    require_status,
-    require_type,
     save_case,
     sync_due_on,
 )
 from .documents import document_issue
 
 
-def _report(actor, case, version, action):
-    case = lock_case(case, version)
-    require_handler(actor, case)
-    require_type(case, CaseType.REPORT, action)
-    return case
-
-
 @transaction.atomic
 def report_request_materials(*, actor, case: Case, version: int, missing: str) -> Case:
     """Materials incomplete: ask for supplements; the acceptance clock does not run meanwhile."""
-    case = _report(actor, case, version, _("要求补充材料"))
-    require_status(case, CaseStatus.REGISTERED, action=_("要求补充材料"))
+    case = begin_transition(actor, case, version, "report_request_materials")
     missing = require_note(missing, _("请写明需要补充的材料。"))
     from .common import cancel_rule_deadline
 
@@ -57,8 +46,7 @@ def report_request_materials(*, actor, case: Case, version: int, missing: str) -
 @transaction.atomic
 def report_materials_complete(*, actor, case: Case, version: int, completed_on=None, note: str = "") -> Case:
     """Complete materials received: the 15-day acceptance clock (R-ACK) starts from that day."""
-    case = _report(actor, case, version, _("登记材料齐全"))
-    require_status(case, CaseStatus.MATERIALS_PENDING, action=_("登记材料齐全"))
+    case = begin_transition(actor, case, version, "report_materials_complete")
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate() or completed_on < case.received_on:
         raise ValidationError(_("材料齐全日期应在收到日期和今天之间。"))
@@ -81,8 +69,7 @@ def report_materials_complete(*, actor, case: Case, version: int, completed_on=N
 @transaction.atomic
 def report_accept(*, actor, case: Case, version: int, note: str = "") -> Case:
     """Accept: within our remit, an identified reported party, specific facts with evidence. R-FIND starts."""
-    case = _report(actor, case, version, _("受理"))
-    require_status(case, CaseStatus.REGISTERED, action=_("受理"))
+    case = begin_transition(actor, case, version, "report_accept")
     if case.institution_id is None:
         raise ValidationError(_("受理举报须有明确的被举报机构，请先补充被举报机构。"))
     today = timezone.localdate()
@@ -103,8 +90,7 @@ def report_accept(*, actor, case: Case, version: int, note: str = "") -> Case:
 @transaction.atomic
 def report_not_accept(*, actor, case: Case, version: int, reason: str) -> Case:
     """Not accepted, with the reason (outside remit, no identified party, no specific facts…); closes."""
-    case = _report(actor, case, version, _("不予受理"))
-    require_status(case, CaseStatus.REGISTERED, CaseStatus.MATERIALS_PENDING, action=_("不予受理"))
+    case = begin_transition(actor, case, version, "report_not_accept")
     reason = require_note(reason, _("请填写不予受理的理由。"))
     today = timezone.localdate()
     from_status = case.status
@@ -121,8 +107,7 @@ def report_not_accept(*, actor, case: Case, version: int, reason: str) -> Case:
 @transaction.atomic
 def report_finding(*, actor, case: Case, version: int, finding: str, facts: str, measures: str = "") -> Case:
     """The written finding of the investigation: 查实 / 部分查实 / 未查实."""
-    case = _report(actor, case, version, _("作出调查结论"))
-    require_status(case, CaseStatus.ACCEPTED, action=_("作出调查结论"))
+    case = begin_transition(actor, case, version, "report_finding")
     if finding not in Finding.values:
         raise ValidationError(_("请选择调查结论：查实、部分查实或未查实。"))
     facts = require_note(facts, _("请填写调查认定的事实。"))
@@ -155,8 +140,7 @@ def report_finding(*, actor, case: Case, version: int, finding: str, facts: str,
 @transaction.atomic
 def report_notify(*, actor, case: Case, version: int, notified_on=None, note: str = "") -> Case:
     """The reporter was told the finding (not for anonymous reports, which get no notices)."""
-    case = _report(actor, case, version, _("告知举报人"))
-    require_status(case, CaseStatus.REPLIED, action=_("告知举报人"))
+    case = begin_transition(actor, case, version, "report_notify")
     if case.is_anonymous:
         raise ValidationError(_("匿名举报不告知举报人。"))
     document = case.documents.filter(kind=CaseDocument.Kind.REPORT_FINDING).first()

@@ -21,6 +21,7 @@ from .common import (
     record_event,
     require_handler,
     require_note,
+    require_transition,
     save_case,
     sees_case,
     sync_due_on,
@@ -47,6 +48,7 @@ def case_step_start(*, actor, case: Case, version: int, kind: str, owner, due_on
     require_handler(actor, case)
     if not case.is_open:
         raise ValidationError(_("案件已办结，不能再启动闭环环节。"))
+    require_transition(actor, case, "step_start")
     expected = next_step_kind(case)
     if kind != expected:
         if expected is None:

@@ -11,21 +11,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user
 from core.models import Deadline
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import Role, has_role
+from core.service_errors import show_error
 from core.services.absences import acting_handler
 from core.services.deadlines import deadline_state
 from core.workcalendar import get_calendar
 
 from .. import forms
 from .. import services as svc
-from ..models import Attachment, Case, CaseDocument, CaseStep, ExtensionRequest
-from ..models.choices import CaseStatus, CaseType
+from ..models import Attachment, Case, CaseStep, ExtensionRequest
+from ..models.choices import CaseType
+from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
 
 
@@ -50,81 +51,82 @@ def _first_case(case, data, user):
     return first
 
 
-# key → (label, form, style, call(user, case, data))
+# key → (form, style, call(user, case, data)); which keys the page offers, and their labels, come from the
+# transition table (complaints/transitions.py).
 ACTIONS = {
-    "progress": (gettext_lazy("记录办理情况"), forms.ProgressForm, "secondary",
+    "progress": (forms.ProgressForm, "secondary",
                  lambda u, c, d: svc.case_record_progress(actor=u, case=c, version=d["version"], note=d["note"])),
-    "petition_accept": (gettext_lazy("受理告知"), forms.PetitionAcceptForm, "success",
+    "petition_accept": (forms.PetitionAcceptForm, "success",
                         lambda u, c, d: svc.petition_accept(actor=u, case=c, version=d["version"], route=d["route"])),
-    "petition_not_accept": (gettext_lazy("不予受理告知"), forms.NonAcceptForm, "danger",
+    "petition_not_accept": (forms.NonAcceptForm, "danger",
                             lambda u, c, d: svc.petition_not_accept(
                                 actor=u, case=c, version=d["version"], reason=d["reason"],
                                 legal_basis=d["legal_basis"])),
-    "petition_not_our_remit": (gettext_lazy("非本机关职责"), forms.NotOurRemitForm, "warning",
+    "petition_not_our_remit": (forms.NotOurRemitForm, "warning",
                                lambda u, c, d: svc.petition_not_our_remit(
                                    actor=u, case=c, version=d["version"], mode=d["mode"], body=d["body"])),
-    "duplicate": (gettext_lazy("重复件（并入首次案件）"), forms.DuplicateForm, "warning",
+    "duplicate": (forms.DuplicateForm, "warning",
                   lambda u, c, d: svc.case_mark_duplicate(
                       actor=u, case=c, version=d["version"], first_case=_first_case(c, d, u), note=d["note"])),
-    "extension_request": (gettext_lazy("申请延期"), forms.ExtensionRequestForm, "warning",
+    "extension_request": (forms.ExtensionRequestForm, "warning",
                           lambda u, c, d: svc.extension_request(
                               actor=u, case=c, version=d["version"], days=d["days"], reason=d["reason"])),
-    "petition_reply": (gettext_lazy("出具信访处理意见书"), forms.PetitionReplyForm, "success",
+    "petition_reply": (forms.PetitionReplyForm, "success",
                        lambda u, c, d: svc.petition_reply(
                            actor=u, case=c, version=d["version"], request=d["request"], facts=d["facts"],
                            decision=d["decision"], legal_basis=d["legal_basis"])),
-    "petition_deliver": (gettext_lazy("登记送达"), forms.DateNoteForm, "success",
+    "petition_deliver": (forms.DateNoteForm, "success",
                          lambda u, c, d: svc.petition_deliver(
                              actor=u, case=c, version=d["version"], delivered_on=d["on"], note=d["note"])),
-    "review": (gettext_lazy("登记复查/复核"), forms.ReviewForm, "secondary",
+    "review": (forms.ReviewForm, "secondary",
                lambda u, c, d: svc.case_record_review(
                    actor=u, case=c, version=d["version"], kind=d["kind"], requested_on=d["requested_on"],
                    result=d["result"])),
-    "report_request_materials": (gettext_lazy("要求补充材料"), forms.MaterialsRequestForm, "warning",
+    "report_request_materials": (forms.MaterialsRequestForm, "warning",
                                  lambda u, c, d: svc.report_request_materials(
                                      actor=u, case=c, version=d["version"], missing=d["missing"])),
-    "report_materials_complete": (gettext_lazy("材料齐全"), forms.DateNoteForm, "success",
+    "report_materials_complete": (forms.DateNoteForm, "success",
                                   lambda u, c, d: svc.report_materials_complete(
                                       actor=u, case=c, version=d["version"], completed_on=d["on"], note=d["note"])),
-    "report_accept": (gettext_lazy("受理举报"), forms.ReportAcceptForm, "success",
+    "report_accept": (forms.ReportAcceptForm, "success",
                       lambda u, c, d: svc.report_accept(actor=u, case=c, version=d["version"], note=d["note"])),
-    "report_not_accept": (gettext_lazy("不予受理"), forms.ReasonForm, "danger",
+    "report_not_accept": (forms.ReasonForm, "danger",
                           lambda u, c, d: svc.report_not_accept(
                               actor=u, case=c, version=d["version"], reason=d["reason"])),
-    "report_finding": (gettext_lazy("作出调查结论"), forms.ReportFindingForm, "success",
+    "report_finding": (forms.ReportFindingForm, "success",
                        lambda u, c, d: svc.report_finding(
                            actor=u, case=c, version=d["version"], finding=d["finding"], facts=d["facts"],
                            measures=d["measures"])),
-    "report_notify": (gettext_lazy("告知举报人"), forms.DateNoteForm, "success",
+    "report_notify": (forms.DateNoteForm, "success",
                       lambda u, c, d: svc.report_notify(
                           actor=u, case=c, version=d["version"], notified_on=d["on"], note=d["note"])),
-    "complaint_forward": (gettext_lazy("转办机构"), forms.ForwardForm, "success",
+    "complaint_forward": (forms.ForwardForm, "success",
                           lambda u, c, d: svc.complaint_forward(
                               actor=u, case=c, version=d["version"], requirement=d["requirement"])),
-    "complaint_acknowledge": (gettext_lazy("登记机构签收"), forms.AcknowledgeForm, "secondary",
+    "complaint_acknowledge": (forms.AcknowledgeForm, "secondary",
                               lambda u, c, d: svc.complaint_institution_acknowledge(
                                   actor=u, case=c, version=d["version"], acknowledged_on=d["on"],
                                   acknowledged_by=d["acknowledged_by"])),
-    "complaint_extend": (gettext_lazy("登记机构延期"), forms.InstitutionExtendForm, "warning",
+    "complaint_extend": (forms.InstitutionExtendForm, "warning",
                          lambda u, c, d: svc.complaint_institution_extend(
                              actor=u, case=c, version=d["version"], level=d["level"], reason=d["reason"])),
-    "complaint_reply": (gettext_lazy("登记机构反馈"), forms.InstitutionReplyForm, "success",
+    "complaint_reply": (forms.InstitutionReplyForm, "success",
                         lambda u, c, d: svc.complaint_institution_reply(
                             actor=u, case=c, version=d["version"], result=d["result"], replied_on=d["on"])),
-    "complaint_follow_up": (gettext_lazy("登记回访"), forms.FollowUpForm, "success",
+    "complaint_follow_up": (forms.FollowUpForm, "success",
                             lambda u, c, d: svc.complaint_follow_up(
                                 actor=u, case=c, version=d["version"], satisfaction=d["satisfaction"],
                                 note=d["note"], on=d["on"])),
-    "complaint_escalate": (gettext_lazy("升级处理"), forms.EscalateForm, "danger",
+    "complaint_escalate": (forms.EscalateForm, "danger",
                            lambda u, c, d: svc.complaint_escalate(
                                actor=u, case=c, version=d["version"], route=d["route"], note=d["note"])),
-    "step_start": (gettext_lazy("启动闭环环节"), forms.StepStartForm, "secondary",
+    "step_start": (forms.StepStartForm, "secondary",
                    lambda u, c, d: svc.case_step_start(
                        actor=u, case=c, version=d["version"], kind=svc.next_step_kind(c), owner=d["owner"],
                        due_on=d["due_on"], note=d["note"])),
-    "close": (gettext_lazy("办结"), forms.CloseForm, "success",
+    "close": (forms.CloseForm, "success",
               lambda u, c, d: svc.case_close(actor=u, case=c, version=d["version"], result=d["result"])),
-    "reassign": (gettext_lazy("调整A/B岗"), forms.ReassignForm, "secondary",
+    "reassign": (forms.ReassignForm, "secondary",
                  lambda u, c, d: svc.case_reassign(
                      actor=u, case=c, version=d["version"], owner=d["owner"], backup=d["backup"],
                      reason=d["reason"])),
@@ -132,51 +134,16 @@ ACTIONS = {
 
 
 def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bool) -> list[str]:
-    """The actions that make sense for this case now; the services still check every guard."""
+    """The actions the transition table offers this user on this case now; the services still check every guard."""
     if not svc.can_handle(user, case) or not case.is_open:
         return []
-    status, kind = case.status, case.case_type
-    keys: list[str] = []
-    delivered = {d.kind for d in documents if d.delivered_on}
-    if kind == CaseType.PETITION:
-        if status == CaseStatus.REGISTERED:
-            keys += ["petition_accept", "petition_not_accept", "petition_not_our_remit", "duplicate"]
-        elif status == CaseStatus.ACCEPTED:
-            keys += ["progress", "petition_reply"]
-            if case.petition_kind == "appeal" and not extension_pending:
-                keys.append("extension_request")
-        elif status == CaseStatus.REPLIED:
-            keys.append("close" if CaseDocument.Kind.PETITION_REPLY in delivered else "petition_deliver")
-        keys.append("review")
-    elif kind == CaseType.REPORT:
-        if status == CaseStatus.MATERIALS_PENDING:
-            keys += ["report_materials_complete", "report_not_accept", "duplicate"]
-        elif status == CaseStatus.REGISTERED:
-            keys += ["report_accept", "report_not_accept", "report_request_materials", "duplicate"]
-        elif status == CaseStatus.ACCEPTED:
-            keys += ["progress", "report_finding"]
-            if not case.is_anonymous and not extension_pending:
-                keys.append("extension_request")
-        elif status == CaseStatus.REPLIED:
-            notified = case.is_anonymous or CaseDocument.Kind.REPORT_FINDING in delivered
-            keys.append("close" if notified else "report_notify")
-    else:
-        if status == CaseStatus.REGISTERED:
-            keys += ["complaint_forward", "duplicate"]
-        elif status in (CaseStatus.FORWARDED, CaseStatus.INSTITUTION_ACKNOWLEDGED):
-            if status == CaseStatus.FORWARDED:
-                keys.append("complaint_acknowledge")
-            keys += ["complaint_reply", "complaint_extend", "progress", "complaint_escalate"]
-        elif status == CaseStatus.INSTITUTION_REPLIED:
-            followed_up = case.satisfaction != ""
-            keys += ["close" if followed_up else "complaint_follow_up", "complaint_escalate"]
-    step_kinds = {s.kind: s for s in steps}
-    running = any(s.done_on is None for s in steps)
-    if not running and len(step_kinds) < len(svc.STEP_ORDER):
-        keys.append("step_start")
-    if svc.is_supervisor(user):
-        keys.append("reassign")
-    return keys
+    facts = MenuFacts(
+        delivered={d.kind for d in documents if d.delivered_on},
+        extension_pending=extension_pending,
+        steps=steps,
+        step_count=len(svc.STEP_ORDER),
+    )
+    return offered_actions(case, user, facts)
 
 
 @login_required
@@ -185,18 +152,18 @@ def case_action(request, pk, action):
     case = get_case_for_user(request, pk)
     if action not in ACTIONS:
         raise Http404
-    label, form_class, _style, call = ACTIONS[action]
+    form_class, _style, call = ACTIONS[action]
+    label = action_label(action)
     form = form_class(request.POST, case=case, auto_id=f"id_{action}_%s")
     if form.is_valid():
         try:
             call(request.user, case, form.cleaned_data)
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("没有权限执行该操作。"))
+            show_error(request, exc)
         except ValidationError as exc:
             if _is_stale(exc):
                 return _stale_again(request, case, action, form_class)
-            for message in exc.messages:
-                messages.error(request, message)
+            show_error(request, exc)
         else:
             messages.success(request, _("%(action)s：已完成。") % {"action": label})
             return redirect("complaints:case_detail", pk=case.pk)
@@ -306,7 +273,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         messages.warning(request, _("该操作现在不能进行，您填写的内容未提交：%(text)s") % {"text": typed})
     actions = []
     for key in action_keys:
-        label, form_class, style, _call = ACTIONS[key]
+        form_class, style, _call = ACTIONS[key]
+        label = action_label(key)
         form = failed[1] if failed and failed[0] == key else form_class(case=case, auto_id=f"id_{key}_%s")
         actions.append(
             {"key": key, "label": label, "form": form, "style": style, "open": bool(failed and failed[0] == key)}
@@ -377,8 +345,7 @@ def extension_decide(request, pk, request_pk):
             note=form.cleaned_data["note"],
         )
     except (PermissionDenied, ValidationError) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, message)
+        show_error(request, exc)
     else:
         messages.success(request, _("延期申请已审批。"))
     return redirect("complaints:case_detail", pk=case.pk)
@@ -396,8 +363,7 @@ def step_complete(request, pk, step_pk):
                 actor=request.user, step=step, version=form.cleaned_data["version"], note=form.cleaned_data["note"]
             )
         except (PermissionDenied, ValidationError) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            show_error(request, exc)
         else:
             messages.success(request, _("%(step)s已完成。") % {"step": step.get_kind_display()})
     else:
@@ -421,8 +387,7 @@ def attachment_upload(request, pk):
                 step=form.cleaned_data["step"],
             )
         except (PermissionDenied, ValidationError) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            show_error(request, exc)
         else:
             messages.success(request, _("附件已上传。"))
     else:

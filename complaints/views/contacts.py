@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import is_mediator_only
+from core.service_errors import form_errors
 
 from .. import services as svc
 from ..contact_forms import ContactCorrectionForm, ContactFilter
@@ -125,7 +126,7 @@ def _detail(request, contact: Contact, *, revealed: bool = False):
 @login_required
 def contact_detail(request, pk: int):
     _refuse_mediators(request.user)
-    return _detail(request, get_contact_for_user(request.user, pk))
+    return _detail(request, get_contact_for_user(request, pk))
 
 
 @login_required
@@ -133,19 +134,9 @@ def contact_detail(request, pk: int):
 def contact_reveal(request, pk: int):
     """显示完整信息: the receiver, the linked case's A/B and supervisors; each reveal logged, never in a URL."""
     _refuse_mediators(request.user)
-    contact = get_contact_for_user(request.user, pk)
+    contact = get_contact_for_user(request, pk)
     svc.contact_personal_data_revealed(actor=request.user, contact=contact)
     return _detail(request, contact, revealed=True)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -154,7 +145,7 @@ def contact_correct(request, pk: int):
     it is a reveal and is logged; a refused or stale correction shows the form again with what the user typed."""
     user = request.user
     _refuse_mediators(user)
-    contact = get_contact_for_user(user, pk)
+    contact = get_contact_for_user(request, pk)
     refusal = svc.correction_refusal(user, contact)
     if refusal:
         raise PermissionDenied(refusal)
@@ -168,10 +159,8 @@ def contact_correct(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 **form.changes(),
             )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("来访来电记录已更正，变更已记入历史。"))
             return redirect("complaints:contact_detail", pk=contact.pk)

@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE, PHONE_MESSAGE, mask_free_text
+from core.roles import can_register
+from core.service_errors import form_errors
 
 from ..exporters import petitioner_label
 from ..forms import IntakeForm, RepeatQueryForm
 from ..models import Case, Contact
 from ..models.choices import CaseType, Channel
-from ..services import can_register, can_reveal_personal_data, contact_register, possible_repeats
+from ..services import can_reveal_personal_data, contact_register, possible_repeats
 from ..services.intake import MAX_REPRESENTATIVES
 from ..services.intake_rules import REFERENCE_REQUIRED, hidden_fields, intake_rules_table, required_fields
 
@@ -39,16 +41,6 @@ TITLES = {
 def _channel_of(request) -> str:
     channel = request.POST.get("channel") or request.GET.get("channel") or Channel.VISIT
     return channel if channel in Channel.values else Channel.VISIT
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # The page's fields in the order a clerk meets them (the Tab order of complaints/intake.html). After a refused
@@ -180,7 +172,7 @@ def intake(request):
         try:
             contact = _register(request, form, channel)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             if contact.outcome == Contact.Outcome.ANSWERED:
                 messages.success(request, _("已登记，当场答复。"))

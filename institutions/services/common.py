@@ -3,11 +3,12 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from core.access import sees_org
 from core.roles import Role, has_role
 
 
 def can_see_org(user, org) -> bool:
-    return user.is_superuser or (user.org_id is not None and org.path.startswith(user.org.path))
+    return sees_org(user, org)
 
 
 def is_staff_of(user, org) -> bool:

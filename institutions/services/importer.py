@@ -148,14 +148,16 @@ def _int(value, column, number, problems, default):
     return parsed
 
 
-def validate_rows(*, actor, header, body) -> tuple[list[dict], list[ImportProblem]]:
-    """Check every row; returns the cleaned rows and every problem found."""
-    problems: list[ImportProblem] = []
-    expected = [h for h, _f, _r in COLUMNS]
-    missing = [h for h in expected if h not in header]
-    if missing:
-        return [], [ImportProblem(1, h, _("缺少此列，请使用模板。")) for h in missing]
-    index = {h: header.index(h) for h in expected}
+@dataclass
+class _Lookups:
+    """What cells are matched against: institution types by code or name, entity kinds, the units allowed."""
+
+    types: dict
+    kinds: dict
+    orgs: dict
+
+
+def _lookups(actor) -> _Lookups:
     types = {}
     for category in Category.objects.of_kind(Category.Kind.INSTITUTION_TYPE):
         types[category.code.upper()] = category
@@ -164,58 +166,69 @@ def validate_rows(*, actor, header, body) -> tuple[list[dict], list[ImportProble
     orgs = {org.code: org for org in visible_orgs(actor)} if actor is not None else {}
     if actor is not None and actor.is_superuser:
         orgs = {org.code: org for org in OrgUnit.objects.all()}
-    seen: dict[tuple[str, str], int] = {}
-    cleaned = []
-    for number, values in body:
-        raw = {f: values[index[h]] if index[h] < len(values) else None for h, f, _r in COLUMNS}
-        row = {"_row": number}
-        for header_text, field, required in COLUMNS:
-            text = _text(raw[field])
-            if required and not text:
-                problems.append(ImportProblem(number, header_text, _("必填。")))
-            if field in MAX_LENGTHS and len(text) > MAX_LENGTHS[field]:
-                problems.append(
-                    ImportProblem(number, header_text, _("超过 %(n)s 个字符。") % {"n": MAX_LENGTHS[field]})
-                )
-            row[field] = text
-        if row["type"]:
-            row["type"] = types.get(row["type"]) or types.get(row["type"].upper())
-            if row["type"] is None:
-                problems.append(
-                    ImportProblem(number, "机构类型", _("未知的机构类型“%(v)s”。") % {"v": _text(raw["type"])})
-                )
-        if row["entity_kind"]:
-            kind = kinds.get(row["entity_kind"]) or (
-                row["entity_kind"] if row["entity_kind"] in Institution.EntityKind.values else None
-            )
-            if kind is None:
-                problems.append(ImportProblem(number, "法人/分支", _("应为“法人机构”或“分支机构”。")))
-            row["entity_kind"] = kind
-        if row["org"]:
-            code = row["org"]
-            row["org"] = orgs.get(code)
-            if row["org"] is None:
-                problems.append(
-                    ImportProblem(number, "监管单位代码", _("未知或无权导入的单位代码“%(v)s”。") % {"v": code})
-                )
-        row["outlets"] = _int(raw["outlets"], "网点数", number, problems, 1)
-        row["customers"] = _int(raw["customers"], "客户数（万户）", number, problems, 0)
-        if row["contact_phone"]:
-            try:
-                validate_phone(row["contact_phone"])
-            except ValidationError as exc:
-                problems.append(ImportProblem(number, "联系电话", exc.messages[0]))
-        active = row["is_active"].upper()
-        if active and active not in YES and active not in NO:
-            problems.append(ImportProblem(number, "有效", _("应为“是”或“否”。")))
-        row["is_active"] = active not in NO
-        if row["full_name"] and row["org"]:
-            key = (row["org"].code, row["full_name"])
-            if key in seen:
-                problems.append(ImportProblem(number, "全称", _("与第 %(n)s 行重复。") % {"n": seen[key]}))
-            seen[key] = number
-        cleaned.append(row)
-    # Parents: an existing institution of the same unit, or one named on an earlier row of the file.
+    return _Lookups(types=types, kinds=kinds, orgs=orgs)
+
+
+def _texts(number: int, raw: dict, problems: list[ImportProblem]) -> dict:
+    """Every cell as text, with the required and length checks."""
+    row = {"_row": number}
+    for header_text, field, required in COLUMNS:
+        text = _text(raw[field])
+        if required and not text:
+            problems.append(ImportProblem(number, header_text, _("必填。")))
+        if field in MAX_LENGTHS and len(text) > MAX_LENGTHS[field]:
+            problems.append(ImportProblem(number, header_text, _("超过 %(n)s 个字符。") % {"n": MAX_LENGTHS[field]}))
+        row[field] = text
+    return row
+
+
+def _resolve_references(row: dict, raw: dict, lookups: _Lookups, problems: list[ImportProblem]) -> None:
+    """Institution type, legal entity or branch, and supervising unit: text in, the matching value out."""
+    number = row["_row"]
+    if row["type"]:
+        row["type"] = lookups.types.get(row["type"]) or lookups.types.get(row["type"].upper())
+        if row["type"] is None:
+            problems.append(ImportProblem(number, "机构类型", _("未知的机构类型“%(v)s”。") % {"v": _text(raw["type"])}))
+    if row["entity_kind"]:
+        kind = lookups.kinds.get(row["entity_kind"]) or (
+            row["entity_kind"] if row["entity_kind"] in Institution.EntityKind.values else None
+        )
+        if kind is None:
+            problems.append(ImportProblem(number, "法人/分支", _("应为“法人机构”或“分支机构”。")))
+        row["entity_kind"] = kind
+    if row["org"]:
+        code = row["org"]
+        row["org"] = lookups.orgs.get(code)
+        if row["org"] is None:
+            problems.append(ImportProblem(number, "监管单位代码", _("未知或无权导入的单位代码“%(v)s”。") % {"v": code}))
+
+
+def _check_values(row: dict, raw: dict, problems: list[ImportProblem]) -> None:
+    """Counts, the phone number and the active flag."""
+    number = row["_row"]
+    row["outlets"] = _int(raw["outlets"], "网点数", number, problems, 1)
+    row["customers"] = _int(raw["customers"], "客户数（万户）", number, problems, 0)
+    if row["contact_phone"]:
+        try:
+            validate_phone(row["contact_phone"])
+        except ValidationError as exc:
+            problems.append(ImportProblem(number, "联系电话", exc.messages[0]))
+    active = row["is_active"].upper()
+    if active and active not in YES and active not in NO:
+        problems.append(ImportProblem(number, "有效", _("应为“是”或“否”。")))
+    row["is_active"] = active not in NO
+
+
+def _check_duplicate(row: dict, seen: dict[tuple[str, str], int], problems: list[ImportProblem]) -> None:
+    if row["full_name"] and row["org"]:
+        key = (row["org"].code, row["full_name"])
+        if key in seen:
+            problems.append(ImportProblem(row["_row"], "全称", _("与第 %(n)s 行重复。") % {"n": seen[key]}))
+        seen[key] = row["_row"]
+
+
+def _check_parents(cleaned: list[dict], seen: dict[tuple[str, str], int], problems: list[ImportProblem]) -> None:
+    """Parents: an existing institution of the same unit, or one named on an earlier row of the file."""
     for row in cleaned:
         if not row["parent"] or not row["org"]:
             continue
@@ -227,6 +240,27 @@ def validate_rows(*, actor, header, body) -> tuple[list[dict], list[ImportProble
             problems.append(
                 ImportProblem(row["_row"], "上级机构全称", _("找不到上级机构“%(v)s”。") % {"v": row["parent"]})
             )
+
+
+def validate_rows(*, actor, header, body) -> tuple[list[dict], list[ImportProblem]]:
+    """Check every row; returns the cleaned rows and every problem found."""
+    expected = [h for h, _f, _r in COLUMNS]
+    missing = [h for h in expected if h not in header]
+    if missing:
+        return [], [ImportProblem(1, h, _("缺少此列，请使用模板。")) for h in missing]
+    index = {h: header.index(h) for h in expected}
+    lookups = _lookups(actor)
+    problems: list[ImportProblem] = []
+    seen: dict[tuple[str, str], int] = {}
+    cleaned = []
+    for number, values in body:
+        raw = {f: values[index[h]] if index[h] < len(values) else None for h, f, _r in COLUMNS}
+        row = _texts(number, raw, problems)
+        _resolve_references(row, raw, lookups, problems)
+        _check_values(row, raw, problems)
+        _check_duplicate(row, seen, problems)
+        cleaned.append(row)
+    _check_parents(cleaned, seen, problems)
     problems.sort(key=lambda p: (p.row, expected.index(p.column) if p.column in expected else -1))
     return cleaned, problems
 

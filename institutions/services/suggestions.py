@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from complaints.models import Case, Forwarding
 from complaints.models.choices import CaseType
+from core.access import within_org_q
 
 from ..models import Institution, ListItem, ListRow, ListSuggestionRule, RectificationItem
 from ..periods import Period
@@ -68,10 +69,10 @@ def describe(rule: ListSuggestionRule, value: Decimal) -> str:
 
 def quarter_figures(org, period: Period) -> dict[int, dict]:
     """Every figure a rule may look at, per active institution of `org`."""
-    institutions = Institution.objects.active().filter(org__path__startswith=org.path)
+    institutions = Institution.objects.active().filter(within_org_q(org))
     figures: dict[int, dict] = {
         row.institution_id: row.as_dict()
-        for row in complaint_figures(institutions, period, case_scope=Q(org__path__startswith=org.path))
+        for row in complaint_figures(institutions, period, case_scope=within_org_q(org))
     }
     not_rectified = defaultdict(int)
     for institution_id in (
@@ -101,7 +102,7 @@ def list_evidence(org, period: Period, institution_ids) -> dict[tuple[int, str],
                 evidence[(institution_id, kind)].append(record)
 
     cases = Case.objects.filter(
-        org__path__startswith=org.path,
+        within_org_q(org),
         institution_id__in=institution_ids,
         received_on__gte=period.start,
         received_on__lte=period.end,

@@ -20,7 +20,7 @@ from .common import require_staff
 def survey_create(*, actor, org, title: str, theme: str, scope: str, started_on: dt.date, institutions) -> Survey:
     require_staff(actor, org)
     institutions = list(institutions)
-    if any(not inst.org.path.startswith(org.path) for inst in institutions):
+    if any(not inst.org.is_within(org) for inst in institutions):
         raise ValidationError(_("调研机构必须是本单位监管的机构。"))
     survey = Survey(org=org, title=title, theme=theme, scope=scope, started_on=started_on, created_by=actor)
     survey._change_reason = _("创建专项调研")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.access import within_org_q
 from core.services.audit import log_action
 
 from ..models import Institution, Interview, InterviewTriggerRule
@@ -57,8 +57,8 @@ def interviews_propose(*, org, year: int, quarter: int, actor=None) -> list[Inte
     rules = list(InterviewTriggerRule.objects.filter(active=True))
     if not rules:
         return []
-    institutions = Institution.objects.active().filter(org__path__startswith=org.path)
-    figures = complaint_figures(institutions, period, case_scope=Q(org__path__startswith=org.path))
+    institutions = Institution.objects.active().filter(within_org_q(org))
+    figures = complaint_figures(institutions, period, case_scope=within_org_q(org))
     by_id = {inst.pk: inst for inst in institutions.select_related("org")}
     existing = set(
         Interview.objects.filter(

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.access import scope
-from core.roles import OFFICE_ROLES, has_role
+from core.roles import is_office_user
 
 from ..models import Institution, Interview, InterviewAttachment, QuarterlyList, Survey
 
@@ -18,7 +18,7 @@ def office_only(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_superuser or has_role(request.user, *OFFICE_ROLES)):
+        if not is_office_user(request.user):
             raise PermissionDenied(_("调解员只能查看指派给自己的调解案件，不能查看机构、约谈、调研和清单。"))
         return view(request, *args, **kwargs)
 

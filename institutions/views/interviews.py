@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import OrgUnit
+from core.service_errors import show_error
 from core.services.audit import log_action
 
 from .. import forms
@@ -17,10 +18,6 @@ from ..services import interviews as svc
 from ..services.common import is_staff_of, is_supervisor_of
 from ..services.triggers import interviews_propose
 from .access import get_attachment_for_user, get_interview_for_user, office_only, visible_institutions
-
-
-def _error(request, exc) -> None:
-    messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
 
 
 @login_required
@@ -63,7 +60,7 @@ def interview_create(request):
     try:
         interview = svc.interview_create(actor=request.user, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
         return redirect("institutions:interview_list")
     messages.success(request, _("已发起约谈，请安排约谈时间。"))
     return redirect("institutions:interview_detail", pk=interview.pk)
@@ -79,7 +76,7 @@ def interview_propose(request):
     try:
         year, quarter = parse_quarter(request.POST.get("quarter", ""))
     except ValidationError as exc:
-        _error(request, exc)
+        show_error(request, exc)
         return redirect("institutions:interview_list")
     created = interviews_propose(org=user.org, year=year, quarter=quarter, actor=user)
     messages.success(request, _("按规则新增约谈建议 %(n)s 条，请逐条确认或不予约谈。") % {"n": len(created)})
@@ -179,7 +176,7 @@ def interview_action(request, pk, action):
     try:
         service(actor=request.user, interview=interview, **data)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, message)
     return redirect("institutions:interview_detail", pk=pk)
@@ -195,7 +192,7 @@ def rectification_done(request, pk, item_pk):
         try:
             svc.rectification_complete(actor=request.user, item=item, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("整改事项已完成。"))
     else:
@@ -217,7 +214,7 @@ def interview_attach(request, pk):
                 kind=form.cleaned_data["kind"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("附件已上传。"))
     else:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.exporters import XLSX_CONTENT_TYPE, file_response
 from core.job_status import Download, job_status_context, render_job_status
 from core.models import OrgUnit
+from core.service_errors import show_error
 from core.services.audit import log_action
 from core.services.jobs import QUEUE_DOWN_MESSAGE, latest_job, waiting_for_queue
 
@@ -24,10 +25,6 @@ from ..services import lists as svc
 from ..services.common import is_staff_of, is_supervisor_of
 from ..services.documents import list_request_files, summary_chart
 from .access import get_list_for_user, office_only
-
-
-def _error(request, exc) -> None:
-    messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
 
 
 def evidence_url(record: dict) -> str:
@@ -80,7 +77,7 @@ def list_create(request):
         year, quarter = parse_quarter(form.cleaned_data["quarter"])
         quarterly_list = svc.list_draft(org=user.org, year=year, quarter=quarter, actor=user)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
         return redirect("institutions:list_index")
     messages.success(request, _("清单草稿已生成，请逐条确认系统建议。"))
     return redirect("institutions:list_detail", pk=quarterly_list.pk)
@@ -148,7 +145,7 @@ def item_decide(request, pk, item_pk):
     try:
         svc.item_decide(actor=request.user, item=item, accept=accept)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("已采纳该建议。") if accept else _("已不采纳该建议。"))
     return _back(pk, item.row_id)
@@ -163,7 +160,7 @@ def item_edit(request, pk, item_pk):
         try:
             svc.item_edit(actor=request.user, item=item, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("事项已修改。"))
     else:
@@ -180,7 +177,7 @@ def item_add(request, pk, row_pk):
         try:
             svc.item_add(actor=request.user, row=row, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("事项已添加。"))
     else:
@@ -197,7 +194,7 @@ def row_assessment(request, pk, row_pk):
         try:
             svc.row_set_assessment(actor=request.user, row=row, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("总体评价已保存。"))
     return _back(pk, row.pk)
@@ -223,7 +220,7 @@ def list_action(request, pk, action):
                 actor=request.user, quarterly_list=quarterly_list, reason=request.POST.get("reason", "")
             )
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
             return _back(pk)
         messages.success(request, _("已编制新版本（草稿），原版本保留备查。"))
         return _back(new.pk)
@@ -234,7 +231,7 @@ def list_action(request, pk, action):
     try:
         service(actor=request.user, quarterly_list=quarterly_list, **kwargs)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, message)
     return _back(pk)
@@ -247,7 +244,7 @@ def list_generate(request, pk):
     try:
         list_request_files(actor=request.user, quarterly_list=quarterly_list)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.info(request, _("已开始生成PDF和Excel文件。"))
         if waiting_for_queue(quarterly_list):

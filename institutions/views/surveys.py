@@ -5,16 +5,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import within_org_q
+from core.service_errors import show_error
+
 from .. import forms
 from ..models import QuarterlyList, Survey, SurveyFinding
 from ..services import surveys as svc
 from ..services.common import is_staff_of
 from ..services.lists import finding_to_item
 from .access import get_survey_for_user, office_only, visible_institutions
-
-
-def _error(request, exc) -> None:
-    messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
 
 
 @login_required
@@ -29,7 +28,7 @@ def survey_list(request):
             try:
                 survey = svc.survey_create(actor=user, org=user.org, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                _error(request, exc)
+                show_error(request, exc)
             else:
                 messages.success(request, _("专项调研已创建。"))
                 return redirect("institutions:survey_detail", pk=survey.pk)
@@ -38,7 +37,7 @@ def survey_list(request):
 
 
 def _draft_lists(survey: Survey):
-    return QuarterlyList.objects.filter(org__path__startswith=survey.org.path, status=QuarterlyList.Status.DRAFT)
+    return QuarterlyList.objects.filter(within_org_q(survey.org), status=QuarterlyList.Status.DRAFT)
 
 
 @login_required
@@ -72,7 +71,7 @@ def survey_add_finding(request, pk):
         try:
             svc.survey_add_finding(actor=request.user, survey=survey, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("调研发现已登记。"))
     else:
@@ -91,7 +90,7 @@ def survey_follow_up(request, pk, finding_pk):
         try:
             svc.survey_record_follow_up(actor=request.user, finding=finding, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("整改反馈已登记。"))
     else:
@@ -109,7 +108,7 @@ def survey_finding_to_list(request, pk, finding_pk):
         try:
             finding_to_item(actor=request.user, finding=finding, quarterly_list=form.cleaned_data["quarterly_list"])
         except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("已列入清单负面事项。"))
     else:
@@ -124,7 +123,7 @@ def survey_close(request, pk):
     try:
         svc.survey_close(actor=request.user, survey=survey)
     except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("调研已结束。"))
     return redirect("institutions:survey_detail", pk=pk)

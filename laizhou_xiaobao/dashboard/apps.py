@@ -8,14 +8,3 @@ class DashboardConfig(AppConfig):
     name = "laizhou_xiaobao.dashboard"
     label = "dashboard"
     verbose_name = _("督办与待办")
-
-    def ready(self):
-        from core.roles import Role, extend_role_permissions
-
-        extend_role_permissions(Role.CLERK, ["core.view_task"])
-        extend_role_permissions(Role.SUPERVISOR, ["core.view_task", "core.add_task", "core.change_task"])
-        extend_role_permissions(Role.REVIEWER, ["core.view_task"])
-        extend_role_permissions(
-            Role.ADMINISTRATOR,
-            ["core.view_task", "core.add_task", "core.change_task", "core.view_notification"],
-        )

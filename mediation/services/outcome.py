@@ -57,6 +57,87 @@ def outcome_sentence(case: MediationCase) -> str:
     return text
 
 
+def _concluded_outcome(case: MediationCase, outcome: str, concluded_on: dt.date) -> str:
+    """Check the date; a failed court referral goes back to the court."""
+    if concluded_on > timezone.localdate():
+        raise ValidationError(_("结案日期不能晚于今天。"))
+    if concluded_on < case.received_on:
+        raise ValidationError(_("结案日期不能早于收案日期。"))
+    if outcome == Outcome.FAILURE and case.is_court_referral:
+        outcome = Outcome.RETURNED_TO_COURT
+    if outcome == Outcome.RETURNED_TO_COURT and not case.is_court_referral:
+        raise ValidationError(_("只有法院委派或委托的调解才能退回法院。"))
+    return outcome
+
+
+def _record_agreement(
+    case: MediationCase,
+    *,
+    concluded_on: dt.date,
+    agreement_terms: str,
+    performance_method: str,
+    performance_due_on: dt.date | None,
+    amount_agreed: Decimal | None,
+    disputed_points: str | None,
+) -> list[str]:
+    """Check and set the agreement's terms and number; returns the fields set."""
+    if case.status != Status.MEDIATING:
+        raise ValidationError(_("双方同意并经调解员回避声明后开展调解，才能达成调解协议。"))
+    if not case.sessions.exists():
+        raise ValidationError(_("尚无调解记录，不能登记调解协议。"))
+    if not agreement_terms.strip():
+        raise ValidationError(_("请填写调解协议内容。"))
+    if not performance_method.strip() or performance_due_on is None:
+        raise ValidationError(_("请填写协议的履行方式和履行期限。"))
+    if performance_due_on < concluded_on:
+        raise ValidationError(_("履行期限不能早于协议签订日期。"))
+    if amount_agreed is None or amount_agreed < 0:
+        raise ValidationError(_("请填写协议金额（无金额的填 0）。"))
+    case.agreement_terms = agreement_terms.strip()
+    case.performance_method = performance_method.strip()
+    case.performance_due_on = performance_due_on
+    case.amount_agreed = amount_agreed
+    case.agreement_number = (
+        f"莱和调协〔{concluded_on.year}〕{next_number(org=case.org, key='TJXY', year=concluded_on.year)}号"
+    )
+    fields = ["agreement_terms", "performance_method", "performance_due_on", "amount_agreed", "agreement_number"]
+    if disputed_points is not None:
+        case.disputed_points = disputed_points
+        fields.append("disputed_points")
+    return fields
+
+
+def _open_confirmation_clock(case: MediationCase, *, actor, concluded_on: dt.date) -> None:
+    owner, backup = deadline_owner(case)
+    deadline_open(
+        item=case,
+        rule_code="M-CONF",
+        started_on=concluded_on,
+        label=f"{case.number} {_('申请司法确认')}",
+        org=case.org,
+        owner=owner,
+        backup=backup,
+        institution_id=case.institution_id,
+        item_kind="mediation",
+        actor=actor,
+    )
+
+
+def _write_back_to_origin(case: MediationCase, *, actor) -> None:
+    """Close the originating ledger case with the mediation's result."""
+    from complaints.services.mediation_link import case_record_mediation_outcome
+
+    agreed = case.outcome == Outcome.AGREEMENT
+    case_record_mediation_outcome(
+        actor=actor,
+        case=case.origin_case,
+        resolved=agreed,
+        result=outcome_sentence(case),
+        amount_recovered=case.amount_agreed if agreed else None,
+        closure=_CLOSURE[case.outcome],
+    )
+
+
 @transaction.atomic
 def mediation_record_outcome(
     *,
@@ -77,41 +158,19 @@ def mediation_record_outcome(
     """
     require_mediator_or_office(actor, case)
     require_open(case)
-    today = timezone.localdate()
-    concluded_on = concluded_on or today
-    if concluded_on > today:
-        raise ValidationError(_("结案日期不能晚于今天。"))
-    if concluded_on < case.received_on:
-        raise ValidationError(_("结案日期不能早于收案日期。"))
-    if outcome == Outcome.FAILURE and case.is_court_referral:
-        outcome = Outcome.RETURNED_TO_COURT
-    if outcome == Outcome.RETURNED_TO_COURT and not case.is_court_referral:
-        raise ValidationError(_("只有法院委派或委托的调解才能退回法院。"))
+    concluded_on = concluded_on or timezone.localdate()
+    outcome = _concluded_outcome(case, outcome, concluded_on)
     fields = ["outcome", "concluded_on", "outcome_note", "status", "updated_at"]
     if outcome == Outcome.AGREEMENT:
-        if case.status != Status.MEDIATING:
-            raise ValidationError(_("双方同意并经调解员回避声明后开展调解，才能达成调解协议。"))
-        if not case.sessions.exists():
-            raise ValidationError(_("尚无调解记录，不能登记调解协议。"))
-        if not agreement_terms.strip():
-            raise ValidationError(_("请填写调解协议内容。"))
-        if not performance_method.strip() or performance_due_on is None:
-            raise ValidationError(_("请填写协议的履行方式和履行期限。"))
-        if performance_due_on < concluded_on:
-            raise ValidationError(_("履行期限不能早于协议签订日期。"))
-        if amount_agreed is None or amount_agreed < 0:
-            raise ValidationError(_("请填写协议金额（无金额的填 0）。"))
-        case.agreement_terms = agreement_terms.strip()
-        case.performance_method = performance_method.strip()
-        case.performance_due_on = performance_due_on
-        case.amount_agreed = amount_agreed
-        case.agreement_number = (
-            f"莱和调协〔{concluded_on.year}〕{next_number(org=case.org, key='TJXY', year=concluded_on.year)}号"
+        fields += _record_agreement(
+            case,
+            concluded_on=concluded_on,
+            agreement_terms=agreement_terms,
+            performance_method=performance_method,
+            performance_due_on=performance_due_on,
+            amount_agreed=amount_agreed,
+            disputed_points=disputed_points,
         )
-        fields += ["agreement_terms", "performance_method", "performance_due_on", "amount_agreed", "agreement_number"]
-        if disputed_points is not None:
-            case.disputed_points = disputed_points
-            fields.append("disputed_points")
     elif not note.strip():
         raise ValidationError(_("请说明调解未成、撤回或终止的原因。"))
     case.outcome = outcome
@@ -123,19 +182,7 @@ def mediation_record_outcome(
     for deadline in open_deadlines(case, *PERIOD_RULES):
         deadline_complete(deadline=deadline, completed_on=concluded_on)
     if outcome == Outcome.AGREEMENT:
-        owner, backup = deadline_owner(case)
-        deadline_open(
-            item=case,
-            rule_code="M-CONF",
-            started_on=concluded_on,
-            label=f"{case.number} {_('申请司法确认')}",
-            org=case.org,
-            owner=owner,
-            backup=backup,
-            institution_id=case.institution_id,
-            item_kind="mediation",
-            actor=actor,
-        )
+        _open_confirmation_clock(case, actor=actor, concluded_on=concluded_on)
     refresh_due_on(case)
     log_action(
         actor=actor,
@@ -145,16 +192,7 @@ def mediation_record_outcome(
         amount_agreed=str(amount_agreed) if amount_agreed is not None else None,
     )
     if case.origin_case_id:
-        from complaints.services.mediation_link import case_record_mediation_outcome
-
-        case_record_mediation_outcome(
-            actor=actor,
-            case=case.origin_case,
-            resolved=outcome == Outcome.AGREEMENT,
-            result=outcome_sentence(case),
-            amount_recovered=case.amount_agreed if outcome == Outcome.AGREEMENT else None,
-            closure=_CLOSURE[outcome],
-        )
+        _write_back_to_origin(case, actor=actor)
     return case
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.service_errors import show_error
 from mediation import forms, services
 from mediation.access import get_case_for_user
 from mediation.models import Mediator
@@ -21,7 +22,7 @@ def _run(request, case, form, call, success: str):
     try:
         call(form.cleaned_data)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
     else:
         messages.success(request, success)
     return redirect("mediation:detail", pk=case.pk)
@@ -30,7 +31,7 @@ def _run(request, case, form, call, success: str):
 @login_required
 @require_POST
 def record_consent(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     return _run(
         request,
         case,
@@ -43,7 +44,7 @@ def record_consent(request, pk):
 @login_required
 @require_POST
 def assign(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     mediators = Mediator.objects.active().filter(partner__org=case.org)
     return _run(
         request,
@@ -58,7 +59,7 @@ def assign(request, pk):
 @require_POST
 def recusal_office(request, pk):
     """The office records the signed declaration of a mediator who has no account."""
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     return _run(
         request,
         case,
@@ -71,7 +72,7 @@ def recusal_office(request, pk):
 @login_required
 @require_POST
 def extend(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     return _run(
         request,
         case,
@@ -84,7 +85,7 @@ def extend(request, pk):
 @login_required
 @require_POST
 def add_agent(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     form = forms.AgentForm(request.POST, request.FILES)
     return _run(
         request,
@@ -106,7 +107,7 @@ def add_agent(request, pk):
 @login_required
 @require_POST
 def record_session(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     return _run(
         request,
         case,
@@ -119,7 +120,7 @@ def record_session(request, pk):
 @login_required
 @require_POST
 def record_offer(request, pk, session_pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     session = get_object_or_404(case.sessions, pk=session_pk)
     return _run(
         request,
@@ -133,7 +134,7 @@ def record_offer(request, pk, session_pk):
 @login_required
 @require_POST
 def record_private_note(request, pk, session_pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     session = get_object_or_404(case.sessions, pk=session_pk)
     return _run(
         request,
@@ -147,7 +148,7 @@ def record_private_note(request, pk, session_pk):
 @login_required
 @require_POST
 def record_outcome(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
 
     def call(data):
         disputed = data.pop("disputed_points", "")
@@ -159,7 +160,7 @@ def record_outcome(request, pk):
 @login_required
 @require_POST
 def record_confirmation(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     return _run(
         request,
         case,
@@ -172,11 +173,11 @@ def record_confirmation(request, pk):
 @login_required
 @require_POST
 def waive_confirmation(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     try:
         services.mediation_waive_confirmation(actor=request.user, case=case, reason=_("当事人不申请司法确认"))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
     else:
         messages.success(request, _("已登记当事人不申请司法确认。"))
     return redirect("mediation:detail", pk=case.pk)
@@ -185,7 +186,7 @@ def waive_confirmation(request, pk):
 @login_required
 @require_POST
 def record_payment(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     return _run(
         request,
         case,

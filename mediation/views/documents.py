@@ -32,7 +32,7 @@ def _applicant(case, *, full: bool) -> dict:
 @login_required
 def agreement_pdf(request, pk):
     """The 调解协议书: parties, facts, disputed points, terms, how and when it is performed."""
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     if not case.has_agreement:
         raise Http404
     # The reveal rule (docs/domain.md, "个人信息"): those who may reveal the applicant's data on the case page get the
@@ -61,7 +61,7 @@ def agreement_pdf(request, pk):
 @login_required
 def agent_document(request, pk, agent_pk):
     """The authorisation document: personal data, so only the office and the case's mediator download it."""
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk)
     if not (can_write_office(request.user, case) or is_case_mediator(request.user, case)):
         raise PermissionDenied
     agent = get_object_or_404(case.agents, pk=agent_pk)

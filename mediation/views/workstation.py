@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import get_object_for_user, visible_orgs
 from core.personal import mask_address, mask_id, mask_phone
 from core.roles import Role, has_role
+from core.service_errors import show_error
 from core.services.audit import log_action
 from core.services.deadlines import deadline_state
 from institutions.models import Institution
@@ -116,7 +117,7 @@ def refer_case(request, case_pk):
     try:
         mediation = mediation_refer_from_case(actor=request.user, case=case)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
         return redirect(_case_page(case))
     messages.success(request, _("已转调解，调解案号 %(n)s。请登记双方当事人同意调解。") % {"n": mediation.number})
     return redirect("mediation:detail", pk=mediation.pk)
@@ -133,7 +134,7 @@ def _case_page(case) -> str:
 @login_required
 def recusal(request, pk):
     """The assigned mediator sees the parties (to judge any conflict) and declares; the file opens afterwards."""
-    case = get_case_for_recusal(request.user, pk)
+    case = get_case_for_recusal(request, pk)
     form = forms.RecusalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +163,7 @@ def _deadline_rows(case, today):
 @login_required
 def detail(request, pk):
     user = request.user
-    case = get_case_for_user(user, pk)
+    case = get_case_for_user(request, pk)
     today = timezone.localdate()
     mediator_view = is_case_mediator(user, case)
     office_writer = can_write_office(user, case)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import scope
+from core.service_errors import form_errors, show_error
 
 from .. import services
 from ..forms import EventFilter, EventForm, PhotoUploadForm
@@ -19,16 +20,6 @@ from ..models import Event
 from .access import get_event_for_user, get_photo_for_user
 
 VIEW = "outreach.view_event"
-
-
-def apply_service_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -63,7 +54,7 @@ def event_create(request):
         try:
             event = services.event_create(actor=request.user, org=request.user.org, data=data, photos=photos)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已登记宣传活动“%(title)s”。") % {"title": event.title})
             return redirect("outreach:event_detail", pk=event.pk)
@@ -79,7 +70,7 @@ def event_edit(request, pk):
         try:
             services.event_update(actor=request.user, event=event, data=form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("outreach:event_detail", pk=event.pk)
@@ -117,8 +108,7 @@ def photo_upload(request, pk):
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_error(request, exc)
         else:
             messages.success(request, _("已上传 %(n)s 张照片。") % {"n": len(saved)})
     else:

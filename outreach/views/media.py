@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import scope
+from core.service_errors import form_errors, show_error
 
 from .. import services
 from ..forms import MediaAwardForm, MediaWorkForm
 from ..models import MediaWork
 from .access import get_media_for_user
-from .events import apply_service_errors
 
 VIEW = "outreach.view_mediawork"
 
@@ -56,7 +56,7 @@ def _media_form(request, work=None):
         try:
             work = services.media_work_save(actor=request.user, org=request.user.org, work=work, data=form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已保存宣传作品“%(title)s”。") % {"title": work.title})
             return redirect("outreach:media_detail", pk=work.pk)
@@ -85,8 +85,7 @@ def media_award_add(request, pk):
         try:
             services.media_award_add(actor=request.user, work=work, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_error(request, exc)
         else:
             messages.success(request, _("已登记获奖情况。"))
             return redirect("outreach:media_detail", pk=work.pk)

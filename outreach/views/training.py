@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.access import scope
+from core.service_errors import form_errors
 
 from .. import services
 from ..forms import TrainingForm
 from ..models import TrainingSession
 from .access import get_training_for_user
-from .events import apply_service_errors
 
 VIEW = "outreach.view_trainingsession"
 
@@ -61,7 +61,7 @@ def _training_form(request, session=None):
                 actor=request.user, org=request.user.org, session=session, data=form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已保存培训“%(topic)s”。") % {"topic": session.topic})
             return redirect("outreach:training_detail", pk=session.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Case
 from complaints.selectors import LEDGER_SORTS
 from complaints.services.ledger_export import ledger_caption, write_ledger
+from core.access import within_org_q
 from core.models import OrgUnit
 from core.services.audit import log_action
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=org).first()
             if unit is None:
                 raise CommandError(f"没有代码为 {org} 的单位")
-            cases = cases.filter(org__path__startswith=unit.path)
+            cases = cases.filter(within_org_q(unit))
         if start:
             cases = cases.filter(received_on__gte=_date(start, "--from"))
         if end:

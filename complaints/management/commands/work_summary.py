@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.selectors import work_summary_for_orgs
+from core.access import within_org_q
 from core.models import OrgUnit
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=org).first()
             if unit is None:
                 raise CommandError(f"没有代码为 {org} 的单位")
-            org_ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+            org_ids = list(OrgUnit.objects.filter(within_org_q(unit, field="")).values_list("pk", flat=True))
         figures = work_summary_for_orgs(org_ids=org_ids, start=start_on, end=end_on)
         rate = "—" if figures.on_time_rate is None else f"{figures.on_time_rate:.1%}"
         lines = [

@@ -1,0 +1,380 @@
+"""The case workflow (docs/domain.md, "受理渠道与流程"): one transition table per case type.
+
+Each row says from which statuses an action may be taken, the status it leads to, who may take it, which clock
+it starts, and which node of the case page's diagram it completes. The same rows drive
+
+- the action menu on the case page (`offered_actions`),
+- the services' guard (`require_transition`: an action the table does not allow for the case's type and
+  status is refused with a Chinese message before anything is written),
+- and the diagram (`complaints/workflow.py`: `path_nodes`, `reached_nodes`, `workflow_nodes`).
+
+A service may refuse more than the table (a missing document, a date out of range); the table is the outer
+bound. Actions that do not move the case (a progress note, a review, a closed-loop step, reassignment) are rows
+too, with the case's status unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.roles import Role, has_role
+
+from .models import Case
+from .models.choices import OPEN_STATUSES, CaseStatus, CaseType
+
+HANDLER = "handler"  # the case's A or B, or a supervisor of the office
+SUPERVISOR = "supervisor"
+
+OPEN = tuple(OPEN_STATUSES)
+REGISTERED = CaseStatus.REGISTERED
+MATERIALS_PENDING = CaseStatus.MATERIALS_PENDING
+ACCEPTED = CaseStatus.ACCEPTED
+FORWARDED = CaseStatus.FORWARDED
+ACKNOWLEDGED = CaseStatus.INSTITUTION_ACKNOWLEDGED
+INSTITUTION_REPLIED = CaseStatus.INSTITUTION_REPLIED
+REPLIED = CaseStatus.REPLIED
+CLOSED = CaseStatus.CLOSED
+STAYS = None  # the action leaves the status as it is
+
+
+@dataclass(frozen=True)
+class Node:
+    """A box of the diagram: done once one of the `done_by` events has happened (or the status implies it)."""
+
+    key: str
+    label: str
+    done_by: tuple[str, ...]
+
+
+@dataclass
+class MenuFacts:
+    """What the menu needs beyond the status: the page has already loaded it."""
+
+    delivered: set = field(default_factory=set)  # kinds of the case's documents that were delivered
+    extension_pending: bool = False
+    steps: list = field(default_factory=list)
+    step_count: int = 3  # how many closed-loop steps there are (complaints.services.STEP_ORDER)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: object  # the menu's words
+    verb: object  # the refusal's words: "…不能%(verb)s。"
+    from_statuses: tuple[str, ...]
+    to_status: str | None = STAYS
+    who: str = HANDLER
+    clock: str = ""  # the deadline rule the action starts, if any
+    node: Node | None = None
+    # Beyond the status, whether the menu offers the action now (a document delivered, an extension pending…);
+    # the service checks the same facts itself, with its own message.
+    offered: Callable[[Case, MenuFacts], bool] | None = None
+
+
+REGISTER_NODE = Node("register", gettext_lazy("登记"), ("registered",))
+
+
+def _not_pending(case, facts):
+    return not facts.extension_pending
+
+
+def _delivered(kind):
+    return lambda case, facts: kind in facts.delivered
+
+
+def _not_delivered(kind):
+    return lambda case, facts: kind not in facts.delivered
+
+
+def _step_can_start(case, facts):
+    running = any(step.done_on is None for step in facts.steps)
+    return not running and len({step.kind for step in facts.steps}) < facts.step_count
+
+
+def _shared(*, progress_node: Node | None = None) -> dict[str, Transition]:
+    """The rows every case type has; `progress_node` is the diagram box a progress note stands for."""
+    return {
+        "duplicate": Transition(
+            "duplicate",
+            gettext_lazy("重复件（并入首次案件）"),
+            gettext_lazy("作为重复件办结"),
+            (REGISTERED, MATERIALS_PENDING),
+            CLOSED,
+        ),
+        "progress": Transition(
+            "progress", gettext_lazy("记录办理情况"), gettext_lazy("记录办理情况"), OPEN, node=progress_node
+        ),
+        "step_start": Transition(
+            "step_start",
+            gettext_lazy("启动闭环环节"),
+            gettext_lazy("启动闭环环节"),
+            OPEN,
+            offered=_step_can_start,
+        ),
+        "reassign": Transition("reassign", gettext_lazy("调整A/B岗"), gettext_lazy("调整A/B岗"), OPEN, who=SUPERVISOR),
+    }
+
+
+def _close(from_status: str, offered) -> Transition:
+    return Transition(
+        "close",
+        gettext_lazy("办结"),
+        gettext_lazy("办结"),
+        (from_status,),
+        CLOSED,
+        node=Node("close", gettext_lazy("办结"), ("closed",)),
+        offered=offered,
+    )
+
+
+def _extension(offered) -> Transition:
+    return Transition(
+        "extension_request", gettext_lazy("申请延期"), gettext_lazy("申请延期"), (ACCEPTED,), offered=offered
+    )
+
+
+_PETITION_REPLY = "petition_reply"  # CaseDocument.Kind values, spelt here to keep the models out of the rows
+_REPORT_FINDING = "report_finding"
+
+_petition = _shared(progress_node=Node("handle", gettext_lazy("办理"), ("replied",)))
+_report = _shared(progress_node=Node("investigate", gettext_lazy("调查"), ("finding",)))
+_complaint = _shared()
+
+# The rows, in the order the menu lists them.
+TRANSITIONS: dict[str, list[Transition]] = {
+    CaseType.PETITION: [
+        Transition(
+            "petition_accept",
+            gettext_lazy("受理告知"),
+            gettext_lazy("受理"),
+            (REGISTERED,),
+            ACCEPTED,
+            clock="P-REPLY",
+            node=Node("accept", gettext_lazy("受理告知"), ("accepted",)),
+        ),
+        Transition(
+            "petition_not_accept", gettext_lazy("不予受理告知"), gettext_lazy("不予受理"), (REGISTERED,), CLOSED
+        ),
+        Transition(
+            "petition_not_our_remit",
+            gettext_lazy("非本机关职责"),
+            gettext_lazy("按非本机关职责处理"),
+            (REGISTERED,),
+            CLOSED,
+        ),
+        _petition["duplicate"],
+        _petition["progress"],
+        Transition(
+            "petition_reply",
+            gettext_lazy("出具信访处理意见书"),
+            gettext_lazy("出具信访处理意见书"),
+            (ACCEPTED,),
+            REPLIED,
+            node=Node("reply", gettext_lazy("处理意见书"), ("replied",)),
+        ),
+        _extension(lambda case, facts: case.petition_kind == "appeal" and _not_pending(case, facts)),
+        Transition(
+            "petition_deliver",
+            gettext_lazy("登记送达"),
+            gettext_lazy("登记送达"),
+            (REPLIED,),
+            node=Node("deliver", gettext_lazy("送达"), ("delivered",)),
+            offered=_not_delivered(_PETITION_REPLY),
+        ),
+        _close(REPLIED, _delivered(_PETITION_REPLY)),
+        Transition("review", gettext_lazy("登记复查/复核"), gettext_lazy("登记复查/复核"), OPEN),
+        _petition["step_start"],
+        _petition["reassign"],
+    ],
+    CaseType.REPORT: [
+        Transition(
+            "report_materials_complete",
+            gettext_lazy("材料齐全"),
+            gettext_lazy("登记材料齐全"),
+            (MATERIALS_PENDING,),
+            REGISTERED,
+            clock="R-ACK",
+            node=Node("materials", gettext_lazy("材料齐全"), ("materials_complete", "accepted")),
+        ),
+        Transition(
+            "report_accept",
+            gettext_lazy("受理举报"),
+            gettext_lazy("受理"),
+            (REGISTERED,),
+            ACCEPTED,
+            clock="R-FIND",
+            node=Node("accept", gettext_lazy("受理"), ("accepted",)),
+        ),
+        Transition(
+            "report_not_accept",
+            gettext_lazy("不予受理"),
+            gettext_lazy("不予受理"),
+            (REGISTERED, MATERIALS_PENDING),
+            CLOSED,
+        ),
+        Transition(
+            "report_request_materials",
+            gettext_lazy("要求补充材料"),
+            gettext_lazy("要求补充材料"),
+            (REGISTERED,),
+            MATERIALS_PENDING,
+        ),
+        _report["duplicate"],
+        _report["progress"],
+        Transition(
+            "report_finding",
+            gettext_lazy("作出调查结论"),
+            gettext_lazy("作出调查结论"),
+            (ACCEPTED,),
+            REPLIED,
+            node=Node("finding", gettext_lazy("调查结论"), ("finding",)),
+        ),
+        _extension(lambda case, facts: not case.is_anonymous and _not_pending(case, facts)),
+        Transition(
+            "report_notify",
+            gettext_lazy("告知举报人"),
+            gettext_lazy("告知举报人"),
+            (REPLIED,),
+            node=Node("notify", gettext_lazy("告知举报人"), ("notified",)),
+            offered=lambda case, facts: not case.is_anonymous and _REPORT_FINDING not in facts.delivered,
+        ),
+        _close(REPLIED, lambda case, facts: case.is_anonymous or _REPORT_FINDING in facts.delivered),
+        _report["step_start"],
+        _report["reassign"],
+    ],
+    CaseType.COMPLAINT: [
+        Transition(
+            "complaint_forward",
+            gettext_lazy("转办机构"),
+            gettext_lazy("转办"),
+            (REGISTERED,),
+            FORWARDED,
+            clock="C-INST",
+            node=Node("forward", gettext_lazy("转办机构"), ("forwarded",)),
+        ),
+        _complaint["duplicate"],
+        Transition(
+            "complaint_acknowledge",
+            gettext_lazy("登记机构签收"),
+            gettext_lazy("登记机构签收"),
+            (FORWARDED,),
+            ACKNOWLEDGED,
+            node=Node("acknowledge", gettext_lazy("机构签收"), ("institution_acknowledged", "institution_replied")),
+        ),
+        Transition(
+            "complaint_reply",
+            gettext_lazy("登记机构反馈"),
+            gettext_lazy("登记机构反馈"),
+            (FORWARDED, ACKNOWLEDGED),
+            INSTITUTION_REPLIED,
+            node=Node("reply", gettext_lazy("机构反馈"), ("institution_replied",)),
+        ),
+        Transition(
+            "complaint_extend", gettext_lazy("登记机构延期"), gettext_lazy("登记机构延期"), (FORWARDED, ACKNOWLEDGED)
+        ),
+        _complaint["progress"],
+        Transition(
+            "complaint_follow_up",
+            gettext_lazy("登记回访"),
+            gettext_lazy("登记回访"),
+            (INSTITUTION_REPLIED,),
+            node=Node("follow_up", gettext_lazy("回访"), ("followed_up",)),
+            offered=lambda case, facts: case.satisfaction == "",
+        ),
+        _close(INSTITUTION_REPLIED, lambda case, facts: case.satisfaction != ""),
+        Transition(
+            "complaint_escalate",
+            gettext_lazy("升级处理"),
+            gettext_lazy("升级处理"),
+            (FORWARDED, ACKNOWLEDGED, INSTITUTION_REPLIED),
+            CLOSED,
+        ),
+        _complaint["step_start"],
+        _complaint["reassign"],
+    ],
+}
+
+
+# Rows are looked up in the table each time (a dozen rows per type), so that whatever reads the table, reads it as
+# it is now.
+def transition(case_type: str, action: str) -> Transition | None:
+    return next((row for row in TRANSITIONS[case_type] if row.action == action), None)
+
+
+def any_row(action: str) -> Transition:
+    """The first row of `action` on any case type: its words, for an action a case's type does not have.
+
+    An action no case type has (taken out of the table) is refused as "进行该操作".
+    """
+    for rows in TRANSITIONS.values():
+        for row in rows:
+            if row.action == action:
+                return row
+    return Transition(action, gettext_lazy("该操作"), gettext_lazy("进行该操作"), ())
+
+
+def action_label(action: str):
+    """The menu's words for an action (the same on every case type that has it)."""
+    return any_row(action).label
+
+
+# --- Who -------------------------------------------------------------------------------------------
+
+
+def is_supervisor(user) -> bool:
+    return bool(user.is_superuser or has_role(user, Role.SUPERVISOR))
+
+
+def may(user, case: Case, who: str) -> bool:
+    """The row's `who` for a user who already sees the case: A, B or a supervisor; or a supervisor only."""
+    if who == SUPERVISOR:
+        return is_supervisor(user)
+    return user.pk in (case.owner_id, case.backup_id) or is_supervisor(user)
+
+
+# --- The service guard -----------------------------------------------------------------------------
+
+
+def require_transition(actor, case: Case, action: str) -> Transition:
+    """Refuse an action the table does not allow to this actor, case type and status; nothing is written yet.
+
+    The services check first that the actor sees the case (`require_handler`, `require_supervisor`), with
+    their own messages; this adds the row's `who`, the case type and the from-statuses.
+    """
+    row = transition(case.case_type, action)
+    who = (row or any_row(action)).who
+    if not may(actor, case, who):
+        if who == SUPERVISOR:
+            raise PermissionDenied(_("只有支局负责人可以审批。"))
+        raise PermissionDenied(_("只有本案件的A岗、B岗或支局负责人可以办理该案件。"))
+    if row is None:
+        raise ValidationError(
+            _("%(type)s案件不能%(action)s。") % {"type": case.get_case_type_display(), "action": any_row(action).verb},
+            code="bad_type",
+        )
+    if case.status not in row.from_statuses:
+        raise ValidationError(
+            _("案件当前状态为“%(status)s”，不能%(action)s。")
+            % {"status": case.get_status_display(), "action": row.verb},
+            code="bad_state",
+        )
+    return row
+
+
+# --- The menu --------------------------------------------------------------------------------------
+
+
+def offered_actions(case: Case, user, facts: MenuFacts) -> list[str]:
+    """The actions the case page offers this user now, in the table's order; the services still check each."""
+    return [
+        row.action
+        for row in TRANSITIONS[case.case_type]
+        if case.status in row.from_statuses
+        and may(user, case, row.who)
+        and (row.offered is None or row.offered(case, facts))
+    ]
