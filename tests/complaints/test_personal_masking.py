@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from complaints.models import LedgerExport
 from complaints.services import complaint_forward
-from core.models import AuditEntry
+from core.models import AuditEntry, BackgroundJob
 from core.personal import mask_free_text, mask_search_terms, resident_id_check_digit
 from tests.helpers import PrintedPdf
 
@@ -181,7 +181,7 @@ def test_a_background_export_still_searches_on_the_sealed_terms(
     export = LedgerExport.objects.get()
     assert response.status_code == 302 and "扣费" not in response["Location"]
     export.refresh_from_db()
-    assert export.state == LedgerExport.State.DONE and export.row_count == 1
+    assert export.job.state == BackgroundJob.State.DONE and export.row_count == 1
     assert "扣费争议" not in str(export.filters)
     status_page = client.get(reverse("complaints:export_status", args=[export.pk])).content.decode()
     assert "扣费争议" not in status_page and "扣费**" in status_page
