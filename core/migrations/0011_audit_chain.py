@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='AuditArchive',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_sequence', models.PositiveBigIntegerField(verbose_name='起始序号')),
+                ('first_sequence', models.PositiveBigIntegerField(unique=True, verbose_name='起始序号')),
                 ('last_sequence', models.PositiveBigIntegerField(unique=True, verbose_name='截止序号')),
                 ('first_prev_hash', models.CharField(max_length=64, verbose_name='起始前一条哈希')),
                 ('last_hash', models.CharField(max_length=64, verbose_name='截止哈希')),

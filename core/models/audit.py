@@ -106,7 +106,7 @@ class AuditChainHead(models.Model):
 class AuditArchive(models.Model):
     """A range of the chain moved to an archive file by `manage.py audit_archive` (never deleted unrecorded)."""
 
-    first_sequence = models.PositiveBigIntegerField(_("起始序号"))
+    first_sequence = models.PositiveBigIntegerField(_("起始序号"), unique=True)
     last_sequence = models.PositiveBigIntegerField(_("截止序号"), unique=True)
     first_prev_hash = models.CharField(_("起始前一条哈希"), max_length=64)
     last_hash = models.CharField(_("截止哈希"), max_length=64)
