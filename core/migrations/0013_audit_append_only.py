@@ -14,10 +14,11 @@ from django.db import migrations, models
 APPEND_ONLY_SQL = """
 CREATE OR REPLACE FUNCTION core_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_TABLE_NAME = 'core_auditentry' AND TG_OP = 'DELETE' AND OLD.sequence <= COALESCE(
-        (SELECT max(last_sequence) FROM core_auditarchive), 0
-    ) THEN
-        RETURN OLD;
+    -- Nested: PL/pgSQL does not promise to stop at the first false AND (OLD.sequence exists on one table only).
+    IF TG_TABLE_NAME = 'core_auditentry' AND TG_OP = 'DELETE' THEN
+        IF OLD.sequence <= COALESCE((SELECT max(last_sequence) FROM core_auditarchive), 0) THEN
+            RETURN OLD;
+        END IF;
     END IF;
     RAISE EXCEPTION '操作日志只能追加，不能修改或删除（% %）', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'insufficient_privilege';
@@ -42,12 +43,12 @@ DROP FUNCTION IF EXISTS core_audit_append_only();
 
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
 
 
 def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_SQL)
+        schema_editor.execute(DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):
