@@ -7,6 +7,7 @@ without the role get 403. An export is itself written to the log.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -113,7 +114,7 @@ class AuditExporter(ListExporter):
                 f"{content_type.app_label}.{content_type.model}" if content_type else "",
                 entry.object_id,
                 entry.ip_address or "",
-                AuditEntry._meta.get_field("data").value_to_string(entry),
+                json.dumps(entry.data, ensure_ascii=False, sort_keys=True),
                 entry.entry_hash,
             ]
 

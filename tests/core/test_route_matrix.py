@@ -490,7 +490,7 @@ RECORD_PAGES = {
     ("admin:core_auditentry_history", "entry"): (403, 403, 200, 403),
     ("admin:core_auditentry_delete", "entry"): (403, 403, 403, 403),
     ("admin:core_user_change", "person"): (200, 200, 403, 200),
-    ("admin:core_user_password_change", "person"): (200, 403, 403, 200),
+    ("admin:auth_user_password_change", "person"): (200, 403, 403, 200),
     ("admin:core_user_delete", "person"): (403, 403, 403, 200),
     ("admin:auth_group_change", "group"): (403, 200, 403, 200),
 }
