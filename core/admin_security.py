@@ -198,7 +198,7 @@ def audit_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> N
         action=f"core.admin.{ADMIN_ACTIONS[instance.action_flag]}",
         # The field names changed, never their values (which may be personal data).
         model=f"{content_type.app_label}.{content_type.model}" if content_type else "",
-        object_id=instance.object_id,
+        object_id=str(instance.object_id),
         changes=changes if isinstance(changes, list) else [],
     )
 
