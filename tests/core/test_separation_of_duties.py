@@ -142,3 +142,14 @@ def test_an_inactive_or_superuser_administrator_does_not_count(administrator, sy
     security_admin.save()
     with pytest.raises(CommandError, match="安全管理员"):
         call_command("deactivate_superusers")
+
+
+def test_the_demo_has_one_account_for_each_administrator_role_and_can_retire_its_superuser(base_data):
+    from core.demo import seed_accounts, seed_orgs
+
+    seed_accounts(seed_orgs(), "demo-password-for-test")
+    for role in (Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        holders = User.objects.filter(groups__name=GROUP_NAMES[role], is_active=True, is_superuser=False, is_staff=True)
+        assert holders.count() == 1, role
+    call_command("deactivate_superusers")
+    assert not User.objects.filter(is_superuser=True, is_active=True).exists()
