@@ -13,9 +13,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import admin_beat  # noqa: F401  (django-celery-beat's admin, in Chinese)
 from core.admin_permissions import ChinesePermissionsMixin
+from core.admin_security import SeparationOfDutiesUserMixin
 from core.models import (
     Absence,
-    AuditEntry,
     BackgroundJob,
     Category,
     Deadline,
@@ -44,7 +44,7 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ChinesePermissionsMixin, DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(SeparationOfDutiesUserMixin, ChinesePermissionsMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "name", "org", "post", "backup", "is_active", "is_staff"]
     list_filter = ["org", "groups", "is_active", "is_staff"]
     search_fields = ["username", "name", "post"]
@@ -324,35 +324,6 @@ class DeadlineAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "org", "action", "target_type", "target_id"]
-    list_filter = ["action", "org"]
-    search_fields = ["action", "actor__name", "actor__username"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "org", "content_type"]
-    # The generic relation's two columns have no words of their own on the model: name them here.
-    fields = ["created_at", "actor", "org", "action", "target_type", "target_id", "data"]
-    readonly_fields = fields
-
-    @admin.display(description=_("对象类型"))
-    def target_type(self, entry):
-        return entry.content_type.model_class()._meta.verbose_name if entry.content_type_id else "—"
-
-    @admin.display(description=_("对象编号"))
-    def target_id(self, entry):
-        return entry.object_id if entry.object_id is not None else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -9,6 +9,8 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_security import PermissionChangeLogMixin
+
 ACTIONS = {"add": _("可新增"), "change": _("可修改"), "delete": _("可删除"), "view": _("可查看")}
 
 
@@ -44,5 +46,5 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(ChinesePermissionsMixin, DjangoGroupAdmin):
+class GroupAdmin(PermissionChangeLogMixin, ChinesePermissionsMixin, DjangoGroupAdmin):
     pass

@@ -16,6 +16,10 @@ class Role(models.TextChoices):
     MEDIATOR = "mediator", _("调解员")
     REVIEWER = "reviewer", _("分局审阅")
     ADMINISTRATOR = "administrator", _("系统管理员")
+    # 三员分立 (README 安全): the security administrator manages roles, permissions and sign-in security; the audit
+    # administrator only reads the audit log. 系统管理员 keeps accounts and reference data and cannot read the log.
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 # Group names are the Chinese labels users see in the admin.
@@ -170,7 +174,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_workcalendaryear",
         "core.change_workcalendaryear",
         *_ABSENCES_MANAGE,
-        "core.view_auditentry",
         "institutions.add_institution",
         "institutions.change_institution",
         *_INSTITUTIONS_STAFF,
@@ -188,7 +191,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.change_crontabschedule",
         "django_celery_beat.add_crontabschedule",
     ],
+    Role.SECURITY_ADMIN: [
+        # Whom a role goes to (a person's roles on the user form) and what extra groups may do.
+        "core.view_user",
+        "core.change_user",
+        "core.view_orgunit",
+        "auth.view_group",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.delete_group",
+        "auth.view_permission",
+        # Sign-in security: failed attempts, lockouts (deleting an attempt unlocks the account), sign-in records.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+    ],
+    Role.AUDIT_ADMIN: ["core.view_auditentry", "core.view_auditarchive"],
 }
+
+# 三员分立: no person holds two of these roles (core/admin_security.py refuses it on the user form).
+SEPARATED_ROLES = (Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 def sync_roles(**kwargs) -> None:

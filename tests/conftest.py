@@ -216,6 +216,24 @@ def administrator(orgs):
 
 
 @pytest.fixture
+def system_admin(orgs):
+    """三员分立: the 系统管理员 without superuser rights (accounts and reference data)."""
+    return make_user(org=orgs["yantai"], role=Role.ADMINISTRATOR, username="yt_sysadmin", name="钱立新", is_staff=True)
+
+
+@pytest.fixture
+def security_admin(orgs):
+    """三员分立: the 安全管理员 (roles, permissions, sign-in security)."""
+    return make_user(org=orgs["yantai"], role=Role.SECURITY_ADMIN, username="yt_secadmin", name="赵敏", is_staff=True)
+
+
+@pytest.fixture
+def audit_admin(orgs):
+    """三员分立: the 审计管理员 (reads the audit log, nothing else)."""
+    return make_user(org=orgs["yantai"], role=Role.AUDIT_ADMIN, username="yt_auditor", name="吴静", is_staff=True)
+
+
+@pytest.fixture
 def other_clerk(orgs):
     """A clerk of another sub-bureau: must never see Laizhou's records."""
     return make_user(org=orgs["zhaoyuan"], role=Role.CLERK, username="zy_clerk", name="韩雪")

@@ -18,6 +18,8 @@ NO_ROWS_OF_THEIR_OWN = {
     "complaints.0009_ledger_export_job",
     "institutions.0004_list_generation_on_job",
     "complaints.0012_encrypt_personal_data",
+    "core.0015_audit_chain_backfill",
+    "core.0016_audit_append_only",
     "mediation.0004_encrypt_applicant_data",
 }
 PROJECT_APPS = {"core", "complaints", "institutions", "mediation", "outreach"}

@@ -1,4 +1,4 @@
-from .audit import AuditEntry, NumberSequence
+from .audit import AuditArchive, AuditChainHead, AuditEntry, AuditLogImmutableError, NumberSequence
 from .calendar import WorkCalendarDay, WorkCalendarYear
 from .categories import Category
 from .deadlines import Deadline, DeadlinePause, DeadlineRule
@@ -10,7 +10,10 @@ from .users import Absence, User
 
 __all__ = [
     "Absence",
+    "AuditArchive",
+    "AuditChainHead",
     "AuditEntry",
+    "AuditLogImmutableError",
     "BackgroundJob",
     "Category",
     "Deadline",

@@ -52,6 +52,10 @@ DEMO_ACCOUNTS = [
     DemoAccount("zy_clerk", "韩雪", "zhaoyuan", Role.CLERK, "信访投诉A岗"),
     DemoAccount("zy_supervisor", "彭建国", "zhaoyuan", Role.SUPERVISOR, "支局负责人"),
     DemoAccount("yt_reviewer", "杜若", "yantai", Role.REVIEWER, "分局消保审阅"),
+    # 三员分立 (README 安全): one account for each administrator role; `admin` above is the installation superuser.
+    DemoAccount("yt_sysadmin", "钱立新", "yantai", Role.ADMINISTRATOR, "系统管理员", staff=True),
+    DemoAccount("yt_secadmin", "赵敏", "yantai", Role.SECURITY_ADMIN, "安全管理员", staff=True),
+    DemoAccount("yt_auditor", "吴静", "yantai", Role.AUDIT_ADMIN, "审计管理员", staff=True),
 ]
 
 # Fictional institutions: (short name, full name, type code, outlets, customers in 10k)
