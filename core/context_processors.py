@@ -12,6 +12,8 @@ def office(request):
         "is_supervisor": Role.SUPERVISOR in roles,
         "is_reviewer": Role.REVIEWER in roles,
         "is_mediator": Role.MEDIATOR in roles,
+        # The 审计管理员 reads the audit log (the role, not a permission check: no query per page).
+        "is_audit_admin": Role.AUDIT_ADMIN in roles,
         "is_mediator_only": bool(roles) and is_mediator_only(request.user),
         "can_register": bool(roles) and can_register(request.user),
     }

@@ -141,7 +141,7 @@ def _manifest_hmac(manifest: dict, secret=None) -> str:
 
 def _hmac_matches(manifest: dict) -> bool:
     # A key rotated since the archive was written is still accepted while it is listed in SECRET_KEY_FALLBACKS.
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return any(constant_time_compare(_manifest_hmac(manifest, key), manifest.get("hmac", "")) for key in keys)
 
 

@@ -145,7 +145,7 @@ def test_an_inactive_or_superuser_administrator_does_not_count(administrator, sy
 
 
 def test_the_demo_has_one_account_for_each_administrator_role_and_can_retire_its_superuser(base_data):
-    from core.demo import seed_accounts, seed_orgs
+    from laizhou_xiaobao.demo.base import seed_accounts, seed_orgs
 
     seed_accounts(seed_orgs(), "demo-password-for-test")
     for role in (Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
