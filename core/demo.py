@@ -10,6 +10,7 @@ from django.db import transaction
 
 from core.models import Category, OrgUnit, User
 from core.roles import GROUP_NAMES, Role
+from core.security.passwords import CHOSEN_BY_HOLDER
 
 DEFAULT_DEMO_PASSWORD = "demo-laizhou-2026"  # nosec B105 # documented demo accounts; DEMO_PASSWORD overrides
 
@@ -103,6 +104,8 @@ def seed_accounts(orgs: dict[str, OrgUnit], password: str) -> list[User]:
         if user is None:
             user = User(username=account.username)
             user.set_password(password)
+            # A demo password is published: it is not forced to change at first login (README「安全」).
+            setattr(user, CHOSEN_BY_HOLDER, True)
         user.name = account.name
         user.org = orgs[account.org]
         user.post = account.post

@@ -127,11 +127,11 @@ def other_clerk(orgs):
 
 @pytest.fixture
 def client_for(client):
-    """Log a persona in: `client_for(clerk_a).get(...)`."""
+    """Log a persona in: `client_for(clerk_a).get(...)` (second factor verified where the role needs one)."""
+    from tests.auth import sign_in
 
     def login(user):
-        client.force_login(user)
-        return client
+        return sign_in(client, user)
 
     return login
 

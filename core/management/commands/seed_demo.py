@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import DEMO_ACCOUNTS, demo_password, seed_accounts, seed_institutions, seed_orgs
 from core.models import WorkCalendarYear
+from core.security.demo import seed_devices
 from core.services.calendar import calendar_load_year_from_library, library_years
 from core.services.reference import ensure_reference_data
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"工作日历：已载入 {missing[0]}–{missing[-1]} 年")
         orgs = seed_orgs()
         password = demo_password()
-        seed_accounts(orgs, password)
+        users = seed_accounts(orgs, password)
         seed_institutions(orgs)
         for app in DEMO_APPS:
             if importlib.util.find_spec(f"{app}.demo") is not None:
@@ -40,3 +41,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {password}）："))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<14} {account.name:<6} {account.role.label}（{account.org}）")
+        devices = seed_devices(users)
+        if devices:
+            self.stdout.write(
+                "以下账号登录时还须输入动态口令（双因素认证）：另开终端运行 "
+                "`.venv/bin/python manage.py otp_code <账号>` 取当前口令（仅开发环境），"
+                "或把密钥输入手机上的身份验证器应用："
+            )
+            for username, secret in devices:
+                self.stdout.write(f"  {username:<14} 密钥 {secret}")
