@@ -9,6 +9,7 @@ and every password the account holder did not choose on the change page must be 
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,6 +17,16 @@ from django.utils.translation import gettext as _
 
 # Set on a user instance before saving a password its holder chose (the change page, demo and test accounts).
 CHOSEN_BY_HOLDER = "password_chosen_by_holder"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with the Chinese message its own catalogue lacks since Django 5.2 reworded it."""
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
+
+    def get_help_text(self):
+        return _("密码至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
 
 
 class CharacterClassValidator:
@@ -45,7 +56,8 @@ class PasswordHistoryValidator:
         if user is None or user.pk is None:
             return
         count = settings.PASSWORD_HISTORY_COUNT
-        earlier = list(user.password_history.values_list("password", flat=True)[:count])
+        # The history holds the current password and the `count` before it.
+        earlier = list(user.password_history.values_list("password", flat=True)[: count + 1])
         if user.password:
             earlier.insert(0, user.password)
         if any(check_password(password, encoded) for encoded in earlier):
@@ -61,7 +73,7 @@ class PasswordHistoryValidator:
             return
         PasswordHistory.objects.create(user=user, password=user.password)
         keep = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
-            : max(settings.PASSWORD_HISTORY_COUNT, 1)
+            : settings.PASSWORD_HISTORY_COUNT + 1
         ]
         PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
         chosen = bool(getattr(user, CHOSEN_BY_HOLDER, False))

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from core.models import OrgUnit
 from core.roles import Role
-from tests.factories import PASSWORD, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,9 +17,7 @@ def test_clerk_logs_in_sees_chinese_home_and_logs_out(live_server, live_base_dat
 
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("用户名").fill("lz_clerk_a")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, "lz_clerk_a")
 
     expect(page.get_by_test_id("user-menu")).to_contain_text("林晓岚")
     page.get_by_role("button", name="信访投诉").click()
