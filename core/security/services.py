@@ -12,7 +12,6 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
@@ -31,6 +30,7 @@ from core.services.audit import log_action
 PENDING_KEY = "security.pending"
 SEEN_KEY = "security.seen"
 STARTED_KEY = "security.started"
+GREETING_KEY = "security.greeting"
 
 
 class Step:
@@ -96,15 +96,14 @@ def login_completed(request, user) -> str:
     session, log, and return the step still owed ("" when none)."""
     security = account_security(user)
     address = client_address(request)
+    # Shown once every step is done (core/security/views.py `_continue`), not on the second-factor page.
     if security.last_login_at:
         when = date_format(timezone.localtime(security.last_login_at), "Y年n月j日 H:i")
-        messages.info(
-            request,
-            _("上次成功登录：%(when)s，地址 %(address)s。如非本人操作，请立即修改密码并报告管理员。")
-            % {"when": when, "address": security.last_login_address or _("未知")},
-        )
+        request.session[GREETING_KEY] = _(
+            "上次成功登录：%(when)s，地址 %(address)s。如非本人操作，请立即修改密码并报告管理员。"
+        ) % {"when": when, "address": security.last_login_address or _("未知")}
     else:
-        messages.info(request, _("这是该账号第一次登录。"))
+        request.session[GREETING_KEY] = _("这是该账号第一次登录。")
     previous_session = security.session_key
     security.last_login_at = timezone.now()
     security.last_login_address = address or None

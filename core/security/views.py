@@ -17,7 +17,7 @@ from core.security import services
 from core.security.forms import EnrolForm, OtpForm
 from core.security.middleware import STEP_URLS
 from core.security.passwords import password_expired
-from core.security.services import PENDING_KEY, Step
+from core.security.services import GREETING_KEY, PENDING_KEY, Step
 
 
 def _next_url(request) -> str:
@@ -32,7 +32,16 @@ def _continue(request, target: str):
     step = request.session.get(PENDING_KEY)
     if step:
         return redirect(f"{reverse(STEP_URLS[step])}?{urlencode({'next': target})}")
+    _greet(request)
     return HttpResponseRedirect(target)
+
+
+def _greet(request) -> None:
+    """The last successful login, once the login is complete."""
+    if not request.session.get(PENDING_KEY):
+        greeting = request.session.pop(GREETING_KEY, None)
+        if greeting:
+            messages.info(request, greeting)
 
 
 class LoginView(auth_views.LoginView):
@@ -101,6 +110,7 @@ def otp_enrol(request):
     if request.method == "POST" and form.is_valid():
         codes = services.otp_enrol_confirm(request, device, form.cleaned_data["token"])
         if codes is not None:
+            _greet(request)
             return render(request, "security/backup_codes.html", {"codes": codes, "next": _next_url(request)})
         form.add_error("token", _("数字不正确，请确认手机时间准确，并输入验证器上当前显示的数字。"))
     context = {
