@@ -70,7 +70,11 @@ class LogoutView(auth_views.LogoutView):
 
 def admin_login(request, extra_context=None):
     """The admin signs in through the same login page (second factor and all)."""
-    target = request.GET.get("next") or reverse("admin:index")
+    target = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
     if request.user.is_authenticated and request.user.is_staff:
         return redirect(target)
     return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
