@@ -330,3 +330,64 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
 }
+
+# --- Account security (等保 2.0 第三级 身份鉴别; README「安全」; code in core/security/) ---------------------------
+
+# A production process refuses the development key above and the placeholder of .env.example: both are public.
+_PUBLIC_KEYS = {"dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"}
+if not DEBUG and (SECRET_KEY in _PUBLIC_KEYS or SECRET_KEY.upper().startswith(("REPLACE-ME", "CHANGE-ME"))):
+    raise ImproperlyConfigured(
+        "SECRET_KEY 仍是开发用密钥或 .env.example 中的占位符，生产环境（DEBUG=false）拒绝启动。请生成随机密钥："
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'，写入环境变量 SECRET_KEY 后重新启动。"
+    )
+
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "core.security",
+]
+# After authentication and messages, before axes (which must stay last).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "core.security.middleware.AccountSecurityMiddleware"
+)
+
+# Passwords: at least PASSWORD_MIN_LENGTH characters of three of four kinds; not one of the last
+# PASSWORD_HISTORY_COUNT; changed every PASSWORD_MAX_AGE_DAYS days (0: never expires).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+# Replaces the list above (README「安全」 lists each rule).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "core.security.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.security.passwords.CharacterClassValidator"},
+    {"NAME": "core.security.passwords.PasswordHistoryValidator"},
+]
+
+# Two-factor authentication (TOTP, django-otp): required for these roles (core/roles.py values) and superusers.
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", ["administrator", "security_admin", "audit_admin", "supervisor"]
+)
+OTP_TOTP_ISSUER = OFFICE_BRAND
+TWO_FACTOR_BACKUP_CODES = 8
+
+# Sessions: a new login ends the account's other session; SESSION_IDLE_TIMEOUT seconds without a request end it.
+SESSION_SINGLE = env_bool("SESSION_SINGLE", True)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+
+# Login throttling in three layers (core/security/lockout.py): AXES_FAILURE_LIMIT failures of one username from one
+# address, LOGIN_USERNAME_FAILURE_LIMIT of one username from any address, LOGIN_ADDRESS_FAILURE_LIMIT from one
+# address for any usernames, each within AXES_COOLOFF_TIME.
+AXES_HANDLER = "core.security.lockout.LayeredLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# Behind N reverse proxies the client address is the N-th from the right of X-Forwarded-For (0: REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.security.lockout.client_address"

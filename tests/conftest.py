@@ -247,11 +247,11 @@ def private_files(settings, tmp_path):
 
 @pytest.fixture
 def client_for(client):
-    """Log a persona in: `client_for(clerk_a).get(...)`."""
+    """Log a persona in: `client_for(clerk_a).get(...)` (second factor verified where the role needs one)."""
+    from tests.auth import sign_in
 
     def login(user):
-        client.force_login(user)
-        return client
+        return sign_in(client, user)
 
     return login
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.models import Category, OrgUnit, User
 from core.roles import GROUP_NAMES, Role
+from core.security.passwords import CHOSEN_BY_HOLDER
 
 _counter = itertools.count(1)
 _case_numbers = itertools.count(1)
@@ -62,6 +63,8 @@ def make_user(*, org, role: Role | None = Role.CLERK, username: str | None = Non
     username = username or f"user{next(_counter)}"
     user = User(username=username, name=name or username, org=org, **fields)
     user.set_password(PASSWORD)
+    # Test accounts sign in with the password they were made with (no forced change at the first login).
+    setattr(user, CHOSEN_BY_HOLDER, True)
     user.save()
     if role is not None:
         user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from core.models import Category, OrgUnit, User
 from core.roles import GROUP_NAMES, Role
+from core.security.passwords import CHOSEN_BY_HOLDER
 
 ORG_TREE = [
     # code, name, short name, level, parent code
@@ -105,6 +106,8 @@ def seed_accounts(orgs: dict[str, OrgUnit], password: str) -> list[User]:
         if user is None:
             user = User(username=account.username)
             user.set_password(password)
+            # A demo password is published: it is not forced to change at first login (README「安全」).
+            setattr(user, CHOSEN_BY_HOLDER, True)
         user.name = account.name
         user.org = orgs[account.org]
         user.post = account.post

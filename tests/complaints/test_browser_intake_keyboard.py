@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from complaints.models import Case, Contact
 from core.models import OrgUnit
 from core.roles import Role
-from tests.factories import PASSWORD, make_institution, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_institution, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,9 +62,7 @@ def office(live_base_data):
 
 def log_in(page, live_server):
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill("lz_clerk_a")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, "lz_clerk_a")
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 

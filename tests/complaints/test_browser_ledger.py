@@ -22,7 +22,8 @@ from playwright.sync_api import expect
 from complaints.models import Case, Contact, Forwarding
 from core.models import Absence, OrgUnit
 from core.roles import Role
-from tests.factories import PASSWORD, make_case, make_institution, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_case, make_institution, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,9 +107,7 @@ def office(live_base_data):
 
 def log_in(page, live_server, username):
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, username)
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 

@@ -15,7 +15,8 @@ from complaints.models import Contact, ExtensionRequest
 from complaints.services import contact_register, petition_accept
 from core.models import OrgUnit
 from core.roles import Role
-from tests.factories import PASSWORD, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,9 +59,7 @@ def log_in(browser, live_server, username):
     page = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", reduced_motion="reduce").new_page()
     page.set_default_timeout(20_000)
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, username)
     expect(page.get_by_test_id("user-menu")).to_be_visible()
     return page
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from complaints.models import Case, Contact
 from core.models import AuditEntry, Deadline
+from tests.auth import sign_in
 from tests.complaints.conftest import VALID_ID, VALID_PHONE
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_any_intake_post_is_registered_or_refused_in_chinese_without_writing(
         data["institution"] = str(institution.pk)
     with transaction.atomic():
         client = Client()
-        client.force_login(clerk_a)
+        sign_in(client, clerk_a)
         before = _counts()
         response = client.post(URL, data)
         assert response.status_code in (302, 400), response.status_code
@@ -140,7 +141,7 @@ def test_any_intake_post_is_registered_or_refused_in_chinese_without_writing(
 def test_the_repeat_look_up_answers_any_input_with_json(clerk_a, frozen, id_number, phone, institution):
     with transaction.atomic():
         client = Client()
-        client.force_login(clerk_a)
+        sign_in(client, clerk_a)
         response = client.post(
             reverse("complaints:repeat_candidates"),
             {"id_number": id_number, "phone": phone, "institution": institution},

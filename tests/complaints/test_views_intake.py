@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Case, Contact
+from tests.auth import sign_in
 from tests.complaints.conftest import VALID_ID, VALID_PHONE
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_repeat_lookup_needs_csrf(clerk_a, register, frozen):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(clerk_a)
+    sign_in(client, clerk_a)
     response = client.post(reverse("complaints:repeat_candidates"), {"id_number": VALID_ID})
     assert response.status_code == 403
 
@@ -113,7 +114,7 @@ def test_outsider_repeat_lookup_finds_nothing(client_for, other_clerk, register,
 
 def test_anonymous_is_sent_to_login_and_mediator_refused(client, mediator):
     assert client.get(URL).status_code == 302
-    client.force_login(mediator)
+    sign_in(client, mediator)
     assert client.get(URL).status_code == 403
 
 

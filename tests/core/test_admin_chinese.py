@@ -18,6 +18,7 @@ from django_celery_beat.models import CrontabSchedule
 
 from core.admin_beat import crontab_text
 from core.admin_permissions import permission_label
+from tests.auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def admin_pages(user):
 
 
 def test_every_admin_page_is_chinese(client, administrator):
-    client.force_login(administrator)
+    sign_in(client, administrator)
     english = {}
     for url in admin_pages(administrator):
         response = client.get(url)
@@ -85,7 +86,7 @@ def test_the_audit_log_pages_are_chinese(client, audit_admin, clerk_a):
 
 
 def test_axes_and_celery_beat_are_named_in_chinese(client, administrator):
-    client.force_login(administrator)
+    sign_in(client, administrator)
     index = client.get(reverse("admin:index")).content.decode()
     for words in ("登录限制", "登录失败记录", "登录日志", "登录失败日志"):
         assert words in index

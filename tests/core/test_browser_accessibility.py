@@ -19,6 +19,7 @@ from institutions.models import Interview, QuarterlyList, Survey
 from laizhou_xiaobao.demo.base import demo_password
 from mediation.models import MediationCase
 from outreach.models import Event, MediaWork, TrainingSession
+from tests.auth import submit_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,9 +108,7 @@ def role_pages() -> dict[str, list[str]]:
 
 def log_in(page, live_server, username):
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(demo_password())
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, username, demo_password())
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from tests.auth import sign_in
 from tests.core import route_world
 from tests.factories import make_institution
 
@@ -77,6 +78,12 @@ ROUTES: dict[str, Route] = {
     "home":                        get(L,   *ALL),
     "login":                       get(200, *ALL),
     "logout":                     post(L,   L,   L,   L,   L,   L,   L),
+    # Account security (core/security): each person's own account only.
+    "security:account":            get(L,   *ALL),
+    "security:password_change":    get(L,   *ALL),
+    "security:otp_verify":         get(L,   *ALL),
+    "security:otp_enrol":          get(L,   *ALL),
+    "security:otp_remove":        post(L,   R,   R,   R,   R,   R,   R),
     "core:deadline_calculator":    get(L,   *ALL),
     "core:absence_list":           get(L,   *ALL),
     # The audit log: the 审计管理员 alone (below); a superuser without the role is refused too (三员分立).
@@ -201,7 +208,7 @@ ROUTES: dict[str, Route] = {
 # fmt: on
 
 APP_GROUPS = {
-    "core": ("home", "login", "logout", "core:"),
+    "core": ("home", "login", "logout", "core:", "security:"),
     "complaints": ("complaints:",),
     "institutions": ("institutions:",),
     "mediation": ("mediation:",),
@@ -311,7 +318,7 @@ def _request(client: Client, method: str, url: str, query: dict):
 def _client(persona: str, records: dict) -> Client:
     client = Client()
     if persona != "anon":
-        client.force_login(records["users"][persona])
+        sign_in(client, records["users"][persona])
     return client
 
 
@@ -354,8 +361,9 @@ def concrete_admin_path(route: str) -> str:
     return "/" + path
 
 
-# The login page is open; signing out of the admin without being signed in to it just goes back to the index.
-ADMIN_OPEN = {"admin:login": (200, ""), "admin:logout": (302, "/admin/")}
+# The admin's login sends everyone to the one login page (second factor and all, core/security); signing out of
+# the admin without being signed in to it just goes back to the index.
+ADMIN_OPEN = {"admin:login": (302, "/accounts/login/?next=%2Fadmin%2F"), "admin:logout": (302, "/admin/")}
 
 
 # Every non-staff persona meets the same check (is_staff); one of the office, one of the branch, and anonymous.
@@ -363,7 +371,7 @@ ADMIN_OPEN = {"admin:login": (200, ""), "admin:logout": (302, "/admin/")}
 def test_admin_routes_send_everyone_but_staff_to_the_admin_login(request, persona, base_data, orgs):
     client = Client()
     if persona != "anon":
-        client.force_login(request.getfixturevalue(FIXTURES[persona]))
+        sign_in(client, request.getfixturevalue(FIXTURES[persona]))
     login = reverse("admin:login")
     wrong = []
     for name, route in admin_routes():

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
+from tests.auth import sign_in
 from tests.core import route_world
 from tests.core.test_route_matrix import FIXTURES, NOW
 from tests.factories import make_institution
@@ -117,7 +118,7 @@ def test_only_the_allowed_personas_change_anything(records):
         for name, write in WRITES.items():
             for persona in SIGNED_IN:
                 client = Client()
-                client.force_login(records["users"][persona])
+                sign_in(client, records["users"][persona])
                 with transaction.atomic():
                     before = write.state(records)
                     response = client.post(write.url(records), write.data(records))

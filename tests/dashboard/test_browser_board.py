@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 
 from core.models import OrgUnit
 from core.roles import Role
+from tests.auth import submit_login
 from tests.dashboard.conftest import open_item
-from tests.factories import PASSWORD, make_open_case, make_org, make_user
+from tests.factories import make_open_case, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,9 +23,7 @@ def test_supervisor_clicks_a_handlers_overdue_count_and_lands_on_the_filtered_le
     open_item(case, overdue_on, started_on=overdue_on - dt.timedelta(days=20))
 
     page.goto(live_server.url + "/dashboard/")
-    page.get_by_label("用户名").fill("lz_supervisor")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, "lz_supervisor")
     expect(page.get_by_role("heading", name="督办看板")).to_be_visible()
 
     overdue = page.get_by_test_id(f"handler-laizhou-{clerk.pk}-overdue")

@@ -10,7 +10,8 @@ from core.models import OrgUnit
 from core.roles import Role
 from institutions.reference_data import ensure_default_rules
 from institutions.services.lists import list_draft
-from tests.factories import PASSWORD, make_institution, make_institution_case, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_institution, make_institution_case, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,9 +41,7 @@ def test_supervisor_accepts_a_suggestion_approves_generates_and_downloads(
     quarterly_list = list_draft(org=laizhou, year=2026, quarter=3)
 
     page.goto(live_server.url + f"/institutions/lists/{quarterly_list.pk}/")
-    page.get_by_label("用户名").fill("lz_supervisor")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, "lz_supervisor")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("2026年第3季度")
     item = page.locator(".item-suggested").filter(has_text="本季度被投诉6件")

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 
 from institutions.models import Institution
 from institutions.services.importer import COLUMNS
+from tests.auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def _snapshot():
 def _post(administrator, name: str, content: bytes):
     """Post one file; returns (imported, every message shown) after checking the page did not fail."""
     client = Client()
-    client.force_login(administrator)
+    sign_in(client, administrator)
     response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 200, response.status_code
     notices = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from core.models import OrgUnit
 from core.roles import Role
 from mediation.models import Mediator, PartnerKind, PartnerOrganisation
-from tests.factories import PASSWORD, make_institution, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_institution, make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,9 +22,7 @@ START = dt.datetime(2026, 3, 10, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"
 
 def _log_in(page, base_url, username):
     page.goto(base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, username)
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 

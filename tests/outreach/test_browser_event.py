@@ -10,7 +10,8 @@ from core.models import OrgUnit
 from core.roles import Role
 from outreach.models import GridCell
 from outreach.reference_data import ensure_defaults
-from tests.factories import PASSWORD, make_org, make_user
+from tests.auth import submit_login
+from tests.factories import make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +31,7 @@ def test_clerk_records_an_event_with_a_photo_and_sees_it_in_the_figures(live_ser
     today = timezone.localdate()
 
     page.goto(live_server.url + "/outreach/")
-    page.get_by_label("用户名").fill("lz_clerk_a")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, "lz_clerk_a")
 
     page.locator(".nav-tabs").get_by_role("link", name="统计").click()
     expect(page.locator("#office-sentence")).to_contain_text("开展宣传活动0次，累计覆盖0人")

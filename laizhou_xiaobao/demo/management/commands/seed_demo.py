@@ -7,6 +7,7 @@ from core.services.calendar import calendar_load_year_from_library, library_year
 from core.services.reference import ensure_reference_data
 from laizhou_xiaobao.demo import complaints, dashboard, institutions, mediation, outreach
 from laizhou_xiaobao.demo.base import DEMO_ACCOUNTS, demo_password, seed_accounts, seed_institutions, seed_orgs
+from laizhou_xiaobao.demo.two_factor import seed_devices
 
 # Each module's `seed(orgs=..., cases=..., stdout=...)`, in this order (the order seed_demo always used).
 DEMO_MODULES = [complaints, mediation, institutions, outreach, dashboard]
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"工作日历：已载入 {missing[0]}–{missing[-1]} 年")
         orgs = seed_orgs()
         password = demo_password()
-        seed_accounts(orgs, password)
+        users = seed_accounts(orgs, password)
         seed_institutions(orgs)
         # The demo's notifications stay in the product (the bell, my work); their e-mails, which the console
         # backend of `make run` would print between these lines and the account list, are not sent.
@@ -41,3 +42,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {password}）："))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<14} {account.name:<6} {account.role.label}（{account.org}）")
+        devices = seed_devices(users)
+        if devices:
+            self.stdout.write(
+                "以下账号登录时还须输入动态口令（双因素认证）：另开终端运行 "
+                "`.venv/bin/python manage.py otp_code <账号>` 取当前口令（仅开发环境），"
+                "或把密钥输入手机上的身份验证器应用："
+            )
+            for username, secret in devices:
+                self.stdout.write(f"  {username:<14} 密钥 {secret}")
