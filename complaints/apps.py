@@ -33,6 +33,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("信访投诉")
 
     def ready(self):
+        from core.integrity import register_verified_files
+
+        register_verified_files("complaints.Attachment", "file", "sha256")
         from core.roles import Role, extend_role_permissions
         from core.services.calendar_change import on_deadlines_moved
 

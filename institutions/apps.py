@@ -7,6 +7,11 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("机构与清单")
 
     def ready(self):
+        from core.integrity import register_verified_files
+
+        register_verified_files("institutions.InterviewAttachment", "file", "sha256")
+        register_verified_files("institutions.QuarterlyList", "pdf_file", "pdf_sha256")
+        register_verified_files("institutions.QuarterlyList", "xlsx_file", "xlsx_sha256")
         from core.roles import Role, extend_role_permissions
 
         staff = [

@@ -7,6 +7,9 @@ class MediationConfig(AppConfig):
     verbose_name = _("纠纷调解")
 
     def ready(self):
+        from core.integrity import register_verified_files
+
+        register_verified_files("mediation.Agent", "document", "document_sha256")
         from django.urls import reverse
 
         from core.dashboard.links import register_item_link

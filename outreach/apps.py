@@ -7,6 +7,9 @@ class OutreachConfig(AppConfig):
     verbose_name = _("宣传教育")
 
     def ready(self):
+        from core.integrity import register_verified_files
+
+        register_verified_files("outreach.EventPhoto", "file", "sha256")
         from core.roles import Role, extend_role_permissions
 
         view = [
