@@ -30,7 +30,9 @@ class RegisterForm(forms.Form):
     summary = forms.CharField(label=_("纠纷摘要"), max_length=200)
     facts = forms.CharField(label=_("纠纷事实"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     claims = forms.CharField(label=_("申请人请求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    amount_claimed = forms.DecimalField(label=_("请求金额（元）"), min_value=0, decimal_places=2, required=False)
+    amount_claimed = forms.DecimalField(
+        label=_("请求金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
 
     def __init__(self, *args, institutions, partners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +103,7 @@ class SessionForm(forms.Form):
 
 class OfferForm(forms.Form):
     side = forms.ChoiceField(label=_("提出方"), choices=Side.choices)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, decimal_places=2)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=14, decimal_places=2)
     terms = forms.CharField(label=_("方案内容"), max_length=200, required=False)
     is_counter_offer = forms.BooleanField(label=_("还价"), required=False)
 
@@ -118,7 +120,9 @@ class OutcomeForm(forms.Form):
     agreement_terms = forms.CharField(
         label=_("协议内容（达成协议时填写）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    amount_agreed = forms.DecimalField(label=_("协议金额（元）"), min_value=0, decimal_places=2, required=False)
+    amount_agreed = forms.DecimalField(
+        label=_("协议金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
     performance_method = forms.CharField(label=_("履行方式"), max_length=200, required=False)
     performance_due_on = forms.DateField(label=_("履行期限"), widget=DATE, required=False)
     note = forms.CharField(
@@ -143,7 +147,7 @@ class ConfirmationForm(forms.Form):
 
 class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("履行日期"), widget=DATE)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, decimal_places=2)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 

@@ -31,6 +31,7 @@ from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.exporters import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response
 from core.models import OrgUnit
+from core.params import page_param
 from core.roles import is_mediator_only
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
 from core.workcalendar import get_calendar
@@ -39,10 +40,7 @@ CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
 
 
 def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
+    return page_param(request.GET.get("page"))
 
 
 def _page_size(request) -> int:
