@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import django_filters
+from django import forms
+
 # Years a page may be asked to show: far wider than the records (from 2004 on), narrow enough that the previous
 # and next month, year or quarter still exist.
 MIN_YEAR = 1900
@@ -45,3 +48,27 @@ def month_param(value: str | None, *, default: dt.date) -> dt.date:
         return dt.date(year, month, 1)
     except (TypeError, ValueError):
         return default
+
+
+def day_in_range(day: dt.date) -> bool:
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+def _date_range_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("日期须在 %(min)s 年至 %(max)s 年之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
+
+
+class BoundedDateField(forms.DateField):
+    """A date between MIN_YEAR and MAX_YEAR: the day after 9999-12-31 or the local start of 0001-01-01 in UTC
+    cannot be computed, and a filter adds a day to its end date."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not day_in_range(value):
+            raise forms.ValidationError(_date_range_message(), code="out_of_range")
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField

@@ -31,7 +31,7 @@ from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.exporters import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response
 from core.models import OrgUnit
-from core.params import page_param
+from core.params import MAX_YEAR, MIN_YEAR, day_in_range, page_param
 from core.roles import is_mediator_only
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
 from core.workcalendar import get_calendar
@@ -180,9 +180,16 @@ def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
     if not value:
         return default, ""
     try:
-        return dt.date.fromisoformat(value), ""
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return default, _("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value}
+    if not day_in_range(day):
+        return default, _("日期须在 %(min)s 年至 %(max)s 年之间：%(value)s") % {
+            "min": MIN_YEAR,
+            "max": MAX_YEAR,
+            "value": value,
+        }
+    return day, ""
 
 
 @login_required

@@ -39,6 +39,8 @@ BAD_VALUES = {
     "NUL": "a\x00b",
     "overlong": "长" * 5000,
     "bad date": "2026-13-45",
+    "last day": "9999-12-31",
+    "first day": "0001-01-01",
     "far date": "9999-12",
     "ancient date": "0001-01",
     "not a number": "abc",
@@ -47,7 +49,7 @@ BAD_VALUES = {
 # The values most likely to get past a form into a query or a date: sent to each parameter and field alone.
 # FUZZ_FULL=1 sends every value to each one alone, as both personas (slower; the suite keeps the short walk).
 FULL = os.environ.get("FUZZ_FULL") == "1"
-SINGLY = tuple(BAD_VALUES) if FULL else ("huge", "beyond 2^63", "negative", "overlong", "far date")
+SINGLY = tuple(BAD_VALUES) if FULL else ("huge", "beyond 2^63")
 # Parameters every list understands whether or not the page shows a link with them (an empty list has no pager).
 COMMON_PARAMETERS = ("page", "per_page", "year", "month", "org", "sort", "from", "to", "start", "end")
 PERSONAS = ("admin", "clerk")
