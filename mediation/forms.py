@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.params import BoundedDateField
 from core.personal import validate_phone, validate_resident_id
 
 from .models import MediationCase, Mediator, Mode, Outcome, PartnerKind, PartnerOrganisation, Side, Source, Status
@@ -152,8 +153,8 @@ class PaymentForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("收案日期自"), widget=DATE, required=False)
-    end = forms.DateField(label=_("至"), widget=DATE, required=False)
+    start = BoundedDateField(label=_("收案日期自"), widget=DATE, required=False)
+    end = BoundedDateField(label=_("至"), widget=DATE, required=False)
 
     def period(self):
         today = timezone.localdate()

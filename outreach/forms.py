@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import scope
 from core.models import User
-from core.params import MAX_YEAR, MIN_YEAR
+from core.params import MAX_YEAR, MIN_YEAR, BoundedDateField
 
 from .models import (
     Campaign,
@@ -186,8 +186,8 @@ class TrainingForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), widget=DATE, required=False)
-    end = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
+    start = BoundedDateField(label=_("起始日期"), widget=DATE, required=False)
+    end = BoundedDateField(label=_("截止日期"), widget=DATE, required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -72,3 +72,19 @@ def test_multi_select_id_beyond_64_bits_is_an_invalid_choice_not_a_crash(orgs):
         field.clean([str(2**64), str(orgs["laizhou"].pk)])
     assert "不在可用的选项中" in exc.value.messages[0]
     assert list(OrgUnit.objects.filter(pk__in=[2**64])) == []
+
+
+@pytest.mark.parametrize(
+    ("route", "fields"),
+    [
+        ("outreach:figures", ("start", "end")),
+        ("mediation:figures", ("start", "end")),
+        ("institutions:ranking", ("start", "end")),
+        ("core:deadline_calculator", ("start",)),
+    ],
+)
+def test_period_and_start_dates_at_the_ends_of_the_calendar_are_refused_in_words(client_for, clerk_a, route, fields):
+    for day in ("9999-12-31", "0001-01-01"):
+        response = client_for(clerk_a).get(reverse(route), {**dict.fromkeys(fields, day), "days": "10"})
+        assert response.status_code == 200
+        assert "日期须在 1900 年至 2100 年之间。" in response.content.decode()
