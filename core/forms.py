@@ -3,11 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Absence, User
 from core.models.deadlines import CountKind
-from core.params import BoundedDateField
 
 
 class DeadlineCalculatorForm(forms.Form):
-    start = BoundedDateField(label=_("起算日（当日不计入）"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("起算日（当日不计入）"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("期限天数"), min_value=1, max_value=3650)
     kind = forms.ChoiceField(label=_("计算方式"), choices=CountKind.choices, initial=CountKind.CALENDAR)
 
