@@ -72,3 +72,12 @@ class BoundedDateField(forms.DateField):
 
 class BoundedDateFilter(django_filters.DateFilter):
     field_class = BoundedDateField
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A moment between MIN_YEAR and MAX_YEAR: 0001-01-01 00:00 in Asia/Shanghai is before the first UTC moment."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not day_in_range(value.date()):
+            raise forms.ValidationError(_date_range_message(), code="out_of_range")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.params import BoundedDateField
+from core.params import BoundedDateField, BoundedDateTimeField
 
 from .models import Institution, InterviewAttachment, ListItem
 from .models.choices import Assessment, Polarity, RatingElement
@@ -43,7 +43,7 @@ class InterviewCreateForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = BoundedDateTimeField(
         label=_("约谈时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     location = forms.CharField(label=_("地点"), required=False, max_length=100)
