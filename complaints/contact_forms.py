@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_orgs
+from core.params import BoundedDateFilter
 from institutions.models import Institution
 
 from .contact_selectors import local_day_bounds
@@ -22,8 +23,8 @@ class ContactFilter(django_filters.FilterSet):
     """Search (summary, name, reference number) and filters; every select leads with a blank "全部"."""
 
     q = django_filters.CharFilter(label=_("检索"), method="filter_q")
-    received_from = django_filters.DateFilter(label=_("接收日期自"), method="filter_received_from", widget=DATE)
-    received_to = django_filters.DateFilter(label=_("接收日期至"), method="filter_received_to", widget=DATE)
+    received_from = BoundedDateFilter(label=_("接收日期自"), method="filter_received_from", widget=DATE)
+    received_to = BoundedDateFilter(label=_("接收日期至"), method="filter_received_to", widget=DATE)
     channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=Channel.choices, empty_label=ALL)
     outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=Contact.Outcome.choices, empty_label=ALL)
     handler = django_filters.TypedChoiceFilter(label=_("接待人"), coerce=int, field_name="received_by_id")

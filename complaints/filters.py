@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
+from core.params import BoundedDateFilter
 from core.personal import mask_search_terms
 from core.widgets import FastSelect
 from core.workcalendar import CalendarMissingError
@@ -51,13 +52,13 @@ class LedgerFilter(django_filters.FilterSet):
     institution = django_filters.TypedChoiceFilter(label=_("涉及机构"), coerce=int, field_name="institution_id")
     handler = django_filters.TypedChoiceFilter(label=_("承办人（A/B岗）"), coerce=int, method="filter_handler")
     acting = django_filters.TypedChoiceFilter(label=_("今日实际办理人"), coerce=int, method="filter_acting")
-    received_from = django_filters.DateFilter(
+    received_from = BoundedDateFilter(
         label=_("接收日期自"),
         field_name="received_on",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    received_to = django_filters.DateFilter(
+    received_to = BoundedDateFilter(
         label=_("接收日期至"),
         field_name="received_on",
         lookup_expr="lte",
@@ -72,10 +73,10 @@ class LedgerFilter(django_filters.FilterSet):
         label=_("N个工作日内到期"), method="filter_due_within", min_value=0, max_value=365
     )
     # Open cases whose current deadline falls in a date range: what the dashboard's buckets link to.
-    due_from = django_filters.DateFilter(
+    due_from = BoundedDateFilter(
         label=_("期限自"), method="filter_due_from", widget=forms.DateInput(attrs={"type": "date"})
     )
-    due_to = django_filters.DateFilter(
+    due_to = BoundedDateFilter(
         label=_("期限至"), method="filter_due_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     repeat = django_filters.ChoiceFilter(label=_("重复件"), choices=YES, method="filter_repeat", empty_label=ALL)

@@ -8,11 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础设置")
 
     def ready(self):
-        from . import calendar_watch, checks  # noqa: F401  (registers the system checks)
+        from . import calendar_watch, checks, lookups  # noqa: F401  (registers the system checks)
         from .roles import sync_roles
         from .schedules import sync_after_migrate
         from .services import jobs  # noqa: F401  (connects the Celery signals that keep job rows in step)
 
+        lookups.register()
         # Permissions exist only after migrate; the roles are brought in line every time it runs.
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
         # Beat schedules likewise (core/schedules.py); once per migrate or flush, after every app's migrations.

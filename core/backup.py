@@ -10,6 +10,9 @@ restore can check that every table came back whole. The database is dumped befor
 uploaded in between is an extra file, never a missing one.
 
 Restore goes into an empty database (or, with `force`, over an existing one) and an empty files folder.
+
+With the setting BACKUP_ENCRYPTION_KEY the tar is written encrypted (`….tar.enc`, core/backup_crypto.py) and never
+lies on disk in the clear outside a private temporary folder; restore decrypts it with the same key.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ import shutil
 import subprocess  # nosec B404 # runs pg_dump and pg_restore by name, argument lists, no shell
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import dj_database_url
 from django.conf import settings
 from django.utils import timezone
+
+from core.backup_crypto import ENCRYPTED_SUFFIX, DecryptionError, decrypt_file, encrypt_file, is_encrypted
 
 ARCHIVE_FORMAT = 1
 
@@ -155,12 +161,41 @@ def backup(output_dir: Path, *, database_url: str | None = None, files_root: Pat
             "tables": counts,
         }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        partial = archive_path.with_suffix(".tar.part")
-        with tarfile.open(partial, "w") as archive:
+        plain = work / archive_path.name
+        with tarfile.open(plain, "w") as archive:
             for name in ("manifest.json", "database.dump", "files.tar.gz"):
                 archive.add(work / name, arcname=name)
+        key = settings.BACKUP_ENCRYPTION_KEY
+        if key:
+            archive_path = archive_path.with_name(archive_path.name + ENCRYPTED_SUFFIX)
+        partial = archive_path.with_name(archive_path.name + ".part")
+        if key:
+            encrypt_file(plain, partial, key)
+        else:
+            shutil.copyfile(plain, partial)
         os.replace(partial, archive_path)  # a backup file is always complete
     return archive_path
+
+
+@contextmanager
+def _plain_archive(archive_path: Path):
+    """The archive as a plain tar: itself, or decrypted into a private temporary folder for the duration."""
+    try:
+        encrypted = is_encrypted(archive_path)
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件：{archive_path}（{exc}）") from exc
+    if not encrypted:
+        yield archive_path
+        return
+    if not settings.BACKUP_ENCRYPTION_KEY:
+        raise BackupError("备份文件已加密：请设置 BACKUP_ENCRYPTION_KEY（备份时使用的密钥）后再恢复。")
+    with tempfile.TemporaryDirectory(prefix="xiaobao-decrypt-") as work:
+        plain = Path(work) / "backup.tar"
+        try:
+            decrypt_file(archive_path, plain, settings.BACKUP_ENCRYPTION_KEY)
+        except DecryptionError as exc:
+            raise BackupError(str(exc)) from exc
+        yield plain
 
 
 def read_manifest(archive_path: Path) -> dict:
@@ -183,7 +218,13 @@ def _is_empty_database(database: Database) -> bool:
 def restore(
     archive_path: Path, *, database_url: str | None = None, files_root: Path | None = None, force: bool = False
 ) -> dict:
-    """Restore a backup archive; checks both members' SHA-256 and every table's row count afterwards."""
+    """Restore a backup archive (decrypted first when it is encrypted); checks both members' SHA-256 and every
+    table's row count afterwards."""
+    with _plain_archive(archive_path) as plain:
+        return _restore(plain, database_url=database_url, files_root=files_root, force=force)
+
+
+def _restore(archive_path: Path, *, database_url: str | None, files_root: Path | None, force: bool) -> dict:
     manifest = read_manifest(archive_path)
     database = Database.from_url(database_url)
     files_root = Path(files_root or settings.PRIVATE_FILES_ROOT)

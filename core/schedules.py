@@ -73,6 +73,12 @@ SCHEDULES: tuple[Schedule, ...] = (
         when=Crontab(minute="0", hour="3"),
         description="每天 03:00 删除已过保留期的后台导出文件（台账导出等），导出记录保留。",
     ),
+    Schedule(
+        name="文件完整性校验",
+        task="core.verify_files",
+        when=Crontab(minute="30", hour="2", day_of_week="6"),
+        description="每周六 02:30 按 SHA-256 重读全部已存文件，缺失或被改动的通知系统管理员。",
+    ),
 )
 
 # Names of entries this module created once and no longer wants; they are deleted by the next sync.

@@ -32,3 +32,13 @@ def purge_expired_job_files_task() -> int:
     from core.services.jobs import purge_expired_job_files
 
     return purge_expired_job_files()
+
+
+@shared_task(name="core.verify_files", ignore_result=True)
+def verify_files_task() -> dict:
+    """Weekly (beat entry "文件完整性校验"): re-read every stored file against its SHA-256 and tell the system
+    administrators about any that is missing or altered."""
+    from core.integrity import notify_administrators, verify_files
+
+    report = verify_files()
+    return {"checked": report.checked, "problems": len(report.problems), "notified": notify_administrators(report)}

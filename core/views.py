@@ -26,6 +26,9 @@ def deadline_calculator(request):
             due_on = calendar.add_days(start, days, kind)
         except CalendarMissingError as exc:
             form.add_error(None, str(exc))
+        except OverflowError:
+            # A start near 9999-12-31: the due date would fall after the last date Python can represent.
+            form.add_error("start", _("起算日过晚，期限届满日超出可计算的日期范围。"))
         else:
             rest_days = WorkCalendarDay.objects.filter(date__gt=start, date__lte=due_on, is_working_day=False).exclude(
                 kind=WorkCalendarDay.Kind.WEEKEND

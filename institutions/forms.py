@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.params import BoundedDateField, BoundedDateTimeField
+
 from .models import Institution, InterviewAttachment, ListItem
 from .models.choices import Assessment, Polarity, RatingElement
 
@@ -11,8 +13,8 @@ class PeriodForm(forms.Form):
     """A quarter ("2026Q3") or any period (from/to); the quarter wins when both are given."""
 
     quarter = forms.CharField(label=_("季度"), required=False, help_text=_("如 2026Q3"))
-    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs=DATE))
-    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs=DATE))
+    start = BoundedDateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs=DATE))
+    end = BoundedDateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs=DATE))
 
     def clean(self):
         cleaned = super().clean()
@@ -41,7 +43,7 @@ class InterviewCreateForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = BoundedDateTimeField(
         label=_("约谈时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     location = forms.CharField(label=_("地点"), required=False, max_length=100)

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     # Axes must be last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -197,6 +198,8 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # An outreach photo may be at most this large (checked before it is decoded).
 OUTREACH_PHOTO_MAX_BYTES = env_int("OUTREACH_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# `manage.py backup` encrypts the archive with this key (a long random passphrase) when it is set: docs/operations.md.
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "login"

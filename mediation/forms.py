@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.params import BoundedDateField
 from core.personal import validate_phone, validate_resident_id
 
 from .models import MediationCase, Mediator, Mode, Outcome, PartnerKind, PartnerOrganisation, Side, Source, Status
@@ -30,7 +31,9 @@ class RegisterForm(forms.Form):
     summary = forms.CharField(label=_("纠纷摘要"), max_length=200)
     facts = forms.CharField(label=_("纠纷事实"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     claims = forms.CharField(label=_("申请人请求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    amount_claimed = forms.DecimalField(label=_("请求金额（元）"), min_value=0, decimal_places=2, required=False)
+    amount_claimed = forms.DecimalField(
+        label=_("请求金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
 
     def __init__(self, *args, institutions, partners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +104,7 @@ class SessionForm(forms.Form):
 
 class OfferForm(forms.Form):
     side = forms.ChoiceField(label=_("提出方"), choices=Side.choices)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, decimal_places=2)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=14, decimal_places=2)
     terms = forms.CharField(label=_("方案内容"), max_length=200, required=False)
     is_counter_offer = forms.BooleanField(label=_("还价"), required=False)
 
@@ -118,7 +121,9 @@ class OutcomeForm(forms.Form):
     agreement_terms = forms.CharField(
         label=_("协议内容（达成协议时填写）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    amount_agreed = forms.DecimalField(label=_("协议金额（元）"), min_value=0, decimal_places=2, required=False)
+    amount_agreed = forms.DecimalField(
+        label=_("协议金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
     performance_method = forms.CharField(label=_("履行方式"), max_length=200, required=False)
     performance_due_on = forms.DateField(label=_("履行期限"), widget=DATE, required=False)
     note = forms.CharField(
@@ -143,13 +148,13 @@ class ConfirmationForm(forms.Form):
 
 class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("履行日期"), widget=DATE)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, decimal_places=2)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("收案日期自"), widget=DATE, required=False)
-    end = forms.DateField(label=_("至"), widget=DATE, required=False)
+    start = BoundedDateField(label=_("收案日期自"), widget=DATE, required=False)
+    end = BoundedDateField(label=_("至"), widget=DATE, required=False)
 
     def period(self):
         today = timezone.localdate()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import scope
 from core.models import User
+from core.params import MAX_YEAR, MIN_YEAR, BoundedDateField
 
 from .models import (
     Campaign,
@@ -185,8 +186,8 @@ class TrainingForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), widget=DATE, required=False)
-    end = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
+    start = BoundedDateField(label=_("起始日期"), widget=DATE, required=False)
+    end = BoundedDateField(label=_("截止日期"), widget=DATE, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -206,7 +207,15 @@ class PeriodForm(forms.Form):
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="held_on", lookup_expr="year")
+    # Bounded: year 0 or 99999999999999999999 would fail in the date arithmetic of the year lookup.
+    year = django_filters.NumberFilter(
+        label=_("年度"),
+        field_name="held_on",
+        lookup_expr="year",
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        decimal_places=0,
+    )
     campaign = django_filters.ModelChoiceFilter(label=_("活动类别"), queryset=Campaign.objects.all())
     town = django_filters.ModelChoiceFilter(label=_("镇街"), queryset=GridCell.objects.none(), method="filter_town")
     venue_type = django_filters.ModelChoiceFilter(label=_("场所类型"), queryset=VenueType.objects.all())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.services.audit import log_action
 
 from .models import Event, EventPhoto, MediaAward, MediaWork, TrainingSession
-from .photos import check_photo
+from .photos import check_photos
 
 EARLIEST_DATE = dt.date(2015, 1, 1)
 # Events may be entered ahead for the calendar, but not further than a year out.
@@ -99,15 +99,10 @@ def _changed_fields(instance, fields: list[str], data: dict) -> list[str]:
 
 
 def _check_photos(uploads) -> list:
-    checked, errors = [], []
-    for upload in uploads or []:
-        try:
-            checked.append(check_photo(upload))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({"photos": errors})
-    return checked
+    try:
+        return check_photos(uploads)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from exc
 
 
 def _save_photo(*, actor, event, checked, caption: str = "") -> EventPhoto:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.services import deadlines as deadline_services
 from core.services.audit import log_action
-from core.uploads import sha256_of, validate_upload
+from core.uploads import content_type_for, sha256_of, validate_upload
 
 from ..models import Attachment, Case, CaseStep
 from .common import (
@@ -139,7 +139,8 @@ def attachment_add(*, actor, case: Case, upload, kind: str, description: str = "
         step=step,
         kind=kind,
         original_name=upload.name[:200],
-        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        # Decided from the checked content, never the type the browser sent.
+        content_type=content_type_for(upload.name),
         size=upload.size,
         sha256=sha256_of(upload),
         description=(description or "").strip(),

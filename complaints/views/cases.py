@@ -6,7 +6,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user
+from core.exporters import file_response
 from core.models import Deadline
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import Role, has_role
 from core.service_errors import show_error
 from core.services.absences import acting_handler
 from core.services.deadlines import deadline_state
+from core.uploads import served_content_type
 from core.workcalendar import get_calendar
 
 from .. import forms
@@ -403,9 +405,5 @@ def attachment_download(request, pk, attachment_pk):
     case = get_case_for_user(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
     svc.attachment_downloaded(actor=request.user, attachment=attachment)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    content_type = served_content_type(attachment.original_name, attachment.content_type)
+    return file_response(attachment.file.open("rb"), attachment.original_name, content_type=content_type)

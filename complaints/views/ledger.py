@@ -39,6 +39,7 @@ from core.charts import bar_chart
 from core.exporters import export_response
 from core.job_status import Download, job_status_context, render_job_status
 from core.models import OrgUnit
+from core.params import MAX_YEAR, MIN_YEAR, day_in_range, page_param
 from core.roles import is_mediator_only
 from core.services.audit import log_action
 from core.services.jobs import QUEUE_DOWN_MESSAGE, waiting_for_queue
@@ -46,10 +47,7 @@ from core.workcalendar import get_calendar
 
 
 def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
+    return page_param(request.GET.get("page"))
 
 
 def _page_size(request) -> int:
@@ -213,9 +211,16 @@ def _parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str]:
     if not value:
         return default, ""
     try:
-        return dt.date.fromisoformat(value), ""
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return default, _("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value}
+    if not day_in_range(day):
+        return default, _("日期须在 %(min)s 年至 %(max)s 年之间：%(value)s") % {
+            "min": MIN_YEAR,
+            "max": MAX_YEAR,
+            "value": value,
+        }
+    return day, ""
 
 
 @login_required

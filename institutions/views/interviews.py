@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exporters import file_response
 from core.models import OrgUnit
 from core.service_errors import show_error
 from core.services.audit import log_action
+from core.uploads import content_type_for
 
 from .. import forms
 from ..models import Interview, RectificationItem
@@ -226,7 +228,8 @@ def interview_attach(request, pk):
 def attachment_download(request, pk):
     attachment = get_attachment_for_user(request, pk)
     log_action(actor=request.user, action="institutions.interview.attachment_downloaded", target=attachment.interview)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    name = attachment.original_name
+    return file_response(attachment.file.open("rb"), name, content_type=content_type_for(name))
 
 
 @login_required

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from core.exporters import file_response
 from core.pdf import pdf_response, render_pdf
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.services.audit import log_action
+from core.uploads import content_type_for
 from mediation.access import can_write_office, get_case_for_user, is_case_mediator
 from mediation.models import Side
 
@@ -66,4 +68,5 @@ def agent_document(request, pk, agent_pk):
         raise PermissionDenied
     agent = get_object_or_404(case.agents, pk=agent_pk)
     log_action(actor=request.user, action="mediation.agent.document_viewed", target=case, agent=agent.pk)
-    return FileResponse(agent.document.open("rb"), as_attachment=True, filename=agent.document_name)
+    name = agent.document_name
+    return file_response(agent.document.open("rb"), name, content_type=content_type_for(name))

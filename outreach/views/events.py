@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import scope
+from core.params import month_param
 from core.service_errors import form_errors, show_error
 
 from .. import services
@@ -150,12 +151,7 @@ def photo_file(request, pk, size):
 
 
 def _month_from(value: str | None) -> dt.date:
-    today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
-    except (TypeError, ValueError):
-        return today.replace(day=1)
+    return month_param(value, default=timezone.localdate().replace(day=1))
 
 
 @login_required

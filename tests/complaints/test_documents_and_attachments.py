@@ -177,3 +177,73 @@ def test_only_a_b_and_supervisor_upload(client_for, orgs, register, private_file
     response = upload(client_for(colleague), case, "a.pdf", b"%PDF-1.4")
     assert "只有本案件的A岗、B岗或支局负责人" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+def _download(client, case, attachment):
+    return client.get(reverse("complaints:attachment_download", args=[case.pk, attachment.pk]))
+
+
+def test_download_type_is_decided_from_the_content_not_from_the_browser(
+    client_for, clerk_a, register, private_files, frozen
+):
+    case = register("complaint")
+    client = client_for(clerk_a)
+    # The browser claims a web page; the content is a PDF, and a PDF is what is stored and served.
+    client.post(
+        reverse("complaints:attachment_upload", args=[case.pk]),
+        {"kind": "evidence", "file": SimpleUploadedFile("回执.pdf", b"%PDF-1.4 receipt", content_type="text/html")},
+    )
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "application/pdf"
+
+    response = _download(client, case, attachment)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<!DOCTYPE html><script>alert(1)</script>",
+        b"\xef\xbb\xbf  <html><body onload=alert(1)>",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        b'<?xml version="1.0"?><svg/>',
+    ],
+)
+def test_web_page_or_svg_disguised_as_text_is_refused(client_for, clerk_a, register, private_files, frozen, content):
+    case = register("complaint")
+    response = upload(client_for(clerk_a), case, "说明.txt", content)
+    assert "文件“说明.txt”是网页或脚本内容，不能作为文本文件上传" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_plain_text_with_angle_brackets_inside_is_still_accepted(client_for, clerk_a, register, private_files, frozen):
+    case = register("complaint")
+    upload(client_for(clerk_a), case, "记录.txt", "来电记录：客户称 <某银行> 多收费用。".encode())
+    assert Attachment.objects.get().content_type == "text/plain"
+
+
+@pytest.mark.parametrize(
+    ("stored_type", "served"),
+    [
+        ("text/html", "application/octet-stream"),
+        ("image/svg+xml", "application/octet-stream"),
+        ("application/pdf", "application/pdf"),
+        ("", "application/octet-stream"),
+    ],
+)
+def test_rows_stored_with_the_browser_type_are_served_safely(
+    client_for, clerk_a, register, private_files, frozen, stored_type, served
+):
+    case = register("complaint")
+    client = client_for(clerk_a)
+    upload(client, case, "材料.pdf", b"%PDF-1.4 old row")
+    attachment = Attachment.objects.get()
+    # An attachment uploaded before the type was decided at upload kept what the browser sent.
+    attachment.content_type = stored_type
+    attachment.save()
+
+    response = _download(client, case, attachment)
+    assert response["Content-Type"] == served
+    assert response["Content-Disposition"].startswith("attachment;")

@@ -181,3 +181,72 @@ def test_edit_saves_changes(client_for, clerk_a, make_event, orgs, ref, grid):
     event.refresh_from_db()
     assert event.participants == 320
     assert event.history.first().history_change_reason == "修改宣传活动"
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A real, complete PNG of one-bit black pixels: a few hundred KB on disk, width×height bytes once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the packed bits
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_decompression_bomb_png_is_refused_before_it_is_decoded(client_for, clerk_a, make_event, orgs, private_files):
+    # 8944×8944 = 80 million pixels in about 10 KB; under the old limit it was decoded (about 1 GB per photo).
+    bomb = _png_bomb(8944, 8944)
+    assert len(bomb) < 400_000
+    event = make_event(org=orgs["laizhou"])
+    upload = SimpleUploadedFile("宣传现场.png", bomb, content_type="image/png")
+
+    response = client_for(clerk_a).post(
+        reverse("outreach:photo_upload", args=[event.pk]), {"photos": [upload]}, follow=True
+    )
+
+    body = response.content.decode()
+    assert "图片“宣传现场.png”的像素过多（8944×8944，超过 40 百万像素），请缩小后再上传。" in body
+    assert not EventPhoto.objects.exists()
+    assert _files(private_files) == []
+
+
+def test_photo_just_under_the_pixel_limit_is_accepted(clerk_a, make_event, orgs, settings):
+    settings.OUTREACH_PHOTO_MAX_PIXELS = 800 * 600
+    event = make_event(org=orgs["laizhou"])
+
+    [photo] = services.event_photo_add(actor=clerk_a, event=event, uploads=[image_upload(size=(800, 600))])
+
+    assert (photo.width, photo.height) == (800, 600)
+    with pytest.raises(ValidationError, match="像素过多（801×600"):
+        services.event_photo_add(actor=clerk_a, event=event, uploads=[image_upload(size=(801, 600))])
+
+
+def test_many_large_photos_in_one_submission_are_refused_together(
+    client_for, clerk_a, ref, grid, settings, private_files
+):
+    settings.OUTREACH_PHOTO_MAX_PIXELS = 1_000_000
+    settings.OUTREACH_PHOTO_TOTAL_PIXELS = 2_000_000
+    photos = [image_upload(f"第{n}张.jpg", size=(1000, 1000)) for n in range(3)]
+
+    response = client_for(clerk_a).post(NEW, {**event_post_data(ref, grid), "photos": photos})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "一次上传的照片合计 3 百万像素，超过上限 2 百万像素，请分批上传或缩小后再上传。" in body
+    assert not Event.objects.exists()
+    assert _files(private_files) == []
+
+
+def test_large_jpeg_thumbnail_is_made_from_a_reduced_decode(clerk_a, make_event, orgs):
+    event = make_event(org=orgs["laizhou"])
+
+    [photo] = services.event_photo_add(actor=clerk_a, event=event, uploads=[image_upload(size=(4000, 3000))])
+
+    assert (photo.width, photo.height) == (4000, 3000)
+    with Image.open(photo.thumbnail.path) as thumb:
+        assert thumb.size == (360, 270)

@@ -133,3 +133,41 @@ def test_backup_says_it_is_for_postgresql_only(tmp_path):
         call_command("backup", output=str(tmp_path), database_url=f"sqlite:///{tmp_path / 'dev.sqlite3'}")
     with pytest.raises(CommandError, match="找不到备份文件"):
         call_command("restore", str(tmp_path / "missing.tar"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_encrypted_backup_round_trips_and_a_wrong_or_missing_key_is_refused(
+    frozen, register, settings, tmp_path, empty_database
+):
+    files = tmp_path / "files"
+    settings.PRIVATE_FILES_ROOT = settings.MEDIA_ROOT = files
+    case = register("complaint")
+    content = b"%PDF-1.4 " + "王小明 370683199001011237".encode() * 20
+    upload = SimpleUploadedFile("身份证复印件.pdf", content, content_type="application/pdf")
+    attachment = attachment_add(actor=case.owner, case=case, upload=upload, kind="evidence")
+    settings.BACKUP_ENCRYPTION_KEY = "备份密钥 long random passphrase 7f3a"
+
+    call_command("backup", output=str(tmp_path / "backups"))
+    [archive] = list((tmp_path / "backups").iterdir())
+    assert archive.name.endswith(".tar.enc")
+    sealed = archive.read_bytes()
+    # Neither the tar structure nor any personal data can be read without the key.
+    assert b"manifest.json" not in sealed and "王小明".encode() not in sealed and content[:40] not in sealed
+
+    name, url = empty_database
+    restored_files = tmp_path / "restored-files"
+    settings.BACKUP_ENCRYPTION_KEY = "错误的密钥"
+    with pytest.raises(CommandError, match="BACKUP_ENCRYPTION_KEY 与备份时使用的密钥不一致，未做任何恢复"):
+        call_command("restore", str(archive), database_url=url, files_root=str(restored_files))
+    settings.BACKUP_ENCRYPTION_KEY = ""
+    with pytest.raises(CommandError, match="备份文件已加密：请设置 BACKUP_ENCRYPTION_KEY"):
+        call_command("restore", str(archive), database_url=url, files_root=str(restored_files))
+    with psycopg.connect(Database.from_url(url).conninfo(), autocommit=True) as restored:
+        assert table_counts(restored.cursor()) == {}
+
+    settings.BACKUP_ENCRYPTION_KEY = "备份密钥 long random passphrase 7f3a"
+    call_command("restore", str(archive), database_url=url, files_root=str(restored_files))
+    with psycopg.connect(Database.from_url(url).conninfo(), autocommit=True) as restored:
+        assert rows(restored, "SELECT id, sha256 FROM complaints_attachment") == [(attachment.pk, attachment.sha256)]
+    assert (restored_files / attachment.file.name).read_bytes() == content

@@ -7,7 +7,10 @@ from core.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "备份数据库（pg_dump 自定义格式）和附件等私有文件，写成一个 tar 备份文件：backup [--output 目录]。"
+    help = (
+        "备份数据库（pg_dump 自定义格式）和附件等私有文件，写成一个 tar 备份文件：backup [--output 目录]。"
+        "设置了 BACKUP_ENCRYPTION_KEY 时备份文件加密（….tar.enc）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "var" / "backups"), help="备份目录")
@@ -19,5 +22,6 @@ class Command(BaseCommand):
             path = backup(Path(output), database_url=database_url, files_root=Path(files_root) if files_root else None)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"备份完成：{path}（{path.stat().st_size:,} 字节）"))
+        encrypted = "，已加密" if path.name.endswith(".enc") else "，未加密（未设置 BACKUP_ENCRYPTION_KEY）"
+        self.stdout.write(self.style.SUCCESS(f"备份完成：{path}（{path.stat().st_size:,} 字节{encrypted}）"))
         self.stdout.write(f"恢复：python manage.py restore {path}（或 make restore FILE={path}）")

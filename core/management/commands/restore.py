@@ -9,10 +9,11 @@ class Command(BaseCommand):
     help = (
         "从 backup 生成的备份文件恢复数据库（pg_restore）和文件：restore 备份文件 [--database-url …] [--files-root …]。"
         "默认只恢复到空库和空目录；覆盖现有数据须加 --force。恢复后逐表核对行数。"
+        "加密的备份（….tar.enc）用 BACKUP_ENCRYPTION_KEY 解密。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="备份文件（xiaobao-backup-….tar）")
+        parser.add_argument("file", help="备份文件（xiaobao-backup-….tar 或 ….tar.enc）")
         parser.add_argument("--database-url", help="恢复到哪个数据库（默认为当前配置的数据库）")
         parser.add_argument("--files-root", help="文件恢复到哪个目录（默认为 PRIVATE_FILES_ROOT）")
         parser.add_argument("--force", action="store_true", help="覆盖非空的数据库和文件目录")
