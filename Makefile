@@ -56,12 +56,21 @@ format: $(VENV)/.installed
 BENCH_CASES ?= 1000000
 BENCH_DB ?= laizhou_bench
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
-bench: sysdeps $(VENV)/.installed
+# The server runs as in production, which refuses the development keys: the benchmark database gets its own keys,
+# generated once into var/bench-keys.env and used for the seeding and the server alike.
+BENCH_KEYS := var/bench-keys.env
+$(BENCH_KEYS): | $(BIN)/python var
+	$(BIN)/python -c "import secrets; from cryptography.fernet import Fernet; \
+		print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
+		print('PERSONAL_DATA_KEYS=' + Fernet.generate_key().decode()); \
+		print('PERSONAL_DATA_HASH_KEY=' + secrets.token_urlsafe(40))" > $@
+bench: sysdeps $(VENV)/.installed $(BENCH_KEYS)
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres -E UTF8 -T template0 $(BENCH_DB)
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --no-input -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) seed_demo --cases $(BENCH_CASES)
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
+	set -a && . ./$(BENCH_KEYS) && set +a && export DATABASE_URL=$(BENCH_DATABASE_URL) && \
+		$(MANAGE) migrate --no-input -v0 && \
+		$(MANAGE) seed_demo --cases $(BENCH_CASES) && \
+		$(MANAGE) bench $(BENCH_ARGS)
 
 # Backup and restore (README「可靠性与备份」): PostgreSQL by pg_dump/pg_restore plus the private files, one tar file.
 BACKUP_DIR ?= var/backups

@@ -197,6 +197,9 @@ AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(PRIVATE_FILES_ROOT / "
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # An outreach photo may be at most this large (checked before it is decoded).
 OUTREACH_PHOTO_MAX_BYTES = env_int("OUTREACH_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Decompression bombs: the pixels of one photo, and of all the photos of one upload, checked before decoding.
+OUTREACH_PHOTO_MAX_PIXELS = env_int("OUTREACH_PHOTO_MAX_PIXELS", 40_000_000)
+OUTREACH_PHOTO_TOTAL_PIXELS = env_int("OUTREACH_PHOTO_TOTAL_PIXELS", 120_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # `manage.py backup` encrypts the archive with this key (a long random passphrase) when it is set: docs/operations.md.
 BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY", "")

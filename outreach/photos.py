@@ -25,8 +25,6 @@ from core.uploads import IMAGE_TYPES, sha256_of, validate_upload
 THUMBNAIL_SIZE = (360, 270)
 # Above a 24-megapixel camera's 6000×4000 and a phone's 48-megapixel mode shrunk to 12; larger images are refused
 # before they are decoded. A submission as a whole may hold three such photos' worth.
-DEFAULT_MAX_PIXELS = 40_000_000
-DEFAULT_TOTAL_PIXELS = 120_000_000
 
 
 def photo_max_bytes() -> int:
@@ -34,11 +32,11 @@ def photo_max_bytes() -> int:
 
 
 def photo_max_pixels() -> int:
-    return getattr(settings, "OUTREACH_PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    return settings.OUTREACH_PHOTO_MAX_PIXELS
 
 
 def photo_total_pixels() -> int:
-    return getattr(settings, "OUTREACH_PHOTO_TOTAL_PIXELS", DEFAULT_TOTAL_PIXELS)
+    return settings.OUTREACH_PHOTO_TOTAL_PIXELS
 
 
 def _megapixels(pixels: int) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.security import services
-from core.security.forms import EnrolForm, OtpForm
+from core.security.forms import EnrolForm, LoginForm, OtpForm
 from core.security.middleware import STEP_URLS
 from core.security.passwords import password_expired
 from core.security.services import GREETING_KEY, PENDING_KEY, Step
@@ -45,6 +45,8 @@ def _greet(request) -> None:
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "login_failure_limit": settings.AXES_FAILURE_LIMIT}
 

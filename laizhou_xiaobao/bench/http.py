@@ -174,12 +174,29 @@ def login_sessions(usernames):
             store[SESSION_KEY] = user._meta.pk.value_to_string(user)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            _as_after_every_login_step(store, user)
             store.create()
             stores[username] = store
         yield {username: store.session_key for username, store in stores.items()}
     finally:
         for store in stores.values():
             store.delete()
+
+
+def _as_after_every_login_step(store, user) -> None:
+    """What the login page leaves once the password, the second factor and any pending step are done
+    (core/security): the authenticator verified where the account has one, nothing pending, active now."""
+    import time
+
+    import django_otp
+
+    from core.security import services
+
+    device = services.confirmed_totp(user)
+    if device is not None:
+        store[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store[services.PENDING_KEY] = ""
+    store[services.SEEN_KEY] = store[services.STARTED_KEY] = int(time.time())
 
 
 def _free_port() -> int:
@@ -213,8 +230,11 @@ def gunicorn(*, workers: int, static_root: Path, log: Path, ready_timeout: float
     env = {
         **os.environ,
         "DEBUG": "false",
-        # The sessions were signed with this process's key, so the server must share it.
+        # The sessions were signed with this process's key and the personal data encrypted with its keys, so the
+        # server shares them (a production start refuses the development keys: `make bench` generates its own).
         "SECRET_KEY": settings.SECRET_KEY,
+        "PERSONAL_DATA_KEYS": ",".join(settings.PERSONAL_DATA_KEYS),
+        "PERSONAL_DATA_HASH_KEY": settings.PERSONAL_DATA_HASH_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(static_root),
         "DATABASE_URL": database_url(),

@@ -104,7 +104,12 @@ def _counts() -> tuple[int, ...]:
 
 
 def _form_errors(response) -> list[str]:
-    form = response.context["form"]
+    context = response.context
+    if context is None or "form" not in context:
+        # A NUL byte anywhere is refused before any view (core.middleware.RejectNulBytesMiddleware), on a page of
+        # its own that says why in Chinese.
+        return [response.content.decode()]
+    form = context["form"]
     return [message for errors in form.errors.values() for message in errors]
 
 

@@ -366,6 +366,13 @@ def test_the_client_address_comes_from_the_trusted_proxy(settings, client, clerk
 # --- Production key -------------------------------------------------------------------------------------------
 
 
+# Valid production keys for personal data, so that a check refuses only what the test varies (the SECRET_KEY).
+PRODUCTION_PERSONAL_DATA_KEYS = {
+    "PERSONAL_DATA_KEYS": "q5mCwJ4r0cB3bV2qO1n9R8k7LmX6tY5uZ4a3s2d1f0E=",
+    "PERSONAL_DATA_HASH_KEY": "a-test-only-hash-key-that-is-long-enough-0123456789",
+}
+
+
 def _check_with(env: dict) -> subprocess.CompletedProcess:
     import os
 
@@ -375,7 +382,7 @@ def _check_with(env: dict) -> subprocess.CompletedProcess:
         text=True,
         check=False,
         cwd=django_settings.BASE_DIR,
-        env={**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "x.example", **env},
+        env={**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "x.example", **PRODUCTION_PERSONAL_DATA_KEYS, **env},
     )
 
 
@@ -394,7 +401,8 @@ def test_demo_supervisors_get_an_authenticator_and_demo_passwords_are_not_forced
 
     users = seed_accounts(seed_orgs(), "Demo-Laizhou-2026")
     shown = dict(seed_devices(users))
-    assert set(shown) == {"admin", "lz_supervisor", "zy_supervisor"}
+    # Supervisors and the three administrator roles (TWO_FACTOR_REQUIRED_ROLES), and the superuser.
+    assert set(shown) == {"admin", "lz_supervisor", "zy_supervisor", "yt_sysadmin", "yt_secadmin", "yt_auditor"}
     supervisor = User.objects.get(username="lz_supervisor")
     assert supervisor.groups.filter(name=Role.SUPERVISOR.label).exists()
     assert not supervisor.security.must_change_password

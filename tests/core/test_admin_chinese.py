@@ -70,7 +70,7 @@ def test_the_audit_log_pages_are_chinese(client, audit_admin, clerk_a):
     from core.services.audit import log_action
 
     entry = log_action(actor=clerk_a, action="core.test.recorded", target=clerk_a.org)
-    client.force_login(audit_admin)
+    sign_in(client, audit_admin)
     english = {}
     for name, args in (("changelist", []), ("change", [entry.pk])):
         for model in ("auditentry", "auditarchive"):

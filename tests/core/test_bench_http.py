@@ -6,6 +6,7 @@ database (a file on SQLite, the test database on PostgreSQL in CI) and pass its 
 import contextlib
 import io
 import json
+import secrets
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,8 +19,18 @@ from django.core.management.base import CommandError
 from laizhou_xiaobao.bench.http import HTTP_TARGETS, HttpTarget, fail_on_errors, result_from, run_wrk
 
 
+@pytest.fixture
+def production_keys(settings):
+    """Keys a production start accepts (it refuses the development ones), used for the seeding and the server."""
+    from cryptography.fernet import Fernet
+
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
+    settings.PERSONAL_DATA_KEYS = [Fernet.generate_key().decode()]
+    settings.PERSONAL_DATA_HASH_KEY = secrets.token_urlsafe(40)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path):
+def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, production_keys):
     call_command("seed_demo", cases=60, force=True, stdout=io.StringIO())
     out = io.StringIO()
     call_command(

@@ -24,6 +24,7 @@ import time_machine
 from django.db import transaction
 from django.test import Client
 
+from tests.auth import sign_in
 from tests.core import route_world
 from tests.core.test_route_matrix import APP_GROUPS, BUILDERS, ROUTES, _url
 from tests.factories import make_institution
@@ -177,7 +178,7 @@ def _pages(world, group):
     clients = {}
     for persona in PERSONAS:
         clients[persona] = Client()
-        clients[persona].force_login(world["users"][persona])
+        sign_in(clients[persona], world["users"][persona])
     for name, route in ROUTES.items():
         if route.method != "GET" or not name.startswith(APP_GROUPS[group]):
             continue

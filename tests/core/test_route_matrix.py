@@ -467,7 +467,7 @@ def administrators(request, orgs):
 @pytest.mark.parametrize("persona", list(ADMINISTRATORS))
 def test_each_administrator_opens_only_their_own_admin_pages(persona, administrators):
     client = Client()
-    client.force_login(administrators[persona])
+    sign_in(client, administrators[persona])
     allowed = ADMIN_COMMON | ADMIN_PAGES[persona]
     wrong, walked = [], set()
     for name, route in admin_routes():
@@ -484,7 +484,7 @@ def test_each_administrator_opens_only_their_own_admin_pages(persona, administra
 
 @pytest.mark.parametrize("persona", list(ADMINISTRATORS))
 def test_each_administrator_on_the_audit_pages(persona, administrators, client):
-    client.force_login(administrators[persona])
+    sign_in(client, administrators[persona])
     for name, expected in AUDIT_ROUTES.items():
         assert _outcome(client.get(reverse(name))) == expected[persona], name
     assert set(AUDIT_ROUTES) == {name for name in ROUTES if name.startswith("core:audit")}
@@ -522,7 +522,7 @@ def test_each_administrator_on_record_pages(administrators, administrator, clerk
         url = reverse(name, args=[records[record].pk])
         for user, status in zip(users, expected, strict=True):
             client = Client()
-            client.force_login(user)
+            sign_in(client, user)
             got = client.get(url).status_code
             if got != status:
                 wrong.append(f"{name} {user.username}: 应为 {status}，实为 {got}")

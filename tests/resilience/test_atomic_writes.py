@@ -79,12 +79,12 @@ INTAKE = {
 def test_intake_failing_at_its_audit_entry_leaves_no_contact_case_deadline_or_history(
     frozen, monkeypatch, clerk_a, institution
 ):
-    import core.services.audit as audit
+    import complaints.services.intake as intake  # where contact_register looks log_action up
 
     before = database_state()
     calls = fail_on(
         monkeypatch,
-        audit,
+        intake,
         "log_action",
         IntegrityError("audit insert failed"),
         only_for_action="complaints.contact.registered",

@@ -11,8 +11,7 @@ from complaints.models import LedgerExport
 from core.exporters import HEADER_ROW
 from core.roles import Role
 from core.services.jobs import republish_pending
-from tests.complaints.ledger_cases import make_case
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import PASSWORD, make_case, make_org, make_user
 from tests.resilience.conftest import point_celery_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
