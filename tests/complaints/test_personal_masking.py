@@ -185,3 +185,18 @@ def test_a_background_export_still_searches_on_the_sealed_terms(
     assert "扣费争议" not in str(export.filters)
     status_page = client.get(reverse("complaints:export_status", args=[export.pk])).content.decode()
     assert "扣费争议" not in status_page and "扣费**" in status_page
+
+
+def test_notes_reasons_and_results_on_the_case_page_are_masked_until_a_reveal(client_for, clerk_a, register):
+    """Not only the summary: an extension's reason (and the step notes, results and institution replies shown
+    the same way) carry numbers typed by hand."""
+    from complaints.services import extension_request, petition_accept
+
+    case = register("petition", petition_kind="appeal")
+    case = petition_accept(actor=clerk_a, case=case, version=case.version, route="由消保科调查")
+    extension_request(actor=clerk_a, case=case, version=case.version, days=30, reason=WORDS)
+    client = client_for(clerk_a)
+    url = reverse("complaints:case_detail", args=[case.pk])
+    assert_masked(client.get(url).content.decode())
+    revealed = client.post(reverse("complaints:case_reveal", args=[case.pk])).content.decode()
+    assert OTHER_ID in revealed and CARD in revealed
