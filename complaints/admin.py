@@ -120,7 +120,7 @@ class CaseAdmin(ScopedAdmin):
         "channel",
         "petitioner",
         "institution",
-        "summary",
+        "masked_summary",
         "owner",
         "backup",
         "status",
@@ -166,7 +166,7 @@ class RepresentativeInline(MaskedPersonalDataAdmin, ReadOnlyInline):
 
 @admin.register(Contact)
 class ContactAdmin(ScopedAdmin):
-    list_display = ["received_at", "channel", "topic", "person", "institution", "summary", "outcome", "case"]
+    list_display = ["received_at", "channel", "topic", "person", "institution", "masked_summary", "outcome", "case"]
     list_filter = ["channel", "topic", "outcome", "org"]
     search_fields = ["summary", "reference_no", "case__number"]
     list_select_related = ["institution", "case"]

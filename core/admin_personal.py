@@ -63,3 +63,8 @@ class MaskedPersonalDataAdmin:
     @admin.display(description=_("地址（脱敏）"))
     def masked_address(self, obj):
         return mask_address(obj.address)
+
+    @admin.display(description=_("事项摘要"))
+    def masked_summary(self, obj):
+        """The summary in lists, with the numbers typed into it masked (core.personal.mask_free_text)."""
+        return mask_free_text(obj.summary)

@@ -56,3 +56,11 @@ def test_case_and_contact_admin_show_personal_data_masked_and_read_only(client_f
         assert 'name="id_number"' not in html and 'name="phone"' not in html, url
     # The history page still says what changed, masked.
     assert "139****2222" in client.get(reverse("admin:complaints_contact_history", args=[contact.pk])).content.decode()
+
+
+def test_case_and_contact_lists_mask_numbers_typed_into_the_summary(client_for, administrator, register, frozen):
+    register("complaint", summary="来电人手机13987654321，身份证" + VALID_ID)
+    client = client_for(administrator)
+    for url in (reverse("admin:complaints_case_changelist"), reverse("admin:complaints_contact_changelist")):
+        html = client.get(url).content.decode()
+        assert "139****4321" in html and "13987654321" not in html and VALID_ID not in html, url
