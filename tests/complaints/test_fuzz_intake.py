@@ -151,6 +151,10 @@ def test_the_repeat_look_up_answers_any_input_with_json(clerk_a, frozen, id_numb
             reverse("complaints:repeat_candidates"),
             {"id_number": id_number, "phone": phone, "institution": institution},
         )
-        assert response.status_code == 200
-        assert isinstance(response.json()["results"], list)
+        if "\x00" in id_number + phone + institution:
+            # A NUL byte is refused before any view, with a page that says why (core.middleware).
+            assert response.status_code == 400 and CJK.search(response.content.decode())
+        else:
+            assert response.status_code == 200
+            assert isinstance(response.json()["results"], list)
         transaction.set_rollback(True)
