@@ -243,3 +243,29 @@ def build_dashboard(world: dict, *, clerk_a, supervisor, laizhou) -> None:
         actor=supervisor, org=laizhou, title="整理一季度台账", owner=clerk_a, due_on=dt.date(2026, 3, 31)
     )
     world["notification"] = notify(user=clerk_a, title="测试提醒")
+
+
+def build_world(users: dict, laizhou, builders: list[str]) -> dict:
+    """The records of the named builders ("complaints", "institutions", …) for the personas in `users` (keyed
+    clerk, sup, med): what the route matrix and the fuzz walk request their pages against."""
+    from institutions.reference_data import ensure_default_rules
+    from tests.factories import make_institution
+
+    ensure_default_rules()
+    institution = make_institution(org=laizhou, short_name="莱州农商银行")
+    records: dict = {"users": users, "institution": institution}
+    clerk_a, supervisor = users["clerk"], users["sup"]
+    build = {
+        "complaints": lambda: build_complaints(
+            records, clerk_a=clerk_a, supervisor=supervisor, laizhou=laizhou, institution=institution
+        ),
+        "institutions": lambda: build_institutions(records, clerk_a=clerk_a, laizhou=laizhou, institution=institution),
+        "mediation": lambda: build_mediation(
+            records, clerk_a=clerk_a, mediator=users["med"], laizhou=laizhou, institution=institution
+        ),
+        "outreach": lambda: build_outreach(records, clerk_a=clerk_a, laizhou=laizhou),
+        "dashboard": lambda: build_dashboard(records, clerk_a=clerk_a, supervisor=supervisor, laizhou=laizhou),
+    }
+    for name in builders:
+        build[name]()
+    return records

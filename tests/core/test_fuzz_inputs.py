@@ -27,7 +27,6 @@ from django.test import Client
 from tests.auth import sign_in
 from tests.core import route_world
 from tests.core.test_route_matrix import APP_GROUPS, BUILDERS, ROUTES, _url
-from tests.factories import make_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -145,30 +144,7 @@ def world(request, orgs, settings, tmp_path):
     names = {"clerk": "clerk_a", "sup": "supervisor", "med": "mediator", "admin": "administrator"}
     users = {persona: request.getfixturevalue(name) for persona, name in names.items()}
     with time_machine.travel(NOW, tick=False):
-        from institutions.reference_data import ensure_default_rules
-
-        ensure_default_rules()
-        laizhou = orgs["laizhou"]
-        institution = make_institution(org=laizhou, short_name="莱州农商银行")
-        records: dict = {"users": users, "institution": institution}
-        clerk_a, supervisor = users["clerk"], users["sup"]
-        builders = {
-            "complaints": lambda: route_world.build_complaints(
-                records, clerk_a=clerk_a, supervisor=supervisor, laizhou=laizhou, institution=institution
-            ),
-            "institutions": lambda: route_world.build_institutions(
-                records, clerk_a=clerk_a, laizhou=laizhou, institution=institution
-            ),
-            "mediation": lambda: route_world.build_mediation(
-                records, clerk_a=clerk_a, mediator=users["med"], laizhou=laizhou, institution=institution
-            ),
-            "outreach": lambda: route_world.build_outreach(records, clerk_a=clerk_a, laizhou=laizhou),
-            "dashboard": lambda: route_world.build_dashboard(
-                records, clerk_a=clerk_a, supervisor=supervisor, laizhou=laizhou
-            ),
-        }
-        for name in BUILDERS[request.node.callspec.params["group"]]:
-            builders[name]()
+        records = route_world.build_world(users, orgs["laizhou"], BUILDERS[request.node.callspec.params["group"]])
         yield records
 
 
