@@ -25,7 +25,7 @@ def generate_list_files(self, list_id: int) -> int:
 
 @shared_task(name="institutions.tasks.draft_quarterly_lists")
 def draft_quarterly_lists(today: str | None = None) -> list[int]:
-    """Beat entry (see institutions/schedules.py); the function decides whether today is the day.
+    """Beat entry (see core/schedules.py); the function decides whether today is the day.
 
     `today` (ISO date) is for running the job as of a given day by hand; beat passes nothing.
     """

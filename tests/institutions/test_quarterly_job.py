@@ -7,9 +7,9 @@ import time_machine
 from django_celery_beat.models import PeriodicTask
 
 from core.models import Notification
+from core.schedules import sync_beat_schedules
 from core.workcalendar import get_calendar
 from institutions.models import QuarterlyList
-from institutions.schedules import QUARTERLY_LIST_TASK, QUARTERLY_LIST_TASK_NAME, setup_schedules
 from institutions.services.jobs import draft_quarterly_lists, first_working_day_of_quarter
 
 
@@ -38,9 +38,13 @@ def test_job_drafts_last_quarter_and_tells_the_supervisor(orgs, bank, zy_bank, s
         assert draft_quarterly_lists() == []  # idempotent
 
 
+QUARTERLY_LIST_TASK_NAME = "正负面清单：季度首个工作日起草上季度清单"
+QUARTERLY_LIST_TASK = "institutions.tasks.draft_quarterly_lists"
+
+
 def test_beat_entry_exists_once(base_data):
-    setup_schedules()
-    setup_schedules()
+    sync_beat_schedules()  # declared in core/schedules.py
+    sync_beat_schedules()
     task = PeriodicTask.objects.get(name=QUARTERLY_LIST_TASK_NAME)
     assert task.task == QUARTERLY_LIST_TASK
     assert task.crontab.month_of_year == "1,4,7,10"
