@@ -59,7 +59,7 @@ WORKFLOW_FIELDS = [
 ]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(MaskedPersonalDataAdmin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -150,15 +150,15 @@ class CaseAdmin(ScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Only classification and wording can change here; the version still moves so an open case page
-        # cannot overwrite the edit.
+        # Only the classification can change here (the wording is shown masked, read-only: docs/domain.md
+        # "个人信息"); the version still moves so an open case page cannot overwrite the edit.
         obj.version += 1
-        obj._change_reason = _("管理后台修改分类或内容")
+        obj._change_reason = _("管理后台修改分类")
         obj.save()
         case_reindex(obj)
 
 
-class RepresentativeInline(MaskedPersonalDataAdmin, ReadOnlyInline):
+class RepresentativeInline(ReadOnlyInline):
     model = Representative
     fields = ["masked_name"]
     readonly_fields = fields

@@ -64,3 +64,26 @@ def test_case_and_contact_lists_mask_numbers_typed_into_the_summary(client_for, 
     for url in (reverse("admin:complaints_case_changelist"), reverse("admin:complaints_contact_changelist")):
         html = client.get(url).content.decode()
         assert "139****4321" in html and "13987654321" not in html and VALID_ID not in html, url
+
+
+def test_case_admin_masks_numbers_typed_into_every_text_and_does_not_edit_the_wording(
+    client_for, administrator, clerk_a, register, frozen
+):
+    typed = "来电人手机13987654321，身份证" + VALID_ID
+    case = register("petition", summary=typed, content=typed)
+    case = petition_accept(actor=clerk_a, case=case, version=1, route="办理")
+    request = extension_request(actor=clerk_a, case=case, version=case.version, days=5, reason="核实" + typed)
+    client = client_for(administrator)
+    for url in (
+        reverse("admin:complaints_case_change", args=[case.pk]),
+        reverse("admin:complaints_extensionrequest_change", args=[request.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "139****4321" in html, url
+        assert "13987654321" not in html and VALID_ID not in html, url
+        assert 'name="summary"' not in html and 'name="content"' not in html, url
+    # Saving the classification keeps the wording as received.
+    html = client.get(reverse("admin:complaints_case_change", args=[case.pk])).content.decode()
+    assert 'name="institution"' in html
+    case.refresh_from_db()
+    assert case.summary == typed

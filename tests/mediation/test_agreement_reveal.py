@@ -55,7 +55,7 @@ def test_mediation_list_and_page_mask_numbers_typed_into_the_summary(client_for,
 
 
 def test_the_admin_never_shows_the_applicants_numbers(client_for, administrator, make_mediation):
-    case = make_mediation()
+    case = make_mediation(summary=f"分期争议 {TYPED}", facts=TYPED)
     client = client_for(administrator)
     for url in (
         reverse("admin:mediation_mediationcase_change", args=[case.pk]),
@@ -63,3 +63,5 @@ def test_the_admin_never_shows_the_applicants_numbers(client_for, administrator,
     ):
         html = client.get(url).content.decode()
         assert VALID_ID not in html and "13812345678" not in html, url
+        assert "13912345678" not in html and "6222021234567890128" not in html, url
+    assert "139****5678" in client.get(reverse("admin:mediation_mediationcase_change", args=[case.pk])).content.decode()
