@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.security import services
-from core.security.services import PENDING_KEY, SEEN_KEY, STARTED_KEY, Step
+from core.security.services import ENDED_NOTICE_KEY, PENDING_KEY, SEEN_KEY, STARTED_KEY, Step
 
 STEP_URLS = {
     Step.OTP_VERIFY: "security:otp_verify",
@@ -29,6 +29,9 @@ class AccountSecurityMiddleware:
 
     def __call__(self, request):
         if SESSION_KEY not in request.session or not request.user.is_authenticated:
+            notice = request.session.pop(ENDED_NOTICE_KEY, None)
+            if notice:
+                messages.warning(request, notice)
             return self.get_response(request)
         now = int(time.time())
         ended = self._ended(request, now)

@@ -31,6 +31,8 @@ PENDING_KEY = "security.pending"
 SEEN_KEY = "security.seen"
 STARTED_KEY = "security.started"
 GREETING_KEY = "security.greeting"
+# Left in a session ended by a newer login of the same account: why it was ended (shown once).
+ENDED_NOTICE_KEY = "security.ended_by_new_login"
 
 
 class Step:
@@ -83,11 +85,19 @@ def _record(request, action: str, *, actor=None, target=None, **data):
     log_action(actor=actor or request.user, action=action, target=target, address=client_address(request), **data)
 
 
-def _end_session(session_key: str) -> None:
+def _end_session(session_key: str, *, notice: str = "") -> None:
+    """End another session of the account. With a `notice`, the old session is emptied (signed out) but kept
+    holding only that notice, so the browser still using it is told why on its next request (see
+    AccountSecurityMiddleware); without one, it is deleted."""
     from importlib import import_module
 
     store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-    store.delete()
+    if not notice or not store.exists(session_key):
+        store.delete()
+        return
+    store.clear()
+    store[ENDED_NOTICE_KEY] = notice
+    store.save()
 
 
 @transaction.atomic
@@ -111,7 +121,15 @@ def login_completed(request, user) -> str:
     security.save(update_fields=["last_login_at", "last_login_address", "session_key"])
     _record(request, "auth.login.succeeded", actor=user, target=user)
     if settings.SESSION_SINGLE and previous_session and previous_session != security.session_key:
-        _end_session(previous_session)
+        when = date_format(timezone.localtime(security.last_login_at), "Y年n月j日 H:i")
+        notice = _(
+            "您的账号于 %(when)s 在另一处（地址 %(address)s）登录，本处的登录已结束。"
+            "如非本人操作，请立即修改密码并报告管理员。"
+        ) % {
+            "when": when,
+            "address": address or _("未知"),
+        }
+        _end_session(previous_session, notice=notice)
         _record(request, "auth.session.ended_by_new_login", actor=user, target=user)
     return refresh_pending(request)
 

@@ -291,7 +291,11 @@ def test_a_new_login_ends_the_accounts_other_session(settings, clerk_a):
     login(first, "clerk_a", address="10.0.0.1")
     assert first.get(reverse("home")).status_code == 200
     login(second, "clerk_a", address="10.0.0.2")
-    assert first.get(reverse("home"))["Location"].startswith(reverse("login"))
+    ended_page = first.get(reverse("home"), follow=True)
+    assert ended_page.redirect_chain[0][0].startswith(reverse("login"))
+    assert "在另一处（地址 10.0.0.2）登录，本处的登录已结束" in ended_page.content.decode()
+    # Told once: the next visit to the login page says nothing more.
+    assert "本处的登录已结束" not in first.get(reverse("login")).content.decode()
     assert second.get(reverse("home")).status_code == 200
     ended = AuditEntry.objects.get(action="auth.session.ended_by_new_login")
     assert ended.data["address"] == "10.0.0.2"
