@@ -24,12 +24,15 @@ from functools import reduce
 from operator import and_, or_
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
 
 from complaints.models import Case, CaseSearchIndex
+from core.crypto import blind_index
+from core.personal import validate_phone, validate_resident_id
 
 SEARCH_FIELDS = ("number", "name", "summary", "content")
 MIN_TERM_LENGTH = 2
@@ -178,6 +181,21 @@ def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
     return queryset.filter(pk__in=rows.values("case_id"))
 
 
+def personal_number_condition(word: str) -> Q | None:
+    """A whole resident ID or phone number as a search word matches the cases whose (encrypted) ID or phone is that
+    number, through its keyed hash (docs/domain.md「个人信息」); None for any other word."""
+    try:
+        return Q(id_number_hash=blind_index("id", validate_resident_id(word)))
+    except ValidationError:
+        pass
+    if len(re.sub(r"\D", "", word)) < 10:
+        return None  # a service number such as 12378 is searched as text
+    try:
+        return Q(phone_hash=blind_index("phone", validate_phone(word)))
+    except ValidationError:
+        return None
+
+
 def _text_match(word: str) -> Q:
     return reduce(or_, [Q(**{f"{field}__icontains": word}) for field in SEARCH_FIELDS])
 
@@ -193,6 +211,12 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
             queryset = queryset.filter(number=word.upper())
             continue
         grams = sorted(query_grams(word))
+        personal = personal_number_condition(word)
+        if personal is not None:
+            # The person's own number, or the number typed into the text.
+            typed = _index_match(Case.objects.all(), grams).filter(_text_match(word)).values("pk")
+            queryset = queryset.filter(personal | Q(pk__in=typed))
+            continue
         if not grams:
             continue
         if is_broad(word):

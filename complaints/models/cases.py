@@ -63,8 +63,8 @@ class Case(BlindIndexedModel, models.Model):
     # Encrypted at rest; repeat detection finds them through the keyed hashes beside them (core/crypto.py).
     id_number = EncryptedCharField(_("身份证号"), blank=True)
     phone = EncryptedCharField(_("联系电话"), blank=True)
-    id_number_hash = BlindIndexField(_("身份证号（检索用哈希）"), source="id_number", kind="id")
-    phone_hash = BlindIndexField(_("联系电话（检索用哈希）"), source="phone", kind="phone")
+    id_number_hash = BlindIndexField(_("身份证号（检索用哈希）"), source="id_number", kind="id", db_index=True)
+    phone_hash = BlindIndexField(_("联系电话（检索用哈希）"), source="phone", kind="phone", db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     group_size = models.PositiveSmallIntegerField(_("人数"), default=1)

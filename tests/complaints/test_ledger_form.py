@@ -122,3 +122,26 @@ def test_a_blank_value_means_no_filter_for_every_select(client_for, clerk_a, led
     for name in set(controls(client.get(URL)).selects) - NOT_FILTERS:
         response = client.get(URL, {name: ""})
         assert response.status_code == 200 and response.context["page"].total == 4, name
+
+
+def test_searching_a_whole_id_or_phone_number_finds_the_persons_cases_by_its_keyed_hash(client_for, clerk_a, orgs):
+    """ID numbers and phones are stored encrypted; a whole number typed into the search box is looked up by its
+    keyed hash, and a number typed into a case's text is still found."""
+    from tests.factories import VALID_ID
+
+    laizhou = orgs["laizhou"]
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 30, tzinfo=SHANGHAI), tick=False):
+        own = make_case(org=laizhou, owner=clerk_a, id_number=VALID_ID, phone="0535-2212345", summary="分期争议")
+        typed = make_case(org=laizhou, owner=clerk_a, details=False, summary=f"代他人反映，身份证 {VALID_ID}")
+        other = make_case(org=laizhou, owner=clerk_a, id_number="", phone="13912345678", summary="其他事项")
+    client = client_for(clerk_a)
+    blank = controls(client.get(URL)).submission()
+    for term, expected in (
+        (VALID_ID, {own.pk, typed.pk}),
+        (VALID_ID.lower(), {own.pk, typed.pk}),
+        ("05352212345", {own.pk}),
+        ("13912345678 其他", {other.pk}),
+        ("13912345670", set()),
+    ):
+        response = client.get(URL, {**blank, "q": term})
+        assert {row["case"].pk for row in response.context["rows"]} == expected, term
