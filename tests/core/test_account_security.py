@@ -238,6 +238,9 @@ def test_a_backup_code_works_once(client, supervisor):
     assert "动态口令不正确" in second.post(reverse("security:otp_verify"), {"token": code}).content.decode()
     assert StaticToken.objects.filter(device__user=supervisor).count() == 7
     assert "auth.otp.backup_code_used" in actions(supervisor)
+    # The table keeps only keyed hashes: none of the codes shown would sign in if read from it.
+    stored = set(StaticToken.objects.filter(device__user=supervisor).values_list("token", flat=True))
+    assert not stored & {c.lower() for c in enrolment.context["codes"]}
 
 
 def test_two_factor_is_optional_for_a_clerk_and_then_asked_at_each_login(client, clerk_a):
@@ -410,3 +413,19 @@ def test_demo_supervisors_get_an_authenticator_and_demo_passwords_are_not_forced
     supervisor = User.objects.get(username="lz_supervisor")
     assert supervisor.groups.filter(name=Role.SUPERVISOR.label).exists()
     assert not supervisor.security.must_change_password
+
+
+def test_backup_codes_kept_in_clear_text_before_keep_working_once_the_migration_hashed_them(supervisor):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from core.security.services import backup_code_digest
+
+    device = StaticDevice.objects.create(user=supervisor, name="备用码", confirmed=True)
+    device.token_set.create(token="abcd2345")
+    migration = importlib.import_module("core.security.migrations.0003_hash_backup_codes")
+    migration.hash_codes(apps, None)
+    assert list(device.token_set.values_list("token", flat=True)) == [backup_code_digest("ABCD2345")]
+    assert device.verify_token(backup_code_digest("abcd2345"))
