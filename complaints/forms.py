@@ -12,7 +12,7 @@ from institutions.models import Institution
 from institutions.picker import picker_options
 
 from .models import Attachment, CaseStep, Contact
-from .models.choices import CaseType, Channel, Decision, Finding, PetitionKind, Satisfaction
+from .models.choices import CaseType, Channel, Decision, Finding, NoticeVia, PetitionKind, Satisfaction
 from .services import ESCALATIONS
 from .services.intake import MAX_REPRESENTATIVES
 
@@ -255,6 +255,8 @@ class ReportFindingForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
+    told_via = forms.ChoiceField(label=_("告知投诉人方式"), choices=NoticeVia.choices, widget=forms.RadioSelect)
+    told_on = forms.DateField(label=_("告知投诉人日期"), widget=DATE)
     requirement = _text(_("办理要求"), required=False)
 
 
@@ -270,6 +272,36 @@ class InstitutionExtendForm(ActionForm):
         widget=forms.RadioSelect,
     )
     reason = _text(_("延期原因"))
+    approved_by = forms.CharField(
+        label=_("审批人（特别复杂的：上级机构或总行、总公司高级管理人员）"), max_length=100, required=False
+    )
+    approved_on = forms.DateField(label=_("审批日期"), widget=DATE, required=False)
+
+
+class RestartForm(ActionForm):
+    received_on = forms.DateField(label=_("机构收到新事实、新理由的日期"), widget=DATE)
+    facts = _text(_("新事实、新理由"))
+
+
+class WithdrawForm(ActionForm):
+    via = forms.ChoiceField(label=_("撤回方式"), choices=NoticeVia.choices, widget=forms.RadioSelect)
+    on = forms.DateField(label=_("撤回日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class CheckRequestForm(ActionForm):
+    requested_on = forms.DateField(label=_("申请核查日期"), widget=DATE)
+    office = forms.CharField(label=_("核查机构（被投诉机构的上级机构）"), max_length=100)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class CheckResultForm(ActionForm):
+    on = forms.DateField(label=_("核查结果日期"), widget=DATE)
+    result = _text(_("核查结果"), rows=3)
+
+
+class ToReportForm(ActionForm):
+    note = _text(_("转为举报办理的理由"))
 
 
 class InstitutionReplyForm(ActionForm):
@@ -284,7 +316,9 @@ class FollowUpForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
-    route = forms.ChoiceField(label=_("升级方式"), choices=list(ESCALATIONS.items()))
+    route = forms.ChoiceField(
+        label=_("升级方式"), choices=list(ESCALATIONS.items()), initial="other", widget=forms.RadioSelect
+    )
     note = _text(_("原因"))
 
 
