@@ -191,9 +191,7 @@ def complaint_institution_extend(
     forwarding = case.forwarding
     approved_by = _check_second_approval(level, approved_by, approved_on, forwarding)
     deadline_services.deadline_extend(deadline=deadline, days=days, actor=actor, reason=reason)
-    approval = (
-        _("，经%(by)s于%(on)s批准") % {"by": approved_by, "on": approved_on} if approved_by else ""
-    )
+    approval = _("，经%(by)s于%(on)s批准") % {"by": approved_by, "on": approved_on} if approved_by else ""
     request = ExtensionRequest(
         case=case,
         deadline=deadline,
@@ -243,13 +241,17 @@ def complaint_institution_reply(*, actor, case: Case, version: int, result: str,
     replied_on = replied_on or timezone.localdate()
     _check_date(replied_on, earliest=forwarding.forwarded_on, message=_("反馈日期应在转办日期和今天之间。"))
     deadline = open_deadline(case, "C-INST")
+    if deadline is None and forwarding.acknowledged_on is None:
+        # No 签收 was recorded: the institution had the complaint at the latest from the day it was forwarded, so
+        # its 15 days are counted from then (docs/domain.md, "受理渠道与流程").
+        deadline = open_rule_deadline(
+            case, rule_code="C-INST", started_on=forwarding.forwarded_on, label=_("机构处理并告知投诉人"), actor=actor
+        )
     forwarding.replied_on = replied_on
     forwarding.institution_result = result
     forwarding.replied_late = bool(deadline is not None and replied_on > deadline.due_on)
-    if forwarding.acknowledged_on is None:
-        forwarding.acknowledged_on = replied_on
     forwarding._change_reason = _("机构反馈")
-    forwarding.save(update_fields=["replied_on", "institution_result", "replied_late", "acknowledged_on"])
+    forwarding.save(update_fields=["replied_on", "institution_result", "replied_late"])
     complete_rule_deadline(case, "C-INST", replied_on)
     from_status = case.status
     case.status = CaseStatus.INSTITUTION_REPLIED
