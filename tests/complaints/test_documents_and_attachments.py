@@ -103,7 +103,8 @@ def test_forwarding_slip_carries_only_what_the_institution_needs(
     assert "王小明" in text and "138****5678" in text
     assert VALID_PHONE not in text and VALID_ID not in text and "370683" not in text
     assert "幸福小区" not in text
-    assert "2026年3月25日" in text
+    # The institution's 15 days run from its 签收, which the slip cannot know yet.
+    assert "请自签收之日起15日内作出处理决定" in text
 
 
 def test_other_clerk_of_the_office_cannot_print_documents(client_for, clerk_a, orgs, register, frozen):
