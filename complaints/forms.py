@@ -254,7 +254,24 @@ class ReportFindingForm(ActionForm):
     measures = _text(_("处理措施"), required=False)
 
 
-class ForwardForm(ActionForm):
+class NotFutureDates:
+    """Dates of things that already happened (a notice, a withdrawal, an approval) cannot be after today; the
+    services check the same, with the earliest date each allows."""
+
+    past_dates: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in self.past_dates:
+            value = cleaned.get(name)
+            if value is not None and value > today:
+                self.add_error(name, _("日期不能晚于今天。"))
+        return cleaned
+
+
+class ForwardForm(NotFutureDates, ActionForm):
+    past_dates = ("told_on",)
     told_via = forms.ChoiceField(label=_("告知投诉人方式"), choices=NoticeVia.choices, widget=forms.RadioSelect)
     told_on = forms.DateField(label=_("告知投诉人日期"), widget=DATE)
     requirement = _text(_("办理要求"), required=False)
@@ -265,7 +282,8 @@ class AcknowledgeForm(ActionForm):
     acknowledged_by = forms.CharField(label=_("机构签收人"), max_length=50, required=False)
 
 
-class InstitutionExtendForm(ActionForm):
+class InstitutionExtendForm(NotFutureDates, ActionForm):
+    past_dates = ("approved_on",)
     level = forms.ChoiceField(
         label=_("延期情形"),
         choices=[("complex", _("复杂（延长至30日）")), ("very_complex", _("特别复杂（再延长30日）"))],
@@ -277,25 +295,37 @@ class InstitutionExtendForm(ActionForm):
     )
     approved_on = forms.DateField(label=_("审批日期"), widget=DATE, required=False)
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("level") == "very_complex" and not (cleaned.get("approved_by") or "").strip():
+            self.add_error(
+                "approved_by", _("延长至共60日须经机构的上级机构或总行、总公司高级管理人员审批：请填写审批人。")
+            )
+        return cleaned
 
-class RestartForm(ActionForm):
+
+class RestartForm(NotFutureDates, ActionForm):
+    past_dates = ("received_on",)
     received_on = forms.DateField(label=_("机构收到新事实、新理由的日期"), widget=DATE)
     facts = _text(_("新事实、新理由"))
 
 
-class WithdrawForm(ActionForm):
+class WithdrawForm(NotFutureDates, ActionForm):
+    past_dates = ("on",)
     via = forms.ChoiceField(label=_("撤回方式"), choices=NoticeVia.choices, widget=forms.RadioSelect)
     on = forms.DateField(label=_("撤回日期"), widget=DATE)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
 
-class CheckRequestForm(ActionForm):
+class CheckRequestForm(NotFutureDates, ActionForm):
+    past_dates = ("requested_on",)
     requested_on = forms.DateField(label=_("申请核查日期"), widget=DATE)
     office = forms.CharField(label=_("核查机构（被投诉机构的上级机构）"), max_length=100)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
 
-class CheckResultForm(ActionForm):
+class CheckResultForm(NotFutureDates, ActionForm):
+    past_dates = ("on",)
     on = forms.DateField(label=_("核查结果日期"), widget=DATE)
     result = _text(_("核查结果"), rows=3)
 
