@@ -229,6 +229,18 @@ def test_a_repeat_with_new_facts_restarts_the_institutions_clock_and_one_without
     restarted = clock(case, "C-INST")
     assert (restarted.started_on, restarted.due_on, restarted.status) == (D("2026-03-26"), D("2026-04-10"), "open")
     assert case.status == "inst_acknowledged" and case.satisfaction == "" and case.due_on == D("2026-04-10")
+    # The institution answers the new facts and the complainant is asked again before the complaint can close.
+    with at("2026-04-08"):
+        complaint_institution_reply(actor=clerk_a, case=case, version=case.version, result="已退还手续费")
+        case = reload(case)
+        with pytest.raises(ValidationError) as refused:
+            case_close(actor=clerk_a, case=case, version=case.version)
+        assert refused.value.messages == ["转办投诉须完成回访后才能办结。"]
+        complaint_follow_up(actor=clerk_a, case=case, version=case.version, satisfaction="satisfied")
+        case = reload(case)
+        case_close(actor=clerk_a, case=case, version=case.version, result="机构已退费")
+    case = reload(case)
+    assert case.closure == "resolved" and case.forwarding.replied_late is False
 
 
 def test_new_facts_need_a_repeat_first(register, clerk_a):
