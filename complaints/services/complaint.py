@@ -135,7 +135,11 @@ def complaint_institution_acknowledge(
     forwarding.acknowledged_by = (acknowledged_by or "").strip()
     forwarding._change_reason = _("机构签收")
     forwarding.save(update_fields=["acknowledged_on", "acknowledged_by"])
-    # C-INST runs from the institution's 签收 (投诉办法第十八条: 自收到投诉之日起).
+    # C-INST runs from the institution's 签收 (投诉办法第十八条: 自收到投诉之日起). A complaint forwarded before
+    # this rule had its clock started at forwarding: that one gives way to the one from the 签收.
+    earlier = open_deadline(case, "C-INST")
+    if earlier is not None:
+        deadline_services.deadline_cancel(deadline=earlier, reason=_("改为自机构签收之日起算"))
     open_rule_deadline(
         case, rule_code="C-INST", started_on=acknowledged_on, label=_("机构处理并告知投诉人"), actor=actor
     )

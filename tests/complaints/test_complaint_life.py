@@ -332,3 +332,17 @@ def test_a_report_opened_from_the_complaint_carries_its_materials_and_links_both
     assert clock(report, "R-ACK").started_on == D("2026-03-23")
     assert case.closure == "escalated" and report.number in case.result
     assert case.events.filter(action="escalated_to_report").exists()
+
+
+def test_a_clock_started_at_forwarding_before_the_rule_changed_gives_way_at_the_signature(register, clerk_a):
+    """Complaints forwarded before C-INST ran from the 签收 have a clock from the forwarding day."""
+    from complaints.services.common import open_rule_deadline
+
+    with at("2026-03-10"):
+        case = register("complaint")
+    case = forward(case, clerk_a, "2026-03-10")
+    legacy = open_rule_deadline(case, rule_code="C-INST", started_on=D("2026-03-10"), label="机构处理", actor=clerk_a)
+    case = acknowledge(case, clerk_a, "2026-03-16")
+    legacy.refresh_from_db()
+    assert legacy.status == "cancelled"
+    assert (clock(case, "C-INST").started_on, clock(case, "C-INST").due_on) == (D("2026-03-16"), D("2026-03-31"))
