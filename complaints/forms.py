@@ -12,7 +12,7 @@ from institutions.models import Institution
 from institutions.picker import picker_options
 
 from .models import Attachment, CaseStep, Contact
-from .models.choices import CaseType, Channel, Decision, Finding, PetitionKind, Satisfaction
+from .models.choices import CaseType, Channel, Decision, Finding, NoticeVia, PetitionKind, Satisfaction
 from .services import ESCALATIONS
 from .services.intake import MAX_REPRESENTATIVES
 
@@ -254,7 +254,26 @@ class ReportFindingForm(ActionForm):
     measures = _text(_("处理措施"), required=False)
 
 
-class ForwardForm(ActionForm):
+class NotFutureDates:
+    """Dates of things that already happened (a notice, a withdrawal, an approval) cannot be after today; the
+    services check the same, with the earliest date each allows."""
+
+    past_dates: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in self.past_dates:
+            value = cleaned.get(name)
+            if value is not None and value > today:
+                self.add_error(name, _("日期不能晚于今天。"))
+        return cleaned
+
+
+class ForwardForm(NotFutureDates, ActionForm):
+    past_dates = ("told_on",)
+    told_via = forms.ChoiceField(label=_("告知投诉人方式"), choices=NoticeVia.choices, widget=forms.RadioSelect)
+    told_on = forms.DateField(label=_("告知投诉人日期"), widget=DATE)
     requirement = _text(_("办理要求"), required=False)
 
 
@@ -263,13 +282,56 @@ class AcknowledgeForm(ActionForm):
     acknowledged_by = forms.CharField(label=_("机构签收人"), max_length=50, required=False)
 
 
-class InstitutionExtendForm(ActionForm):
+class InstitutionExtendForm(NotFutureDates, ActionForm):
+    past_dates = ("approved_on",)
     level = forms.ChoiceField(
         label=_("延期情形"),
         choices=[("complex", _("复杂（延长至30日）")), ("very_complex", _("特别复杂（再延长30日）"))],
         widget=forms.RadioSelect,
     )
     reason = _text(_("延期原因"))
+    approved_by = forms.CharField(
+        label=_("审批人（特别复杂的：上级机构或总行、总公司高级管理人员）"), max_length=100, required=False
+    )
+    approved_on = forms.DateField(label=_("审批日期"), widget=DATE, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("level") == "very_complex" and not (cleaned.get("approved_by") or "").strip():
+            self.add_error(
+                "approved_by", _("延长至共60日须经机构的上级机构或总行、总公司高级管理人员审批：请填写审批人。")
+            )
+        return cleaned
+
+
+class RestartForm(NotFutureDates, ActionForm):
+    past_dates = ("received_on",)
+    received_on = forms.DateField(label=_("机构收到新事实、新理由的日期"), widget=DATE)
+    facts = _text(_("新事实、新理由"))
+
+
+class WithdrawForm(NotFutureDates, ActionForm):
+    past_dates = ("on",)
+    via = forms.ChoiceField(label=_("撤回方式"), choices=NoticeVia.choices, widget=forms.RadioSelect)
+    on = forms.DateField(label=_("撤回日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class CheckRequestForm(NotFutureDates, ActionForm):
+    past_dates = ("requested_on",)
+    requested_on = forms.DateField(label=_("申请核查日期"), widget=DATE)
+    office = forms.CharField(label=_("核查机构（被投诉机构的上级机构）"), max_length=100)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class CheckResultForm(NotFutureDates, ActionForm):
+    past_dates = ("on",)
+    on = forms.DateField(label=_("核查结果日期"), widget=DATE)
+    result = _text(_("核查结果"), rows=3)
+
+
+class ToReportForm(ActionForm):
+    note = _text(_("转为举报办理的理由"))
 
 
 class InstitutionReplyForm(ActionForm):
@@ -284,7 +346,9 @@ class FollowUpForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
-    route = forms.ChoiceField(label=_("升级方式"), choices=list(ESCALATIONS.items()))
+    route = forms.ChoiceField(
+        label=_("升级方式"), choices=list(ESCALATIONS.items()), initial="other", widget=forms.RadioSelect
+    )
     note = _text(_("原因"))
 
 

@@ -59,6 +59,7 @@ class MenuFacts:
     extension_pending: bool = False
     steps: list = field(default_factory=list)
     step_count: int = 3  # how many closed-loop steps there are (complaints.services.STEP_ORDER)
+    repeated: bool = False  # the complainant came again (a repeat contact joined the case)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,14 @@ def _extension(offered) -> Transition:
     return Transition(
         "extension_request", gettext_lazy("申请延期"), gettext_lazy("申请延期"), (ACCEPTED,), offered=offered
     )
+
+
+_DISSATISFIED = "dissatisfied"  # Satisfaction.DISSATISFIED
+
+
+def _check_requested(case) -> bool:
+    forwarding = getattr(case, "forwarding", None)
+    return forwarding is not None and forwarding.check_requested_on is not None
 
 
 _PETITION_REPLY = "petition_reply"  # CaseDocument.Kind values, spelt here to keep the models out of the rows
@@ -250,11 +259,10 @@ TRANSITIONS: dict[str, list[Transition]] = {
     CaseType.COMPLAINT: [
         Transition(
             "complaint_forward",
-            gettext_lazy("转办机构"),
+            gettext_lazy("转办机构并告知投诉人"),
             gettext_lazy("转办"),
             (REGISTERED,),
             FORWARDED,
-            clock="C-INST",
             node=Node("forward", gettext_lazy("转办机构"), ("forwarded",)),
         ),
         _complaint["duplicate"],
@@ -264,6 +272,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             gettext_lazy("登记机构签收"),
             (FORWARDED,),
             ACKNOWLEDGED,
+            clock="C-INST",
             node=Node("acknowledge", gettext_lazy("机构签收"), ("institution_acknowledged", "institution_replied")),
         ),
         Transition(
@@ -274,8 +283,16 @@ TRANSITIONS: dict[str, list[Transition]] = {
             INSTITUTION_REPLIED,
             node=Node("reply", gettext_lazy("机构反馈"), ("institution_replied",)),
         ),
+        # The institution's clock runs from its 签收: there is nothing to extend before.
+        Transition("complaint_extend", gettext_lazy("登记机构延期"), gettext_lazy("登记机构延期"), (ACKNOWLEDGED,)),
         Transition(
-            "complaint_extend", gettext_lazy("登记机构延期"), gettext_lazy("登记机构延期"), (FORWARDED, ACKNOWLEDGED)
+            "complaint_restart",
+            gettext_lazy("重复投诉有新事实、新理由"),
+            gettext_lazy("重新起算机构办理期限"),
+            (ACKNOWLEDGED, INSTITUTION_REPLIED),
+            ACKNOWLEDGED,
+            clock="C-INST",
+            offered=lambda case, facts: facts.repeated and not _check_requested(case),
         ),
         _complaint["progress"],
         Transition(
@@ -286,12 +303,45 @@ TRANSITIONS: dict[str, list[Transition]] = {
             node=Node("follow_up", gettext_lazy("回访"), ("followed_up",)),
             offered=lambda case, facts: case.satisfaction == "",
         ),
-        _close(INSTITUTION_REPLIED, lambda case, facts: case.satisfaction != ""),
+        # A complainant who is not satisfied is never closed as resolved: the complaint escalates instead.
+        _close(INSTITUTION_REPLIED, lambda case, facts: case.satisfaction not in ("", _DISSATISFIED)),
+        Transition(
+            "complaint_check",
+            gettext_lazy("申请机构上级核查"),
+            gettext_lazy("申请机构上级核查"),
+            (INSTITUTION_REPLIED,),
+            clock="C-CHECK",
+            offered=lambda case, facts: case.satisfaction == _DISSATISFIED and not _check_requested(case),
+        ),
+        Transition(
+            "complaint_check_result",
+            gettext_lazy("登记核查结果"),
+            gettext_lazy("登记核查结果"),
+            (INSTITUTION_REPLIED,),
+            CLOSED,
+            offered=lambda case, facts: _check_requested(case) and case.forwarding.check_result_on is None,
+        ),
+        Transition(
+            "complaint_to_report",
+            gettext_lazy("转为举报办理"),
+            gettext_lazy("转为举报办理"),
+            (INSTITUTION_REPLIED,),
+            CLOSED,
+            offered=lambda case, facts: case.satisfaction == _DISSATISFIED and not _check_requested(case),
+        ),
         Transition(
             "complaint_escalate",
-            gettext_lazy("升级处理"),
+            gettext_lazy("升级处理（其他方式）"),
             gettext_lazy("升级处理"),
             (FORWARDED, ACKNOWLEDGED, INSTITUTION_REPLIED),
+            CLOSED,
+            offered=lambda case, facts: not _check_requested(case),
+        ),
+        Transition(
+            "complaint_withdraw",
+            gettext_lazy("投诉人撤回"),
+            gettext_lazy("登记撤回"),
+            (REGISTERED, FORWARDED, ACKNOWLEDGED, INSTITUTION_REPLIED),
             CLOSED,
         ),
         _complaint["step_start"],

@@ -14,6 +14,7 @@ from .choices import (
     Closure,
     Decision,
     Finding,
+    NoticeVia,
     PetitionKind,
     Satisfaction,
 )
@@ -119,6 +120,18 @@ class Case(BlindIndexedModel, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+    )
+    # A complaint withdrawn by the complainant (撤回): how and when they said so.
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawal_via = models.CharField(_("撤回方式"), max_length=10, choices=NoticeVia.choices, blank=True, default="")
+    # A 举报 opened from a complaint whose complainant was not satisfied: the complaint it came from.
+    escalated_from = models.ForeignKey(
+        "self",
+        verbose_name=_("由投诉转来"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_reports",
     )
     # Amount recovered for the consumer (e.g. through mediation), in yuan.
     amount_recovered = models.DecimalField(_("挽回金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)

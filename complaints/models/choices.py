@@ -67,6 +67,16 @@ class Finding(models.TextChoices):
     NOT_SUBSTANTIATED = "not_substantiated", _("未查实")
 
 
+class NoticeVia(models.TextChoices):
+    """How a complainant was told something, or told the office something (a notice, a withdrawal)."""
+
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
+    LETTER = "letter", _("书面")
+    IN_PERSON = "in_person", _("当面")
+    OTHER = "other", _("其他")
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASICALLY = "basically", _("基本满意")

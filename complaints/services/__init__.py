@@ -36,7 +36,9 @@ from .complaint import (
     complaint_institution_acknowledge,
     complaint_institution_extend,
     complaint_institution_reply,
+    complaint_restart,
 )
+from .complaint_outcomes import complaint_check_request, complaint_check_result, complaint_to_report, complaint_withdraw
 from .contacts import (
     STALE_CONTACT_MESSAGE,
     can_correct_contact,
@@ -93,6 +95,11 @@ __all__ = [
     "complaint_institution_acknowledge",
     "complaint_institution_extend",
     "complaint_institution_reply",
+    "complaint_check_request",
+    "complaint_check_result",
+    "complaint_restart",
+    "complaint_to_report",
+    "complaint_withdraw",
     "contact_correct",
     "contact_personal_data_revealed",
     "contact_register",

@@ -11,7 +11,7 @@ from core.services import deadlines as deadline_services
 from core.services.audit import log_action
 
 from ..models import Case, ExtensionRequest
-from ..models.choices import CaseStatus, CaseType, Closure
+from ..models.choices import CaseStatus, CaseType, Closure, Satisfaction
 from .common import (
     any_deadline,
     finish_case,
@@ -246,8 +246,11 @@ def closable(case: Case) -> tuple[bool, str]:
         forwarding = getattr(case, "forwarding", None)
         if case.status != CaseStatus.INSTITUTION_REPLIED or forwarding is None:
             return False, _("转办投诉须机构反馈处理结果后才能办结。")
-        if forwarding.follow_up_on is None:
+        # A repeat with new facts clears the satisfaction: the new result needs its own 回访.
+        if forwarding.follow_up_on is None or not case.satisfaction:
             return False, _("转办投诉须完成回访后才能办结。")
+        if case.satisfaction == Satisfaction.DISSATISFIED:
+            return False, _("投诉人回访不满意，不能按已解决办结：请转调解、申请机构上级核查或转为举报办理。")
     return True, ""
 
 

@@ -104,14 +104,20 @@ ACTIONS = {
                           actor=u, case=c, version=d["version"], notified_on=d["on"], note=d["note"])),
     "complaint_forward": (forms.ForwardForm, "success",
                           lambda u, c, d: svc.complaint_forward(
-                              actor=u, case=c, version=d["version"], requirement=d["requirement"])),
+                              actor=u, case=c, version=d["version"], told_via=d["told_via"], told_on=d["told_on"],
+                              requirement=d["requirement"])),
     "complaint_acknowledge": (forms.AcknowledgeForm, "secondary",
                               lambda u, c, d: svc.complaint_institution_acknowledge(
                                   actor=u, case=c, version=d["version"], acknowledged_on=d["on"],
                                   acknowledged_by=d["acknowledged_by"])),
     "complaint_extend": (forms.InstitutionExtendForm, "warning",
                          lambda u, c, d: svc.complaint_institution_extend(
-                             actor=u, case=c, version=d["version"], level=d["level"], reason=d["reason"])),
+                             actor=u, case=c, version=d["version"], level=d["level"], reason=d["reason"],
+                             approved_by=d["approved_by"], approved_on=d["approved_on"])),
+    "complaint_restart": (forms.RestartForm, "warning",
+                          lambda u, c, d: svc.complaint_restart(
+                              actor=u, case=c, version=d["version"], received_on=d["received_on"],
+                              facts=d["facts"])),
     "complaint_reply": (forms.InstitutionReplyForm, "success",
                         lambda u, c, d: svc.complaint_institution_reply(
                             actor=u, case=c, version=d["version"], result=d["result"], replied_on=d["on"])),
@@ -122,6 +128,20 @@ ACTIONS = {
     "complaint_escalate": (forms.EscalateForm, "danger",
                            lambda u, c, d: svc.complaint_escalate(
                                actor=u, case=c, version=d["version"], route=d["route"], note=d["note"])),
+    "complaint_check": (forms.CheckRequestForm, "warning",
+                        lambda u, c, d: svc.complaint_check_request(
+                            actor=u, case=c, version=d["version"], requested_on=d["requested_on"],
+                            office=d["office"], note=d["note"])),
+    "complaint_check_result": (forms.CheckResultForm, "success",
+                               lambda u, c, d: svc.complaint_check_result(
+                                   actor=u, case=c, version=d["version"], result=d["result"], on=d["on"])),
+    "complaint_to_report": (forms.ToReportForm, "danger",
+                            lambda u, c, d: svc.complaint_to_report(
+                                actor=u, case=c, version=d["version"], note=d["note"])),
+    "complaint_withdraw": (forms.WithdrawForm, "danger",
+                           lambda u, c, d: svc.complaint_withdraw(
+                               actor=u, case=c, version=d["version"], via=d["via"], on=d["on"],
+                               note=d["note"])),
     "step_start": (forms.StepStartForm, "secondary",
                    lambda u, c, d: svc.case_step_start(
                        actor=u, case=c, version=d["version"], kind=svc.next_step_kind(c), owner=d["owner"],
@@ -135,7 +155,7 @@ ACTIONS = {
 }  # fmt: skip
 
 
-def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bool) -> list[str]:
+def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bool, events=()) -> list[str]:
     """The actions the transition table offers this user on this case now; the services still check every guard."""
     if not svc.can_handle(user, case) or not case.is_open:
         return []
@@ -144,6 +164,7 @@ def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bo
         extension_pending=extension_pending,
         steps=steps,
         step_count=len(svc.STEP_ORDER),
+        repeated=any(event.action == "repeat_contact" for event in events),
     )
     return offered_actions(case, user, facts)
 
@@ -270,7 +291,9 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
             ]
         changes.append({"record": newer, "changed": changed})
 
-    action_keys = allowed_actions(case, user, documents=documents, steps=steps, extension_pending=bool(pending))
+    action_keys = allowed_actions(
+        case, user, documents=documents, steps=steps, extension_pending=bool(pending), events=events
+    )
     if failed and failed[0] not in action_keys and (typed := _typed_text(failed[1])):
         messages.warning(request, _("该操作现在不能进行，您填写的内容未提交：%(text)s") % {"text": typed})
     actions = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -13,7 +15,7 @@ from core.services.audit import log_action
 
 from .. import services as svc
 from ..models import CaseDocument
-from ..models.choices import CaseType, Decision, Finding
+from ..models.choices import CaseType, Decision, Finding, NoticeVia
 from .cases import get_case_for_user
 
 TEMPLATES = {
@@ -24,6 +26,7 @@ TEMPLATES = {
     CaseDocument.Kind.REPORT_NON_ACCEPTANCE: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.REPORT_FINDING: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.FORWARDING_SLIP: "complaints/pdf_forwarding_slip.html",
+    CaseDocument.Kind.FORWARDING_NOTICE: "complaints/pdf_forwarding_notice.html",
 }
 
 
@@ -44,6 +47,18 @@ def document_context(document: CaseDocument) -> dict:
         context["decision_label"] = Decision(body["decision"]).label
     if "finding" in body and body["finding"] in Finding.values:
         context["finding_label"] = Finding(body["finding"]).label
+    if document.kind == CaseDocument.Kind.FORWARDING_NOTICE:
+        contact = case.owner or document.issued_by
+        told_via = body.get("told_via", "")
+        context.update(
+            {
+                "forwarding": getattr(case, "forwarding", None),
+                "told_on": dt.date.fromisoformat(body["told_on"]) if body.get("told_on") else None,
+                "told_via_label": NoticeVia(told_via).label if told_via in NoticeVia.values else "",
+                "contact_name": str(contact) if contact else "",
+                "contact_phone": (contact.phone if contact else "") or case.org.phone,
+            }
+        )
     if document.kind == CaseDocument.Kind.FORWARDING_SLIP:
         forwarding = getattr(case, "forwarding", None)
         deadline = svc.case_deadlines(case).filter(rule__code="C-INST").order_by("-id").first()

@@ -242,7 +242,7 @@ class _Seeder:
             (CaseType.REPORT, CaseStatus.REGISTERED): ("R-ACK", received_on, "举报受理告知"),
             (CaseType.REPORT, CaseStatus.ACCEPTED): ("R-FIND", self.step_on(received_on, 3), "调查结论"),
             (CaseType.COMPLAINT, CaseStatus.REGISTERED): ("C-FWD", received_on, "转送机构"),
-            (CaseType.COMPLAINT, CaseStatus.FORWARDED): ("C-INST", self.step_on(received_on, 2), "机构处理"),
+            # Forwarded but not yet signed for: the institution's clock starts at its 签收 (docs/domain.md).
             (CaseType.COMPLAINT, CaseStatus.INSTITUTION_ACKNOWLEDGED): (
                 "C-INST",
                 self.step_on(received_on, 3),
@@ -340,6 +340,8 @@ class _Seeder:
                         forwarded_on=forwarded_on,
                         forwarded_by=case.owner,
                         requirement="请按规定时限核实处理并反馈。",
+                        complainant_told_via="phone",
+                        complainant_told_on=forwarded_on,
                         acknowledged_on=self.step_on(forwarded_on, 1) if case.status != CaseStatus.FORWARDED else None,
                         acknowledged_by="办公室" if case.status != CaseStatus.FORWARDED else "",
                         replied_on=self.step_on(forwarded_on, rng.randrange(3, 20), until=case.closed_at)

@@ -73,7 +73,14 @@ def test_walk_in_complaint_forwarded_answered_followed_up_and_closed(live_server
     expect(page.locator("#person-id")).to_have_text("370683********1237")
     expect(page.locator("#deadlines")).to_contain_text("2026-06-10")  # C-FWD: 7 working days
 
-    act(page, "complaint_forward", "转办机构", lambda f: f.get_by_label("办理要求").fill("请于15日内处理并反馈"))
+    def forward(form):
+        # The complainant was told by phone today; the forwarding records how and when.
+        form.get_by_label("电话", exact=True).check()
+        form.get_by_label("告知投诉人日期").fill("2026-06-01")
+        form.get_by_label("办理要求").fill("请于15日内处理并反馈")
+
+    act(page, "complaint_forward", "转办机构并告知投诉人", forward)
+    expect(page.locator("#complainant-told")).to_contain_text("2026-06-01 电话")
     expect(page.locator("#forwarding")).to_contain_text("莱州金融监管支局〔2026〕1号")
     # The 转办单 as the clerk prints it: the case page's link opens it in a new tab (shown inline, so the
     # browser fires no download); the same request, with the clerk's session, gives the file.

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import subprocess
 
@@ -18,6 +19,8 @@ from core.models import AuditEntry
 from tests.complaints.conftest import VALID_ID, VALID_PHONE
 
 pytestmark = pytest.mark.django_db
+# The day the frozen clock stands on: the complainant is told of the forwarding the day it happens.
+TOLD_ON = dt.date(2026, 3, 10)
 
 
 def pdf_text(tmp_path, content: bytes) -> str:
@@ -89,7 +92,9 @@ def test_forwarding_slip_carries_only_what_the_institution_needs(
     client_for, clerk_a, register, institution, frozen, tmp_path
 ):
     case = register("complaint", address="山东省莱州市文昌路街道幸福小区3号楼")
-    complaint_forward(actor=clerk_a, case=case, version=1, requirement="请15日内处理")
+    complaint_forward(
+        told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=1, requirement="请15日内处理"
+    )
     case.refresh_from_db()
     document, content = fetch_pdf(client_for(clerk_a), case, "forwarding_slip")
     text = pdf_text(tmp_path, content)
@@ -98,7 +103,8 @@ def test_forwarding_slip_carries_only_what_the_institution_needs(
     assert "王小明" in text and "138****5678" in text
     assert VALID_PHONE not in text and VALID_ID not in text and "370683" not in text
     assert "幸福小区" not in text
-    assert "2026年3月25日" in text
+    # The institution's 15 days run from its 签收, which the slip cannot know yet.
+    assert "请自签收之日起15日内作出处理决定" in text
 
 
 def test_other_clerk_of_the_office_cannot_print_documents(client_for, clerk_a, orgs, register, frozen):

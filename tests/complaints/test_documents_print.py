@@ -3,6 +3,7 @@ them (GB/T 9704-2012 as far as a PDF can): A4, serif Chinese faces embedded (nev
 office's full name and the document's one number at the head, the signing office and the date on the page of
 the last paragraph, the 转办单 with the office's contact and a tear-off 回执."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -19,6 +20,8 @@ from complaints.services import (
 from tests.helpers import PrintedPdf
 
 pytestmark = pytest.mark.django_db
+# The day the frozen clock stands on: the complainant is told of the forwarding the day it happens.
+TOLD_ON = dt.date(2026, 3, 10)
 
 FULL_NAME = "国家金融监督管理总局莱州监管支局"
 LONG_TEXT = (
@@ -115,7 +118,9 @@ def test_forwarding_slip_carries_the_office_contact_and_a_tear_off_receipt(
     clerk_a.phone = "0535-2211001"
     clerk_a.save(update_fields=["phone"])
     case = register("complaint")
-    complaint_forward(actor=clerk_a, case=case, version=1, requirement="请15日内处理")
+    complaint_forward(
+        told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=1, requirement="请15日内处理"
+    )
     case.refresh_from_db()
     document, pdf = download(client_for(clerk_a), case, "forwarding_slip", tmp_path)
     # The slip's number is its document number: one number, shown on the case page too.
@@ -135,7 +140,7 @@ def test_forwarding_slip_contact_falls_back_to_the_office_phone_and_a_long_recei
     client_for, clerk_a, register, frozen, tmp_path
 ):
     case = register("complaint", content=LONG_TEXT * 2)
-    complaint_forward(actor=clerk_a, case=case, version=1)
+    complaint_forward(told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=1)
     document, pdf = download(client_for(clerk_a), case.__class__.objects.get(pk=case.pk), "forwarding_slip", tmp_path)
     assert "本局联系人：林晓岚联系电话：0535-2200000" in pdf.text  # the clerk has no phone: the office's
     assert pdf.page_count == 2

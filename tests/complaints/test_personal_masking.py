@@ -2,6 +2,7 @@
 logged reveal; search terms never in URLs, export records or the audit log (docs/domain.md, "个人信息")."""
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
@@ -15,6 +16,8 @@ from core.personal import mask_free_text, mask_search_terms, resident_id_check_d
 from tests.helpers import PrintedPdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+# The day the frozen clock stands on: the complainant is told of the forwarding the day it happens.
+TOLD_ON = dt.date(2026, 3, 10)
 
 OTHER_ID = "370683198503150012"[:17]
 OTHER_ID += resident_id_check_digit(OTHER_ID)
@@ -125,7 +128,14 @@ def test_repeat_lookup_shows_nothing_identifying_of_a_report_to_a_clerk_not_on_i
 
 
 def test_forwarding_slip_masks_numbers_in_the_complaint_words(client_for, clerk_a, worded, tmp_path):
-    complaint_forward(actor=clerk_a, case=worded, version=worded.version, requirement=f"请联系 {OTHER_ID}")
+    complaint_forward(
+        told_via="phone",
+        told_on=TOLD_ON,
+        actor=clerk_a,
+        case=worded,
+        version=worded.version,
+        requirement=f"请联系 {OTHER_ID}",
+    )
     worded.refresh_from_db()
     document = worded.documents.get(kind="forwarding_slip")
     response = client_for(clerk_a).get(reverse("complaints:document_pdf", args=[worded.pk, document.pk]))

@@ -37,6 +37,8 @@ from core.models import AuditEntry, Deadline
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
+# The day the frozen clock stands on: the complainant is told of the forwarding the day it happens.
+TOLD_ON = dt.date(2026, 3, 10)
 
 
 def reload(case):
@@ -300,26 +302,36 @@ def test_complaint_path_forward_acknowledge_extend_reply_follow_up_close(registe
     with at("2026-03-10"):
         case = register("complaint")
     with at("2026-03-12"):
-        forwarding = complaint_forward(actor=clerk_a, case=case, version=case.version, requirement="15日内答复")
+        forwarding = complaint_forward(
+            told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=case.version, requirement="15日内答复"
+        )
     case = reload(case)
     assert forwarding.slip_number == "莱州金融监管支局〔2026〕1号" and forwarding.institution == institution
     assert case.status == "forwarded"
-    assert open_deadlines(case) == {"C-INST": dt.date(2026, 3, 27)}
-    assert Deadline.objects.get(object_id=case.pk, rule__code="C-INST").institution_id == institution.pk
-    assert case.documents.get().kind == "forwarding_slip"
+    # Forwarding ends the office's C-FWD; the institution's clock waits for its 签收.
+    assert open_deadlines(case) == {}
+    assert case.documents.filter(kind="forwarding_slip").exists()
     with at("2026-03-13"):
         case = complaint_institution_acknowledge(
             actor=clerk_a, case=case, version=case.version, acknowledged_by="张经理"
         )
+        assert open_deadlines(case) == {"C-INST": dt.date(2026, 3, 30)}  # 03-28 is a Saturday → Monday 03-30
+        assert Deadline.objects.get(object_id=case.pk, rule__code="C-INST").institution_id == institution.pk
         case = complaint_institution_extend(
             actor=clerk_a, case=case, version=case.version, level="complex", reason="需调取监控"
         )
-    assert case.due_on == dt.date(2026, 4, 13)  # 30 days from 03-12 = 04-11 (Saturday) → Monday 04-13
+    assert case.due_on == dt.date(2026, 4, 13)  # 30 days from 03-13 = 04-12 (Sunday) → Monday 04-13
     with at("2026-03-14"):
         case = complaint_institution_extend(
-            actor=clerk_a, case=case, version=case.version, level="very_complex", reason="涉及总行"
+            actor=clerk_a,
+            case=case,
+            version=case.version,
+            level="very_complex",
+            reason="涉及总行",
+            approved_by="某银行烟台分行 王副行长",
+            approved_on=dt.date(2026, 3, 14),
         )
-    assert case.due_on == dt.date(2026, 5, 11)  # 60 days: 05-11
+    assert case.due_on == dt.date(2026, 5, 12)  # 60 days from 03-13: Tuesday 05-12
     with at("2026-03-14"), pytest.raises(ValidationError):
         complaint_institution_extend(actor=clerk_a, case=case, version=case.version, level="complex", reason="x")
     with at("2026-04-20"):
@@ -337,7 +349,7 @@ def test_complaint_path_forward_acknowledge_extend_reply_follow_up_close(registe
 def test_institution_late_reply_is_recorded(register, clerk_a):
     with at("2026-03-10"):
         case = register("complaint")
-        complaint_forward(actor=clerk_a, case=case, version=case.version)
+        complaint_forward(told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=case.version)
     with at("2026-04-01"):
         case = complaint_institution_reply(
             actor=clerk_a, case=reload(case), version=reload(case).version, result="已处理"
@@ -349,9 +361,9 @@ def test_forwarding_late_makes_the_office_late(register, clerk_a):
     with at("2026-03-10"):
         case = register("complaint")
     with at("2026-03-20"):
-        complaint_forward(actor=clerk_a, case=case, version=case.version)
+        complaint_forward(told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=case.version)
         case = complaint_escalate(
-            actor=clerk_a, case=reload(case), version=reload(case).version, route="mediation", note="双方同意调解"
+            actor=clerk_a, case=reload(case), version=reload(case).version, route="other", note="移交公安机关"
         )
     assert case.closure == "escalated" and case.closed_on_time is False
 

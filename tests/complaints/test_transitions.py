@@ -13,6 +13,7 @@ from complaints import transitions
 from complaints.models import Case, CaseEvent
 from complaints.models.choices import CaseStatus, CaseType
 from complaints.services import (
+    complaint_check_request,
     complaint_follow_up,
     complaint_forward,
     complaint_institution_acknowledge,
@@ -63,18 +64,45 @@ MENUS = {
     "report accepted": ["progress", "report_finding", "extension_request", "step_start"],
     "report replied": ["progress", "report_notify", "step_start"],
     "anonymous report replied": ["progress", "close", "step_start"],
-    "complaint registered": ["complaint_forward", "duplicate", "progress", "step_start"],
+    "complaint registered": ["complaint_forward", "duplicate", "progress", "complaint_withdraw", "step_start"],
     "complaint forwarded": [
         "complaint_acknowledge",
+        "complaint_reply",
+        "progress",
+        "complaint_escalate",
+        "complaint_withdraw",
+        "step_start",
+    ],
+    "complaint acknowledged": [
         "complaint_reply",
         "complaint_extend",
         "progress",
         "complaint_escalate",
+        "complaint_withdraw",
         "step_start",
     ],
-    "complaint acknowledged": ["complaint_reply", "complaint_extend", "progress", "complaint_escalate", "step_start"],
-    "complaint replied": ["progress", "complaint_follow_up", "complaint_escalate", "step_start"],
-    "complaint followed up": ["progress", "close", "complaint_escalate", "step_start"],
+    # The complainant came again: whether with new facts or reasons is the handler's call (重新起算).
+    "complaint repeated": [
+        "complaint_reply",
+        "complaint_extend",
+        "complaint_restart",
+        "progress",
+        "complaint_escalate",
+        "complaint_withdraw",
+        "step_start",
+    ],
+    "complaint replied": ["progress", "complaint_follow_up", "complaint_escalate", "complaint_withdraw", "step_start"],
+    "complaint followed up": ["progress", "close", "complaint_escalate", "complaint_withdraw", "step_start"],
+    # Not satisfied: never 办结 — mediation (the referral button), 核查, a 举报, or another escalation.
+    "complaint dissatisfied": [
+        "progress",
+        "complaint_check",
+        "complaint_to_report",
+        "complaint_escalate",
+        "complaint_withdraw",
+        "step_start",
+    ],
+    "complaint checking": ["progress", "complaint_check_result", "complaint_withdraw", "step_start"],
 }
 
 
@@ -120,19 +148,29 @@ def bring(state: str, register, actor) -> Case:
         if state == "report accepted":
             return case
         return _step(case, report_finding, actor, finding="partly", facts="部分属实")
+    return _bring_complaint(state, register, actor)
+
+
+def _bring_complaint(state: str, register, actor) -> Case:
     case = register("complaint")
-    steps = [
-        ("complaint forwarded", complaint_forward, {}),
-        ("complaint acknowledged", complaint_institution_acknowledge, {}),
-        ("complaint replied", complaint_institution_reply, {"result": "已退还手续费"}),
-        ("complaint followed up", complaint_follow_up, {"satisfaction": "satisfied"}),
-    ]
-    for reached, service, fields in steps:
-        if state == "complaint registered":
-            break
-        case = _step(case, service, actor, **fields)
-        if state == reached:
-            break
+    if state == "complaint registered":
+        return case
+    case = _step(case, complaint_forward, actor, told_via="phone", told_on=case.received_on)
+    if state == "complaint forwarded":
+        return case
+    case = _step(case, complaint_institution_acknowledge, actor)
+    if state == "complaint repeated":
+        register("complaint", outcome="repeat", repeat_of=case)
+        return case
+    if state == "complaint acknowledged":
+        return case
+    case = _step(case, complaint_institution_reply, actor, result="已退还手续费")
+    if state == "complaint replied":
+        return case
+    satisfied = state == "complaint followed up"
+    case = _step(case, complaint_follow_up, actor, satisfaction="satisfied" if satisfied else "dissatisfied")
+    if state == "complaint checking":
+        case = _step(case, complaint_check_request, actor, requested_on=case.received_on, office="某银行烟台分行")
     return case
 
 
@@ -156,7 +194,10 @@ def test_each_status_offers_the_tables_actions_to_each_role(
     assert page_actions(client_for(reviewer), case) == []
     # The page shows exactly what the table offers.
     facts = transitions.MenuFacts(
-        delivered={d.kind for d in case.documents.all() if d.delivered_on}, steps=[], step_count=3
+        delivered={d.kind for d in case.documents.all() if d.delivered_on},
+        steps=[],
+        step_count=3,
+        repeated=case.events.filter(action="repeat_contact").exists(),
     )
     assert transitions.offered_actions(case, clerk_a, facts) == expected
 

@@ -1,6 +1,7 @@
 """Words on the pages: an overdue item reads "超期 N 个工作日" (never a negative count) in the ledger, on the case page
 and in my work; a closed case's status is not doubled ("已办结", not "已办结（办结）")."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,8 @@ from complaints.services import (
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
+# The day the frozen clock stands on: the complainant is told of the forwarding the day it happens.
+TOLD_ON = dt.date(2026, 3, 10)
 
 
 @pytest.fixture
@@ -48,7 +51,9 @@ def test_overdue_over_a_weekend_says_less_than_a_working_day(client_for, clerk_a
 def test_closed_status_is_not_doubled(client_for, clerk_a, institution, register):
     with at("2026-03-10"):
         case = register("complaint")
-        complaint_forward(actor=clerk_a, case=case, version=case.version, requirement="")
+        complaint_forward(
+            told_via="phone", told_on=TOLD_ON, actor=clerk_a, case=case, version=case.version, requirement=""
+        )
         case.refresh_from_db()
         complaint_institution_reply(actor=clerk_a, case=case, version=case.version, result="已退费", replied_on=None)
         case.refresh_from_db()

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, IntegrityError
+from django.utils import timezone
 
 from complaints.models import Case, Contact
 from complaints.services import contact_register
@@ -107,17 +108,27 @@ def test_forwarding_failing_at_its_last_step_leaves_the_case_as_it_was(frozen, m
     before = database_state()
     fail_on(monkeypatch, complaint_services, "log_case", DatabaseError("connection lost"))
     with pytest.raises(DatabaseError):
-        complaint_forward(actor=case.owner, case=case, version=case.version, requirement="请15日内处理")
+        complaint_forward(
+            told_via="phone",
+            told_on=timezone.localdate(),
+            actor=case.owner,
+            case=case,
+            version=case.version,
+            requirement="请15日内处理",
+        )
     assert changed(before, database_state()) == {}
     case.refresh_from_db()
     assert {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields} == fields_before
     assert list(case_deadlines(case).open().values_list("rule__code", flat=True)) == ["C-FWD"]
     # And the same action goes through once the database is back.
     monkeypatch.undo()
-    forwarding = complaint_forward(actor=case.owner, case=case, version=case.version)
+    forwarding = complaint_forward(
+        told_via="phone", told_on=timezone.localdate(), actor=case.owner, case=case, version=case.version
+    )
     case.refresh_from_db()
     assert case.status == "forwarded" and forwarding.slip_number == "莱州金融监管支局〔2026〕1号"
-    assert list(case_deadlines(case).open().values_list("rule__code", flat=True)) == ["C-INST"]
+    # C-FWD is done; the institution's C-INST waits for its 签收.
+    assert list(case_deadlines(case).values_list("rule__code", "status")) == [("C-FWD", "done")]
 
 
 def test_mediation_agreement_failing_when_it_closes_the_ledger_case_leaves_both_open(

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from complaints.models import Attachment, Case
 from complaints.services.complaint import complaint_forward
@@ -64,7 +65,13 @@ def test_backup_restored_into_an_empty_database_has_every_case_attachment_file_a
             content = b"%PDF-1.4 evidence " + f"{case.pk}-{copy}".encode() * 50
             upload = SimpleUploadedFile(f"核查材料{number}-{copy}.pdf", content, content_type="application/pdf")
             attachment_add(actor=case.owner, case=case, upload=upload, kind="evidence", description="核查")
-    complaint_forward(actor=cases[0].owner, case=cases[0], version=Case.objects.get(pk=cases[0].pk).version)
+    complaint_forward(
+        told_via="phone",
+        told_on=timezone.localdate(),
+        actor=cases[0].owner,
+        case=cases[0],
+        version=Case.objects.get(pk=cases[0].pk).version,
+    )
     (files / "exports").mkdir(parents=True, exist_ok=True)
     (files / "exports" / "half-written.xlsx.part").write_bytes(b"PK")  # never backed up
 
