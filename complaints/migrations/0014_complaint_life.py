@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0012_encrypt_personal_data'),
+        ('complaints', '0013_personal_number_search_index'),
     ]
 
     operations = [
