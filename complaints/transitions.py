@@ -56,6 +56,9 @@ class MenuFacts:
     """What the menu needs beyond the status: the page has already loaded it."""
 
     delivered: set = field(default_factory=set)  # kinds of the case's documents that were delivered
+    issued: set = field(default_factory=set)  # kinds of the case's documents
+    reviews: list = field(default_factory=list)  # the petition's 复查/复核 (complaints.PetitionReview)
+    transfer: object = None  # the petition's transfer to another authority (complaints.Transfer)
     extension_pending: bool = False
     steps: list = field(default_factory=list)
     step_count: int = 3  # how many closed-loop steps there are (complaints.services.STEP_ORDER)
@@ -140,6 +143,46 @@ def _extension(offered) -> Transition:
 
 _PETITION_REPLY = "petition_reply"  # CaseDocument.Kind values, spelt here to keep the models out of the rows
 _REPORT_FINDING = "report_finding"
+# The document ending each kind of 信访 (complaints/services/petition_endings.py REPLY_DOCUMENT).
+_REPLY_OF_KIND = {"appeal": _PETITION_REPLY, "suggestion": "suggestion_reply", "accusation": "accusation_result"}
+
+
+def _kind_is(kind):
+    return lambda case, facts: case.petition_kind == kind
+
+
+def _reply_kind(case):
+    return _REPLY_OF_KIND.get(case.petition_kind, _PETITION_REPLY)
+
+
+def _reply_not_delivered(case, facts):
+    kind = _reply_kind(case)
+    return kind in facts.issued and kind not in facts.delivered
+
+
+def _reply_done(case, facts):
+    """The kind's reply reached the petitioner; a 检举控告 result the rules keep untold has no document."""
+    kind = _reply_kind(case)
+    return kind in facts.delivered or (kind == "accusation_result" and kind not in facts.issued)
+
+
+def _review_can_be_requested(case, facts):
+    """After closure and a delivered 申诉求决 reply: a 复查 first, a 复核 only after its decision (条例 Art 35, 36)."""
+    if case.petition_kind != "appeal" or case.closure != "resolved" or _PETITION_REPLY not in facts.delivered:
+        return False
+    kinds = {review.kind: review for review in facts.reviews}
+    if any(not review.decision for review in facts.reviews):
+        return False
+    return "review" not in kinds
+
+
+def _review_pending(case, facts):
+    return any(not review.decision for review in facts.reviews)
+
+
+def _transferred(attribute):
+    return lambda case, facts: facts.transfer is not None and not getattr(facts.transfer, attribute)
+
 
 _petition = _shared(progress_node=Node("handle", gettext_lazy("办理"), ("replied",)))
 _report = _shared(progress_node=Node("investigate", gettext_lazy("调查"), ("finding",)))
@@ -167,6 +210,13 @@ TRANSITIONS: dict[str, list[Transition]] = {
             (REGISTERED,),
             CLOSED,
         ),
+        Transition(
+            "petition_transfer",
+            gettext_lazy("转送有权机关"),
+            gettext_lazy("转送有权机关"),
+            (REGISTERED,),
+            CLOSED,
+        ),
         _petition["duplicate"],
         _petition["progress"],
         Transition(
@@ -176,18 +226,62 @@ TRANSITIONS: dict[str, list[Transition]] = {
             (ACCEPTED,),
             REPLIED,
             node=Node("reply", gettext_lazy("处理意见书"), ("replied",)),
+            offered=_kind_is("appeal"),
         ),
-        _extension(lambda case, facts: case.petition_kind == "appeal" and _not_pending(case, facts)),
+        Transition(
+            "petition_suggestion_reply",
+            gettext_lazy("出具建议意见答复书"),
+            gettext_lazy("出具建议意见答复书"),
+            (ACCEPTED,),
+            REPLIED,
+            offered=_kind_is("suggestion"),
+        ),
+        Transition(
+            "petition_accusation_result",
+            gettext_lazy("登记检举控告办理结果"),
+            gettext_lazy("登记检举控告办理结果"),
+            (ACCEPTED,),
+            REPLIED,
+            offered=_kind_is("accusation"),
+        ),
+        _extension(_not_pending),
         Transition(
             "petition_deliver",
             gettext_lazy("登记送达"),
             gettext_lazy("登记送达"),
             (REPLIED,),
             node=Node("deliver", gettext_lazy("送达"), ("delivered",)),
-            offered=_not_delivered(_PETITION_REPLY),
+            offered=_reply_not_delivered,
         ),
-        _close(REPLIED, _delivered(_PETITION_REPLY)),
-        Transition("review", gettext_lazy("登记复查/复核"), gettext_lazy("登记复查/复核"), OPEN),
+        _close(REPLIED, _reply_done),
+        Transition(
+            "review",
+            gettext_lazy("登记复查/复核请求"),
+            gettext_lazy("登记复查/复核请求"),
+            (CLOSED,),
+            offered=_review_can_be_requested,
+        ),
+        Transition(
+            "review_decide",
+            gettext_lazy("登记复查/复核决定"),
+            gettext_lazy("登记复查/复核决定"),
+            (CLOSED,),
+            offered=_review_pending,
+        ),
+        Transition(
+            "transfer_acknowledge",
+            gettext_lazy("登记接收机关签收"),
+            gettext_lazy("登记接收机关签收"),
+            (CLOSED,),
+            offered=_transferred("acknowledged_on"),
+        ),
+        Transition(
+            "transfer_tell",
+            gettext_lazy("登记告知信访人"),
+            gettext_lazy("登记告知信访人"),
+            (CLOSED,),
+            offered=_transferred("told_on"),
+        ),
         _petition["step_start"],
         _petition["reassign"],
     ],

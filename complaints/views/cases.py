@@ -24,10 +24,12 @@ from core.services.deadlines import deadline_state
 from core.uploads import served_content_type
 from core.workcalendar import get_calendar
 
-from .. import forms
+from .. import forms, petition_forms
 from .. import services as svc
-from ..models import Attachment, Case, CaseStep, ExtensionRequest
+from ..models import Attachment, Case, CaseStep, ExtensionRequest, Transfer
 from ..models.choices import CaseType
+from ..services import review as review_svc
+from ..services import transfers as transfer_svc
 from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
 
@@ -80,10 +82,33 @@ ACTIONS = {
     "petition_deliver": (forms.DateNoteForm, "success",
                          lambda u, c, d: svc.petition_deliver(
                              actor=u, case=c, version=d["version"], delivered_on=d["on"], note=d["note"])),
-    "review": (forms.ReviewForm, "secondary",
-               lambda u, c, d: svc.case_record_review(
+    "petition_suggestion_reply": (petition_forms.SuggestionReplyForm, "success",
+                                  lambda u, c, d: svc.petition_suggestion_reply(
+                                      actor=u, case=c, version=d["version"], adoption=d["adoption"],
+                                      content=d["content"])),
+    "petition_accusation_result": (petition_forms.AccusationResultForm, "success",
+                                   lambda u, c, d: svc.petition_accusation_result(
+                                       actor=u, case=c, version=d["version"], result=d["result"], tell=d["tell"],
+                                       not_told_reason=d["not_told_reason"])),
+    "review": (petition_forms.ReviewRequestForm, "secondary",
+               lambda u, c, d: review_svc.petition_review_request(
                    actor=u, case=c, version=d["version"], kind=d["kind"], requested_on=d["requested_on"],
-                   result=d["result"])),
+                   office=d["office"], note=d["note"])),
+    "review_decide": (petition_forms.ReviewDecisionForm, "secondary",
+                      lambda u, c, d: review_svc.petition_review_decide(
+                          actor=u, case=c, version=d["version"], decision=d["decision"],
+                          decided_on=d["decided_on"], note=d["note"])),
+    "petition_transfer": (petition_forms.TransferForm, "warning",
+                          lambda u, c, d: transfer_svc.petition_transfer(
+                              actor=u, case=c, version=d["version"], authority=d["authority"],
+                              authority_name=d["authority_name"], reason=d["reason"])),
+    "transfer_acknowledge": (petition_forms.TransferAcknowledgeForm, "secondary",
+                             lambda u, c, d: transfer_svc.transfer_acknowledge(
+                                 actor=u, case=c, version=d["version"], acknowledged_on=d["on"],
+                                 acknowledged_by=d["acknowledged_by"])),
+    "transfer_tell": (petition_forms.TransferTellForm, "secondary",
+                      lambda u, c, d: transfer_svc.transfer_tell_petitioner(
+                          actor=u, case=c, version=d["version"], told_on=d["on"], told_how=d["how"])),
     "report_request_materials": (forms.MaterialsRequestForm, "warning",
                                  lambda u, c, d: svc.report_request_materials(
                                      actor=u, case=c, version=d["version"], missing=d["missing"])),
@@ -135,15 +160,22 @@ ACTIONS = {
 }  # fmt: skip
 
 
-def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bool) -> list[str]:
-    """The actions the transition table offers this user on this case now; the services still check every guard."""
-    if not svc.can_handle(user, case) or not case.is_open:
+def allowed_actions(
+    case: Case, user, *, documents, steps, extension_pending: bool, reviews=(), transfer=None
+) -> list[str]:
+    """The actions the transition table offers this user on this case now; the services still check every guard.
+
+    A closed case is offered only the rows that start from 已办结 (a 复查/复核, a transfer's acknowledgement)."""
+    if not svc.can_handle(user, case):
         return []
     facts = MenuFacts(
         delivered={d.kind for d in documents if d.delivered_on},
+        issued={d.kind for d in documents},
         extension_pending=extension_pending,
         steps=steps,
         step_count=len(svc.STEP_ORDER),
+        reviews=list(reviews),
+        transfer=transfer,
     )
     return offered_actions(case, user, facts)
 
@@ -257,6 +289,9 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
     pending = [r for r in extension_requests if r.state == ExtensionRequest.State.PENDING]
     deadlines = list(svc.case_deadlines(case).select_related("rule").order_by("status", "due_on", "id"))
     forwarding = getattr(case, "forwarding", None) if case.case_type == CaseType.COMPLAINT else None
+    is_petition = case.case_type == CaseType.PETITION
+    reviews = list(case.reviews.all()) if is_petition and not case.is_open else []
+    transfer = Transfer.objects.filter(case=case).first() if is_petition and not case.is_open else None
     contacts = list(case.contacts.prefetch_related("representatives").select_related("received_by"))
     history = list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
     changes = []
@@ -270,7 +305,15 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
             ]
         changes.append({"record": newer, "changed": changed})
 
-    action_keys = allowed_actions(case, user, documents=documents, steps=steps, extension_pending=bool(pending))
+    action_keys = allowed_actions(
+        case,
+        user,
+        documents=documents,
+        steps=steps,
+        extension_pending=bool(pending),
+        reviews=reviews,
+        transfer=transfer,
+    )
     if failed and failed[0] not in action_keys and (typed := _typed_text(failed[1])):
         messages.warning(request, _("该操作现在不能进行，您填写的内容未提交：%(text)s") % {"text": typed})
     actions = []
@@ -310,6 +353,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "pending_extensions": pending,
         "decide_form": forms.ExtensionDecideForm(auto_id="id_decide_%s"),
         "forwarding": forwarding,
+        "reviews": reviews,
+        "transfer": transfer,
         "contacts": contacts,
         "changes": changes,
         "today": today,

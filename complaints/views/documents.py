@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -12,8 +14,8 @@ from core.personal import mask_phone
 from core.services.audit import log_action
 
 from .. import services as svc
-from ..models import CaseDocument
-from ..models.choices import CaseType, Decision, Finding
+from ..models import Authority, CaseDocument
+from ..models.choices import Adoption, CaseType, Decision, Finding
 from .cases import get_case_for_user
 
 TEMPLATES = {
@@ -24,6 +26,10 @@ TEMPLATES = {
     CaseDocument.Kind.REPORT_NON_ACCEPTANCE: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.REPORT_FINDING: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.FORWARDING_SLIP: "complaints/pdf_forwarding_slip.html",
+    CaseDocument.Kind.EXTENSION_NOTICE: "complaints/pdf_extension_notice.html",
+    CaseDocument.Kind.SUGGESTION_REPLY: "complaints/pdf_suggestion_reply.html",
+    CaseDocument.Kind.ACCUSATION_RESULT: "complaints/pdf_accusation_result.html",
+    CaseDocument.Kind.TRANSFER_LETTER: "complaints/pdf_transfer_letter.html",
 }
 
 
@@ -44,6 +50,7 @@ def document_context(document: CaseDocument) -> dict:
         context["decision_label"] = Decision(body["decision"]).label
     if "finding" in body and body["finding"] in Finding.values:
         context["finding_label"] = Finding(body["finding"]).label
+    context.update(_petition_life_context(document, body))
     if document.kind == CaseDocument.Kind.FORWARDING_SLIP:
         forwarding = getattr(case, "forwarding", None)
         deadline = svc.case_deadlines(case).filter(rule__code="C-INST").order_by("-id").first()
@@ -63,6 +70,21 @@ def document_context(document: CaseDocument) -> dict:
                 "contact_phone": (contact.phone if contact else "") or case.org.phone,
             }
         )
+    return context
+
+
+def _petition_life_context(document: CaseDocument, body: dict) -> dict:
+    """The 延期告知书, 建议意见答复书 and 转送函's own values (docs/domain.md, "复查、复核" and "转送其他机关")."""
+    context = {}
+    if body.get("adoption") in Adoption.values:
+        context["adoption_label"] = Adoption(body["adoption"]).label
+    if body.get("due_on"):
+        context["due_on"] = dt.date.fromisoformat(body["due_on"])
+    if body.get("authority") in Authority.values:
+        context["authority_label"] = Authority(body["authority"]).label
+        contact = document.case.owner or document.issued_by
+        context["contact_name"] = str(contact) if contact else ""
+        context["contact_phone"] = (contact.phone if contact else "") or document.case.org.phone
     return context
 
 
