@@ -131,7 +131,7 @@ def transfers(register, clerk_a, orgs, other_clerk):
             actor=clerk_a, case=case, version=case.version, acknowledged_on=None, acknowledged_by="王警官"
         )
     with at("2026-03-05"):
-        other = register("petition", actor=other_clerk, phone="13912349999", id_number="")
+        other = register("petition", actor=other_clerk, phone="13912349999", id_number="", institution=None)
         petition_transfer(
             actor=other_clerk,
             case=other,
