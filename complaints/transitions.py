@@ -26,6 +26,14 @@ from core.roles import Role, has_role
 
 from .models import Case
 from .models.choices import OPEN_STATUSES, CaseStatus, CaseType
+from .petition_menu import (
+    kind_is,
+    reply_done,
+    reply_not_delivered,
+    review_can_be_requested,
+    review_pending,
+    transferred,
+)
 
 HANDLER = "handler"  # the case's A or B, or a supervisor of the office
 SUPERVISOR = "supervisor"
@@ -86,14 +94,6 @@ def _not_pending(case, facts):
     return not facts.extension_pending
 
 
-def _delivered(kind):
-    return lambda case, facts: kind in facts.delivered
-
-
-def _not_delivered(kind):
-    return lambda case, facts: kind not in facts.delivered
-
-
 def _step_can_start(case, facts):
     running = any(step.done_on is None for step in facts.steps)
     return not running and len({step.kind for step in facts.steps}) < facts.step_count
@@ -141,48 +141,7 @@ def _extension(offered) -> Transition:
     )
 
 
-_PETITION_REPLY = "petition_reply"  # CaseDocument.Kind values, spelt here to keep the models out of the rows
-_REPORT_FINDING = "report_finding"
-# The document ending each kind of 信访 (complaints/services/petition_endings.py REPLY_DOCUMENT).
-_REPLY_OF_KIND = {"appeal": _PETITION_REPLY, "suggestion": "suggestion_reply", "accusation": "accusation_result"}
-
-
-def _kind_is(kind):
-    return lambda case, facts: case.petition_kind == kind
-
-
-def _reply_kind(case):
-    return _REPLY_OF_KIND.get(case.petition_kind, _PETITION_REPLY)
-
-
-def _reply_not_delivered(case, facts):
-    kind = _reply_kind(case)
-    return kind in facts.issued and kind not in facts.delivered
-
-
-def _reply_done(case, facts):
-    """The kind's reply reached the petitioner; a 检举控告 result the rules keep untold has no document."""
-    kind = _reply_kind(case)
-    return kind in facts.delivered or (kind == "accusation_result" and kind not in facts.issued)
-
-
-def _review_can_be_requested(case, facts):
-    """After closure and a delivered 申诉求决 reply: a 复查 first, a 复核 only after its decision (条例 Art 35, 36)."""
-    if case.petition_kind != "appeal" or case.closure != "resolved" or _PETITION_REPLY not in facts.delivered:
-        return False
-    kinds = {review.kind: review for review in facts.reviews}
-    if any(not review.decision for review in facts.reviews):
-        return False
-    return "review" not in kinds
-
-
-def _review_pending(case, facts):
-    return any(not review.decision for review in facts.reviews)
-
-
-def _transferred(attribute):
-    return lambda case, facts: facts.transfer is not None and not getattr(facts.transfer, attribute)
-
+_REPORT_FINDING = "report_finding"  # a CaseDocument.Kind value, spelt here to keep the models out of the rows
 
 _petition = _shared(progress_node=Node("handle", gettext_lazy("办理"), ("replied",)))
 _report = _shared(progress_node=Node("investigate", gettext_lazy("调查"), ("finding",)))
@@ -226,7 +185,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             (ACCEPTED,),
             REPLIED,
             node=Node("reply", gettext_lazy("处理意见书"), ("replied",)),
-            offered=_kind_is("appeal"),
+            offered=kind_is("appeal"),
         ),
         Transition(
             "petition_suggestion_reply",
@@ -234,7 +193,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             gettext_lazy("出具建议意见答复书"),
             (ACCEPTED,),
             REPLIED,
-            offered=_kind_is("suggestion"),
+            offered=kind_is("suggestion"),
         ),
         Transition(
             "petition_accusation_result",
@@ -242,7 +201,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             gettext_lazy("登记检举控告办理结果"),
             (ACCEPTED,),
             REPLIED,
-            offered=_kind_is("accusation"),
+            offered=kind_is("accusation"),
         ),
         _extension(_not_pending),
         Transition(
@@ -251,36 +210,36 @@ TRANSITIONS: dict[str, list[Transition]] = {
             gettext_lazy("登记送达"),
             (REPLIED,),
             node=Node("deliver", gettext_lazy("送达"), ("delivered",)),
-            offered=_reply_not_delivered,
+            offered=reply_not_delivered,
         ),
-        _close(REPLIED, _reply_done),
+        _close(REPLIED, reply_done),
         Transition(
             "review",
             gettext_lazy("登记复查/复核请求"),
             gettext_lazy("登记复查/复核请求"),
             (CLOSED,),
-            offered=_review_can_be_requested,
+            offered=review_can_be_requested,
         ),
         Transition(
             "review_decide",
             gettext_lazy("登记复查/复核决定"),
             gettext_lazy("登记复查/复核决定"),
             (CLOSED,),
-            offered=_review_pending,
+            offered=review_pending,
         ),
         Transition(
             "transfer_acknowledge",
             gettext_lazy("登记接收机关签收"),
             gettext_lazy("登记接收机关签收"),
             (CLOSED,),
-            offered=_transferred("acknowledged_on"),
+            offered=transferred("acknowledged_on"),
         ),
         Transition(
             "transfer_tell",
             gettext_lazy("登记告知信访人"),
             gettext_lazy("登记告知信访人"),
             (CLOSED,),
-            offered=_transferred("told_on"),
+            offered=transferred("told_on"),
         ),
         _petition["step_start"],
         _petition["reassign"],

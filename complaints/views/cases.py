@@ -24,14 +24,13 @@ from core.services.deadlines import deadline_state
 from core.uploads import served_content_type
 from core.workcalendar import get_calendar
 
-from .. import forms, petition_forms
+from .. import forms
 from .. import services as svc
 from ..models import Attachment, Case, CaseStep, ExtensionRequest, Transfer
 from ..models.choices import CaseType
-from ..services import review as review_svc
-from ..services import transfers as transfer_svc
 from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
+from .petition_actions import PETITION_LIFE_ACTIONS
 
 
 def get_case_for_user(request, pk) -> Case:
@@ -82,33 +81,6 @@ ACTIONS = {
     "petition_deliver": (forms.DateNoteForm, "success",
                          lambda u, c, d: svc.petition_deliver(
                              actor=u, case=c, version=d["version"], delivered_on=d["on"], note=d["note"])),
-    "petition_suggestion_reply": (petition_forms.SuggestionReplyForm, "success",
-                                  lambda u, c, d: svc.petition_suggestion_reply(
-                                      actor=u, case=c, version=d["version"], adoption=d["adoption"],
-                                      content=d["content"])),
-    "petition_accusation_result": (petition_forms.AccusationResultForm, "success",
-                                   lambda u, c, d: svc.petition_accusation_result(
-                                       actor=u, case=c, version=d["version"], result=d["result"], tell=d["tell"],
-                                       not_told_reason=d["not_told_reason"])),
-    "review": (petition_forms.ReviewRequestForm, "secondary",
-               lambda u, c, d: review_svc.petition_review_request(
-                   actor=u, case=c, version=d["version"], kind=d["kind"], requested_on=d["requested_on"],
-                   office=d["office"], note=d["note"])),
-    "review_decide": (petition_forms.ReviewDecisionForm, "secondary",
-                      lambda u, c, d: review_svc.petition_review_decide(
-                          actor=u, case=c, version=d["version"], decision=d["decision"],
-                          decided_on=d["decided_on"], note=d["note"])),
-    "petition_transfer": (petition_forms.TransferForm, "warning",
-                          lambda u, c, d: transfer_svc.petition_transfer(
-                              actor=u, case=c, version=d["version"], authority=d["authority"],
-                              authority_name=d["authority_name"], reason=d["reason"])),
-    "transfer_acknowledge": (petition_forms.TransferAcknowledgeForm, "secondary",
-                             lambda u, c, d: transfer_svc.transfer_acknowledge(
-                                 actor=u, case=c, version=d["version"], acknowledged_on=d["on"],
-                                 acknowledged_by=d["acknowledged_by"])),
-    "transfer_tell": (petition_forms.TransferTellForm, "secondary",
-                      lambda u, c, d: transfer_svc.transfer_tell_petitioner(
-                          actor=u, case=c, version=d["version"], told_on=d["on"], told_how=d["how"])),
     "report_request_materials": (forms.MaterialsRequestForm, "warning",
                                  lambda u, c, d: svc.report_request_materials(
                                      actor=u, case=c, version=d["version"], missing=d["missing"])),
@@ -157,6 +129,8 @@ ACTIONS = {
                  lambda u, c, d: svc.case_reassign(
                      actor=u, case=c, version=d["version"], owner=d["owner"], backup=d["backup"],
                      reason=d["reason"])),
+    # 建议意见/检举控告 endings, 复查/复核 and transfers (complaints/views/petition_actions.py).
+    **PETITION_LIFE_ACTIONS,
 }  # fmt: skip
 
 
