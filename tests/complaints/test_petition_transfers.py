@@ -194,7 +194,7 @@ def test_register_query_count_does_not_grow_with_rows(
                 authority_name="莱州市市场监管局",
                 reason="x",
             )
-    # At most 7 queries: the session, the user, the user's roles, the navigation's unread-notification count, the
+    # 7 queries: the session, the user, the user's roles, the navigation's unread-notification count, the
     # work calendar's revision check, the page's count and the page's rows with their cases and senders (one join).
     with django_assert_num_queries(7):
         response = client.get(REGISTER, {"authority": "", "acknowledged": "no"})
