@@ -266,3 +266,19 @@ def test_review_and_suggestion_clocks_at_fixed_dates_around_holidays(code, start
     assert rule.max_extension_days >= extension
     computed = compute_due(started_on=D(started_on), days=rule.days + extension, kind=rule.count_kind)
     assert computed.due_on == D(due_on)
+
+
+def test_a_calendar_change_leaves_a_closed_cases_due_date_empty(register, clerk_a):
+    """The higher office's P-REVIEW runs on a closed case: moved by a calendar correction, it is not mirrored."""
+    from complaints.calendar_sync import cases_follow_moved_deadlines
+
+    case = closed_petition(register, clerk_a)
+    with at("2026-03-25"):
+        petition_review_request(
+            actor=clerk_a, case=case, version=case.version, kind="recheck", requested_on=D("2026-03-24"),
+            office="烟台金融监管分局",
+        )  # fmt: skip
+    running = Deadline.objects.get(object_id=case.pk, rule__code="P-REVIEW", status="open")
+    cases_follow_moved_deadlines([running])
+    case.refresh_from_db()
+    assert case.due_on is None and case.status == "closed"
