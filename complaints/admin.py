@@ -19,7 +19,9 @@ from .models import (
     Contact,
     ExtensionRequest,
     Forwarding,
+    PetitionReview,
     Representative,
+    Transfer,
 )
 from .search import case_reindex
 from .services import extension_decide
@@ -249,6 +251,44 @@ class ForwardingAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyRecord(ScopedAdmin):
+    """Recorded on the case page through the services (docs/domain.md, "复查、复核", "转送其他机关"); read here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PetitionReview)
+class PetitionReviewAdmin(_ReadOnlyRecord):
+    scope_field = "case__org"
+    list_display = ["case", "kind", "requested_on", "office", "late", "decision", "decided_on"]
+    list_filter = ["kind", "late", "decision"]
+    search_fields = ["case__number", "office"]
+    list_select_related = ["case"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(_ReadOnlyRecord):
+    list_display = [
+        "letter_number",
+        "case",
+        "authority",
+        "authority_name",
+        "transferred_on",
+        "acknowledged_on",
+        "told_on",
+    ]
+    list_filter = ["authority"]
+    search_fields = ["letter_number", "case__number", "authority_name"]
+    list_select_related = ["case"]
 
 
 @admin.register(CaseDocument)

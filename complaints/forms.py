@@ -356,12 +356,6 @@ class CloseForm(ActionForm):
     result = _text(_("办理结果"), required=False)
 
 
-class ReviewForm(ActionForm):
-    kind = forms.ChoiceField(label=_("类别"), choices=[("recheck", _("复查")), ("review", _("复核"))])
-    requested_on = forms.DateField(label=_("申请日期"), widget=DATE)
-    result = forms.CharField(label=_("结果"), max_length=500, required=False)
-
-
 class StepStartForm(ActionForm):
     owner = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("完成期限"), widget=DATE)

@@ -26,6 +26,14 @@ from core.roles import Role, has_role
 
 from .models import Case
 from .models.choices import OPEN_STATUSES, CaseStatus, CaseType
+from .petition_menu import (
+    kind_is,
+    reply_done,
+    reply_not_delivered,
+    review_can_be_requested,
+    review_pending,
+    transferred,
+)
 
 HANDLER = "handler"  # the case's A or B, or a supervisor of the office
 SUPERVISOR = "supervisor"
@@ -56,6 +64,9 @@ class MenuFacts:
     """What the menu needs beyond the status: the page has already loaded it."""
 
     delivered: set = field(default_factory=set)  # kinds of the case's documents that were delivered
+    issued: set = field(default_factory=set)  # kinds of the case's documents
+    reviews: list = field(default_factory=list)  # the petition's 复查/复核 (complaints.PetitionReview)
+    transfer: object = None  # the petition's transfer to another authority (complaints.Transfer)
     extension_pending: bool = False
     steps: list = field(default_factory=list)
     step_count: int = 3  # how many closed-loop steps there are (complaints.services.STEP_ORDER)
@@ -82,14 +93,6 @@ REGISTER_NODE = Node("register", gettext_lazy("登记"), ("registered",))
 
 def _not_pending(case, facts):
     return not facts.extension_pending
-
-
-def _delivered(kind):
-    return lambda case, facts: kind in facts.delivered
-
-
-def _not_delivered(kind):
-    return lambda case, facts: kind not in facts.delivered
 
 
 def _step_can_start(case, facts):
@@ -147,8 +150,7 @@ def _check_requested(case) -> bool:
     return forwarding is not None and forwarding.check_requested_on is not None
 
 
-_PETITION_REPLY = "petition_reply"  # CaseDocument.Kind values, spelt here to keep the models out of the rows
-_REPORT_FINDING = "report_finding"
+_REPORT_FINDING = "report_finding"  # a CaseDocument.Kind value, spelt here to keep the models out of the rows
 
 _petition = _shared(progress_node=Node("handle", gettext_lazy("办理"), ("replied",)))
 _report = _shared(progress_node=Node("investigate", gettext_lazy("调查"), ("finding",)))
@@ -176,6 +178,13 @@ TRANSITIONS: dict[str, list[Transition]] = {
             (REGISTERED,),
             CLOSED,
         ),
+        Transition(
+            "petition_transfer",
+            gettext_lazy("转送有权机关"),
+            gettext_lazy("转送有权机关"),
+            (REGISTERED,),
+            CLOSED,
+        ),
         _petition["duplicate"],
         _petition["progress"],
         Transition(
@@ -185,18 +194,62 @@ TRANSITIONS: dict[str, list[Transition]] = {
             (ACCEPTED,),
             REPLIED,
             node=Node("reply", gettext_lazy("处理意见书"), ("replied",)),
+            offered=kind_is("appeal"),
         ),
-        _extension(lambda case, facts: case.petition_kind == "appeal" and _not_pending(case, facts)),
+        Transition(
+            "petition_suggestion_reply",
+            gettext_lazy("出具建议意见答复书"),
+            gettext_lazy("出具建议意见答复书"),
+            (ACCEPTED,),
+            REPLIED,
+            offered=kind_is("suggestion"),
+        ),
+        Transition(
+            "petition_accusation_result",
+            gettext_lazy("登记检举控告办理结果"),
+            gettext_lazy("登记检举控告办理结果"),
+            (ACCEPTED,),
+            REPLIED,
+            offered=kind_is("accusation"),
+        ),
+        _extension(_not_pending),
         Transition(
             "petition_deliver",
             gettext_lazy("登记送达"),
             gettext_lazy("登记送达"),
             (REPLIED,),
             node=Node("deliver", gettext_lazy("送达"), ("delivered",)),
-            offered=_not_delivered(_PETITION_REPLY),
+            offered=reply_not_delivered,
         ),
-        _close(REPLIED, _delivered(_PETITION_REPLY)),
-        Transition("review", gettext_lazy("登记复查/复核"), gettext_lazy("登记复查/复核"), OPEN),
+        _close(REPLIED, reply_done),
+        Transition(
+            "review",
+            gettext_lazy("登记复查/复核请求"),
+            gettext_lazy("登记复查/复核请求"),
+            (CLOSED,),
+            offered=review_can_be_requested,
+        ),
+        Transition(
+            "review_decide",
+            gettext_lazy("登记复查/复核决定"),
+            gettext_lazy("登记复查/复核决定"),
+            (CLOSED,),
+            offered=review_pending,
+        ),
+        Transition(
+            "transfer_acknowledge",
+            gettext_lazy("登记接收机关签收"),
+            gettext_lazy("登记接收机关签收"),
+            (CLOSED,),
+            offered=transferred("acknowledged_on"),
+        ),
+        Transition(
+            "transfer_tell",
+            gettext_lazy("登记告知信访人"),
+            gettext_lazy("登记告知信访人"),
+            (CLOSED,),
+            offered=transferred("told_on"),
+        ),
         _petition["step_start"],
         _petition["reassign"],
     ],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, documents, intake, ledger
+from .views import cases, contacts, documents, intake, ledger, transfers
 
 app_name = "complaints"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/reveal/", contacts.contact_reveal, name="contact_reveal"),
     path("contacts/<int:pk>/correct/", contacts.contact_correct, name="contact_correct"),
+    # Petitions transferred to another authority (转送登记).
+    path("transfers/", transfers.transfer_list, name="transfer_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("steps/<int:step_pk>/", cases.step_redirect, name="step_redirect"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),

@@ -47,6 +47,8 @@ _COMPLAINTS_VIEW = [
     "complaints.view_forwarding",
     "complaints.view_casedocument",
     "complaints.view_attachment",
+    "complaints.view_petitionreview",
+    "complaints.view_transfer",
 ]
 _COMPLAINTS_CLERK = [
     *_COMPLAINTS_VIEW,

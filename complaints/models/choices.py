@@ -59,6 +59,14 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("不予支持")
 
 
+class Adoption(models.TextChoices):
+    """How a 建议意见 is answered: no 支持 / 不予支持 decision (docs/domain.md, "受理渠道与流程")."""
+
+    ADOPTED = "adopted", _("采纳")
+    PARTLY = "partly", _("部分采纳")
+    NOT_ADOPTED = "not_adopted", _("不予采纳")
+
+
 class Finding(models.TextChoices):
     """The written finding of a 举报 investigation."""
 

@@ -55,6 +55,10 @@ class CaseDocument(models.Model):
         REPORT_FINDING = "report_finding", _("举报调查结论告知书")
         FORWARDING_SLIP = "forwarding_slip", _("投诉转办单")
         FORWARDING_NOTICE = "forwarding_notice", _("投诉转办告知书")
+        EXTENSION_NOTICE = "extension_notice", _("延期告知书")
+        SUGGESTION_REPLY = "suggestion_reply", _("建议意见答复书")
+        ACCUSATION_RESULT = "accusation_result", _("检举控告办理结果告知书")
+        TRANSFER_LETTER = "transfer_letter", _("转送函")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书"), max_length=25, choices=Kind.choices)

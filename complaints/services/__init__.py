@@ -9,7 +9,6 @@ from .cases import (
     case_mark_duplicate,
     case_reassign,
     case_record_progress,
-    case_record_review,
     closable,
     extension_decide,
     extension_request,
@@ -51,6 +50,7 @@ from .contacts import (
 from .documents import document_issue
 from .intake import contact_register, possible_repeats
 from .petition import petition_accept, petition_deliver, petition_not_accept, petition_not_our_remit, petition_reply
+from .petition_endings import petition_accusation_result, petition_suggestion_reply
 from .report import (
     report_accept,
     report_finding,
@@ -85,7 +85,6 @@ __all__ = [
     "case_mark_duplicate",
     "case_reassign",
     "case_record_progress",
-    "case_record_review",
     "case_step_complete",
     "case_step_start",
     "closable",
@@ -117,6 +116,8 @@ __all__ = [
     "petition_not_accept",
     "petition_not_our_remit",
     "petition_reply",
+    "petition_suggestion_reply",
+    "petition_accusation_result",
     "possible_repeats",
     "record_event",
     "report_accept",

@@ -28,9 +28,15 @@ from .common import (
     sync_due_on,
 )
 from .notices import notify_extension_decided, notify_extension_requested, notify_reassigned
+from .petition_endings import issue_extension_notice, petition_closable, reply_rule
 
-# The deadline an office extension applies to, per case type (docs/domain.md, "期限与工作日历": only these allow one).
+# The deadline an office extension applies to, per case type (docs/domain.md, "期限与工作日历": only these allow one);
+# a 信访's depends on its kind (`extendable_rule`).
 EXTENDABLE_RULE = {CaseType.PETITION: "P-REPLY", CaseType.REPORT: "R-FIND"}
+
+
+def extendable_rule(case: Case) -> str | None:
+    return reply_rule(case) if case.case_type == CaseType.PETITION else EXTENDABLE_RULE.get(case.case_type)
 
 
 @transaction.atomic
@@ -44,25 +50,6 @@ def case_record_progress(*, actor, case: Case, version: int, note: str) -> Case:
     note = require_note(note, _("请填写办理情况。"))
     record_event(case=case, actor=actor, action="progress", from_status=case.status, note=note)
     save_case(case, reason=_("记录办理情况"), fields=[])
-    return case
-
-
-@transaction.atomic
-def case_record_review(*, actor, case: Case, version: int, kind: str, requested_on, result: str = "") -> Case:
-    """复查/复核 happen at higher offices: the office records that one was requested and its result."""
-    case = lock_case(case, version)
-    require_handler(actor, case)
-    if case.case_type != CaseType.PETITION:
-        raise ValidationError(_("只有信访件有复查、复核。"))
-    require_transition(actor, case, "review")
-    labels = {"recheck": _("复查"), "review": _("复核")}
-    if kind not in labels:
-        raise ValidationError(_("请选择复查或复核。"))
-    note = _("%(kind)s申请日期 %(on)s") % {"kind": labels[kind], "on": requested_on}
-    if result.strip():
-        note += _("；结果：%(result)s") % {"result": result.strip()}
-    record_event(case=case, actor=actor, action=f"review_{kind}", from_status=case.status, note=note)
-    save_case(case, reason=note, fields=[])
     return case
 
 
@@ -108,7 +95,7 @@ def extension_request(*, actor, case: Case, version: int, days: int, reason: str
     """Ask the supervisor for more time on the reply (信访) or finding (举报) deadline."""
     case = lock_case(case, version)
     require_handler(actor, case)
-    rule_code = EXTENDABLE_RULE.get(case.case_type)
+    rule_code = extendable_rule(case)
     deadline = open_deadline(case, rule_code) if rule_code else None
     if deadline is None:
         raise ValidationError(_("该案件当前没有可以延期的办理期限。"))
@@ -160,6 +147,7 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
             deadline=request.deadline, days=request.days, actor=actor, reason=request.reason
         )
         request.state = ExtensionRequest.State.APPROVED
+        issue_extension_notice(case=case, request=request, actor=actor)
     else:
         request.state = ExtensionRequest.State.REJECTED
     request.decided_by = actor
@@ -230,11 +218,10 @@ def closable(case: Case) -> tuple[bool, str]:
     if not case.is_open:
         return False, _("案件已办结。")
     if case.case_type == CaseType.PETITION:
-        reply = case.documents.filter(kind="petition_reply").first()
-        if case.status != CaseStatus.REPLIED or reply is None:
-            return False, _("信访件须出具信访处理意见书后才能办结。")
-        if reply.delivered_on is None:
-            return False, _("信访处理意见书送达后才能办结。")
+        documents = list(case.documents.values_list("kind", "delivered_on"))
+        why = petition_closable(case, {k for k, _on in documents}, {k for k, on in documents if on})
+        if why:
+            return False, why
     elif case.case_type == CaseType.REPORT:
         if case.status != CaseStatus.REPLIED:
             return False, _("举报件须作出调查结论后才能办结。")
@@ -287,7 +274,6 @@ __all__ = [
     "case_mark_duplicate",
     "case_reassign",
     "case_record_progress",
-    "case_record_review",
     "closable",
     "extension_decide",
     "extension_request",

@@ -164,8 +164,13 @@ def cancel_rule_deadline(case: Case, rule_code: str, reason: str) -> None:
 
 
 def sync_due_on(case: Case) -> bool:
-    """Set Case.due_on to the earliest open deadline of the case; returns True when it changed."""
-    earliest = case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years").first()
+    """Set Case.due_on to the earliest open deadline of the case; returns True when it changed.
+
+    A closed case mirrors none: its only open clock is the higher office's P-REVIEW (docs/domain.md, "复查、复核").
+    """
+    earliest = None
+    if case.is_open:
+        earliest = case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years").first()
     due_on, provisional = earliest if earliest else (None, "")
     if case.due_on != due_on or case.due_provisional != bool(provisional):
         case.due_on = due_on

@@ -23,6 +23,7 @@ from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, 
 from ..search import case_reindex
 from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
 from .intake_rules import REFERENCE_REQUIRED
+from .review import reviewed_matter_q
 
 MAX_REPRESENTATIVES = 5
 REPEAT_WINDOW_DAYS = 365
@@ -416,6 +417,8 @@ def possible_repeats(*, user, id_number: str = "", phone: str = "", institution_
         return []
     cases = list(
         Case.objects.filter(person, org=user.org, received_on__gte=today - dt.timedelta(days=REPEAT_WINDOW_DAYS))
+        # A matter through 复核 is not accepted again: the page says so beside the case to link to.
+        .annotate(reviewed=reviewed_matter_q())
         .select_related("institution", "org")
         .order_by("-received_at")[:50]
     )

@@ -23,6 +23,8 @@ from .common import (
     sync_due_on,
 )
 from .documents import document_issue
+from .petition_endings import REPLY_DOCUMENT, reply_rule
+from .review import refuse_reviewed_matter
 
 
 @transaction.atomic
@@ -30,12 +32,15 @@ def petition_accept(*, actor, case: Case, version: int, route: str, note: str = 
     """受理告知: accept and tell the petitioner how the matter will be handled; the reply clock starts."""
     case = begin_transition(actor, case, version, "petition_accept")
     route = require_note(route, _("请填写办理途径（告知信访人如何办理）。"))
+    refuse_reviewed_matter(case)
     today = timezone.localdate()
     from_status = case.status
     complete_rule_deadline(case, "P-ACK", today)
     cancel_rule_deadline(case, "P-OBJ", _("属本机关职责，已受理"))
-    if case.petition_kind == PetitionKind.APPEAL:
-        open_rule_deadline(case, rule_code="P-REPLY", started_on=today, label=_("出具信访处理意见书"), actor=actor)
+    # 申诉求决 runs P-REPLY to its 意见书; 建议意见 and 检举控告 run P-SUGGEST to their reply
+    # (docs/domain.md, "期限规则").
+    label = _("出具信访处理意见书") if case.petition_kind == PetitionKind.APPEAL else _("答复办理结果")
+    open_rule_deadline(case, rule_code=reply_rule(case), started_on=today, label=label, actor=actor)
     case.status = CaseStatus.ACCEPTED
     case.accepted_on = today
     sync_due_on(case)
@@ -109,6 +114,11 @@ def petition_reply(
 ) -> Case:
     """信访处理意见书: the petitioner's request, the facts found, the decision and its legal basis."""
     case = begin_transition(actor, case, version, "petition_reply")
+    if case.petition_kind != PetitionKind.APPEAL:
+        raise ValidationError(
+            _("建议意见、检举控告类信访不作支持或不予支持的处理意见：请出具建议意见答复书或登记检举控告办理结果。"),
+            code="bad_kind",
+        )
     request = require_note(request, _("请填写信访人的请求。"))
     facts = require_note(facts, _("请填写查明的事实。"))
     legal_basis = require_note(legal_basis, _("请填写处理依据。"))
@@ -140,13 +150,15 @@ def petition_reply(
 
 @transaction.atomic
 def petition_deliver(*, actor, case: Case, version: int, delivered_on=None, note: str = "") -> Case:
-    """送达: the written reply reached the petitioner."""
+    """送达: the written reply of the petition's kind (意见书, 答复书, 办理结果告知书) reached the petitioner."""
     case = begin_transition(actor, case, version, "petition_deliver")
-    document = case.documents.filter(kind=CaseDocument.Kind.PETITION_REPLY).first()
+    kind = REPLY_DOCUMENT.get(case.petition_kind, CaseDocument.Kind.PETITION_REPLY)
+    label = CaseDocument.Kind(kind).label
+    document = case.documents.filter(kind=kind).first()
     if document is None:
-        raise ValidationError(_("尚未出具信访处理意见书。"))
+        raise ValidationError(_("尚未出具%(doc)s。") % {"doc": label})
     if document.delivered_on:
-        raise ValidationError(_("信访处理意见书已登记送达。"))
+        raise ValidationError(_("%(doc)s已登记送达。") % {"doc": label})
     delivered_on = delivered_on or timezone.localdate()
     if delivered_on > timezone.localdate() or delivered_on < document.issued_on:
         raise ValidationError(_("送达日期应在出具日期和今天之间。"))
@@ -159,7 +171,7 @@ def petition_deliver(*, actor, case: Case, version: int, delivered_on=None, note
         actor=actor,
         action="delivered",
         from_status=case.status,
-        note=_("信访处理意见书于 %(on)s 送达。%(note)s") % {"on": delivered_on, "note": note},
+        note=_("%(doc)s于 %(on)s 送达。%(note)s") % {"doc": label, "on": delivered_on, "note": note},
     )
     log_case(actor, "delivered", case)
     return case

@@ -26,10 +26,11 @@ from core.workcalendar import get_calendar
 
 from .. import forms
 from .. import services as svc
-from ..models import Attachment, Case, CaseStep, ExtensionRequest
+from ..models import Attachment, Case, CaseStep, ExtensionRequest, Transfer
 from ..models.choices import CaseType
 from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
+from .petition_actions import PETITION_LIFE_ACTIONS
 
 
 def get_case_for_user(request, pk) -> Case:
@@ -80,10 +81,6 @@ ACTIONS = {
     "petition_deliver": (forms.DateNoteForm, "success",
                          lambda u, c, d: svc.petition_deliver(
                              actor=u, case=c, version=d["version"], delivered_on=d["on"], note=d["note"])),
-    "review": (forms.ReviewForm, "secondary",
-               lambda u, c, d: svc.case_record_review(
-                   actor=u, case=c, version=d["version"], kind=d["kind"], requested_on=d["requested_on"],
-                   result=d["result"])),
     "report_request_materials": (forms.MaterialsRequestForm, "warning",
                                  lambda u, c, d: svc.report_request_materials(
                                      actor=u, case=c, version=d["version"], missing=d["missing"])),
@@ -152,19 +149,28 @@ ACTIONS = {
                  lambda u, c, d: svc.case_reassign(
                      actor=u, case=c, version=d["version"], owner=d["owner"], backup=d["backup"],
                      reason=d["reason"])),
+    # 建议意见/检举控告 endings, 复查/复核 and transfers (complaints/views/petition_actions.py).
+    **PETITION_LIFE_ACTIONS,
 }  # fmt: skip
 
 
-def allowed_actions(case: Case, user, *, documents, steps, extension_pending: bool, events=()) -> list[str]:
-    """The actions the transition table offers this user on this case now; the services still check every guard."""
-    if not svc.can_handle(user, case) or not case.is_open:
+def allowed_actions(
+    case: Case, user, *, documents, steps, extension_pending: bool, events=(), reviews=(), transfer=None
+) -> list[str]:
+    """The actions the transition table offers this user on this case now; the services still check every guard.
+
+    A closed case is offered only the rows that start from 已办结 (a 复查/复核, a transfer's acknowledgement)."""
+    if not svc.can_handle(user, case):
         return []
     facts = MenuFacts(
         delivered={d.kind for d in documents if d.delivered_on},
+        issued={d.kind for d in documents},
         extension_pending=extension_pending,
         steps=steps,
         step_count=len(svc.STEP_ORDER),
         repeated=any(event.action == "repeat_contact" for event in events),
+        reviews=list(reviews),
+        transfer=transfer,
     )
     return offered_actions(case, user, facts)
 
@@ -278,6 +284,9 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
     pending = [r for r in extension_requests if r.state == ExtensionRequest.State.PENDING]
     deadlines = list(svc.case_deadlines(case).select_related("rule").order_by("status", "due_on", "id"))
     forwarding = getattr(case, "forwarding", None) if case.case_type == CaseType.COMPLAINT else None
+    is_petition = case.case_type == CaseType.PETITION
+    reviews = list(case.reviews.all()) if is_petition and not case.is_open else []
+    transfer = Transfer.objects.filter(case=case).first() if is_petition and not case.is_open else None
     contacts = list(case.contacts.prefetch_related("representatives").select_related("received_by"))
     history = list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
     changes = []
@@ -292,7 +301,14 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         changes.append({"record": newer, "changed": changed})
 
     action_keys = allowed_actions(
-        case, user, documents=documents, steps=steps, extension_pending=bool(pending), events=events
+        case,
+        user,
+        documents=documents,
+        steps=steps,
+        extension_pending=bool(pending),
+        events=events,
+        reviews=reviews,
+        transfer=transfer,
     )
     if failed and failed[0] not in action_keys and (typed := _typed_text(failed[1])):
         messages.warning(request, _("该操作现在不能进行，您填写的内容未提交：%(text)s") % {"text": typed})
@@ -333,6 +349,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "pending_extensions": pending,
         "decide_form": forms.ExtensionDecideForm(auto_id="id_decide_%s"),
         "forwarding": forwarding,
+        "reviews": reviews,
+        "transfer": transfer,
         "contacts": contacts,
         "changes": changes,
         "today": today,

@@ -14,8 +14,8 @@ from core.personal import mask_phone
 from core.services.audit import log_action
 
 from .. import services as svc
-from ..models import CaseDocument
-from ..models.choices import CaseType, Decision, Finding, NoticeVia
+from ..models import Authority, CaseDocument
+from ..models.choices import Adoption, CaseType, Decision, Finding, NoticeVia
 from .cases import get_case_for_user
 
 TEMPLATES = {
@@ -27,6 +27,10 @@ TEMPLATES = {
     CaseDocument.Kind.REPORT_FINDING: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.FORWARDING_SLIP: "complaints/pdf_forwarding_slip.html",
     CaseDocument.Kind.FORWARDING_NOTICE: "complaints/pdf_forwarding_notice.html",
+    CaseDocument.Kind.EXTENSION_NOTICE: "complaints/pdf_extension_notice.html",
+    CaseDocument.Kind.SUGGESTION_REPLY: "complaints/pdf_suggestion_reply.html",
+    CaseDocument.Kind.ACCUSATION_RESULT: "complaints/pdf_accusation_result.html",
+    CaseDocument.Kind.TRANSFER_LETTER: "complaints/pdf_transfer_letter.html",
 }
 
 
@@ -48,17 +52,8 @@ def document_context(document: CaseDocument) -> dict:
     if "finding" in body and body["finding"] in Finding.values:
         context["finding_label"] = Finding(body["finding"]).label
     if document.kind == CaseDocument.Kind.FORWARDING_NOTICE:
-        contact = case.owner or document.issued_by
-        told_via = body.get("told_via", "")
-        context.update(
-            {
-                "forwarding": getattr(case, "forwarding", None),
-                "told_on": dt.date.fromisoformat(body["told_on"]) if body.get("told_on") else None,
-                "told_via_label": NoticeVia(told_via).label if told_via in NoticeVia.values else "",
-                "contact_name": str(contact) if contact else "",
-                "contact_phone": (contact.phone if contact else "") or case.org.phone,
-            }
-        )
+        context.update(_forwarding_notice_context(document, body))
+    context.update(_petition_life_context(document, body))
     if document.kind == CaseDocument.Kind.FORWARDING_SLIP:
         forwarding = getattr(case, "forwarding", None)
         deadline = svc.case_deadlines(case).filter(rule__code="C-INST").order_by("-id").first()
@@ -78,6 +73,34 @@ def document_context(document: CaseDocument) -> dict:
                 "contact_phone": (contact.phone if contact else "") or case.org.phone,
             }
         )
+    return context
+
+
+def _forwarding_notice_context(document: CaseDocument, body: dict) -> dict:
+    case = document.case
+    contact = case.owner or document.issued_by
+    told_via = body.get("told_via", "")
+    return {
+        "forwarding": getattr(case, "forwarding", None),
+        "told_on": dt.date.fromisoformat(body["told_on"]) if body.get("told_on") else None,
+        "told_via_label": NoticeVia(told_via).label if told_via in NoticeVia.values else "",
+        "contact_name": str(contact) if contact else "",
+        "contact_phone": (contact.phone if contact else "") or case.org.phone,
+    }
+
+
+def _petition_life_context(document: CaseDocument, body: dict) -> dict:
+    """The 延期告知书, 建议意见答复书 and 转送函's own values (docs/domain.md, "复查、复核" and "转送其他机关")."""
+    context = {}
+    if body.get("adoption") in Adoption.values:
+        context["adoption_label"] = Adoption(body["adoption"]).label
+    if body.get("due_on"):
+        context["due_on"] = dt.date.fromisoformat(body["due_on"])
+    if body.get("authority") in Authority.values:
+        context["authority_label"] = Authority(body["authority"]).label
+        contact = document.case.owner or document.issued_by
+        context["contact_name"] = str(contact) if contact else ""
+        context["contact_phone"] = (contact.phone if contact else "") or document.case.org.phone
     return context
 
 

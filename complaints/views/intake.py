@@ -237,6 +237,10 @@ def _repeat_candidate(user, case: Case, institution_id) -> dict:
         "status": case.get_status_display(),
         "is_open": case.is_open,
         "url": reverse("complaints:case_detail", args=[case.pk]),
+        # After 复核 the same facts and reasons are not accepted again (docs/domain.md, "复查、复核").
+        "reviewed_note": _("该件已经复核：以同一事实和理由再次提出的，并入该件，不再受理。")
+        if getattr(case, "reviewed", False)
+        else "",
     }
     if case.case_type == CaseType.REPORT and not can_reveal_personal_data(user, case):
         return {**candidate, "institution": "", "same_institution": False, "name": "", "summary": _("举报（内容保密）")}

@@ -138,6 +138,13 @@
         (item.institution || "") +
         (item.same_institution ? "（同一机构）" : "") + " " + item.summary;
       row.appendChild(text);
+      if (item.reviewed_note) {
+        var reviewed = document.createElement("div");
+        reviewed.className = "text-danger fw-bold";
+        reviewed.setAttribute("data-testid", "repeat-reviewed");
+        reviewed.textContent = item.reviewed_note;
+        row.appendChild(reviewed);
+      }
       var button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-sm btn-outline-warning ms-1";

@@ -10,7 +10,6 @@ from complaints.services import (
     case_mark_duplicate,
     case_reassign,
     case_record_progress,
-    case_record_review,
     case_step_complete,
     case_step_start,
     complaint_escalate,
@@ -26,6 +25,7 @@ from complaints.services import (
     petition_not_accept,
     petition_not_our_remit,
     petition_reply,
+    petition_suggestion_reply,
     report_accept,
     report_finding,
     report_materials_complete,
@@ -120,10 +120,10 @@ def test_petition_accepted_late_is_not_on_time(register, clerk_a):
         case = register("petition", petition_kind="suggestion")
     with at("2026-04-01"):
         case = petition_accept(actor=clerk_a, case=case, version=case.version, route="转业务科室研究")
-        # Suggestions have no statutory reply clock.
-        assert case.due_on is None
-        case = petition_reply(
-            actor=clerk_a, case=case, version=case.version, request="r", facts="f", decision="explain", legal_basis="l"
+        # A suggestion's reply runs on P-SUGGEST: 60 days from 04-01 is 05-31, a Sunday → Monday 06-01.
+        assert open_deadlines(case) == {"P-SUGGEST": dt.date(2026, 6, 1)}
+        case = petition_suggestion_reply(
+            actor=clerk_a, case=case, version=case.version, adoption="partly", content="部分采纳，增设老年人窗口"
         )
         case = petition_deliver(actor=clerk_a, case=case, version=case.version)
         case = case_close(actor=clerk_a, case=case, version=case.version)
@@ -164,14 +164,6 @@ def test_objection_only_for_sent_down_items_but_redirect_for_any(register, clerk
         petition_not_our_remit(actor=clerk_a, case=case, version=case.version, mode="objection", body="x")
     case = petition_not_our_remit(actor=clerk_a, case=case, version=case.version, mode="redirect", body="向法院起诉")
     assert case.status == "closed" and case.closure == "not_our_remit"
-
-
-def test_petition_review_requests_are_recorded(register, clerk_a, frozen):
-    case = register("petition")
-    case = case_record_review(
-        actor=clerk_a, case=case, version=case.version, kind="recheck", requested_on="2026-03-01", result="维持"
-    )
-    assert "复查" in case.events.get(action="review_recheck").note
 
 
 def test_duplicate_links_to_the_first_case_and_closes(register, clerk_a, frozen):

@@ -38,14 +38,14 @@ MENUS = {
         "petition_accept",
         "petition_not_accept",
         "petition_not_our_remit",
+        "petition_transfer",
         "duplicate",
         "progress",
-        "review",
         "step_start",
     ],
-    "petition accepted": ["progress", "petition_reply", "extension_request", "review", "step_start"],
-    "petition replied": ["progress", "petition_deliver", "review", "step_start"],
-    "petition delivered": ["progress", "close", "review", "step_start"],
+    "petition accepted": ["progress", "petition_reply", "extension_request", "step_start"],
+    "petition replied": ["progress", "petition_deliver", "step_start"],
+    "petition delivered": ["progress", "close", "step_start"],
     "report materials_pending": [
         "report_materials_complete",
         "report_not_accept",
@@ -195,6 +195,7 @@ def test_each_status_offers_the_tables_actions_to_each_role(
     # The page shows exactly what the table offers.
     facts = transitions.MenuFacts(
         delivered={d.kind for d in case.documents.all() if d.delivered_on},
+        issued={d.kind for d in case.documents.all()},
         steps=[],
         step_count=3,
         repeated=case.events.filter(action="repeat_contact").exists(),
@@ -284,7 +285,7 @@ def test_taking_a_row_out_of_the_table_takes_it_off_the_menu_and_the_service_ref
 def test_widening_a_rows_from_statuses_offers_it_there_and_the_service_accepts_it(
     monkeypatch, register, client_for, clerk_a, frozen
 ):
-    """The table, not the service, says where an action may be taken: 复查/复核 limited to 已受理 is refused on a
+    """The table, not the service, says where an action may be taken: 复查/复核 moved to 已受理 is refused on a
     registered petition, on the menu and in the service alike."""
     case = register("petition")
     rows = [
@@ -293,11 +294,13 @@ def test_widening_a_rows_from_statuses_offers_it_there_and_the_service_accepts_i
     ]
     monkeypatch.setitem(transitions.TRANSITIONS, CaseType.PETITION, rows)
     assert "review" not in page_actions(client_for(clerk_a), case)
-    from complaints.services import case_record_review
+    from complaints.services.review import petition_review_request
 
     with pytest.raises(ValidationError) as refused:
-        case_record_review(actor=clerk_a, case=case, version=case.version, kind="recheck", requested_on="2026-03-09")
-    assert refused.value.messages == ["案件当前状态为“已登记”，不能登记复查/复核。"]
+        petition_review_request(
+            actor=clerk_a, case=case, version=case.version, kind="recheck", requested_on="2026-03-09", office="烟台分局"
+        )
+    assert refused.value.messages == ["案件当前状态为“已登记”，不能登记复查/复核请求。"]
 
 
 def test_the_diagram_is_the_tables_nodes_in_order():

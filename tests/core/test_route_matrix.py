@@ -100,6 +100,7 @@ ROUTES: dict[str, Route] = {
     "complaints:repeat_candidates": post(L, 200, 200, 403, 403, 200, 200),
     # Visit and call records: the ledger's rule; the call was logged today by clerk_a, who may correct it today.
     "complaints:contact_list":     get(L,   200, 200, 403, 200, 200, 200),
+    "complaints:transfer_list":    get(L,   200, 200, 403, 200, 200, 200),
     "complaints:contact_detail":   get(L,   200, 200, 403, 200, 200, 404, pk="contact"),
     "complaints:contact_reveal":  post(L,   200, 200, 403, 403, 200, 404, pk="contact"),
     "complaints:contact_correct":  get(L,   200, 200, 403, 403, 200, 404, pk="contact"),
