@@ -37,7 +37,8 @@ class Browser:
                 data=data,
                 files=files,
                 cookies=self.cookies,
-                headers={"Origin": origin, "Referer": origin + path},
+                # What the TLS front adds (nginx sets it again itself): lets the browser talk to a node directly.
+                headers={"Origin": origin, "Referer": origin + path, "X-Forwarded-Proto": "https"},
                 allow_redirects=False,
                 timeout=60,
             )
