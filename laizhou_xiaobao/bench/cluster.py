@@ -79,13 +79,21 @@ class Process:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # graceful: requests in flight finish
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_all([self])
+
+
+def stop_all(servers: list[Process], timeout: float = 30) -> None:
+    """Ask every server to stop at once (SIGTERM: requests in flight finish), then wait; kill what lingers."""
+    running = [server for server in servers if server.process.poll() is None]
+    for server in running:
+        server.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for server in running:
+        try:
+            server.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
 
 
 def start_gunicorn(*, name: str, env: dict, workers: int, log: Path) -> Process:
@@ -208,16 +216,18 @@ def cluster(*, env: dict, nodes: int = 2, workers: int = 2, folder: Path | None 
             # Not under a private temporary folder: an unprivileged nginx must reach its own folder.
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="xiaobao-cluster-")))
             folder.chmod(0o755)
-        started = []
+        started: list[Process] = []
+        # Stopped together (nginx first in the list, so it takes no new requests), not one after another.
+        stack.callback(lambda: stop_all(started[::-1]))
         for number in range(1, nodes + 1):
-            node = start_gunicorn(name=f"node{number}", env=env, workers=workers, log=folder / f"node{number}.log")
-            stack.callback(node.stop)
-            started.append(node)
+            started.append(
+                start_gunicorn(name=f"node{number}", env=env, workers=workers, log=folder / f"node{number}.log")
+            )
         proxy = start_nginx(upstreams=[node.port for node in started], folder=folder / "nginx")
-        stack.callback(proxy.stop)
-        for server in [*started, proxy]:
+        started.append(proxy)
+        for server in started:
             server.wait_until_answering()
-        yield Cluster(started, proxy, folder)
+        yield Cluster(started[:-1], proxy, folder)
 
 
 # --- The bench's two-node run ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def _start(name: str, command: list[str], port: int, log: Path, env: dict | None
     return Process(name, process, port, log)
 
 
-def _wait_for_port(server: Process, timeout: float = 30) -> None:
+def wait_for_port(server: Process, timeout: float = 30) -> None:
     import socket
 
     deadline = time.monotonic() + timeout
@@ -42,26 +42,29 @@ def _wait_for_port(server: Process, timeout: float = 30) -> None:
 
 
 def start_redis(folder: Path, port: int | None = None) -> Process:
-    """A redis-server of the test's own (no persistence); `port` to start it again where it was."""
+    """A redis-server of the test's own (no persistence); `port` to start it again where it was. Not waited for:
+    `wait_for_port`."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is missing: apt-get install redis-server (.ci/sysdeps.sh)"
     port = port or free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = _start("redis", [*command, "--dir", str(folder)], port, folder / "redis.log")
-    _wait_for_port(server)
-    return server
+    return _start("redis", [*command, "--dir", str(folder)], port, folder / "redis.log")
 
 
-def start_object_store(folder: Path) -> tuple[Process, str]:
-    """moto's S3 server with one empty private bucket; returns the server and its endpoint URL."""
+def start_object_store(folder: Path) -> Process:
+    """moto's S3 server; not waited for: `create_bucket` once it listens."""
     binary = Path(sys.executable).with_name("moto_server")
     assert binary.exists(), "moto_server is missing: pip install -r requirements-dev.txt"
     port = free_port()
-    server = _start("moto", [str(binary), "-H", "127.0.0.1", "-p", str(port)], port, folder / "moto.log")
-    _wait_for_port(server)
-    endpoint = f"http://127.0.0.1:{port}"
+    return _start("moto", [str(binary), "-H", "127.0.0.1", "-p", str(port)], port, folder / "moto.log")
+
+
+def create_bucket(store: Process) -> str:
+    """The one empty private bucket of the files; returns the store's endpoint URL."""
+    wait_for_port(store)
+    endpoint = f"http://127.0.0.1:{store.port}"
     s3_client(endpoint).create_bucket(Bucket=BUCKET)
-    return server, endpoint
+    return endpoint
 
 
 def s3_client(endpoint: str):

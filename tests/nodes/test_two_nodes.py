@@ -35,7 +35,7 @@ from complaints.models import Attachment
 from core.models import AuditEntry, BackgroundJob, WorkCalendarDay
 from institutions.models import ListItem, QuarterlyList
 from institutions.services import lists as list_services
-from laizhou_xiaobao.bench.cluster import cluster, production_env
+from laizhou_xiaobao.bench.cluster import cluster, production_env, stop_all
 from laizhou_xiaobao.bench.http import collect_static
 from tests.factories import PASSWORD, make_case, make_institution_case
 from tests.helpers import PrintedPdf
@@ -82,30 +82,31 @@ def stack(tmp_path):
     """Redis, the object store, the worker, two nodes and nginx; yields what the test talks to."""
     local_files = tmp_path / "node-local-files"
     static_root = tmp_path / "static"
-    collect_static(static_root)
-    redis = servers.start_redis(tmp_path)
-    store, endpoint = servers.start_object_store(tmp_path)
-    redis_url = f"redis://127.0.0.1:{redis.port}"
-    env = production_env(
-        STATIC_ROOT=str(static_root),
-        PRIVATE_FILES_ROOT=str(local_files),
-        CACHE_URL=f"{redis_url}/0",
-        CELERY_BROKER_URL=f"{redis_url}/1",
-        CELERY_RESULT_BACKEND=f"{redis_url}/1",
-        AWS_STORAGE_BUCKET_NAME=servers.BUCKET,
-        AWS_S3_ENDPOINT_URL=endpoint,
-        **servers.S3_KEYS,
-    )
-    worker = servers.start_worker(tmp_path, env)
-    state = {"redis": redis, "endpoint": endpoint, "local": local_files, "worker": worker}
+    # Everything that needs no static files starts first and boots while they are collected.
+    redis, store = servers.start_redis(tmp_path), servers.start_object_store(tmp_path)
+    state = {"redis": redis, "local": local_files}
     try:
+        redis_url = f"redis://127.0.0.1:{redis.port}"
+        env = production_env(
+            STATIC_ROOT=str(static_root),
+            PRIVATE_FILES_ROOT=str(local_files),
+            CACHE_URL=f"{redis_url}/0",
+            CELERY_BROKER_URL=f"{redis_url}/1",
+            CELERY_RESULT_BACKEND=f"{redis_url}/1",
+            AWS_STORAGE_BUCKET_NAME=servers.BUCKET,
+            AWS_S3_ENDPOINT_URL=f"http://127.0.0.1:{store.port}",
+            **servers.S3_KEYS,
+        )
+        state["worker"] = servers.start_worker(tmp_path, env)
+        collect_static(static_root)
+        servers.wait_for_port(redis)
+        state["endpoint"] = servers.create_bucket(store)
         with cluster(env=env, nodes=2, workers=1) as web:
             state["web"] = web
             yield state
     finally:
-        worker.stop()
-        store.stop()
-        state["redis"].stop()  # the one started again by the test, if it was
+        # The Redis started again by the test, if it was.
+        stop_all([server for server in (state.get("worker"), store, state["redis"]) if server])
 
 
 def _due(browser: Browser, port: int) -> str:
@@ -182,6 +183,7 @@ def test_two_nodes_behind_nginx_share_files_cache_sessions_and_calendar(office, 
     redis.stop()
     assert [servers.ready_status(port) for port in (node1, node2)] == [503, 503]
     stack["redis"] = servers.start_redis(redis.log.parent, port=redis.port)
+    servers.wait_for_port(stack["redis"])
     servers.wait_until(
         lambda: [servers.ready_status(port) for port in (node1, node2)] == [200, 200],
         timeout=20,
