@@ -2,14 +2,16 @@
 
 One backup is one tar archive `xiaobao-backup-YYYYmmdd-HHMMSS.tar` holding
 - `database.dump`: `pg_dump --format=custom` of the whole database;
-- `files.tar.gz`: everything under PRIVATE_FILES_ROOT (attachments, generated lists; not half-written `.part` files);
+- `files.tar.gz`: every file of the file storage, local PRIVATE_FILES_ROOT or the object store (attachments,
+  generated lists; not half-written `.part` files);
 - `manifest.json`: when, from which database, the SHA-256 of both members, and the row count of every table.
 
 The row counts are taken in the very snapshot that pg_dump dumps (an exported REPEATABLE READ snapshot), so a
 restore can check that every table came back whole. The database is dumped before the files are packed: a file
 uploaded in between is an extra file, never a missing one.
 
-Restore goes into an empty database (or, with `force`, over an existing one) and an empty files folder.
+Restore goes into an empty database (or, with `force`, over an existing one) and an empty file storage (folder or
+bucket), through the storage API, so that the object store is restored as the local disk is.
 
 With the setting BACKUP_ENCRYPTION_KEY the tar is written encrypted (`….tar.enc`, core/backup_crypto.py) and never
 lies on disk in the clear outside a private temporary folder; restore decrypts it with the same key.
@@ -30,6 +32,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils import timezone
 
 from core.backup_crypto import ENCRYPTED_SUFFIX, DecryptionError, decrypt_file, encrypt_file, is_encrypted
@@ -110,21 +114,73 @@ def table_counts(cursor) -> dict[str, int]:
     return counts
 
 
-def _pack_files(root: Path, target: Path) -> int:
+def files_storage(files_root: Path | None):
+    """Where the files are: a folder given on the command line, else the file storage every node uses (local disk
+    or the object store, docs/operations.md「多台服务器」)."""
+    return FileSystemStorage(location=str(files_root)) if files_root else default_storage
+
+
+def stored_names(storage, folder: str = ""):
+    """Every stored file's name (`folder/name`), walking the storage's folders; sorted, `.part` files left out."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(files):
+        if not name.endswith(".part"):
+            yield prefix + name
+    for sub in sorted(folders):
+        yield from stored_names(storage, prefix + sub)
+
+
+def _pack_files(storage, target: Path) -> int:
     count = 0
     with tarfile.open(target, "w:gz") as archive:
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not path.name.endswith(".part"):
-                    archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
-                    count += 1
+        for name in stored_names(storage):
+            member = tarfile.TarInfo(name)
+            member.size = storage.size(name)
+            member.mtime = int(timezone.now().timestamp())
+            with storage.open(name, "rb") as stream:
+                archive.addfile(member, stream)
+            count += 1
     return count
+
+
+def _unpack_files(files_archive: Path, storage, *, replace: bool) -> int:
+    """Put every file of the archive back into the storage under its own name; returns how many."""
+    count = 0
+    with tarfile.open(files_archive) as files:
+        for member in files.getmembers():
+            # The same checks as extractall's "data" filter: no links, devices or paths leaving the storage's root.
+            try:
+                member = tarfile.data_filter(member, "/nonexistent-root")
+            except tarfile.FilterError as exc:
+                raise BackupError(f"备份中的文件 {member.name} 不安全，未恢复：{exc}") from exc
+            if not member.isfile():
+                continue
+            if storage.exists(member.name):
+                if not replace:
+                    raise BackupError(f"文件 {member.name} 已存在。请恢复到空的文件存储，或确认覆盖后加 --force。")
+                storage.delete(member.name)
+            stored = storage.save(member.name, File(files.extractfile(member), name=member.name))
+            if stored != member.name:
+                raise BackupError(f"文件 {member.name} 未能按原名恢复（存为 {stored}）。")
+            count += 1
+    return count
+
+
+def _storage_label(storage) -> str:
+    """The storage's place for messages and the manifest: its folder, or the bucket (and folder) of the object store."""
+    location = getattr(storage, "location", "")
+    bucket = getattr(storage, "bucket_name", None)
+    return f"s3://{bucket}/{location}" if bucket else str(location)
 
 
 def backup(output_dir: Path, *, database_url: str | None = None, files_root: Path | None = None) -> Path:
     """Write one backup archive into `output_dir`; returns its path."""
     database = Database.from_url(database_url)
-    files_root = Path(files_root or settings.PRIVATE_FILES_ROOT)
+    storage = files_storage(files_root)
     output_dir.mkdir(parents=True, exist_ok=True)
     created = timezone.localtime()
     archive_path = output_dir / f"xiaobao-backup-{created:%Y%m%d-%H%M%S}.tar"
@@ -149,12 +205,12 @@ def backup(output_dir: Path, *, database_url: str | None = None, files_root: Pat
                 database,
             )
             cursor.execute("COMMIT")
-        file_count = _pack_files(files_root, files)
+        file_count = _pack_files(storage, files)
         manifest = {
             "format": ARCHIVE_FORMAT,
             "created_at": created.isoformat(),
             "database": database.name,
-            "files_root": str(files_root),
+            "files_root": str(files_root or _storage_label(storage)),
             "database_sha256": _sha256(dump),
             "files_sha256": _sha256(files),
             "file_count": file_count,
@@ -227,12 +283,15 @@ def restore(
 def _restore(archive_path: Path, *, database_url: str | None, files_root: Path | None, force: bool) -> dict:
     manifest = read_manifest(archive_path)
     database = Database.from_url(database_url)
-    files_root = Path(files_root or settings.PRIVATE_FILES_ROOT)
+    storage = files_storage(files_root)
     if not force:
         if not _is_empty_database(database):
             raise BackupError(f"目标数据库 {database.name} 不是空库。请恢复到新建的空库，或确认覆盖后加 --force。")
-        if files_root.exists() and any(files_root.iterdir()):
-            raise BackupError(f"文件目录 {files_root} 不是空的。请指定空目录（--files-root），或确认覆盖后加 --force。")
+        if next(stored_names(storage), None) is not None:
+            raise BackupError(
+                f"文件存储 {files_root or _storage_label(storage)} 不是空的。"
+                "请指定空目录（--files-root）或空的存储桶，或确认覆盖后加 --force。"
+            )
     with tempfile.TemporaryDirectory(prefix="xiaobao-restore-") as work:
         work = Path(work)
         with tarfile.open(archive_path) as archive:
@@ -246,10 +305,7 @@ def _restore(archive_path: Path, *, database_url: str | None, files_root: Path |
         if force:
             command += ["--clean", "--if-exists"]
         _run([*command, "--dbname", database.conninfo(), str(work / "database.dump")], database)
-        files_root.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(work / "files.tar.gz") as files:
-            files.extractall(files_root, filter="data")
-            restored_files = sum(1 for member in files.getmembers() if member.isfile())
+        restored_files = _unpack_files(work / "files.tar.gz", storage, replace=force)
     with database.connect() as connection, connection.cursor() as cursor:
         counts = table_counts(cursor)
         # pg_restore brings no planner statistics: without them PostgreSQL plans blind (and the ledger search

@@ -11,9 +11,12 @@ loader that adds it (`get_calendar()` gives one that creates the draft in the da
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -157,7 +160,17 @@ def load_calendar(*, strict: bool = False, loader: YearLoader | None = None) -> 
     return WorkCalendar(working_days=working, years=years, draft_years=draft_years, strict=strict, loader=loader)
 
 
+# Two layers (docs/operations.md「多台服务器」): each process keeps the calendar it last used, checked against the
+# years' revisions in the database on every call (one small query), so a change made on one web node is seen by
+# every other at its next request; and the loaded calendar itself lives in the shared cache under those revisions,
+# so that a node (or a newly started worker) whose copy is out of date takes it from there instead of reading
+# every day again. The cache's generation is bumped whenever a year or a day is saved (`forget_calendar`, connected
+# in core/apps.py), which retires every shared copy at once, also one whose revisions a rolled-back change reused.
 _cached: tuple[tuple, WorkCalendar] | None = None
+_GENERATION_KEY = "workcalendar:generation"
+_SHARED_SECONDS = 24 * 3600
+
+logger = logging.getLogger(__name__)
 
 
 def database_loader(year: int):
@@ -174,6 +187,46 @@ def database_loader(year: int):
     return working, calendar_year.revision, calendar_year.status == calendar_year.Status.VERIFIED
 
 
+def _shared_key(key: tuple) -> str:
+    generation = cache.get(_GENERATION_KEY, 0)
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return f"workcalendar:{generation}:{digest}"
+
+
+def _load_shared(key: tuple) -> WorkCalendar:
+    """The calendar of these revisions from the shared cache, or from the database (and then into the cache).
+
+    The cache is a help, never a need: when it cannot be reached the calendar is read from the database."""
+    try:
+        shared_key = _shared_key(key)
+        held = cache.get(shared_key)
+    except Exception:  # the cache server is down: the database still answers
+        logger.warning("work calendar: shared cache unreachable", exc_info=True)
+        return load_calendar(loader=database_loader)
+    if held is not None:
+        working, years, draft_years = held
+        return WorkCalendar(working_days=working, years=years, draft_years=draft_years, loader=database_loader)
+    calendar = load_calendar(loader=database_loader)
+    try:
+        cache.set(shared_key, (calendar.working_days, calendar.years, calendar.draft_years), _SHARED_SECONDS)
+    except Exception:
+        logger.warning("work calendar: shared cache unreachable", exc_info=True)
+    return calendar
+
+
+def forget_calendar(**_kwargs) -> None:
+    """Drop this process's copy and retire every shared copy (a receiver of the calendar models' saves)."""
+    global _cached
+    _cached = None
+    try:
+        try:
+            cache.incr(_GENERATION_KEY)
+        except ValueError:  # not set yet (or evicted)
+            cache.set(_GENERATION_KEY, 1, None)
+    except Exception:
+        logger.warning("work calendar: shared cache unreachable", exc_info=True)
+
+
 def get_calendar() -> WorkCalendar:
     """The current calendar, reloaded when any year's revision has changed (one small query per call).
 
@@ -185,7 +238,7 @@ def get_calendar() -> WorkCalendar:
 
     key = tuple(WorkCalendarYear.objects.order_by("year").values_list("year", "status", "revision"))
     if _cached is None or _cached[0] != key:
-        _cached = (key, load_calendar(loader=database_loader))
+        _cached = (key, _load_shared(key))
     return _cached[1]
 
 

@@ -15,7 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import HttpResponse
 from kombu import Connection
@@ -48,10 +48,10 @@ def _broker() -> None:
 
 
 def _storage() -> None:
-    location = getattr(default_storage, "location", None)
-    if location is None:  # an object store: list its root
+    if not isinstance(default_storage, FileSystemStorage):  # an object store: list its root
         default_storage.listdir("")
         return
+    location = default_storage.location
     # Local disk (the embedded default): the directory is created on first upload, so create it now if need be.
     os.makedirs(location, exist_ok=True)
     if not os.access(location, os.W_OK | os.X_OK):

@@ -175,8 +175,39 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The manifest storage needs collectstatic to have run, so it is used only in production.
+# Every stored file (attachments, photos, generated documents, exports) goes through Django's storage API
+# (docs/operations.md「多台服务器」): local disk under PRIVATE_FILES_ROOT by default, or, when
+# AWS_STORAGE_BUCKET_NAME is set, an S3-compatible object store such as MinIO through django-storages, which every
+# web node and worker shares. Files are private either way: our views stream them after their access checks and
+# audit entries; the bucket is never public and no URL to it is handed out.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL")
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID")
+AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY")
+# A folder inside the bucket, so that several installations (or a test) can share one bucket.
+AWS_LOCATION = env_str("AWS_LOCATION")
+if AWS_STORAGE_BUCKET_NAME:
+    FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "location": AWS_LOCATION,
+            # MinIO and moto answer path-style requests (http://host/bucket/key) without wildcard DNS.
+            "addressing_style": "path",
+            "default_acl": None,
+            # Never overwrite: two uploads with the same name get different names, as on local disk.
+            "file_overwrite": False,
+        },
+    }
+else:
+    FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -14,14 +14,15 @@ did get through): the second run sees the work done and returns.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
-import os
+import tempfile
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 from celery import current_app, signals
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -159,44 +160,44 @@ def job_store_file(
     binary: bool = True,
     on_done: Callable | None = None,
 ) -> BackgroundJob | None:
-    """Write a job's result file under PRIVATE_FILES_ROOT/`folder` and finish the job; safe to run twice.
+    """Write a job's result file into the file storage under `folder` and finish the job; safe to run twice.
 
     `write(target)` writes to an open file (binary, or UTF-8 text without newline translation for CSV) and
     returns a value handed to `on_done(job, value)`, which runs inside the finishing transaction (the domain
-    row's own fields, the audit entry). The file is written as `<stem>-<random>.<suffix>.part` and renamed when
-    complete, so a half-written file is never served; a rerun (its worker was killed) removes the dead run's part
-    file first. The job is finished once, under a row lock: a run that finds the file already stored, or its own
-    part file taken away by a newer run, throws its work away and returns None.
+    row's own fields, the audit entry). The file is first written to an anonymous temporary file of the worker
+    (gone with the process if it is killed) and handed to the storage in one piece when complete, so a
+    half-written file is never stored, on local disk or in the object store (docs/operations.md「多台服务器」).
+    The job is finished once, under a row lock: a run that finds the file already stored throws its work away
+    and returns None.
     """
-    relative = Path(folder) / f"{stem}-{uuid.uuid4().hex}.{suffix}"
-    final_path = Path(settings.PRIVATE_FILES_ROOT) / relative
-    final_path.parent.mkdir(parents=True, exist_ok=True)
-    for dead in final_path.parent.glob(f"{stem}-*.part"):
-        dead.unlink(missing_ok=True)  # left by a run whose worker was killed
-    partial_path = final_path.with_suffix(final_path.suffix + ".part")
-    options = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
-    try:
-        with open(partial_path, **options) as target:
-            value = write(target)
-        with open(partial_path, "rb") as written:
-            os.fsync(written.fileno())  # on disk before the rename makes it visible
-    except Exception:
-        partial_path.unlink(missing_ok=True)
-        raise
-    with transaction.atomic():
-        job = BackgroundJob.objects.select_for_update().get(pk=job_id)
-        if job.file or not partial_path.exists():
-            partial_path.unlink(missing_ok=True)
-            return None
-        os.replace(partial_path, final_path)
-        job.file.name = str(relative)
-        job.state = J.DONE
-        job.finished_at = timezone.now()
-        job.expires_at = job.finished_at + lifetime if lifetime is not None else None
-        job.last_error = ""
-        job.save(update_fields=["file", "state", "finished_at", "expires_at", "last_error"])
-        if on_done is not None:
-            on_done(job, value)
+    relative = f"{folder}/{stem}-{uuid.uuid4().hex}.{suffix}"
+    with tempfile.TemporaryFile(prefix="xiaobao-job-") as spool:
+        if binary:
+            value = write(spool)
+        else:
+            text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+            value = write(text)
+            text.flush()
+            text.detach()
+        spool.seek(0)
+        with transaction.atomic():
+            job = BackgroundJob.objects.select_for_update().get(pk=job_id)
+            if job.file:
+                return None
+            storage = job.file.storage
+            stored = storage.save(relative, File(spool, name=relative))
+            try:
+                job.file.name = stored
+                job.state = J.DONE
+                job.finished_at = timezone.now()
+                job.expires_at = job.finished_at + lifetime if lifetime is not None else None
+                job.last_error = ""
+                job.save(update_fields=["file", "state", "finished_at", "expires_at", "last_error"])
+                if on_done is not None:
+                    on_done(job, value)
+            except Exception:
+                storage.delete(stored)  # the row says nothing was stored: keep it so
+                raise
     return job
 
 

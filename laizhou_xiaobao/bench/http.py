@@ -316,7 +316,7 @@ def result_from(target: HttpTarget, path: str, stats: dict) -> HttpResult:
 # --- The phase --------------------------------------------------------------------------------------------
 
 
-def _load(target: HttpTarget, path: str, *, port: int, cookie: str | None, log: Path, options: dict, stdout):
+def load_target(target: HttpTarget, path: str, *, port: int, cookie: str | None, log: Path, options: dict, stdout):
     headers = dict(PROXY_HEADERS)
     if cookie:
         headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
@@ -353,7 +353,7 @@ def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]
             with gunicorn(workers=workers, static_root=static_root, log=log) as port:
                 stdout.write(f"HTTP：gunicorn（{workers} 个 worker）已在 127.0.0.1:{port} 就绪")
                 return [
-                    _load(
+                    load_target(
                         t,
                         paths[t.name],
                         port=port,

@@ -141,6 +141,30 @@ def _http_table(http_results, title: str, description: str) -> list[str]:
     return md
 
 
+def side_by_side_table(single: list, pair: list, *, title: str, description: str) -> list[str]:
+    """The single node's and the two nodes' figures of each request, one row each (`make bench`'s report)."""
+    by_name = {r.name: r for r in pair}
+    md = [
+        "",
+        f"## {title}",
+        "",
+        description,
+        "",
+        "| 请求 | 单节点 次/秒 | 两节点 次/秒 | 倍数 | 单节点 p99 ms | 两节点 p99 ms | 单节点错误 | 两节点错误 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for one in single:
+        two = by_name.get(one.name)
+        if two is None:
+            continue
+        ratio = f"{two.rps / one.rps:.2f}" if one.rps else "—"
+        md.append(
+            f"| {one.title} | {one.rps:.1f} | {two.rps:.1f} | {ratio} | {one.p99_ms:.1f} | {two.p99_ms:.1f} | "
+            f"{one.errors} | {two.errors} |"
+        )
+    return md
+
+
 def write_results(
     results: list[Result],
     out_dir: Path,
@@ -149,6 +173,9 @@ def write_results(
     http_results: list | None = None,
     http_title: str = "",
     http_description: str = "",
+    cluster_results: list | None = None,
+    cluster_title: str = "",
+    cluster_description: str = "",
 ) -> tuple[Path, Path]:
     """results.md and results.json: the in-process table, then the over-HTTP table when that phase ran."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -172,6 +199,8 @@ def write_results(
         md += ["", *notes]
     if http_results:
         md += _http_table(http_results, http_title, http_description)
+    if http_results and cluster_results:
+        md += side_by_side_table(http_results, cluster_results, title=cluster_title, description=cluster_description)
     md_path, json_path = out_dir / "results.md", out_dir / "results.json"
     md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
     json_path.write_text(
@@ -183,6 +212,11 @@ def write_results(
                     "title": http_title,
                     "description": http_description,
                     "results": [{**r.__dict__, "errors": r.errors} for r in http_results or []],
+                },
+                "cluster": {
+                    "title": cluster_title,
+                    "description": cluster_description,
+                    "results": [{**r.__dict__, "errors": r.errors} for r in cluster_results or []],
                 },
             },
             ensure_ascii=False,

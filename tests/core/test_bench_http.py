@@ -34,7 +34,16 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
     call_command("seed_demo", cases=60, force=True, stdout=io.StringIO())
     out = io.StringIO()
     call_command(
-        "bench", "--http-only", "--http-seconds", "1", "--http-warmup", "0", "--out", str(tmp_path), stdout=out
+        "bench",
+        "--http-only",
+        "--no-cluster",
+        "--http-seconds",
+        "1",
+        "--http-warmup",
+        "0",
+        "--out",
+        str(tmp_path),
+        stdout=out,
     )
 
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "var" / "backups"), help="备份目录")
         parser.add_argument("--database-url", help="要备份的数据库（默认为当前配置的数据库）")
-        parser.add_argument("--files-root", help="要备份的文件目录（默认为 PRIVATE_FILES_ROOT）")
+        parser.add_argument("--files-root", help="要备份的文件目录（默认为当前文件存储）")
 
     def handle(self, *args, output, database_url=None, files_root=None, **options):
         try:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="备份文件（xiaobao-backup-….tar 或 ….tar.enc）")
         parser.add_argument("--database-url", help="恢复到哪个数据库（默认为当前配置的数据库）")
-        parser.add_argument("--files-root", help="文件恢复到哪个目录（默认为 PRIVATE_FILES_ROOT）")
+        parser.add_argument("--files-root", help="文件恢复到哪个目录（默认为当前文件存储）")
         parser.add_argument("--force", action="store_true", help="覆盖非空的数据库和文件目录")
 
     def handle(self, *args, file, database_url=None, files_root=None, force=False, **options):

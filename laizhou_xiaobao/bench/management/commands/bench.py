@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from laizhou_xiaobao.bench import REGISTRY
+from laizhou_xiaobao.bench.cluster import describe_cluster, run_cluster_http
 from laizhou_xiaobao.bench.http import HTTP_TARGETS, describe, fail_on_errors, run_http
 from laizhou_xiaobao.bench.runner import database_description, discover, run_all, write_results
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--http-warmup", type=int, default=3, help="每项压测前的预热秒数（默认 3，0 为不预热）")
         parser.add_argument("--http-connections", type=int, default=8, help="wrk 的并发连接数（默认 8）")
         parser.add_argument("--http-workers", type=int, default=2, help="gunicorn worker 数（默认 2）")
+        parser.add_argument("--no-cluster", action="store_true", help="不做两节点（nginx + 2 个 gunicorn）的 HTTP 压测")
 
     def handle(self, *args, names, out, export_rows, no_memory, **options):
         discover()
@@ -58,6 +60,8 @@ class Command(BaseCommand):
         )
         try:
             http_results = run_http(http_names, options, self.stdout) if run_http_phase else []
+            run_pair = run_http_phase and not options["no_cluster"]
+            cluster_results = run_cluster_http(http_names, options, self.stdout) if run_pair else []
         except CommandError:
             if results:  # keep the in-process figures of a long run
                 write_results(results, Path(out), header=header)
@@ -70,6 +74,9 @@ class Command(BaseCommand):
             http_results=http_results,
             http_title=title,
             http_description=describe(options),
+            cluster_results=cluster_results,
+            cluster_title=f"HTTP：单节点与两节点（nginx，2 × {options['http_workers']} workers）对照",
+            cluster_description=describe_cluster(options),
         )
         self.stdout.write(self.style.SUCCESS(f"结果已写入 {md_path} 和 {json_path}"))
-        fail_on_errors(http_results)
+        fail_on_errors(http_results + cluster_results)
