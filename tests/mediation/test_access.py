@@ -181,3 +181,29 @@ def test_register_a_court_referral_through_the_form(client_for, clerk_a, institu
     case = MediationCase.objects.get()
     assert response["Location"] == _detail(case)
     assert case.court_case_number == "（2026）鲁0683民初88号" and case.referring_partner == partners["court"]
+
+
+def test_the_mediator_profile_is_read_once_and_kept_by_the_one_cache_helper(
+    mediator, clerk_a, court_mediator, django_assert_num_queries
+):
+    from core.models import User
+    from core.roles import prime_user_caches
+    from mediation.access import mediator_profile
+
+    user = User.objects.get(pk=mediator.pk)
+    # One query: the roster entry with its partner; the second read comes from Django's relation cache.
+    with django_assert_num_queries(1):
+        assert mediator_profile(user) == court_mediator
+        assert mediator_profile(user).partner.name == "莱州市人民法院"
+    assert user.mediator_profile == court_mediator
+    # An office clerk has no roster entry: "none" is cached too.
+    office = User.objects.get(pk=clerk_a.pk)
+    with django_assert_num_queries(1):
+        assert mediator_profile(office) is None
+        assert mediator_profile(office) is None
+    # Primed from a row another query already fetched: no query at all, and a filled cache is kept.
+    fresh = User.objects.get(pk=mediator.pk)
+    prime_user_caches(fresh, related={"mediator_profile": court_mediator})
+    prime_user_caches(fresh, related={"mediator_profile": None})
+    with django_assert_num_queries(0):
+        assert mediator_profile(fresh) == court_mediator
