@@ -32,8 +32,8 @@ def test_outsider_gets_404_everywhere(client_for, other_clerk, make_mediation, p
         reverse("mediation:recusal", args=[case.pk]),
     ):
         assert client.get(url).status_code == 404
-    assert client.post(reverse("mediation:record_payment", args=[case.pk]), {}).status_code == 404
-    assert client.post(reverse("mediation:consent", args=[case.pk]), {}).status_code == 404
+    assert client.post(reverse("mediation:case_action", args=[case.pk, "payment"]), {}).status_code == 404
+    assert client.post(reverse("mediation:case_action", args=[case.pk, "consent"]), {}).status_code == 404
     assert case.number not in client.get(reverse("mediation:index")).content.decode()
 
 
@@ -125,8 +125,13 @@ def test_mediator_cannot_register_or_record_consent(client_for, mediator, make_m
     case = make_mediation(stage="mediating", mediator=court_mediator)
     client = client_for(mediator)
     assert client.get(reverse("mediation:register")).status_code == 403
-    response = client.post(reverse("mediation:assign", args=[case.pk]), {"mediator": court_mediator.pk})
-    assert response.status_code == 403
+    response = client.post(
+        reverse("mediation:case_action", args=[case.pk, "assign"]), {"mediator": court_mediator.pk}, follow=True
+    )
+    # Refused by the service, as every action of the page: the message, and nothing changed.
+    assert "只有本单位的登记办理人员或负责人可以进行此操作。" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "mediating" and case.assigned_on == dt.date(2026, 3, 2)
 
 
 def test_workstation_list_query_count(client_for, clerk_a, make_mediation, paper_mediator, django_assert_num_queries):
