@@ -1,6 +1,6 @@
 """The mediation case's actions (docs/domain.md, "纠纷调解"): one table, as complaints/transitions.py is for cases.
 
-Each row names an action (the key of the URL, the form and the service call in `mediation/views/actions.py`
+Each row names an action (the key of the URL, the form and the service call in `mediation/views/case_page.py`
 `ACTIONS`), the words of the page, from which statuses it may be taken, who may take it and, where the status is
 not enough, an `offered(case)` test. The rows drive the case page's menu (`offered_actions`); the services check
 every guard again with their own messages, so an action posted outside the menu is refused all the same.

@@ -109,7 +109,7 @@ def test_searching_through_the_form_filters_on_the_search_alone(client_for, cler
     client = client_for(clerk_a)
     submitted = {**controls(client.get(URL)).submission(), "q": "理赔"}
     response = client.get(URL, submitted)
-    assert sorted(row["case"].summary for row in response.context["rows"]) == ["理赔拖延", "理赔材料造假"]
+    assert sorted(row.case.summary for row in response.context["rows"]) == ["理赔拖延", "理赔材料造假"]
     # The export buttons post the same filters (search terms never in a URL): the blank ones filter nothing there
     # either.
     submitted["format"] = "xlsx"
