@@ -21,13 +21,15 @@ def test_the_menu_follows_the_transition_table_for_each_person_and_status(
         applied = make_mediation()
         mediating = make_mediation(stage="mediating", mediator=court_mediator)
         session = make_mediation(stage="session", mediator=court_mediator)
-        office, branch, own_mediator = client_for(clerk_a), client_for(reviewer), client_for(mediator)
+        # One signed-in person at a time: client_for signs the one test client in.
+        office = client_for(clerk_a)
         assert page_forms(office.get(_detail(applied))) == {"consent", "agent", "outcome"}
         assert page_forms(office.get(_detail(mediating))) == {"extend", "agent", "session", "outcome"}
-        # Only the case's own mediator writes the private notes, one form per session.
-        assert page_forms(own_mediator.get(_detail(session))) == {"session", "offer", "private_note", "outcome"}
         assert "private_note" not in page_forms(office.get(_detail(session)))
-        assert page_forms(branch.get(_detail(session))) == set()
+        assert page_forms(client_for(reviewer).get(_detail(session))) == set()
+        # Only the case's own mediator writes the private notes, one form per session.
+        own_mediator = client_for(mediator)
+        assert page_forms(own_mediator.get(_detail(session))) == {"session", "offer", "private_note", "outcome"}
 
 
 def test_an_offer_is_recorded_on_its_session_through_the_page(make_mediation, client_for, mediator, court_mediator):
