@@ -281,3 +281,19 @@ def test_an_entrusted_confirmation_is_refused_by_the_service_whatever_calls_it(m
         case = make_mediation(stage="agreement", source=Source.COURT_AFTER_FILING, mediator=paper_mediator)
         with pytest.raises(ValidationError, match="应退回委托法院"):
             mediation_record_confirmation(actor=clerk_a, case=case, applied_on=D("2026-03-09"), court="莱州市人民法院")
+
+
+def test_an_entrusted_agreement_says_it_goes_to_the_court_not_to_judicial_confirmation(
+    make_mediation, paper_mediator, clerk_a, client_for, tmp_path
+):
+    import subprocess
+
+    with at("2026-03-10"):
+        case = make_mediation(stage="agreement", source=Source.COURT_AFTER_FILING, mediator=paper_mediator)
+        response = client_for(clerk_a).get(reverse("mediation:agreement_pdf", args=[case.pk]))
+    path = tmp_path / "agreement.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    compact = "".join(text.split())
+    assert "由人民法院依法审查并出具调解书" in compact and "（2026）鲁0683民初123号" in compact
+    assert "申请司法确认" not in compact
