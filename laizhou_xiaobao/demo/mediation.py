@@ -147,6 +147,8 @@ def _seed_case(rng, org, clerk, institutions, mediators, court, received_on, tod
         court_case_number=f"（{received_on.year}）鲁0683民初{rng.randint(100, 3000)}号"
         if source == Source.COURT_AFTER_FILING
         else "",
+        # Every other 委托 case is tried under the summary procedure (its clock is 7 days, not 15).
+        summary_procedure=source == Source.COURT_AFTER_FILING and index % 8 == 7,
     )
     day = received_on + dt.timedelta(days=1)
     mediation_record_consent(actor=clerk, case=case, side=Side.APPLICANT, consent_on=received_on)
