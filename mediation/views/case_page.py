@@ -115,23 +115,34 @@ def _deadline_rows(case, today):
 
 
 def _actions(case, user, sessions, failed):
-    """The cards the page offers this user now (rows of the transition table), and each session's own forms."""
-    cards, per_session = [], {session.pk: [] for session in sessions}
+    """The cards the page offers this user now (rows of the transition table), each session's own forms, and whether
+    the failed form (if any) found its place on the page."""
+    cards, per_session, placed = [], {session.pk: [] for session in sessions}, False
     for row in offered_actions(case, user):
         form_class, style, _call = ACTIONS[row.action]
         if not row.per_session:
             is_failed = bool(failed and failed[0] == row.action)
+            placed = placed or is_failed
             form = failed[1] if is_failed else form_class(case=case, auto_id=f"id_{row.action}_%s")
             cards.append({"key": row.action, "label": row.label, "form": form, "style": style, "open": is_failed})
             continue
         for session in sessions:
             prefix = f"id_{row.action}_{session.pk}_%s"
             failed_here = failed and failed[0] == row.action and failed[1].data.get("session") == str(session.pk)
+            placed = placed or bool(failed_here)
             form = failed[1] if failed_here else form_class(case=case, auto_id=prefix, initial={"session": session})
             per_session[session.pk].append(
                 {"key": row.action, "label": row.label, "form": form, "style": style, "open": bool(failed_here)}
             )
-    return cards, per_session
+    return cards, per_session, placed
+
+
+def _errors_as_messages(request, form) -> None:
+    """A failed form the page does not offer (no longer, or not to this user): its errors as messages."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields and name != "session" else ""
+        text = " ".join(errors)
+        messages.error(request, f"{label}：{text}" if label else text)
 
 
 @login_required
@@ -149,7 +160,9 @@ def detail(request, pk, *, failed=None, case=None):
     if mediator_view:
         sessions = sessions.prefetch_related("private_notes")
     sessions = list(sessions)
-    actions, session_actions = _actions(case, user, sessions, failed)
+    actions, session_actions, placed = _actions(case, user, sessions, failed)
+    if failed and not placed:
+        _errors_as_messages(request, failed[1])
     context = {
         "case": case,
         "today": today,

@@ -53,6 +53,7 @@ def test_an_offer_on_another_cases_session_is_refused(make_mediation, client_for
         data.update(session=str(other.sessions.get().pk), side="respondent", amount="1500")
         response = client.post(url, data)
     assert response.status_code == 400 and not Offer.objects.exists()
+    assert "选择一个有效的选项" in response.content.decode()  # the hidden field's error, shown as a message
 
 
 def test_a_form_that_does_not_validate_comes_back_filled_in_with_its_errors(
