@@ -144,4 +144,4 @@ def test_searching_a_whole_id_or_phone_number_finds_the_persons_cases_by_its_key
         ("13912345670", set()),
     ):
         response = client.get(URL, {**blank, "q": term})
-        assert {row["case"].pk for row in response.context["rows"]} == expected, term
+        assert {row.case.pk for row in response.context["rows"]} == expected, term
