@@ -231,15 +231,22 @@ def sync_roles(**kwargs) -> None:
 ROLE_CACHE = "_role_cache"
 
 
-def prime_user_caches(user, *, group_names=None, org=None) -> None:
+def prime_user_caches(user, *, group_names=None, org=None, related=None) -> None:
     """The one place that fills what a request caches on the user object, from rows a query already fetched:
-    the roles (from the names of the user's groups; read by `user_roles`) and the user's own unit (`user.org`, read
-    by the navigation bar). A cache already filled is kept."""
+    the roles (from the names of the user's groups; read by `user_roles`), the user's own unit (`user.org`, read
+    by the navigation bar) and `related`, the rows of one-to-one relations pointing at the user, by accessor name
+    (`{"mediator_profile": row_or_None}`, read by `mediation.access.mediator_profile`). Those go into Django's own
+    relation cache, so `user.mediator_profile` reads them without a query; core names no domain model. A cache
+    already filled is kept."""
     if group_names is not None and getattr(user, ROLE_CACHE, None) is None:
         by_name = {name: role for role, name in GROUP_NAMES.items()}
         setattr(user, ROLE_CACHE, {by_name[name] for name in group_names if name in by_name})
     if org is not None and not user._meta.get_field("org").is_cached(user):
         user.org = org
+    for accessor, row in (related or {}).items():
+        relation = user._meta.get_field(accessor)
+        if not relation.is_cached(user):
+            relation.set_cached_value(user, row)
 
 
 def user_roles(user) -> set[str]:

@@ -12,18 +12,24 @@ from django.db.models import Q
 from django.http import Http404
 
 from core.access import sees_org, visible_org_q
-from core.roles import OFFICE_WRITE_ROLES, Role, has_role, is_office_user
+from core.roles import OFFICE_WRITE_ROLES, Role, has_role, is_office_user, prime_user_caches
 
 from .models import MediationCase, Mediator, PartnerKind
 
 
 def mediator_profile(user) -> Mediator | None:
-    """The roster entry linked to the user's account, cached on the user for the request."""
+    """The roster entry linked to the user's account (None without one), read once per request.
+
+    The row is put on the user by `core.roles.prime_user_caches`, the one helper that fills the user's caches, in
+    Django's relation cache for `user.mediator_profile`; a later read costs no query.
+    """
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_mediator_profile_cache"):
-        user._mediator_profile_cache = Mediator.objects.select_related("partner").filter(user=user).first()
-    return user._mediator_profile_cache
+    relation = user._meta.get_field("mediator_profile")
+    if not relation.is_cached(user):
+        row = Mediator.objects.select_related("partner").filter(user=user).first()
+        prime_user_caches(user, related={"mediator_profile": row})
+    return relation.get_cached_value(user)
 
 
 def can_write_office(user, case: MediationCase | None = None) -> bool:

@@ -21,6 +21,7 @@ class RegisterForm(forms.Form):
         label=_("委派/委托法院"), queryset=PartnerOrganisation.objects.none(), required=False
     )
     court_case_number = forms.CharField(label=_("法院案号（诉中委托必填）"), max_length=60, required=False)
+    summary_procedure = forms.BooleanField(label=_("适用简易程序（诉中委托调解期限为7日，否则15日）"), required=False)
     received_on = forms.DateField(label=_("收案日期"), widget=DATE)
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50)
     applicant_id_number = forms.CharField(label=_("申请人身份证号"), max_length=18, required=False)
@@ -50,17 +51,41 @@ class RegisterForm(forms.Form):
         return validate_phone(value) if value else ""
 
 
-class ConsentForm(forms.Form):
+class CaseActionForm(forms.Form):
+    """A form of the case page's actions: built with the case, whose state gives the choices and first values."""
+
+    def __init__(self, *args, case: MediationCase, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+
+class SessionActionForm(CaseActionForm):
+    """An action on one of the case's sessions (an offer, a private note): the session travels as a hidden field."""
+
+    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, case: MediationCase, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["session"].queryset = case.sessions.all()
+
+
+class ConsentForm(CaseActionForm):
     side = forms.ChoiceField(label=_("当事人"), choices=Side.choices)
     consent_on = forms.DateField(label=_("同意日期"), widget=DATE)
 
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["consent_on"].initial = timezone.localdate()
 
-class AssignForm(forms.Form):
+
+class AssignForm(CaseActionForm):
     mediator = forms.ModelChoiceField(label=_("调解员"), queryset=Mediator.objects.none())
 
-    def __init__(self, *args, mediators, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mediator"].queryset = mediators
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["mediator"].queryset = (
+            Mediator.objects.active().filter(partner__org=case.org).select_related("partner")
+        )
 
 
 class RecusalForm(forms.Form):
@@ -77,14 +102,26 @@ class RecusalForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
-    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=90)
+class OfficeRecusalForm(CaseActionForm, RecusalForm):
+    """The office records the signed paper declaration of a mediator without an account, with its date."""
+
+    declared_on = forms.DateField(label=_("声明签署日期"), widget=DATE)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["declared_on"].initial = timezone.localdate()
+
+
+class ExtendForm(CaseActionForm):
+    # Each extension needs both parties' consent on record; court mediation has no cap on the total (docs/domain.md
+    # "纠纷调解"), so one entry is bounded only as a plausible input, and more entries may follow.
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=365)
     reason = forms.CharField(label=_("理由"), max_length=200)
     applicant_consent_on = forms.DateField(label=_("申请人同意日期"), widget=DATE, required=False)
     respondent_consent_on = forms.DateField(label=_("被申请人同意日期"), widget=DATE, required=False)
 
 
-class AgentForm(forms.Form):
+class AgentForm(CaseActionForm):
     side = forms.ChoiceField(label=_("代理哪一方"), choices=Side.choices)
     name = forms.CharField(label=_("代理人姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
@@ -92,7 +129,7 @@ class AgentForm(forms.Form):
     document = forms.FileField(label=_("授权委托书（PDF或图片）"))
 
 
-class SessionForm(forms.Form):
+class SessionForm(CaseActionForm):
     held_at = forms.DateTimeField(
         label=_("调解时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
@@ -101,20 +138,24 @@ class SessionForm(forms.Form):
     attendees = forms.CharField(label=_("参加人员"), widget=forms.Textarea(attrs={"rows": 2}))
     minutes = forms.CharField(label=_("调解笔录"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["held_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
-class OfferForm(forms.Form):
+
+class OfferForm(SessionActionForm):
     side = forms.ChoiceField(label=_("提出方"), choices=Side.choices)
     amount = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=14, decimal_places=2)
     terms = forms.CharField(label=_("方案内容"), max_length=200, required=False)
     is_counter_offer = forms.BooleanField(label=_("还价"), required=False)
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(SessionActionForm):
     side = forms.ChoiceField(label=_("当事人"), choices=Side.choices)
     text = forms.CharField(label=_("单独沟通记录（仅调解员可见）"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(CaseActionForm):
     outcome = forms.ChoiceField(label=_("调解结果"), choices=Outcome.choices)
     concluded_on = forms.DateField(label=_("结案（协议签订）日期"), widget=DATE)
     disputed_points = forms.CharField(label=_("争议焦点"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -131,25 +172,52 @@ class OutcomeForm(forms.Form):
     )
 
     def __init__(self, *args, case: MediationCase, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, case=case, **kwargs)
         self.fields["concluded_on"].initial = timezone.localdate()
         self.fields["disputed_points"].initial = case.disputed_points
         if case.status != Status.MEDIATING:
             self.fields["outcome"].choices = [c for c in Outcome.choices if c[0] != Outcome.AGREEMENT]
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(CaseActionForm):
     applied_on = forms.DateField(label=_("申请司法确认日期"), widget=DATE)
     court = forms.CharField(label=_("法院"), max_length=100)
     case_number = forms.CharField(label=_("案号"), max_length=60, required=False)
     ruling = forms.CharField(label=_("裁定结果"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     ruled_on = forms.DateField(label=_("裁定日期"), widget=DATE, required=False)
 
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["applied_on"].initial = case.confirmation_applied_on
+        self.fields["court"].initial = case.confirmation_court or _("莱州市人民法院")
+        self.fields["case_number"].initial = case.confirmation_case_number
 
-class PaymentForm(forms.Form):
+
+class WaiveConfirmationForm(CaseActionForm):
+    reason = forms.CharField(label=_("说明"), max_length=200, initial=_("当事人不申请司法确认"))
+
+
+class ReturnToCourtForm(CaseActionForm):
+    returned_on = forms.DateField(label=_("退回法院日期"), widget=DATE)
+    note = forms.CharField(
+        label=_("移送说明（接收人、移送方式等）"),
+        max_length=200,
+        initial=_("调解协议及案卷材料移送委托法院，由法院依法出具调解书"),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["returned_on"].initial = timezone.localdate()
+
+
+class PaymentForm(CaseActionForm):
     paid_on = forms.DateField(label=_("履行日期"), widget=DATE)
     amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
 
 
 class PeriodForm(forms.Form):

@@ -48,6 +48,7 @@ RESEEDED_DATA_MIGRATIONS = {
     "core.0005_reminder_schedule": "core.schedules.sync_beat_schedules",
     "core.0008_background_job": "core.schedules.sync_beat_schedules",
     "core.0012_statutory_rules_2026": "core.services.reference.ensure_reference_data (the corrected rules)",
+    "core.0017_court_mediation_extensions_uncapped": "core.services.reference.ensure_reference_data (no cap)",
     "institutions.0003_default_rules_and_schedule": "institutions ensure_default_rules and core.schedules",
     "outreach.0002_default_reference_data": "outreach.reference_data.ensure_defaults",
 }

@@ -1,4 +1,6 @@
 import os
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.db import connection
@@ -128,3 +130,59 @@ def pick_institution(page, typed: str, name: str) -> None:
     expect(page.get_by_role("listbox", name="涉及机构").get_by_role("option").first).to_contain_text(name)
     picker.press("Enter")
     expect(picker).to_have_value(name)
+
+
+class _PageForm(HTMLParser):
+    """The action URL and the values of the form `<form data-form="key">` as the browser would submit it untouched."""
+
+    def __init__(self, key: str):
+        super().__init__()
+        self.key, self.inside, self.action, self.values = key, False, None, {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("data-form") == self.key and self.action is None:
+            self.inside, self.action = True, attrs.get("action")
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.values[name] = attrs.get("value", "on")
+            elif attrs.get("type") != "file":
+                self.values[name] = attrs.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in self.values or "selected" in attrs:
+                self.values[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_data(self, data):
+        if self.inside and self._textarea:
+            self.values[self._textarea] += data.lstrip("\n") if not self.values[self._textarea] else data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def page_form(response, key: str) -> tuple[str, dict]:
+    """The form `data-form="key"` the page rendered: its action URL and its untouched values, to fill and post."""
+    parser = _PageForm(key)
+    parser.feed(response.content.decode())
+    assert parser.action is not None, f"the page offers no form {key!r}"
+    return parser.action, parser.values
+
+
+def page_forms(response) -> set[str]:
+    """The keys of every `data-form` the page rendered."""
+    return set(re.findall(r'data-form="([^"]+)"', response.content.decode()))

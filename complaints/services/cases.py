@@ -107,7 +107,7 @@ def extension_request(*, actor, case: Case, version: int, days: int, reason: str
     if case.extension_requests.filter(state=ExtensionRequest.State.PENDING).exists():
         raise ValidationError(_("已有一项延期申请待审批。"))
     maximum = deadline.rule.max_extension_days
-    if deadline.extension_days + days > maximum:
+    if maximum is not None and deadline.extension_days + days > maximum:
         raise ValidationError(
             _("延期后共 %(total)s 天，超过规则允许的最长延期 %(max)s 天。")
             % {"total": deadline.extension_days + days, "max": maximum}

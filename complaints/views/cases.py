@@ -1,4 +1,4 @@
-"""The case page and its actions: one access helper, one small function per action."""
+"""The case page and its actions: one access helper, one view for every action (`ACTIONS`, docs/architecture.md)."""
 
 from __future__ import annotations
 

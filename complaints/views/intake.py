@@ -19,8 +19,8 @@ from core.personal import ID_BIRTH_MESSAGE, ID_CHECK_MESSAGE, ID_FORMAT_MESSAGE,
 from core.roles import can_register
 from core.service_errors import form_errors
 
-from ..exporters import petitioner_label
 from ..forms import IntakeForm, RepeatQueryForm
+from ..ledger_columns import petitioner_label
 from ..models import Case, Contact
 from ..models.choices import CaseType, Channel
 from ..services import can_reveal_personal_data, contact_register, possible_repeats

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaints.exporters import export_filename
 from complaints.filters import LedgerFilter
+from complaints.ledger_columns import LedgerLine, page_columns
 from complaints.models import LedgerExport
 from complaints.search import BROAD_COUNT_LIMIT
 from complaints.selectors import (
@@ -77,17 +78,10 @@ def index(request):
     if filterset.calendar_error:
         messages.error(request, filterset.calendar_error)
     days_left = DaysLeft(calendar, today)
+    tz = timezone.get_current_timezone()
     # One reverse() for the page instead of one per row.
     url_prefix = reverse("complaints:case_detail", args=[0]).rsplit("0/", 1)[0]
-    rows = [
-        {
-            "case": case,
-            "url": f"{url_prefix}{case.pk}/",
-            "days": days_left.calendar_days(case.due_on),
-            "working": days_left.working_days(case.due_on),
-        }
-        for case in page.rows
-    ]
+    rows = [LedgerLine.of(case, days_left=days_left, tz=tz, url=f"{url_prefix}{case.pk}/") for case in page.rows]
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -102,6 +96,7 @@ def index(request):
             # The export buttons post the filters: search terms (names, phones) stay out of export URLs.
             "export_params": [(key, value) for key, values in params.lists() for value in values if key != "format"],
             "page_sizes": LEDGER_PAGE_SIZES,
+            "columns": page_columns(),
         },
     )
 

@@ -19,7 +19,10 @@ class DeadlineRule(models.Model):
     days = models.PositiveSmallIntegerField(_("期限天数"))
     count_kind = models.CharField(_("计算方式"), max_length=10, choices=CountKind.choices)
     clock_start = models.CharField(_("起算事件"), max_length=60)
-    max_extension_days = models.PositiveSmallIntegerField(_("最长延期天数"), default=0)
+    # Empty: no cap on the total (court mediation extended by the parties' consent); 0: no extension at all.
+    max_extension_days = models.PositiveSmallIntegerField(
+        _("最长延期天数"), default=0, null=True, blank=True, help_text=_("留空表示不设上限；0 表示不得延期。")
+    )
     extension_approver = models.CharField(_("延期审批"), max_length=60, blank=True)
     legal_source = models.CharField(_("依据"), max_length=200, blank=True)
     is_configurable_default = models.BooleanField(_("可配置默认值"), default=True)

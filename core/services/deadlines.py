@@ -67,10 +67,16 @@ def deadline_open(
     item_kind: str = "",
     actor=None,
     calendar: WorkCalendar | None = None,
+    days: int | None = None,
 ) -> Deadline:
-    """Open a deadline for `item` from the rule `rule_code`, starting the clock on `started_on`."""
+    """Open a deadline for `item` from the rule `rule_code`, starting the clock on `started_on`.
+
+    `days`: the period when the rule itself gives a shorter one for a variant of the case (a 委托 mediation under
+    the summary procedure: M-ENTRUST's 7 days instead of 15); kept as the deadline's `rule_days` like the rule's.
+    """
     rule = DeadlineRule.objects.get(code=rule_code)
-    computed = compute_due(started_on=started_on, days=rule.days, kind=rule.count_kind, calendar=calendar)
+    days = rule.days if days is None else days
+    computed = compute_due(started_on=started_on, days=days, kind=rule.count_kind, calendar=calendar)
     deadline = Deadline(
         org=org,
         content_type=ContentType.objects.get_for_model(item),
@@ -79,7 +85,7 @@ def deadline_open(
         label=label,
         institution_id=institution_id,
         rule=rule,
-        rule_days=rule.days,
+        rule_days=days,
         rule_count_kind=rule.count_kind,
         started_on=started_on,
         owner=owner,
@@ -87,6 +93,8 @@ def deadline_open(
     )
     computed.apply_to(deadline)
     deadline._change_reason = _("按规则 %(code)s 起算") % {"code": rule.code}
+    if days != rule.days:
+        deadline._change_reason += _("（%(days)s 天）") % {"days": days}
     if computed.provisional_years:
         deadline._change_reason += _("（暂定：%(years)s年工作日历尚未核对）") % {"years": computed.provisional_years}
     deadline.save()
@@ -150,7 +158,8 @@ RECOMPUTED_FIELDS = ["due_on", "calendar_stamp", "provisional_years"]
 def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today: dt.date | None = None) -> Deadline:
     """Add `days` to the deadline (added to the original limit, as docs/domain.md, "期限与工作日历" says).
 
-    The caller checks who may approve; this enforces the rule's maximum.
+    The caller checks who may approve; this enforces the rule's maximum (none when the rule leaves it empty: court
+    mediation extended by the parties' consent).
     """
     if deadline.status != Deadline.Status.OPEN:
         raise ValidationError(_("该期限已结束，不能延期。"))
@@ -159,7 +168,7 @@ def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today:
     if not reason.strip():
         raise ValidationError(_("延期必须说明理由。"))
     maximum = deadline.rule.max_extension_days if deadline.rule_id else 0
-    if deadline.extension_days + days > maximum:
+    if maximum is not None and deadline.extension_days + days > maximum:
         raise ValidationError(
             _("延期后共 %(total)s 天，超过规则允许的最长延期 %(max)s 天。")
             % {"total": deadline.extension_days + days, "max": maximum}

@@ -20,6 +20,7 @@ from mediation.services import (
     mediation_record_outcome,
     mediation_refer_from_case,
     mediation_register,
+    mediation_return_to_court,
     mediation_waive_confirmation,
     payment_record,
     session_record,
@@ -146,6 +147,8 @@ def _seed_case(rng, org, clerk, institutions, mediators, court, received_on, tod
         court_case_number=f"（{received_on.year}）鲁0683民初{rng.randint(100, 3000)}号"
         if source == Source.COURT_AFTER_FILING
         else "",
+        # Every other 委托 case is tried under the summary procedure (its clock is 7 days, not 15).
+        summary_procedure=source == Source.COURT_AFTER_FILING and index % 8 == 7,
     )
     day = received_on + dt.timedelta(days=1)
     mediation_record_consent(actor=clerk, case=case, side=Side.APPLICANT, consent_on=received_on)
@@ -190,7 +193,15 @@ def _seed_case(rng, org, clerk, institutions, mediators, court, received_on, tod
         paid_on = concluded_on + dt.timedelta(days=rng.randint(1, 10))
         if paid_on <= today:
             payment_record(actor=clerk, case=case, paid_on=paid_on, amount=agreed, note="已转账")
-        if rng.random() < 0.6 and concluded_on + dt.timedelta(days=5) <= today:
+        if not case.confirmation_allowed:
+            # A 委托 agreement goes back to the court that entrusted the case (docs/domain.md "纠纷调解").
+            mediation_return_to_court(
+                actor=clerk,
+                case=case,
+                returned_on=min(concluded_on + dt.timedelta(days=1), today),
+                note="调解协议及案卷材料移送委托法院",
+            )
+        elif rng.random() < 0.6 and concluded_on + dt.timedelta(days=5) <= today:
             mediation_record_confirmation(
                 actor=clerk,
                 case=case,

@@ -47,6 +47,9 @@ class MediationCase(models.Model):
         related_name="referred_cases",
     )
     court_case_number = models.CharField(_("法院案号"), max_length=60, blank=True)
+    # A case the court entrusted after filing and tries under the summary procedure: 7 days instead of 15 (M-ENTRUST,
+    # docs/domain.md "纠纷调解").
+    summary_procedure = models.BooleanField(_("适用简易程序"), default=False)
     received_on = models.DateField(_("收案日期"))
     # The applicant (a consumer): personal data, masked in lists and exports.
     applicant_name = models.CharField(_("申请人姓名"), max_length=50)
@@ -102,6 +105,10 @@ class MediationCase(models.Model):
     confirmation_case_number = models.CharField(_("确认案号"), max_length=60, blank=True)
     confirmation_ruling = models.TextField(_("裁定结果"), blank=True)
     confirmation_ruled_on = models.DateField(_("裁定日期"), null=True, blank=True)
+    # A 委托 agreement is not confirmed by the court on application: it goes back to the court that entrusted the
+    # case, which makes it a 调解书 (docs/domain.md "纠纷调解").
+    returned_to_court_on = models.DateField(_("退回法院日期"), null=True, blank=True)
+    returned_to_court_note = models.CharField(_("退回法院说明"), max_length=200, blank=True)
     created_by = models.ForeignKey("core.User", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -128,6 +135,10 @@ class MediationCase(models.Model):
                 condition=~Q(source="court_after") | ~Q(court_case_number=""),
                 name="mediation_entrusted_has_court_number",
             ),
+            models.CheckConstraint(
+                condition=Q(summary_procedure=False) | Q(source="court_after"),
+                name="mediation_summary_procedure_only_entrusted",
+            ),
         ]
         indexes = [
             models.Index(fields=["org", "received_on"], name="mediation_org_received"),
@@ -144,6 +155,11 @@ class MediationCase(models.Model):
     @property
     def is_court_referral(self) -> bool:
         return self.source in (Source.COURT_BEFORE_FILING, Source.COURT_AFTER_FILING)
+
+    @property
+    def confirmation_allowed(self) -> bool:
+        """Judicial confirmation (M-CONF) is for 委派 and the workstation's own agreements, never a 委托 one."""
+        return self.source != Source.COURT_AFTER_FILING
 
     @property
     def both_consented(self) -> bool:

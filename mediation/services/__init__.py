@@ -12,6 +12,7 @@ from .intake import (
 from .outcome import (
     mediation_record_confirmation,
     mediation_record_outcome,
+    mediation_return_to_court,
     mediation_waive_confirmation,
     payment_record,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "mediation_record_consent",
     "mediation_record_outcome",
     "mediation_refer_from_case",
+    "mediation_return_to_court",
     "mediation_waive_confirmation",
     "mediation_register",
     "offer_record",

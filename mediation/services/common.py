@@ -6,9 +6,21 @@ from django.utils.translation import gettext as _
 
 from core.models import Deadline
 from mediation.access import can_write_office, is_case_mediator
-from mediation.models import MediationCase, Status
+from mediation.models import MediationCase, Source, Status
 
-PERIOD_RULES = ("M-ADR", "M-COURT")
+# The mediation period's clocks (docs/domain.md "纠纷调解"): the workstation's own, a court's 委派 before filing, a
+# court's 委托 after filing.
+PERIOD_RULES = ("M-ADR", "M-COURT", "M-ENTRUST")
+# Under the summary procedure (简易程序) a 委托 mediation has 7 days instead of the rule's 15
+# (最高人民法院关于人民法院特邀调解的规定 Art 27, docs/domain.md "纠纷调解").
+SUMMARY_PROCEDURE_DAYS = 7
+
+
+def court_period(case: MediationCase) -> tuple[str, int | None]:
+    """The clock of a court referral and its days when they differ from the rule's (None: the rule's own)."""
+    if case.source == Source.COURT_AFTER_FILING:
+        return "M-ENTRUST", SUMMARY_PROCEDURE_DAYS if case.summary_procedure else None
+    return "M-COURT", None
 
 
 def require_office(actor, case: MediationCase | None = None) -> None:

@@ -20,7 +20,15 @@ from mediation.access import can_write_office
 from mediation.models import Agent, ExtensionConsent, MediationCase, Mediator, PartnerKind, Side, Source, Status
 from mediation.models.choices import COURT_SOURCES
 
-from .common import PERIOD_RULES, deadline_owner, open_deadlines, refresh_due_on, require_office, require_open
+from .common import (
+    PERIOD_RULES,
+    court_period,
+    deadline_owner,
+    open_deadlines,
+    refresh_due_on,
+    require_office,
+    require_open,
+)
 
 
 def _new_number(org, year: int) -> str:
@@ -53,8 +61,12 @@ def mediation_register(
     referring_partner=None,
     court_case_number: str = "",
     origin_case=None,
+    summary_procedure: bool = False,
 ) -> MediationCase:
-    """Register a direct application or a court referral (referrals from the ledger use mediation_refer_from_case)."""
+    """Register a direct application or a court referral (referrals from the ledger use mediation_refer_from_case).
+
+    `summary_procedure`: a 委托 case the court tries under the summary procedure (its clock is 7 days, not 15).
+    """
     if not (actor.is_superuser or (actor.org_id and org.is_within(actor.org))):
         raise PermissionDenied(_("不能为其他单位登记调解案件。"))
     if not can_write_office(actor):
@@ -66,6 +78,8 @@ def mediation_register(
             raise ValidationError(_("法院诉中委托调解须填写法院案号。"))
     elif referring_partner is not None:
         raise ValidationError(_("只有法院委派或委托的调解才填写委派/委托法院。"))
+    if summary_procedure and source != Source.COURT_AFTER_FILING:
+        raise ValidationError(_("只有法院立案后委托的调解才标注“适用简易程序”。"))
     if source == Source.REFERRED and origin_case is None:
         raise ValidationError(_("支局转调的调解须关联信访投诉件。"))
     if not applicant_name.strip():
@@ -86,6 +100,7 @@ def mediation_register(
         origin_case=origin_case,
         referring_partner=referring_partner,
         court_case_number=court_case_number.strip(),
+        summary_procedure=summary_procedure,
         received_on=received_on,
         applicant_name=applicant_name.strip(),
         applicant_id_number=applicant_id_number,
@@ -221,10 +236,11 @@ def mediation_declare_recusal(
 ) -> MediationCase:
     """The mediator declares whether a ground for recusal (回避) applies.
 
-    No conflict: the mediator signs for the papers and the file opens to them (a court referral's M-COURT clock
-    starts). A conflict: the mediator steps down and the office assigns another. A mediator with an account
-    declares personally (today); for one without an account the office records the signed paper declaration
-    with the date it was signed (`declared_on`).
+    No conflict: the mediator signs for the papers and the file opens to them (a court referral's clock starts:
+    M-COURT for 委派, M-ENTRUST for 委托, 7 days of it under the summary procedure). A conflict: the mediator
+    steps down and the office assigns another. A mediator with an account declares personally (today); for one
+    without an account the office records the signed paper declaration with the date it was signed
+    (`declared_on`).
     """
     require_open(case)
     if case.status != Status.ASSIGNED or case.mediator_id is None:
@@ -257,13 +273,16 @@ def mediation_declare_recusal(
     case.status = Status.MEDIATING
     case._change_reason = _("调解员声明无回避情形并签收材料")
     case.save(update_fields=["recusal_declared_at", "recusal_statement", "papers_received_on", "status", "updated_at"])
-    if case.is_court_referral and not open_deadlines(case, "M-COURT").exists():
+    rule_code, days = court_period(case)
+    if case.is_court_referral and not open_deadlines(case, rule_code).exists():
         owner, backup = deadline_owner(case)
+        label = _("法院委托调解期限") if rule_code == "M-ENTRUST" else _("法院委派调解期限")
         deadline_open(
             item=case,
-            rule_code="M-COURT",
+            rule_code=rule_code,
             started_on=signed_on,
-            label=_label(case, _("法院委派调解期限")),
+            days=days,
+            label=_label(case, label),
             org=case.org,
             owner=owner,
             backup=backup,
@@ -286,7 +305,12 @@ def mediation_extend(
     applicant_consent_on: dt.date | None,
     respondent_consent_on: dt.date | None,
 ) -> ExtensionConsent:
-    """Extend the mediation period: only with both parties' consent on record."""
+    """Extend the mediation period: only with both parties' consent on record, each time.
+
+    The total is capped by the rule's `max_extension_days`: the workstation's own M-ADR has its configured
+    maximum, court mediation (M-COURT, M-ENTRUST) none, as the parties may agree to go on (docs/domain.md
+    "纠纷调解"). Each extension keeps its reason and both consent dates (`ExtensionConsent`).
+    """
     require_office(actor, case)
     require_open(case)
     if not applicant_consent_on or not respondent_consent_on:
@@ -294,6 +318,8 @@ def mediation_extend(
     today = timezone.localdate()
     if applicant_consent_on > today or respondent_consent_on > today:
         raise ValidationError(_("同意日期不能晚于今天。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写延长调解期限的理由。"))
     deadline = open_deadlines(case, *PERIOD_RULES).first()
     if deadline is None:
         raise ValidationError(_("该案件没有进行中的调解期限。"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.services.audit import log_action
 from core.services.deadlines import deadline_cancel, deadline_complete, deadline_open
 from core.services.numbering import next_number
-from mediation.models import MediationCase, Outcome, Payment, Status
+from mediation.models import MediationCase, Outcome, Payment, Source, Status
 
 from .common import (
     PERIOD_RULES,
@@ -152,7 +152,8 @@ def mediation_record_outcome(
     amount_agreed: Decimal | None = None,
     disputed_points: str | None = None,
 ) -> MediationCase:
-    """Conclude the mediation. An agreement starts the 30-day judicial-confirmation clock (M-CONF).
+    """Conclude the mediation. An agreement starts the 30-day judicial-confirmation clock (M-CONF), except a 委托
+    one, which goes back to the court instead (`mediation_return_to_court`).
 
     A court referral that fails goes back to the court. The originating ledger case is closed with the result.
     """
@@ -181,7 +182,7 @@ def mediation_record_outcome(
     case.save(update_fields=fields)
     for deadline in open_deadlines(case, *PERIOD_RULES):
         deadline_complete(deadline=deadline, completed_on=concluded_on)
-    if outcome == Outcome.AGREEMENT:
+    if outcome == Outcome.AGREEMENT and case.confirmation_allowed:
         _open_confirmation_clock(case, actor=actor, concluded_on=concluded_on)
     refresh_due_on(case)
     log_action(
@@ -193,6 +194,36 @@ def mediation_record_outcome(
     )
     if case.origin_case_id:
         _write_back_to_origin(case, actor=actor)
+    return case
+
+
+def _refuse_entrusted(case: MediationCase) -> None:
+    if not case.confirmation_allowed:
+        raise ValidationError(
+            _("法院立案后委托调解达成的协议不申请司法确认：应退回委托法院，由法院依法出具调解书。请登记“退回法院”。"),
+            code="entrusted",
+        )
+
+
+@transaction.atomic
+def mediation_return_to_court(*, actor, case: MediationCase, returned_on: dt.date, note: str) -> MediationCase:
+    """A 委托 agreement goes back to the court that entrusted the case (退回法院), which makes it a 调解书."""
+    require_office(actor, case)
+    if case.outcome != Outcome.AGREEMENT or case.source != Source.COURT_AFTER_FILING:
+        raise ValidationError(
+            _("只有法院立案后委托调解达成的协议才退回法院；委派调解和工作站调解的协议可以申请司法确认。")
+        )
+    if case.returned_to_court_on is not None:
+        raise ValidationError(_("该调解协议已于 %(d)s 退回法院。") % {"d": case.returned_to_court_on.isoformat()})
+    if returned_on > timezone.localdate() or returned_on < case.concluded_on:
+        raise ValidationError(_("退回日期应在协议签订之后、今天之前。"))
+    if not note.strip():
+        raise ValidationError(_("请填写移送说明。"))
+    case.returned_to_court_on = returned_on
+    case.returned_to_court_note = note.strip()
+    case._change_reason = _("委托调解协议退回法院")
+    case.save(update_fields=["returned_to_court_on", "returned_to_court_note", "updated_at"])
+    log_action(actor=actor, action="mediation.case.returned_to_court", target=case)
     return case
 
 
@@ -211,6 +242,7 @@ def mediation_record_confirmation(
     require_office(actor, case)
     if case.outcome != Outcome.AGREEMENT:
         raise ValidationError(_("只有达成调解协议的案件才能申请司法确认。"))
+    _refuse_entrusted(case)
     if applied_on < case.concluded_on or applied_on > timezone.localdate():
         raise ValidationError(_("申请日期应在协议签订之后、今天之前。"))
     if not court.strip():
@@ -248,6 +280,7 @@ def mediation_waive_confirmation(*, actor, case: MediationCase, reason: str) -> 
     require_office(actor, case)
     if case.outcome != Outcome.AGREEMENT:
         raise ValidationError(_("只有达成调解协议的案件才涉及司法确认。"))
+    _refuse_entrusted(case)
     for deadline in open_deadlines(case, "M-CONF"):
         deadline_cancel(deadline=deadline, reason=reason or _("当事人不申请司法确认"))
     refresh_due_on(case)

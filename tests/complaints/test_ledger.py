@@ -34,7 +34,7 @@ def insurer(orgs):
 
 
 def numbers(response):
-    return [row["case"].number for row in response.context["rows"]]
+    return [row.case.number for row in response.context["rows"]]
 
 
 def test_anonymous_is_sent_to_login(client):

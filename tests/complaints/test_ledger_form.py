@@ -109,7 +109,7 @@ def test_searching_through_the_form_filters_on_the_search_alone(client_for, cler
     client = client_for(clerk_a)
     submitted = {**controls(client.get(URL)).submission(), "q": "理赔"}
     response = client.get(URL, submitted)
-    assert sorted(row["case"].summary for row in response.context["rows"]) == ["理赔拖延", "理赔材料造假"]
+    assert sorted(row.case.summary for row in response.context["rows"]) == ["理赔拖延", "理赔材料造假"]
     # The export buttons post the same filters (search terms never in a URL): the blank ones filter nothing there
     # either.
     submitted["format"] = "xlsx"
@@ -144,4 +144,4 @@ def test_searching_a_whole_id_or_phone_number_finds_the_persons_cases_by_its_key
         ("13912345670", set()),
     ):
         response = client.get(URL, {**blank, "q": term})
-        assert {row["case"].pk for row in response.context["rows"]} == expected, term
+        assert {row.case.pk for row in response.context["rows"]} == expected, term

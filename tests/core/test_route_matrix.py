@@ -157,20 +157,9 @@ ROUTES: dict[str, Route] = {
     "mediation:figures_export":    get(L,   200, 200, 404, 200, 200, 200),
     "mediation:detail":            get(L,   200, 200, 200, 200, 200, 404, pk="mediation"),
     "mediation:recusal":           get(L,   404, 404, 200, 404, 404, 404, pk="mediation_waiting"),
-    "mediation:recusal_office":   post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
-    "mediation:consent":          post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
-    "mediation:assign":           post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
-    "mediation:extend":           post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
-    "mediation:add_agent":        post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
+    "mediation:case_action":     post(L,   400, 400, 400, 400, 400, 404, pk="mediation", action=Lit("payment")),
     "mediation:agent_document":    get(L,   200, 200, 200, 403, 200, 404, pk="mediation", agent_pk="agent"),
-    "mediation:record_session":   post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
-    "mediation:record_offer":     post(L,   R,   R,   R,   R,   R,   404, pk="mediation", session_pk="session"),
-    "mediation:record_private_note": post(L, R,  R,   R,   R,   R,   404, pk="mediation", session_pk="session"),
-    "mediation:record_outcome":   post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
     "mediation:agreement_pdf":     get(L,   200, 200, 200, 200, 200, 404, pk="mediation"),
-    "mediation:record_confirmation": post(L, R,  R,   R,   R,   R,   404, pk="mediation"),
-    "mediation:waive_confirmation": post(L, R,   R,   403, 403, R,   404, pk="mediation"),  # no form: refused at once
-    "mediation:record_payment":   post(L,   R,   R,   R,   R,   R,   404, pk="mediation"),
 
     # --- 宣传教育 (mediators 403; the branch reads only) -------------------------------------------
     "outreach:index":              get(L,   200, 200, 403, 200, 200, 200),

@@ -67,8 +67,8 @@ WRITES = {
         allowed=("clerk", "sup", "admin"),
     ),
     # The case's own mediator records performance with the office; the branch only reads.
-    "mediation:record_payment": Write(
-        lambda r: reverse("mediation:record_payment", args=[r["mediation"].pk]),
+    "mediation:case_action payment": Write(
+        lambda r: reverse("mediation:case_action", args=[r["mediation"].pk, "payment"]),
         lambda r: {"paid_on": "2026-03-09", "amount": "2000.00", "note": "银行转账"},
         lambda r: r["mediation"].payments.count(),
         allowed=("clerk", "sup", "med", "admin"),

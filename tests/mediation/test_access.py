@@ -32,8 +32,8 @@ def test_outsider_gets_404_everywhere(client_for, other_clerk, make_mediation, p
         reverse("mediation:recusal", args=[case.pk]),
     ):
         assert client.get(url).status_code == 404
-    assert client.post(reverse("mediation:record_payment", args=[case.pk]), {}).status_code == 404
-    assert client.post(reverse("mediation:consent", args=[case.pk]), {}).status_code == 404
+    assert client.post(reverse("mediation:case_action", args=[case.pk, "payment"]), {}).status_code == 404
+    assert client.post(reverse("mediation:case_action", args=[case.pk, "consent"]), {}).status_code == 404
     assert case.number not in client.get(reverse("mediation:index")).content.decode()
 
 
@@ -125,8 +125,13 @@ def test_mediator_cannot_register_or_record_consent(client_for, mediator, make_m
     case = make_mediation(stage="mediating", mediator=court_mediator)
     client = client_for(mediator)
     assert client.get(reverse("mediation:register")).status_code == 403
-    response = client.post(reverse("mediation:assign", args=[case.pk]), {"mediator": court_mediator.pk})
-    assert response.status_code == 403
+    response = client.post(
+        reverse("mediation:case_action", args=[case.pk, "assign"]), {"mediator": court_mediator.pk}, follow=True
+    )
+    # Refused by the service, as every action of the page: the message, and nothing changed.
+    assert "只有本单位的登记办理人员或负责人可以进行此操作。" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "mediating" and case.assigned_on == dt.date(2026, 3, 2)
 
 
 def test_workstation_list_query_count(client_for, clerk_a, make_mediation, paper_mediator, django_assert_num_queries):
@@ -181,3 +186,29 @@ def test_register_a_court_referral_through_the_form(client_for, clerk_a, institu
     case = MediationCase.objects.get()
     assert response["Location"] == _detail(case)
     assert case.court_case_number == "（2026）鲁0683民初88号" and case.referring_partner == partners["court"]
+
+
+def test_the_mediator_profile_is_read_once_and_kept_by_the_one_cache_helper(
+    mediator, clerk_a, court_mediator, django_assert_num_queries
+):
+    from core.models import User
+    from core.roles import prime_user_caches
+    from mediation.access import mediator_profile
+
+    user = User.objects.get(pk=mediator.pk)
+    # One query: the roster entry with its partner; the second read comes from Django's relation cache.
+    with django_assert_num_queries(1):
+        assert mediator_profile(user) == court_mediator
+        assert mediator_profile(user).partner.name == "莱州市人民法院"
+    assert user.mediator_profile == court_mediator
+    # An office clerk has no roster entry: "none" is cached too.
+    office = User.objects.get(pk=clerk_a.pk)
+    with django_assert_num_queries(1):
+        assert mediator_profile(office) is None
+        assert mediator_profile(office) is None
+    # Primed from a row another query already fetched: no query at all, and a filled cache is kept.
+    fresh = User.objects.get(pk=mediator.pk)
+    prime_user_caches(fresh, related={"mediator_profile": court_mediator})
+    prime_user_caches(fresh, related={"mediator_profile": None})
+    with django_assert_num_queries(0):
+        assert mediator_profile(fresh) == court_mediator

@@ -147,9 +147,12 @@ def test_consent_into_a_year_not_verified_opens_a_provisional_clock(make_mediati
     with at("2026-12-20"):
         case = make_mediation(stage="applied", received_on=dt.date(2026, 12, 18))
         client = client_for(clerk_a)
-        client.post(reverse("mediation:consent", args=[case.pk]), {"side": "applicant", "consent_on": "2026-12-18"})
+        client.post(
+            reverse("mediation:case_action", args=[case.pk, "consent"]),
+            {"side": "applicant", "consent_on": "2026-12-18"},
+        )
         response = client.post(
-            reverse("mediation:consent", args=[case.pk]),
+            reverse("mediation:case_action", args=[case.pk, "consent"]),
             {"side": "respondent", "consent_on": "2026-12-20"},
             follow=True,
         )

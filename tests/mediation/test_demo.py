@@ -30,3 +30,12 @@ def test_demo_seed_is_idempotent_and_spans_three_years(base_data):
     assert years == {2024, 2025, 2026}
     assert MediationCase.objects.filter(outcome="agreement").exists()
     assert MediationCase.objects.filter(mediator__user__username="lz_mediator", status=Status.ASSIGNED).exists()
+    # The court's rules in the demo: 委托 agreements go back to the court, never to judicial confirmation; the
+    # summary procedure's 委托 cases run on 7 days.
+    entrusted = MediationCase.objects.filter(source="court_after", outcome="agreement")
+    assert entrusted.exists() and not entrusted.filter(confirmation_applied_on__isnull=False).exists()
+    assert not entrusted.filter(returned_to_court_on__isnull=True).exists()
+    from core.models import Deadline
+
+    short = Deadline.objects.filter(rule__code="M-ENTRUST", rule_days=7)
+    assert short.exists() and MediationCase.objects.filter(summary_procedure=True).exists()
