@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_orgs
-from core.models import Category, User
+from core.models import Category, PauseKind, User
 from institutions.models import Institution
 from institutions.picker import picker_options
 
@@ -337,3 +337,24 @@ class AttachmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["step"].queryset = case.steps.all()
+
+
+# --- Pausing the clock (docs/domain.md「暂停计时」) ------------------------------------------------------
+
+
+class ClockPauseForm(ActionForm):
+    kind = forms.ChoiceField(label=_("暂停事由"), choices=PauseKind.choices)
+    reason = forms.CharField(label=_("具体原因"), max_length=200)
+    start_on = forms.DateField(label=_("暂停开始日期（该日起不计时）"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_on"].initial = timezone.localdate()
+
+
+class ClockResumeForm(ActionForm):
+    end_on = forms.DateField(label=_("暂停截止日期（最后一个不计时的日期）"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_on"].initial = timezone.localdate()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, documents, intake, ledger
+from .views import cases, contacts, documents, intake, ledger, pauses
 
 app_name = "complaints"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("steps/<int:step_pk>/", cases.step_redirect, name="step_redirect"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
     path("cases/<int:pk>/actions/<slug:action>/", cases.case_action, name="case_action"),
+    path("cases/<int:pk>/clock/pause/", pauses.clock_pause, name="clock_pause"),
+    path("cases/<int:pk>/clock/resume/", pauses.clock_resume, name="clock_resume"),
     path("cases/<int:pk>/extensions/<int:request_pk>/decide/", cases.extension_decide, name="extension_decide"),
     path("cases/<int:pk>/steps/<int:step_pk>/complete/", cases.step_complete, name="step_complete"),
     path("cases/<int:pk>/attachments/", cases.attachment_upload, name="attachment_upload"),
