@@ -164,6 +164,8 @@ LEDGER_ROW_VALUES = (
     "due_on",
     "closed_at",
     "due_provisional",
+    "clock_paused",
+    "is_major",
 )
 
 
@@ -184,15 +186,18 @@ class LedgerRow:
     due_on: dt.date | None
     closed_at: dt.datetime | None
     due_provisional: bool  # 暂定: computed over a calendar year not yet verified
+    clock_paused: bool = False  # 暂停: never counted overdue
+    is_major: bool = False  # 重大/群体性
 
     @classmethod
     def from_values(cls, values) -> LedgerRow:
         (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary, owner_name,
-         owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional) = values  # fmt: skip
+         owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional,
+         clock_paused, is_major) = values  # fmt: skip
         return cls(
             pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
             owner_name or owner_username or "", (backup_name or backup_username) if backup_username else None,
-            status, due_on, closed_at, due_provisional,
+            status, due_on, closed_at, due_provisional, clock_paused, is_major,
         )  # fmt: skip
 
     @property

@@ -40,7 +40,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(is_major=True)
 
     def due_by(self, last_day):
-        return self.open().filter(due_on__lte=last_day)
+        return self.open().filter(due_on__lte=last_day, clock_paused=False)
 
     def received_between(self, start, end):
         """Cases received on dates start..end inclusive (local dates)."""

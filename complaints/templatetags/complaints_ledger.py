@@ -27,6 +27,8 @@ def _days_cell(case, row) -> str:
     days, working = row["days"], row["working"]
     if not case.is_open or days is None:
         return "—"
+    if getattr(case, "clock_paused", False):
+        return format_html('<span class="badge text-bg-secondary">{}</span>', _("暂停"))
     if days < 0:
         return format_html('<span class="badge text-bg-danger">{}</span>', overdue_label(working))
     if working is not None and working <= 3:
