@@ -1,4 +1,4 @@
-"""暂停计时 / 恢复计时 from the case page (docs/domain.md「暂停计时」): who may, what it shows, how the due date moves."""
+"""暂停计时 / 恢复计时 from the case page (docs/domain.md「暂停计时」): who may, what shows, how the due date moves."""
 
 import datetime as dt
 import re
