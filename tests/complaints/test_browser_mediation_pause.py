@@ -83,6 +83,7 @@ def test_referred_complaint_clock_paused_then_resumed_when_mediation_ends(live_s
         # in the 清明 holiday, so the deadline is Tuesday 04-07.
         expect(page.locator("#case-status")).to_contain_text("已转机构")
         deadlines = page.locator("#deadlines")
-        expect(deadlines).not_to_contain_text("暂停")
+        expect(deadlines).not_to_contain_text("暂停（调解）")
+        expect(page.get_by_test_id("pause-reason")).to_have_count(0)
         expect(deadlines).to_contain_text("2026-04-07")
         expect(page.locator("#events")).to_contain_text("恢复计时")
