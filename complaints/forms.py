@@ -96,6 +96,9 @@ class IntakeForm(forms.Form):
     cause = forms.ModelChoiceField(label=_("投诉原因"), queryset=Category.objects.none(), required=False)
     # Not required: a phone call has no 人数 on the page (the field is hidden and not sent); one person is assumed.
     group_size = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1, required=False)
+    amount_involved = forms.DecimalField(
+        label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
     owner = forms.ModelChoiceField(label=_("A岗（承办人）"), queryset=User.objects.none(), required=False)
     repeat_of = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -358,3 +361,12 @@ class ClockResumeForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_on"].initial = timezone.localdate()
+
+
+class MarkMajorForm(ActionForm):
+    reason = forms.CharField(label=_("认定理由"), max_length=200)
+
+
+class UrgentReportForm(ActionForm):
+    facts = forms.CharField(label=_("基本事实（时间、地点、人数、诉求）"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("已采取的措施"), widget=forms.Textarea(attrs={"rows": 3}))

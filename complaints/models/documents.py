@@ -54,6 +54,7 @@ class CaseDocument(models.Model):
         REPORT_NON_ACCEPTANCE = "report_non_acceptance", _("举报不予受理告知书")
         REPORT_FINDING = "report_finding", _("举报调查结论告知书")
         FORWARDING_SLIP = "forwarding_slip", _("投诉转办单")
+        URGENT_REPORT = "urgent_report", _("紧急报告")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书"), max_length=25, choices=Kind.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, 
 from ..search import case_reindex
 from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
 from .intake_rules import REFERENCE_REQUIRED
+from .major import automatic_major_reason
 
 MAX_REPRESENTATIVES = 5
 REPEAT_WINDOW_DAYS = 365
@@ -105,6 +107,7 @@ class Registration:
     backup: object
     repeat_of: Case | None
     cleaned_reps: list[dict] = field(default_factory=list)
+    amount_involved: Decimal | None = None
 
 
 class _Errors(dict):
@@ -270,6 +273,7 @@ def _open_case(reg: Registration, actor, address: str) -> Case:
         address=address,
         is_anonymous=reg.is_anonymous,
         group_size=reg.group_size,
+        amount_involved=reg.amount_involved,
         institution=reg.institution,
         business=reg.business,
         cause=reg.cause,
@@ -280,6 +284,9 @@ def _open_case(reg: Registration, actor, address: str) -> Case:
         status=CaseStatus.MATERIALS_PENDING if pending else CaseStatus.REGISTERED,
         created_by=actor,
     )
+    # 重大/群体性 from the people count or the amount (docs/domain.md「重大、群体性事项」).
+    case.major_reason = automatic_major_reason(group_size=case.group_size, amount_involved=case.amount_involved)
+    case.is_major = bool(case.major_reason)
     case._change_reason = _("登记")
     case.save()
     _initial_deadlines(case, actor=actor, materials_complete=reg.materials_complete)
@@ -338,6 +345,7 @@ def contact_register(
     owner=None,
     backup=None,
     repeat_of: Case | None = None,
+    amount_involved: Decimal | None = None,
 ) -> Contact:
     """Register what arrived. Bad input raises one ValidationError with messages per field; nothing is saved.
 
@@ -373,8 +381,11 @@ def contact_register(
         owner=owner,
         backup=backup,
         repeat_of=repeat_of,
+        amount_involved=amount_involved,
     )
     errors = _Errors()
+    if amount_involved is not None and amount_involved < 0:
+        errors.add("amount_involved", _("涉及金额不能为负数。"))
     _check_what_arrived(reg, errors, now)
     _check_people(reg, errors)
     _check_institution(reg, errors)

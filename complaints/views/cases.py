@@ -236,7 +236,14 @@ def _pause_context(case: Case, user, deadlines) -> dict:
     running = any(
         d.status == Deadline.Status.OPEN and not d.paused_since and d.content_type_id == case_ct_id() for d in deadlines
     )
+    supervises = svc.is_supervisor(user) and svc.sees_case(user, case)
     return {
+        "mark_major_form": forms.MarkMajorForm(case=case, auto_id="id_major_%s")
+        if supervises and case.is_open and not case.is_major
+        else None,
+        "urgent_report_form": forms.UrgentReportForm(case=case, auto_id="id_report_%s")
+        if handles and case.is_major
+        else None,
         "open_pauses": pauses,
         "pause_form": forms.ClockPauseForm(case=case, auto_id="id_pause_%s") if handles and running else None,
         "resume_form": forms.ClockResumeForm(case=case, auto_id="id_resume_%s") if handles and pauses else None,

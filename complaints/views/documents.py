@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.pdf import pdf_response, render_pdf
-from core.personal import mask_phone
+from core.personal import mask_free_text, mask_phone
 from core.services.audit import log_action
 
 from .. import services as svc
@@ -24,7 +24,10 @@ TEMPLATES = {
     CaseDocument.Kind.REPORT_NON_ACCEPTANCE: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.REPORT_FINDING: "complaints/pdf_report_notice.html",
     CaseDocument.Kind.FORWARDING_SLIP: "complaints/pdf_forwarding_slip.html",
+    CaseDocument.Kind.URGENT_REPORT: "complaints/pdf_urgent_report.html",
 }
+# Documents that carry no personal data beyond masked values: printing one is not a reveal.
+MASKED_KINDS = (CaseDocument.Kind.FORWARDING_SLIP, CaseDocument.Kind.URGENT_REPORT)
 
 
 def document_context(document: CaseDocument) -> dict:
@@ -63,6 +66,17 @@ def document_context(document: CaseDocument) -> dict:
                 "contact_phone": (contact.phone if contact else "") or case.org.phone,
             }
         )
+    if document.kind == CaseDocument.Kind.URGENT_REPORT:
+        # Goes to the branch: the summary with the numbers typed into it masked, no names (docs/domain.md「个人信息」).
+        contact = case.owner or document.issued_by
+        context.update(
+            {
+                "summary": mask_free_text(case.summary),
+                "amount": f"{case.amount_involved:,.2f}" if case.amount_involved is not None else "",
+                "contact_name": str(contact) if contact else "",
+                "contact_phone": (contact.phone if contact else "") or case.org.phone,
+            }
+        )
     return context
 
 
@@ -77,7 +91,7 @@ def document_pdf(request, pk, document_pk):
     log_action(
         actor=request.user, action="complaints.document.printed", target=case, number=case.number, kind=document.kind
     )
-    if document.kind != CaseDocument.Kind.FORWARDING_SLIP:
+    if document.kind not in MASKED_KINDS:
         # The notices to the petitioner carry the full name and the words as written: printing one is a reveal
         # (docs/domain.md, "个人信息"); the forwarding slip carries only masked data.
         log_action(

@@ -1,4 +1,5 @@
-"""暂停计时 / 恢复计时 from the case page (docs/domain.md「暂停计时」): parse the form, one service call, redirect."""
+"""Case-page actions outside the workflow table: 暂停计时 / 恢复计时 (docs/domain.md「暂停计时」) and the 重大/群体性
+flag with its 紧急报告 (docs/domain.md「重大、群体性事项」). Parse the form, one service call, redirect."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from django.views.decorators.http import require_POST
 from core.service_errors import show_error
 
 from .. import forms
+from ..services.major import case_mark_major, case_urgent_report
 from ..services.pauses import case_clock_pause, case_clock_resume
 from .cases import get_case_for_user
 
 
-def _submit(request, pk, form_class, call, done: str):
+def _submit(request, pk, form_class, call, done: str, anchor: str = "deadlines"):
     case = get_case_for_user(request, pk)
     form = form_class(request.POST, case=case)
     if not form.is_valid():
@@ -31,7 +33,7 @@ def _submit(request, pk, form_class, call, done: str):
         show_error(request, exc)
     else:
         messages.success(request, done)
-    return redirect(f"{reverse('complaints:case_detail', args=[case.pk])}#deadlines")
+    return redirect(f"{reverse('complaints:case_detail', args=[case.pk])}#{anchor}")
 
 
 @login_required
@@ -64,4 +66,32 @@ def clock_resume(request, pk):
             actor=user, case=case, version=data["version"], end_on=data["end_on"]
         ),
         _("已恢复计时，期限已按工作日历重新计算。"),
+    )
+
+
+@login_required
+@require_POST
+def mark_major(request, pk):
+    return _submit(
+        request,
+        pk,
+        forms.MarkMajorForm,
+        lambda user, case, data: case_mark_major(actor=user, case=case, version=data["version"], reason=data["reason"]),
+        _("已标为重大/群体性事项。"),
+        anchor="major",
+    )
+
+
+@login_required
+@require_POST
+def urgent_report(request, pk):
+    return _submit(
+        request,
+        pk,
+        forms.UrgentReportForm,
+        lambda user, case, data: case_urgent_report(
+            actor=user, case=case, version=data["version"], facts=data["facts"], measures=data["measures"]
+        ),
+        _("紧急报告已出具，已通知分局审阅人员。"),
+        anchor="documents",
     )
