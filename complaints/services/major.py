@@ -119,5 +119,5 @@ def case_urgent_report(*, actor, case: Case, version: int, facts: str, measures:
             for user in reviewers
         ]
     )
-    log_case(actor, "urgent_report", case, number=document.number, reviewers=len(reviewers))
+    log_case(actor, "urgent_report", case, document=document.number, reviewers=len(reviewers))
     return document
