@@ -370,3 +370,19 @@ class MarkMajorForm(ActionForm):
 class UrgentReportForm(ActionForm):
     facts = forms.CharField(label=_("基本事实（时间、地点、人数、诉求）"), widget=forms.Textarea(attrs={"rows": 3}))
     measures = forms.CharField(label=_("已采取的措施"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExposureInterviewForm(ActionForm):
+    """暴露一件、自查一批: start an interview of the case's institution, or add the problem to one not yet held."""
+
+    interview = forms.ChoiceField(label=_("约谈"), required=False)
+    topic = forms.CharField(label=_("暴露的问题（约谈议题）"), widget=forms.Textarea(attrs={"rows": 2}))
+    similar_class = forms.CharField(label=_("要求机构自查的同类问题范围"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, interviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("发起新的约谈"))]
+        for interview in interviews:
+            when = f"{interview.scheduled_at:%Y-%m-%d}" if interview.scheduled_at else interview.get_status_display()
+            choices.append((str(interview.pk), _("加入已安排的约谈（%(when)s）") % {"when": when}))
+        self.fields["interview"].choices = choices

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, documents, intake, ledger, pauses
+from .views import cases, contacts, documents, exposure, intake, ledger, pauses
 
 app_name = "complaints"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/<int:pk>/clock/pause/", pauses.clock_pause, name="clock_pause"),
     path("cases/<int:pk>/clock/resume/", pauses.clock_resume, name="clock_resume"),
     path("cases/<int:pk>/major/", pauses.mark_major, name="mark_major"),
+    path("cases/<int:pk>/interview/", exposure.interview_from_case, name="interview_from_case"),
     path("cases/<int:pk>/major/report/", pauses.urgent_report, name="urgent_report"),
     path("cases/<int:pk>/extensions/<int:request_pk>/decide/", cases.extension_decide, name="extension_decide"),
     path("cases/<int:pk>/steps/<int:step_pk>/complete/", cases.step_complete, name="step_complete"),

@@ -275,6 +275,8 @@ def step_redirect(request, step_pk):
 
 @login_required
 def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=None):
+    from .exposure import exposure_context  # it builds on this module's access helper
+
     case = case or get_case_for_user(request, pk)
     user = request.user
     today = timezone.localdate()
@@ -346,6 +348,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "changes": changes,
         "today": today,
         **pause_context,
+        **exposure_context(case, user),
     }
     status = status or (400 if failed else 200)
     return render(request, "complaints/case_detail.html", context, status=status)
