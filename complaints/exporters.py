@@ -82,6 +82,8 @@ class LedgerExporter(ListExporter):
             due_on,
             closed_at,
             due_provisional,
+            clock_paused,
+            _is_major,
             phone,  # the export shows a masked phone; the ledger page does not
         ) in enumerate(
             self.queryset.values_list(*LEDGER_ROW_VALUES, "phone").iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1
@@ -104,7 +106,8 @@ class LedgerExporter(ListExporter):
                 statuses.get(status, status),
                 due,
                 provisional_mark if due and due_provisional else "",
-                *_days_cells(days_left, due),
+                # A paused clock (暂停) is neither counting down nor overdue (docs/domain.md「暂停计时」).
+                *_days_cells(days_left, None if clock_paused else due),
                 closed_at.astimezone(tz).date() if closed_at else None,
             ]
             if self.progress is not None and done % 1000 == 0:

@@ -292,7 +292,7 @@ def _open_case(reg: Registration, actor, address: str) -> Case:
     _initial_deadlines(case, actor=actor, materials_complete=reg.materials_complete)
     case_reindex(case)
     if sync_due_on(case):
-        case.save(update_fields=["due_on", "due_provisional"])
+        case.save(update_fields=["due_on", "due_provisional", "clock_paused"])
     record_event(
         case=case,
         actor=actor,

@@ -31,6 +31,7 @@ from ..models import Attachment, Case, CaseStep, ExtensionRequest
 from ..models.choices import CaseType
 from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
+from .case_panels import exposure_context
 
 
 def get_case_for_user(request, pk) -> Case:
@@ -275,8 +276,6 @@ def step_redirect(request, step_pk):
 
 @login_required
 def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=None):
-    from .exposure import exposure_context  # it builds on this module's access helper
-
     case = case or get_case_for_user(request, pk)
     user = request.user
     today = timezone.localdate()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,31 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.service_errors import show_error
-from institutions.models import InterviewOrigin
-from institutions.services.exposure import (
-    interview_add_topic_from,
-    interview_start_from,
-    open_interviews_for_topics,
-)
+from institutions.services.exposure import interview_add_topic_from, interview_start_from, open_interviews_for_topics
 
 from .. import forms
 from .. import services as svc
 from ..models import Case
 from .cases import get_case_for_user
-
-
-def exposure_context(case: Case, user) -> dict:
-    """The interviews the case led to, and the form (for its A/B and supervisors, when it names an institution)."""
-    origins = list(
-        InterviewOrigin.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
-        .select_related("interview")
-        .order_by("added_at")
-    )
-    form = None
-    if case.institution_id and svc.can_handle(user, case):
-        interviews = open_interviews_for_topics(case.institution)
-        form = forms.ExposureInterviewForm(case=case, interviews=interviews, auto_id="id_exposure_%s")
-    return {"exposure_origins": origins, "exposure_form": form}
 
 
 def _label(case: Case) -> str:
