@@ -115,7 +115,14 @@ def case_urgent_report(*, actor, case: Case, version: int, facts: str, measures:
     link = reverse("complaints:case_detail", args=[case.pk])
     notify_many(
         [
-            Message(user=user, title=title, body=body, link=link, kind="warning", key=f"urgent_report:{document.pk}")
+            Message(
+                user=user,
+                title=title,
+                body=body,
+                link=link,
+                kind="warning",
+                key=f"urgent_report:{document.pk}:{case.version}",
+            )
             for user in reviewers
         ]
     )
