@@ -165,10 +165,12 @@ def cancel_rule_deadline(case: Case, rule_code: str, reason: str) -> None:
 
 def sync_due_on(case: Case) -> bool:
     """Mirror on the case its earliest running open deadline (or, when every open clock is paused, the earliest
-    paused one, with `clock_paused`); returns True when it changed."""
-    rows = list(
-        case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years", "paused_since")
-    )
+    paused one, with `clock_paused`); returns True when it changed. A closed case mirrors none."""
+    rows = []
+    if case.is_open:
+        rows = list(
+            case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years", "paused_since")
+        )
     running = [row for row in rows if row[2] is None]
     first = (running or rows or [(None, "", None)])[0]
     due_on, provisional, paused = first[0], bool(first[1]), bool(rows) and not running
