@@ -65,6 +65,8 @@ class LedgerFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.ChoiceFilter(label=_("已超期"), choices=YES, method="filter_overdue", empty_label=ALL)
+    # Open cases whose clock is paused (暂停): what the dashboard's 暂停 bucket links to.
+    paused = django_filters.ChoiceFilter(label=_("暂停计时"), choices=YES, method="filter_paused", empty_label=ALL)
     # Open cases whose current deadline is provisional (暂定): computed over a calendar year not yet verified.
     provisional = django_filters.ChoiceFilter(
         label=_("期限暂定"), choices=YES, method="filter_provisional", empty_label=ALL
@@ -146,6 +148,9 @@ class LedgerFilter(django_filters.FilterSet):
     def filter_provisional(self, queryset, name, value):
         return queryset.open().filter(due_provisional=True) if value == "1" else queryset
 
+    def filter_paused(self, queryset, name, value):
+        return queryset.paused() if value == "1" else queryset
+
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value == "1" else queryset
 
@@ -161,10 +166,10 @@ class LedgerFilter(django_filters.FilterSet):
         return queryset.due_by(last_day)
 
     def filter_due_from(self, queryset, name, value):
-        return queryset.open().filter(due_on__gte=value)
+        return queryset.open().filter(due_on__gte=value, clock_paused=False)
 
     def filter_due_to(self, queryset, name, value):
-        return queryset.open().filter(due_on__lte=value)
+        return queryset.open().filter(due_on__lte=value, clock_paused=False)
 
     def filter_repeat(self, queryset, name, value):
         return filter_repeat(queryset) if value == "1" else queryset

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_orgs
-from core.models import Category, User
+from core.models import Category, PauseKind, User
 from institutions.models import Institution
 from institutions.picker import picker_options
 
@@ -96,6 +96,9 @@ class IntakeForm(forms.Form):
     cause = forms.ModelChoiceField(label=_("投诉原因"), queryset=Category.objects.none(), required=False)
     # Not required: a phone call has no 人数 on the page (the field is hidden and not sent); one person is assumed.
     group_size = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1, required=False)
+    amount_involved = forms.DecimalField(
+        label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
     owner = forms.ModelChoiceField(label=_("A岗（承办人）"), queryset=User.objects.none(), required=False)
     repeat_of = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -395,3 +398,49 @@ class AttachmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["step"].queryset = case.steps.all()
+
+
+# --- Pausing the clock (docs/domain.md「暂停计时」) ------------------------------------------------------
+
+
+class ClockPauseForm(ActionForm):
+    kind = forms.ChoiceField(label=_("暂停事由"), choices=PauseKind.choices)
+    reason = forms.CharField(label=_("具体原因"), max_length=200)
+    start_on = forms.DateField(label=_("暂停开始日期（该日起不计时）"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_on"].initial = timezone.localdate()
+
+
+class ClockResumeForm(ActionForm):
+    end_on = forms.DateField(label=_("暂停截止日期（最后一个不计时的日期）"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_on"].initial = timezone.localdate()
+
+
+class MarkMajorForm(ActionForm):
+    reason = forms.CharField(label=_("认定理由"), max_length=200)
+
+
+class UrgentReportForm(ActionForm):
+    facts = forms.CharField(label=_("基本事实（时间、地点、人数、诉求）"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("已采取的措施"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExposureInterviewForm(ActionForm):
+    """暴露一件、自查一批: start an interview of the case's institution, or add the problem to one not yet held."""
+
+    interview = forms.ChoiceField(label=_("约谈"), required=False)
+    topic = forms.CharField(label=_("暴露的问题（约谈议题）"), widget=forms.Textarea(attrs={"rows": 2}))
+    similar_class = forms.CharField(label=_("要求机构自查的同类问题范围"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, interviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("发起新的约谈"))]
+        for interview in interviews:
+            when = f"{interview.scheduled_at:%Y-%m-%d}" if interview.scheduled_at else interview.get_status_display()
+            choices.append((str(interview.pk), _("加入已安排的约谈（%(when)s）") % {"when": when}))
+        self.fields["interview"].choices = choices

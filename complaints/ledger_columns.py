@@ -56,7 +56,8 @@ class LedgerLine:
 
     @classmethod
     def of(cls, case: LedgerRow, *, days_left: DaysLeft, tz: dt.tzinfo, url: str = "") -> LedgerLine:
-        due = case.due_on if case.is_open else None
+        # A paused clock (暂停) is neither counting down nor overdue (docs/domain.md「暂停计时」): no days left.
+        due = case.due_on if case.is_open and not case.clock_paused else None
         return cls(case, tz, days_left.calendar_days(due), days_left.working_days(due), url)
 
     @property
@@ -109,6 +110,8 @@ def _due_cell(line):
 
 def _days_cell(line):
     days, working = line.days, line.working
+    if line.case.is_open and line.case.clock_paused:
+        return format_html('<span class="badge text-bg-secondary">{}</span>', _("暂停"))
     if not line.case.is_open or days is None:
         return "—"
     if days < 0:

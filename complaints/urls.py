@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, documents, intake, ledger, transfers
+from .views import cases, contacts, documents, exposure, intake, ledger, pauses, transfers
 
 app_name = "complaints"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("steps/<int:step_pk>/", cases.step_redirect, name="step_redirect"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
     path("cases/<int:pk>/actions/<slug:action>/", cases.case_action, name="case_action"),
+    path("cases/<int:pk>/clock/pause/", pauses.clock_pause, name="clock_pause"),
+    path("cases/<int:pk>/clock/resume/", pauses.clock_resume, name="clock_resume"),
+    path("cases/<int:pk>/major/", pauses.mark_major, name="mark_major"),
+    path("cases/<int:pk>/interview/", exposure.interview_from_case, name="interview_from_case"),
+    path("cases/<int:pk>/major/report/", pauses.urgent_report, name="urgent_report"),
     path("cases/<int:pk>/extensions/<int:request_pk>/decide/", cases.extension_decide, name="extension_decide"),
     path("cases/<int:pk>/steps/<int:step_pk>/complete/", cases.step_complete, name="step_complete"),
     path("cases/<int:pk>/attachments/", cases.attachment_upload, name="attachment_upload"),

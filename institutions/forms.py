@@ -176,3 +176,11 @@ class FindingToListForm(forms.Form):
     def __init__(self, *args, lists=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarterly_list"].queryset = lists
+
+
+class ExposureForm(forms.Form):
+    """暴露一件、自查一批 from a survey finding: a new interview, or a topic of one not yet held (its id)."""
+
+    interview = forms.IntegerField(label=_("加入的约谈"), required=False)
+    topic = forms.CharField(label=_("暴露的问题（约谈议题）"), widget=forms.Textarea(attrs={"rows": 2}))
+    similar_class = forms.CharField(label=_("要求机构自查的同类问题范围"), widget=forms.Textarea(attrs={"rows": 2}))

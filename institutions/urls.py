@@ -28,6 +28,11 @@ urlpatterns = [
     path("surveys/<int:pk>/findings/", surveys.survey_add_finding, name="survey_add_finding"),
     path("surveys/<int:pk>/close/", surveys.survey_close, name="survey_close"),
     path(
+        "surveys/<int:pk>/findings/<int:finding_pk>/interview/",
+        surveys.survey_finding_interview,
+        name="survey_finding_interview",
+    ),
+    path(
         "surveys/<int:pk>/findings/<int:finding_pk>/follow-up/",
         surveys.survey_follow_up,
         name="survey_follow_up",

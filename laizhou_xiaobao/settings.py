@@ -321,6 +321,10 @@ if not SITE_URL.startswith(("http://", "https://")):
 OFFICE_BRAND = env_str("OFFICE_BRAND", "莱州消保")
 # Open items due within this many working days count as "due soon" on the dashboard and in reminders.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3)
+# 重大/群体性事项 (docs/domain.md「重大、群体性事项」): flagged at intake from this many people, or when the amount
+# involved is above this many yuan (a configurable default: the law names no figure).
+MAJOR_MATTER_MIN_PEOPLE = env_int("MAJOR_MATTER_MIN_PEOPLE", 20)
+MAJOR_MATTER_AMOUNT_YUAN = env_int("MAJOR_MATTER_AMOUNT_YUAN", 1_000_000)
 # From this day (MM-DD) of each year, administrators are warned until next year's work calendar is verified
 # (banner, daily notification, system check core.W002): docs/operations.md.
 CALENDAR_WARN_FROM = env_str("CALENDAR_WARN_FROM", "10-01")

@@ -31,10 +31,17 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status=CaseStatus.CLOSED)
 
     def overdue(self, today):
-        return self.open().filter(due_on__lt=today)
+        """Open, clock running and past the due date: a paused clock is never overdue (docs/domain.md「暂停计时」)."""
+        return self.open().filter(due_on__lt=today, clock_paused=False)
+
+    def paused(self):
+        return self.open().filter(clock_paused=True)
+
+    def major(self):
+        return self.filter(is_major=True)
 
     def due_by(self, last_day):
-        return self.open().filter(due_on__lte=last_day)
+        return self.open().filter(due_on__lte=last_day, clock_paused=False)
 
     def received_between(self, start, end):
         """Cases received on dates start..end inclusive (local dates)."""
@@ -69,6 +76,11 @@ class Case(BlindIndexedModel, models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     group_size = models.PositiveSmallIntegerField(_("人数"), default=1)
+    # The amount the matter is about, in yuan, as told at intake; a large one makes it a major matter.
+    amount_involved = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # 重大/群体性 (docs/domain.md「重大、群体性事项」): set automatically at intake or by a supervisor, with a reason.
+    is_major = models.BooleanField(_("重大/群体性"), default=False)
+    major_reason = models.CharField(_("重大/群体性原因"), max_length=200, blank=True)
     institution = models.ForeignKey(
         "institutions.Institution",
         verbose_name=_("涉及机构"),
@@ -106,6 +118,8 @@ class Case(BlindIndexedModel, models.Model):
     due_on = models.DateField(_("当前期限"), null=True, blank=True)
     # Mirrors the provisional mark of that deadline: computed over a calendar year not yet verified (暂定).
     due_provisional = models.BooleanField(_("当前期限为暂定"), default=False)
+    # Mirrors whether the earliest open deadline's clock is paused (暂停): the ledger shows 暂停, never overdue.
+    clock_paused = models.BooleanField(_("暂停计时"), default=False)
     decision = models.CharField(_("处理意见"), max_length=10, choices=Decision.choices, blank=True)
     finding = models.CharField(_("调查结论"), max_length=20, choices=Finding.choices, blank=True)
     satisfaction = models.CharField(_("回访满意度"), max_length=12, choices=Satisfaction.choices, blank=True)

@@ -59,6 +59,7 @@ class CaseDocument(models.Model):
         SUGGESTION_REPLY = "suggestion_reply", _("建议意见答复书")
         ACCUSATION_RESULT = "accusation_result", _("检举控告办理结果告知书")
         TRANSFER_LETTER = "transfer_letter", _("转送函")
+        URGENT_REPORT = "urgent_report", _("紧急报告")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书"), max_length=25, choices=Kind.choices)

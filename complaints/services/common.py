@@ -92,8 +92,8 @@ def save_case(case: Case, *, reason: str, fields: list[str]) -> Case:
     case._change_reason = reason
     fields = {*fields, "version", "updated_at"}
     if "due_on" in fields:
-        # The provisional mark (暂定) travels with the mirrored due date.
-        fields.add("due_provisional")
+        # The provisional mark (暂定) and the paused mark (暂停) travel with the mirrored due date.
+        fields |= {"due_provisional", "clock_paused"}
     case.save(update_fields=sorted(fields))
     return case
 
@@ -164,17 +164,20 @@ def cancel_rule_deadline(case: Case, rule_code: str, reason: str) -> None:
 
 
 def sync_due_on(case: Case) -> bool:
-    """Set Case.due_on to the earliest open deadline of the case; returns True when it changed.
-
-    A closed case mirrors none: its only open clock is the higher office's P-REVIEW (docs/domain.md, "复查、复核").
-    """
-    earliest = None
+    """Mirror on the case its earliest running open deadline (or, when every open clock is paused, the earliest
+    paused one, with `clock_paused`); returns True when it changed. A closed case mirrors none."""
+    rows = []
     if case.is_open:
-        earliest = case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years").first()
-    due_on, provisional = earliest if earliest else (None, "")
-    if case.due_on != due_on or case.due_provisional != bool(provisional):
+        rows = list(
+            case_deadlines(case).open().order_by("due_on").values_list("due_on", "provisional_years", "paused_since")
+        )
+    running = [row for row in rows if row[2] is None]
+    first = (running or rows or [(None, "", None)])[0]
+    due_on, provisional, paused = first[0], bool(first[1]), bool(rows) and not running
+    if (case.due_on, case.due_provisional, case.clock_paused) != (due_on, provisional, paused):
         case.due_on = due_on
-        case.due_provisional = bool(provisional)
+        case.due_provisional = provisional
+        case.clock_paused = paused
         return True
     return False
 
@@ -201,6 +204,7 @@ def finish_case(case: Case, *, closure: str, result: str = "", on=None) -> list[
         case.result = result
     case.due_on = None
     case.due_provisional = False
+    case.clock_paused = False
     return ["status", "closure", "closed_at", "closed_on_time", "result", "due_on"]
 
 

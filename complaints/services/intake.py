@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, 
 from ..search import case_reindex
 from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
 from .intake_rules import REFERENCE_REQUIRED
+from .major import automatic_major_reason
 from .review import reviewed_matter_q
 
 MAX_REPRESENTATIVES = 5
@@ -106,6 +108,7 @@ class Registration:
     backup: object
     repeat_of: Case | None
     cleaned_reps: list[dict] = field(default_factory=list)
+    amount_involved: Decimal | None = None
 
 
 class _Errors(dict):
@@ -271,6 +274,7 @@ def _open_case(reg: Registration, actor, address: str) -> Case:
         address=address,
         is_anonymous=reg.is_anonymous,
         group_size=reg.group_size,
+        amount_involved=reg.amount_involved,
         institution=reg.institution,
         business=reg.business,
         cause=reg.cause,
@@ -281,12 +285,15 @@ def _open_case(reg: Registration, actor, address: str) -> Case:
         status=CaseStatus.MATERIALS_PENDING if pending else CaseStatus.REGISTERED,
         created_by=actor,
     )
+    # 重大/群体性 from the people count or the amount (docs/domain.md「重大、群体性事项」).
+    case.major_reason = automatic_major_reason(group_size=case.group_size, amount_involved=case.amount_involved)
+    case.is_major = bool(case.major_reason)
     case._change_reason = _("登记")
     case.save()
     _initial_deadlines(case, actor=actor, materials_complete=reg.materials_complete)
     case_reindex(case)
     if sync_due_on(case):
-        case.save(update_fields=["due_on", "due_provisional"])
+        case.save(update_fields=["due_on", "due_provisional", "clock_paused"])
     record_event(
         case=case,
         actor=actor,
@@ -339,6 +346,7 @@ def contact_register(
     owner=None,
     backup=None,
     repeat_of: Case | None = None,
+    amount_involved: Decimal | None = None,
 ) -> Contact:
     """Register what arrived. Bad input raises one ValidationError with messages per field; nothing is saved.
 
@@ -374,8 +382,11 @@ def contact_register(
         owner=owner,
         backup=backup,
         repeat_of=repeat_of,
+        amount_involved=amount_involved,
     )
     errors = _Errors()
+    if amount_involved is not None and amount_involved < 0:
+        errors.add("amount_involved", _("涉及金额不能为负数。"))
     _check_what_arrived(reg, errors, now)
     _check_people(reg, errors)
     _check_institution(reg, errors)

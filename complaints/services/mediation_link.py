@@ -1,7 +1,7 @@
 """The complaints side of a mediation: a case referred to the workstation, and the outcome flowing back.
 
-Called only by the mediation app's services. Self-contained on purpose: the rest of complaints/services is
-written by another engineer, and this module needs nothing from it but the models.
+Called only by the mediation app's services. A forwarded complaint's institution clock (C-INST) does not run
+during mediation (投诉办法 Art 18; docs/domain.md「暂停计时」): the referral pauses it, the outcome resumes it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models import Case, CaseEvent
-from complaints.models.choices import CaseStatus, Closure
-from core.models import Deadline
+from complaints.models.choices import CaseStatus, CaseType, Closure
+from core.models import Deadline, PauseKind
 from core.services.audit import log_action
 from core.services.deadlines import deadline_complete
+
+from .common import open_deadline, save_case, sync_due_on
+from .pauses import open_case_pauses, pause_clocks, resume_clocks
 
 
 def _add_event(*, case: Case, actor, action: str, note: str, from_status: str = "", to_status: str = "") -> CaseEvent:
@@ -47,7 +50,32 @@ def case_record_mediation_referral(*, actor, case: Case, mediation_number: str) 
         to_status=case.status,
     )
     log_action(actor=actor, action="complaints.case.referred_to_mediation", target=case, mediation=mediation_number)
+    institution_clock = open_deadline(case, "C-INST") if case.case_type == CaseType.COMPLAINT else None
+    if institution_clock is not None and institution_clock.paused_since is None:
+        today = timezone.localdate()
+        reason = _("转调解（%(number)s），调解期间机构处理期限不计") % {"number": mediation_number}
+        pause_clocks(case, actor=actor, kind=PauseKind.MEDIATION, reason=reason, start_on=today)
+        sync_due_on(case)
+        save_case(case, reason=_("转调解，暂停计时"), fields=["due_on"])
+        _add_event(
+            case=case, actor=actor, action="clock_paused", note=reason, from_status=case.status, to_status=case.status
+        )
     return event
+
+
+def _resume_after_mediation(case: Case, *, actor, concluded_on, result: str) -> Case:
+    """The mediation failed or ended without agreement: the institution still owes its decision, so its clock
+    resumes (the pause's last day is the conclusion day) and the case stays open."""
+    resumed = resume_clocks(case, actor=actor, end_on=concluded_on, kind=PauseKind.MEDIATION)
+    sync_due_on(case)
+    dues = "、".join(f"{d.label} {d.due_on:%Y-%m-%d}" for d in resumed)
+    note = _("%(result)s 调解结束，恢复计时；重算后的期限：%(dues)s") % {"result": result, "dues": dues}
+    save_case(case, reason=_("调解结束，恢复计时"), fields=["due_on"])
+    _add_event(
+        case=case, actor=actor, action="clock_resumed", note=note, from_status=case.status, to_status=case.status
+    )
+    log_action(actor=actor, action="complaints.case.mediation_ended_clock_resumed", target=case)
+    return case
 
 
 @transaction.atomic
@@ -59,15 +87,25 @@ def case_record_mediation_outcome(
     result: str,
     amount_recovered: Decimal | None,
     closure: str | None = None,
+    concluded_on=None,
 ) -> Case:
     """Close the originating case with the mediation's result and amount.
 
     Completes the case's open deadlines and clears the mirrored due date. A case its handler has already
-    closed keeps its closure; the mediation's result and amount are still recorded on it.
+    closed keeps its closure; the mediation's result and amount are still recorded on it. A forwarded
+    complaint whose institution clock the referral paused is closed only by an agreement; otherwise the clock
+    resumes and the institution still decides.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
     today = timezone.localdate(now)
+    concluded_on = concluded_on or today
+    paused_by_mediation = case.is_open and any(p.kind == PauseKind.MEDIATION for p in open_case_pauses(case))
+    if paused_by_mediation and not resolved:
+        return _resume_after_mediation(case, actor=actor, concluded_on=concluded_on, result=result)
+    if paused_by_mediation:
+        resume_clocks(case, actor=actor, end_on=concluded_on, kind=PauseKind.MEDIATION)
+        sync_due_on(case)
     from_status = case.status
     fields = ["result", "amount_recovered", "version", "updated_at"]
     case.result = f"{case.result}\n{result}".strip() if case.result and not case.is_open else result
@@ -78,7 +116,8 @@ def case_record_mediation_outcome(
         case.closed_at = now
         case.closed_on_time = case.due_on is None or today <= case.due_on
         case.due_on = None
-        fields += ["status", "closure", "closed_at", "closed_on_time", "due_on"]
+        case.clock_paused = False
+        fields += ["status", "closure", "closed_at", "closed_on_time", "due_on", "clock_paused"]
         open_deadlines = Deadline.objects.open().filter(
             content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user
 from core.exporters import file_response
-from core.models import Deadline
+from core.models import Deadline, DeadlinePause
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import Role, has_role
 from core.service_errors import show_error
@@ -30,6 +31,7 @@ from ..models import Attachment, Case, CaseStep, ExtensionRequest, Transfer
 from ..models.choices import CaseType
 from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
+from .case_panels import exposure_context
 from .petition_actions import PETITION_LIFE_ACTIONS
 
 
@@ -236,9 +238,10 @@ def _typed_text(form) -> str:
 # --- The case page ---------------------------------------------------------------------------------
 
 
-def _deadline_rows(deadlines, today, calendar):
+def _deadline_rows(deadlines, today, calendar, pauses):
     rows = []
     for deadline in deadlines:
+        pause = pauses.get(deadline.pk)
         state = None
         if deadline.status == Deadline.Status.OPEN:
             state = deadline_state(
@@ -248,8 +251,35 @@ def _deadline_rows(deadlines, today, calendar):
                 provisional=deadline.is_provisional,
                 calendar=calendar,
             )
-        rows.append({"deadline": deadline, "state": state})
+        rows.append({"deadline": deadline, "state": state, "pause": pause})
     return rows
+
+
+def _pause_context(case: Case, user, deadlines) -> dict:
+    """The open pauses of the case's clocks (shown as 暂停 with their reason) and the pause/resume forms."""
+    pauses = {}
+    if any(d.paused_since for d in deadlines):
+        pauses = {p.deadline_id: p for p in DeadlinePause.objects.filter(deadline__in=deadlines, end_on__isnull=True)}
+    handles = svc.can_handle(user, case) and case.is_open
+    running = any(
+        d.status == Deadline.Status.OPEN and not d.paused_since and d.content_type_id == case_ct_id() for d in deadlines
+    )
+    supervises = svc.is_supervisor(user) and svc.sees_case(user, case)
+    return {
+        "mark_major_form": forms.MarkMajorForm(case=case, auto_id="id_major_%s")
+        if supervises and case.is_open and not case.is_major
+        else None,
+        "urgent_report_form": forms.UrgentReportForm(case=case, auto_id="id_report_%s")
+        if handles and case.is_major
+        else None,
+        "open_pauses": pauses,
+        "pause_form": forms.ClockPauseForm(case=case, auto_id="id_pause_%s") if handles and running else None,
+        "resume_form": forms.ClockResumeForm(case=case, auto_id="id_resume_%s") if handles and pauses else None,
+    }
+
+
+def case_ct_id() -> int:
+    return ContentType.objects.get_for_model(Case).pk
 
 
 def _person(case: Case, revealed: bool) -> dict:
@@ -322,6 +352,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         )
     nodes = workflow_nodes(case, events)
     calendar = get_calendar()
+    pause_context = _pause_context(case, user, deadlines)
     context = {
         "case": case,
         "person": _person(case, revealed),
@@ -330,9 +361,11 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "can_reveal": svc.can_reveal_personal_data(user, case),
         "is_supervisor": svc.is_supervisor(user),
         "acting": acting_handler(case.owner, case.backup, today, org=case.org),
-        "deadline_rows": _deadline_rows(deadlines, today, calendar),
+        "deadline_rows": _deadline_rows(deadlines, today, calendar, pause_context["open_pauses"]),
         "due_state": (
-            deadline_state(case.due_on, today, provisional=case.due_provisional, calendar=calendar)
+            deadline_state(
+                case.due_on, today, paused=case.clock_paused, provisional=case.due_provisional, calendar=calendar
+            )
             if case.due_on
             else None
         ),
@@ -354,6 +387,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "contacts": contacts,
         "changes": changes,
         "today": today,
+        **pause_context,
+        **exposure_context(case, user),
     }
     status = status or (400 if failed else 200)
     return render(request, "complaints/case_detail.html", context, status=status)

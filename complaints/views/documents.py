@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.pdf import pdf_response, render_pdf
-from core.personal import mask_phone
+from core.personal import mask_free_text, mask_phone
 from core.services.audit import log_action
 
 from .. import services as svc
@@ -31,7 +31,10 @@ TEMPLATES = {
     CaseDocument.Kind.SUGGESTION_REPLY: "complaints/pdf_suggestion_reply.html",
     CaseDocument.Kind.ACCUSATION_RESULT: "complaints/pdf_accusation_result.html",
     CaseDocument.Kind.TRANSFER_LETTER: "complaints/pdf_transfer_letter.html",
+    CaseDocument.Kind.URGENT_REPORT: "complaints/pdf_urgent_report.html",
 }
+# Documents that carry no personal data beyond masked values: printing one is not a reveal.
+MASKED_KINDS = (CaseDocument.Kind.FORWARDING_SLIP, CaseDocument.Kind.URGENT_REPORT)
 
 
 def document_context(document: CaseDocument) -> dict:
@@ -69,6 +72,17 @@ def document_context(document: CaseDocument) -> dict:
                 "complainant_name": case.name if show_identity else _("（不提供）"),
                 "complainant_phone": mask_phone(case.phone) if show_identity else _("（不提供）"),
                 "show_phone_note": show_identity and bool(case.phone),
+                "contact_name": str(contact) if contact else "",
+                "contact_phone": (contact.phone if contact else "") or case.org.phone,
+            }
+        )
+    if document.kind == CaseDocument.Kind.URGENT_REPORT:
+        # Goes to the branch: the summary with the numbers typed into it masked, no names (docs/domain.md「个人信息」).
+        contact = case.owner or document.issued_by
+        context.update(
+            {
+                "summary": mask_free_text(case.summary),
+                "amount": f"{case.amount_involved:,.2f}" if case.amount_involved is not None else "",
                 "contact_name": str(contact) if contact else "",
                 "contact_phone": (contact.phone if contact else "") or case.org.phone,
             }
@@ -115,7 +129,7 @@ def document_pdf(request, pk, document_pk):
     log_action(
         actor=request.user, action="complaints.document.printed", target=case, number=case.number, kind=document.kind
     )
-    if document.kind != CaseDocument.Kind.FORWARDING_SLIP:
+    if document.kind not in MASKED_KINDS:
         # The notices to the petitioner carry the full name and the words as written: printing one is a reveal
         # (docs/domain.md, "个人信息"); the forwarding slip carries only masked data.
         log_action(

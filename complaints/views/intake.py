@@ -61,6 +61,7 @@ PAGE_ORDER = (
     "content",
     "business",
     "cause",
+    "amount_involved",
     "outcome",
     "case_type",
     "petition_kind",
@@ -149,6 +150,7 @@ def _register(request, form, channel: str):
         materials_complete=data["materials_complete"],
         business=data["business"],
         cause=data["cause"],
+        amount_involved=data.get("amount_involved"),
         owner=data["owner"],
         repeat_of=repeat_of,
     )

@@ -1,7 +1,7 @@
 from .audit import AuditArchive, AuditChainHead, AuditEntry, AuditLogImmutableError, NumberSequence
 from .calendar import WorkCalendarDay, WorkCalendarYear
 from .categories import Category
-from .deadlines import Deadline, DeadlinePause, DeadlineRule
+from .deadlines import Deadline, DeadlinePause, DeadlineRule, PauseKind
 from .jobs import BackgroundJob
 from .notifications import Notification
 from .org import OrgUnit
@@ -18,6 +18,7 @@ __all__ = [
     "Category",
     "Deadline",
     "DeadlinePause",
+    "PauseKind",
     "DeadlineRule",
     "Notification",
     "NumberSequence",

@@ -151,13 +151,33 @@ class Deadline(models.Model):
         return bool(self.provisional_years)
 
 
+class PauseKind(models.TextChoices):
+    """Why a clock stops (docs/domain.md「暂停计时」)."""
+
+    MATERIALS = "materials", _("材料待补")
+    APPRAISAL = "appraisal", _("鉴定/检测/评估")
+    MEDIATION = "mediation", _("调解")
+    HEARING = "hearing", _("听证")
+    OTHER = "other", _("其他")
+
+
 class DeadlinePause(models.Model):
-    """An interval in which a deadline's clock does not run (waiting for supplements, hearings…)."""
+    """An interval in which a deadline's clock does not run (waiting for supplements, hearings…).
+
+    Both ends are paused days: `end_on` is the last day not counted.
+    """
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("暂停事由"), max_length=20, choices=PauseKind.choices, default=PauseKind.OTHER)
     start_on = models.DateField(_("暂停开始"))
     end_on = models.DateField(_("暂停结束"), null=True, blank=True)
     reason = models.CharField(_("原因"), max_length=200)
+    started_by = models.ForeignKey(
+        "core.User", verbose_name=_("暂停人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        "core.User", verbose_name=_("恢复人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -171,4 +191,4 @@ class DeadlinePause(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.start_on}～{self.end_on or '…'} {self.reason}"
+        return f"{self.start_on}～{self.end_on or '…'} {self.get_kind_display()}：{self.reason}"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Deadline, DeadlinePause, DeadlineRule
+from core.models import Deadline, DeadlinePause, DeadlineRule, PauseKind
 from core.workcalendar import Pause, WorkCalendar, get_calendar
 
 from .audit import log_action
@@ -182,32 +182,61 @@ def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today:
 
 
 @transaction.atomic
-def deadline_pause(*, deadline: Deadline, start_on: dt.date, reason: str, actor) -> Deadline:
+def deadline_pause(
+    *, deadline: Deadline, start_on: dt.date, reason: str, actor, kind: str = PauseKind.OTHER
+) -> DeadlinePause:
+    """Stop the clock from `start_on` (the first day not counted) for `kind` with a reason in words.
+
+    The caller checks who may; this refuses a deadline that is closed or already paused and a start before the
+    clock started (docs/domain.md「暂停计时」).
+    """
     if deadline.status != Deadline.Status.OPEN or deadline.paused_since:
-        raise ValidationError(_("该期限当前不能暂停。"))
-    DeadlinePause.objects.create(deadline=deadline, start_on=start_on, reason=reason)
+        raise ValidationError(_("该期限当前不能暂停：已结束或已在暂停中。"))
+    if kind not in PauseKind.values:
+        raise ValidationError(_("请选择暂停事由。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("暂停计时必须说明原因。"))
+    if start_on < deadline.started_on:
+        raise ValidationError(_("暂停开始日期不能早于期限起算日（%(on)s）。") % {"on": deadline.started_on})
+    pause = DeadlinePause(deadline=deadline, kind=kind, start_on=start_on, reason=reason, started_by=actor)
+    pause._change_reason = _("暂停计时")
+    pause.save()
     deadline.paused_since = start_on
-    deadline._change_reason = _("暂停计时：%(reason)s") % {"reason": reason}
+    deadline._change_reason = _("暂停计时（%(kind)s）：%(reason)s") % {
+        "kind": pause.get_kind_display(),
+        "reason": reason,
+    }
     deadline.save(update_fields=["paused_since"])
-    log_action(actor=actor, action="core.deadline.paused", target=deadline, reason=reason)
-    return deadline
+    log_action(actor=actor, action="core.deadline.paused", target=deadline, kind=kind, reason=reason)
+    return pause
+
+
+def open_pause(deadline: Deadline) -> DeadlinePause | None:
+    return deadline.pauses.filter(end_on__isnull=True).first()
 
 
 @transaction.atomic
 def deadline_resume(*, deadline: Deadline, end_on: dt.date, actor) -> Deadline:
-    """End the open pause on `end_on` (the last paused day) and move the due date accordingly."""
-    pause = deadline.pauses.filter(end_on__isnull=True).first()
+    """End the open pause on `end_on` (the last paused day) and recompute the due date from the start.
+
+    Days inside a pause are not counted (core/workcalendar.py `add_days`): for a working-day rule the paused
+    working days are added back, for a calendar-day rule the paused calendar days (docs/domain.md「暂停计时」).
+    """
+    pause = open_pause(deadline)
     if pause is None:
         raise ValidationError(_("该期限没有暂停中的计时。"))
     if end_on < pause.start_on:
-        raise ValidationError(_("恢复日期不能早于暂停开始日期。"))
+        raise ValidationError(_("恢复日期不能早于暂停开始日期（%(on)s）。") % {"on": pause.start_on})
     pause.end_on = end_on
-    pause.save(update_fields=["end_on"])
+    pause.ended_by = actor
+    pause._change_reason = _("恢复计时")
+    pause.save(update_fields=["end_on", "ended_by"])
     deadline.paused_since = None
     _recompute(deadline, end_on)
-    deadline._change_reason = _("恢复计时")
+    deadline._change_reason = _("恢复计时，截止日期重算为 %(due)s") % {"due": deadline.due_on}
     deadline.save(update_fields=["paused_since", *RECOMPUTED_FIELDS])
-    log_action(actor=actor, action="core.deadline.resumed", target=deadline)
+    log_action(actor=actor, action="core.deadline.resumed", target=deadline, end_on=end_on.isoformat())
     return deadline
 
 
@@ -216,6 +245,13 @@ def deadline_complete(*, deadline: Deadline, completed_on: dt.date) -> Deadline:
         return deadline
     deadline.status = Deadline.Status.DONE
     deadline.completed_on = completed_on
+    if deadline.paused_since:
+        # A clock completed while paused: the pause ends with it (its last day the completion day).
+        pause = open_pause(deadline)
+        if pause is not None:
+            pause.end_on = max(completed_on, pause.start_on)
+            pause._change_reason = _("期限完成，暂停随之结束")
+            pause.save(update_fields=["end_on"])
     deadline.paused_since = None
     deadline._change_reason = _("已完成")
     deadline.save(update_fields=["status", "completed_on", "paused_since"])

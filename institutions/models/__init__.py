@@ -1,5 +1,5 @@
 from .institutions import Institution, InstitutionQuerySet
-from .interviews import Interview, InterviewAttachment, InterviewTriggerRule, RectificationItem
+from .interviews import Interview, InterviewAttachment, InterviewOrigin, InterviewTriggerRule, RectificationItem
 from .lists import ListItem, ListRow, ListSuggestionRule, QuarterlyList
 from .surveys import Survey, SurveyFinding
 
@@ -8,6 +8,7 @@ __all__ = [
     "InstitutionQuerySet",
     "Interview",
     "InterviewAttachment",
+    "InterviewOrigin",
     "InterviewTriggerRule",
     "ListItem",
     "ListRow",

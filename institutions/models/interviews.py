@@ -188,3 +188,38 @@ class InterviewAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class InterviewOrigin(models.Model):
+    """The case, complaint or survey finding that exposed a problem and led to the interview ("暴露一件、自查一批",
+    docs/domain.md「约谈督导」): its topic and the class of similar problems the self-inspection must cover.
+
+    The origin is named by content type and id with its label and page link as written at the time: institutions
+    is base data for the other apps and imports none of them.
+    """
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="origins")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    # e.g. "TS-2026-0001 转办投诉": a number and a kind, never personal data.
+    label = models.CharField(_("来源事项"), max_length=200)
+    link = models.CharField(_("来源链接"), max_length=200, blank=True)
+    topic = models.TextField(_("暴露的问题（约谈议题）"))
+    similar_class = models.TextField(_("同类问题范围（自查要求）"))
+    added_by = models.ForeignKey("core.User", verbose_name=_("添加人"), on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("约谈来源")
+        verbose_name_plural = _("约谈来源")
+        ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "content_type", "object_id"], name="interview_origin_once_per_item"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label

@@ -134,6 +134,12 @@ def _forms_for(interview: Interview, user) -> dict:
                 "attendees": interview.attendees,
                 "topics": interview.topics,
             }
+        elif name == "schedule" and interview.topics:
+            # Topics added from the cases that exposed the problems (docs/domain.md「约谈督导」).
+            initial = {"topics": interview.topics}
+        if name == "self_inspection" and interview.self_inspection_scope:
+            # The classes of similar problems named when the topics were added: the request names them.
+            initial = {"scope": interview.self_inspection_scope}
         result[name] = ACTIONS[name][0](initial=initial, prefix=name)
     return result
 
@@ -148,6 +154,7 @@ def interview_detail(request, pk):
         {
             "interview": interview,
             "items": interview.rectification_items.all(),
+            "origins": interview.origins.select_related("added_by"),
             "attachments": interview.attachments.select_related("uploaded_by", "rectification_item"),
             "action_forms": _forms_for(interview, request.user),
             "done_form": forms.RectificationDoneForm(prefix="done"),

@@ -135,6 +135,7 @@ def _write_back_to_origin(case: MediationCase, *, actor) -> None:
         result=outcome_sentence(case),
         amount_recovered=case.amount_agreed if agreed else None,
         closure=_CLOSURE[case.outcome],
+        concluded_on=case.concluded_on,
     )
 
 

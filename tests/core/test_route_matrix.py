@@ -111,6 +111,12 @@ ROUTES: dict[str, Route] = {
     "complaints:case_action":     post(L,   400, 400, 404, 400, 400, 404, pk="case", action=Lit("progress")),
     "complaints:extension_decide": post(L,  R,   R,   404, R,   R,   404, pk="case", request_pk="extension"),
     "complaints:step_complete":   post(L,   R,   R,   404, R,   R,   404, pk="case", step_pk="step"),
+    # 暂停计时, 重大/群体性, 暴露一件: who may is checked by the services (tested in the apps' own tests).
+    "complaints:clock_pause":     post(L,   R,   R,   404, R,   R,   404, pk="case"),
+    "complaints:clock_resume":    post(L,   R,   R,   404, R,   R,   404, pk="case"),
+    "complaints:mark_major":      post(L,   R,   R,   404, R,   R,   404, pk="case"),
+    "complaints:urgent_report":   post(L,   R,   R,   404, R,   R,   404, pk="case"),
+    "complaints:interview_from_case": post(L, R, R,   404, R,   R,   404, pk="case"),
     "complaints:attachment_upload": post(L, R,   R,   404, R,   R,   404, pk="case"),
     "complaints:attachment_download": get(L, 200, 200, 404, 200, 200, 404, pk="case", attachment_pk="attachment"),
     "complaints:document_pdf":     get(L,   200, 200, 404, 403, 200, 404, pk="case", document_pk="document"),
@@ -136,6 +142,7 @@ ROUTES: dict[str, Route] = {
     "institutions:survey_close":  post(L,   R,   R,   404, R,   R,   404, pk="survey"),
     "institutions:survey_follow_up": post(L, R,  R,   404, R,   R,   404, pk="survey", finding_pk="finding"),
     "institutions:survey_finding_to_list": post(L, R, R, 404, R, R,  404, pk="survey", finding_pk="finding"),
+    "institutions:survey_finding_interview": post(L, R, R, 404, R, R, 404, pk="survey", finding_pk="finding"),
     "institutions:list_index":     get(L,   200, 200, 403, 200, 200, 200),
     "institutions:list_create":   post(L,   R,   R,   403, 403, 403, R),
     # The branch sees only lists reported to it: the reported list for reading, the draft for editing.

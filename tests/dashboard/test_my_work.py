@@ -98,14 +98,15 @@ def test_home_query_count_does_not_grow_with_items(
     with at(TUESDAY, 9):
         client.get(reverse("home"))
         # session, user, roles, user's org (nav); calendar revisions; own items; covered items; items of absent
-        # A and B; their counts; pending extension requests; office tasks; unread notifications.
-        with django_assert_num_queries(12):
+        # A and B; which of the cases are major (重大/群体性); their counts; pending extension requests; office
+        # tasks; unread notifications.
+        with django_assert_num_queries(13):
             client.get(reverse("home"))
         for n in range(5):
             other = make_open_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
             open_item(other, dt.date(2025, 9, 20 + n))
             ExtensionRequest.objects.create(case=other, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             client.get(reverse("home"))
 
 

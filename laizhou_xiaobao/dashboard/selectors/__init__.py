@@ -29,12 +29,14 @@ from .statistics import (
     closure_rates,
     intake_by_month,
     last_twelve_months,
+    major_cases,
     previous_quarter_start,
     quarter_start,
     top_institutions,
 )
 
 __all__ = [
+    "major_cases",
     "BUCKETS",
     "BUCKET_LABELS",
     "ITEM_KIND_LABELS",

@@ -57,6 +57,7 @@ class Horizon:
             "today": {"due_from": self.today.isoformat(), "due_to": self.today.isoformat()},
             "soon": {"due_from": (self.today + day).isoformat(), "due_to": self.soon_end.isoformat()},
             "on_time": {"due_from": (self.soon_end + day).isoformat()},
+            "paused": {"paused": 1},
             "total": {"status": "open"},
         }[bucket]
 
@@ -165,8 +166,8 @@ class OfficeFigures:
 
 def _links(horizon: Horizon, base: dict, *, ledger: bool = True, url: str = "") -> dict:
     if not ledger:
-        return dict.fromkeys((*BUCKETS, "total"), url) if url else {}
-    return {b: ledger_url(**base, **horizon.ledger_params(b)) for b in (*BUCKETS, "total")}
+        return dict.fromkeys((*BUCKETS, "paused", "total"), url) if url else {}
+    return {b: ledger_url(**base, **horizon.ledger_params(b)) for b in (*BUCKETS, "paused", "total")}
 
 
 def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import ExtensionRequest
+from complaints.models import Case, ExtensionRequest
 from core.access import scope
 from core.models import Absence, Deadline, Task
 from core.roles import Role, has_role
@@ -53,10 +53,12 @@ class WorkItem:
     role: str
     role_label: str
     owner_name: str
+    case_id: int | None = None  # the ledger case, when the item is one
+    is_major: bool = False  # 重大/群体性: listed first (docs/domain.md「重大、群体性事项」)
 
     @property
     def sort_key(self):
-        return (self.state.is_paused, not self.state.is_overdue, self.due_on, self.deadline_id)
+        return (self.state.is_paused, not self.is_major, not self.state.is_overdue, self.due_on, self.deadline_id)
 
 
 def _work_items(rows, role: str, today: dt.date, calendar) -> list[WorkItem]:
@@ -81,9 +83,22 @@ def _work_items(rows, role: str, today: dt.date, calendar) -> list[WorkItem]:
                 role=role,
                 role_label=str(ROLE_LABELS[role]),
                 owner_name=row["owner__name"] or row["owner__username"] or "",
+                case_id=row["object_id"]
+                if (row["content_type__app_label"], row["content_type__model"]) == ("complaints", "case")
+                else None,
             )
         )
     return items
+
+
+def _mark_major(items: list[WorkItem]) -> None:
+    """Flag the items of major cases: one query, only when there are case items."""
+    case_ids = {item.case_id for item in items if item.case_id}
+    if not case_ids:
+        return
+    major = set(Case.objects.filter(pk__in=case_ids, is_major=True).values_list("pk", flat=True))
+    for item in items:
+        item.is_major = item.case_id in major
 
 
 def absent_today_ids(today: dt.date):
@@ -98,9 +113,10 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     """The items the user acts on today, overdue first, then by due date (paused ones last).
 
     Each list is cut at MY_WORK_LIMIT rows (read in due-date order from the partial owner index); the
-    counts come from one aggregate over all of them. Queries: own items, items covered for an absent A,
-    (supervisors) items whose A and B are both away, the counts, (supervisors) pending extension requests,
-    the user's office tasks, (mediators) the recusal declarations they owe: seven at most.
+    counts come from one aggregate over all of them. Major (重大/群体性) cases come first among the running items.
+    Queries: own items, items covered for an absent A, (supervisors) items whose A and B are both away, (when
+    there are case items) which cases are major, the counts, (supervisors) pending extension requests,
+    the user's office tasks, (mediators) the recusal declarations they owe: eight at most.
     """
     is_supervisor = has_role(user, Role.SUPERVISOR)
     absent = absent_today_ids(today)
@@ -122,6 +138,7 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     if is_supervisor and user.org_id:
         items += _work_items(first_rows(orphaned), "supervising", today, calendar)
         everything |= orphaned
+    _mark_major(items)
     items.sort(key=lambda item: item.sort_key)
     items = items[:MY_WORK_LIMIT]
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from complaints.models import Case
 from complaints.models.choices import CaseStatus, Channel
+from core.personal import mask_free_text
 from institutions.models import Institution
 
 from ..links import ledger_url
@@ -137,3 +138,24 @@ def top_institutions(org_ids: list[int], today: dt.date, limit: int = 10) -> dic
         items.sort(key=lambda r: (-r["this_quarter"], -r["last_quarter"], r["name"]))
         result[org_id] = items[:limit]
     return result
+
+
+MAJOR_CASES_LIMIT = 50
+
+
+def major_cases(org_ids) -> list:
+    """Open 重大/群体性 cases of the offices, newest first, shown above everything else on the board (one query).
+
+    The summary is masked as on the ledger: the board is read by branch reviewers too.
+    """
+    rows = list(
+        Case.objects.open()
+        .major()
+        .filter(org_id__in=org_ids)
+        .order_by("-received_at", "-id")
+        .values("pk", "number", "summary", "group_size", "major_reason", "org__name")[:MAJOR_CASES_LIMIT]
+    )
+    for row in rows:
+        row["summary"] = mask_free_text(row["summary"])
+        row["org_name"] = row.pop("org__name")
+    return rows

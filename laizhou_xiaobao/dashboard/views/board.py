@@ -37,6 +37,7 @@ def board(request):
     rates = selectors.closure_rates(org_ids, today)
     intake = selectors.intake_by_month(org_ids, today)
     top = selectors.top_institutions(org_ids, today)
+    major_cases = selectors.major_cases(org_ids)
     offices = []
     for org in orgs:
         office_intake = intake[org.pk]
@@ -70,6 +71,7 @@ def board(request):
         horizon=horizon,
         offices=offices,
         side_by_side=len(offices) > 1,
+        major_cases=major_cases,
         bucket_labels=selectors.BUCKET_LABELS,
         quarter_start=selectors.quarter_start(today),
     )
