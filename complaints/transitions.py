@@ -15,9 +15,6 @@ too, with the case's status unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from core.roles import Role, has_role
 
 from .models import Case
-from .models.choices import OPEN_STATUSES, CaseStatus, CaseType
+from .models.choices import CaseType
 from .petition_menu import (
     kind_is,
     reply_done,
@@ -34,113 +31,24 @@ from .petition_menu import (
     review_pending,
     transferred,
 )
-
-HANDLER = "handler"  # the case's A or B, or a supervisor of the office
-SUPERVISOR = "supervisor"
-
-OPEN = tuple(OPEN_STATUSES)
-REGISTERED = CaseStatus.REGISTERED
-MATERIALS_PENDING = CaseStatus.MATERIALS_PENDING
-ACCEPTED = CaseStatus.ACCEPTED
-FORWARDED = CaseStatus.FORWARDED
-ACKNOWLEDGED = CaseStatus.INSTITUTION_ACKNOWLEDGED
-INSTITUTION_REPLIED = CaseStatus.INSTITUTION_REPLIED
-REPLIED = CaseStatus.REPLIED
-CLOSED = CaseStatus.CLOSED
-STAYS = None  # the action leaves the status as it is
-
-
-@dataclass(frozen=True)
-class Node:
-    """A box of the diagram: done once one of the `done_by` events has happened (or the status implies it)."""
-
-    key: str
-    label: str
-    done_by: tuple[str, ...]
-
-
-@dataclass
-class MenuFacts:
-    """What the menu needs beyond the status: the page has already loaded it."""
-
-    delivered: set = field(default_factory=set)  # kinds of the case's documents that were delivered
-    issued: set = field(default_factory=set)  # kinds of the case's documents
-    reviews: list = field(default_factory=list)  # the petition's 复查/复核 (complaints.PetitionReview)
-    transfer: object = None  # the petition's transfer to another authority (complaints.Transfer)
-    extension_pending: bool = False
-    steps: list = field(default_factory=list)
-    step_count: int = 3  # how many closed-loop steps there are (complaints.services.STEP_ORDER)
-    repeated: bool = False  # the complainant came again (a repeat contact joined the case)
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: object  # the menu's words
-    verb: object  # the refusal's words: "…不能%(verb)s。"
-    from_statuses: tuple[str, ...]
-    to_status: str | None = STAYS
-    who: str = HANDLER
-    clock: str = ""  # the deadline rule the action starts, if any
-    node: Node | None = None
-    # Beyond the status, whether the menu offers the action now (a document delivered, an extension pending…);
-    # the service checks the same facts itself, with its own message.
-    offered: Callable[[Case, MenuFacts], bool] | None = None
-
-
-REGISTER_NODE = Node("register", gettext_lazy("登记"), ("registered",))
-
-
-def _not_pending(case, facts):
-    return not facts.extension_pending
-
-
-def _step_can_start(case, facts):
-    running = any(step.done_on is None for step in facts.steps)
-    return not running and len({step.kind for step in facts.steps}) < facts.step_count
-
-
-def _shared(*, progress_node: Node | None = None) -> dict[str, Transition]:
-    """The rows every case type has; `progress_node` is the diagram box a progress note stands for."""
-    return {
-        "duplicate": Transition(
-            "duplicate",
-            gettext_lazy("重复件（并入首次案件）"),
-            gettext_lazy("作为重复件办结"),
-            (REGISTERED, MATERIALS_PENDING),
-            CLOSED,
-        ),
-        "progress": Transition(
-            "progress", gettext_lazy("记录办理情况"), gettext_lazy("记录办理情况"), OPEN, node=progress_node
-        ),
-        "step_start": Transition(
-            "step_start",
-            gettext_lazy("启动闭环环节"),
-            gettext_lazy("启动闭环环节"),
-            OPEN,
-            offered=_step_can_start,
-        ),
-        "reassign": Transition("reassign", gettext_lazy("调整A/B岗"), gettext_lazy("调整A/B岗"), OPEN, who=SUPERVISOR),
-    }
-
-
-def _close(from_status: str, offered) -> Transition:
-    return Transition(
-        "close",
-        gettext_lazy("办结"),
-        gettext_lazy("办结"),
-        (from_status,),
-        CLOSED,
-        node=Node("close", gettext_lazy("办结"), ("closed",)),
-        offered=offered,
-    )
-
-
-def _extension(offered) -> Transition:
-    return Transition(
-        "extension_request", gettext_lazy("申请延期"), gettext_lazy("申请延期"), (ACCEPTED,), offered=offered
-    )
-
+from .transition_parts import (
+    ACCEPTED,
+    ACKNOWLEDGED,
+    CLOSED,
+    FORWARDED,
+    INSTITUTION_REPLIED,
+    MATERIALS_PENDING,
+    REGISTERED,
+    REPLIED,
+    SUPERVISOR,
+    MenuFacts,
+    Node,
+    Transition,
+    close_row,
+    extension_row,
+    not_pending,
+    shared_rows,
+)
 
 _DISSATISFIED = "dissatisfied"  # Satisfaction.DISSATISFIED
 
@@ -152,9 +60,9 @@ def _check_requested(case) -> bool:
 
 _REPORT_FINDING = "report_finding"  # a CaseDocument.Kind value, spelt here to keep the models out of the rows
 
-_petition = _shared(progress_node=Node("handle", gettext_lazy("办理"), ("replied",)))
-_report = _shared(progress_node=Node("investigate", gettext_lazy("调查"), ("finding",)))
-_complaint = _shared()
+_petition = shared_rows(progress_node=Node("handle", gettext_lazy("办理"), ("replied",)))
+_report = shared_rows(progress_node=Node("investigate", gettext_lazy("调查"), ("finding",)))
+_complaint = shared_rows()
 
 # The rows, in the order the menu lists them.
 TRANSITIONS: dict[str, list[Transition]] = {
@@ -212,7 +120,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             REPLIED,
             offered=kind_is("accusation"),
         ),
-        _extension(_not_pending),
+        extension_row(not_pending),
         Transition(
             "petition_deliver",
             gettext_lazy("登记送达"),
@@ -221,7 +129,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             node=Node("deliver", gettext_lazy("送达"), ("delivered",)),
             offered=reply_not_delivered,
         ),
-        _close(REPLIED, reply_done),
+        close_row(REPLIED, reply_done),
         Transition(
             "review",
             gettext_lazy("登记复查/复核请求"),
@@ -296,7 +204,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             REPLIED,
             node=Node("finding", gettext_lazy("调查结论"), ("finding",)),
         ),
-        _extension(lambda case, facts: not case.is_anonymous and _not_pending(case, facts)),
+        extension_row(lambda case, facts: not case.is_anonymous and not_pending(case, facts)),
         Transition(
             "report_notify",
             gettext_lazy("告知举报人"),
@@ -305,7 +213,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             node=Node("notify", gettext_lazy("告知举报人"), ("notified",)),
             offered=lambda case, facts: not case.is_anonymous and _REPORT_FINDING not in facts.delivered,
         ),
-        _close(REPLIED, lambda case, facts: case.is_anonymous or _REPORT_FINDING in facts.delivered),
+        close_row(REPLIED, lambda case, facts: case.is_anonymous or _REPORT_FINDING in facts.delivered),
         _report["step_start"],
         _report["reassign"],
     ],
@@ -357,7 +265,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
             offered=lambda case, facts: case.satisfaction == "",
         ),
         # A complainant who is not satisfied is never closed as resolved: the complaint escalates instead.
-        _close(INSTITUTION_REPLIED, lambda case, facts: case.satisfaction not in ("", _DISSATISFIED)),
+        close_row(INSTITUTION_REPLIED, lambda case, facts: case.satisfaction not in ("", _DISSATISFIED)),
         Transition(
             "complaint_check",
             gettext_lazy("申请机构上级核查"),

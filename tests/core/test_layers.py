@@ -238,3 +238,17 @@ def test_the_due_soon_default_lives_only_in_settings(setting):
         if path != SETTINGS_PY and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert holders == []
+
+
+MAX_MODULE_LINES = 450
+
+
+def test_no_module_is_over_450_lines():
+    """Modules stay small enough to read whole (docs/architecture.md); migrations are generated and exempt."""
+    long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in _files(*PROJECT_PACKAGES)
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert not long, "Split these modules:\n" + "\n".join(long)
