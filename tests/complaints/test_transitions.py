@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from complaints import transitions
+from complaints import transition_parts, transitions
 from complaints.models import Case, CaseEvent
 from complaints.models.choices import CaseStatus, CaseType
 from complaints.services import (
@@ -193,7 +193,7 @@ def test_each_status_offers_the_tables_actions_to_each_role(
     assert page_actions(client_for(colleague), case) == []
     assert page_actions(client_for(reviewer), case) == []
     # The page shows exactly what the table offers.
-    facts = transitions.MenuFacts(
+    facts = transition_parts.MenuFacts(
         delivered={d.kind for d in case.documents.all() if d.delivered_on},
         issued={d.kind for d in case.documents.all()},
         steps=[],
@@ -331,7 +331,7 @@ def test_the_diagram_is_the_tables_nodes_in_order():
     ]
     for case_type, rows in transitions.TRANSITIONS.items():
         nodes = [row.node for row in rows if row.node is not None]
-        assert path_nodes(case_type) == [transitions.REGISTER_NODE, *nodes]
+        assert path_nodes(case_type) == [transition_parts.REGISTER_NODE, *nodes]
 
 
 @pytest.mark.parametrize(
@@ -358,7 +358,7 @@ def test_a_node_added_to_the_table_appears_on_the_case_pages_diagram(
 ):
     case = register("petition")
     rows = [
-        dataclasses.replace(row, node=transitions.Node("review", "复查复核", ("review_recheck",)))
+        dataclasses.replace(row, node=transition_parts.Node("review", "复查复核", ("review_recheck",)))
         if row.action == "review"
         else row
         for row in transitions.TRANSITIONS[CaseType.PETITION]
