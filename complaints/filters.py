@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
+from complaints.filters_statistics import StatisticsFilters
 from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
 from core.params import BoundedDateFilter
@@ -38,7 +39,7 @@ SUBSTANTIATED = "substantiated_any"
 FINDING_CHOICES = [(SUBSTANTIATED, _("查实或部分查实")), *Finding.choices]
 
 
-class LedgerFilter(django_filters.FilterSet):
+class LedgerFilter(StatisticsFilters):
     """Filters over a LedgerScope's cases; institution and handler choices come from the scope (no query)."""
 
     q = django_filters.CharFilter(label=_("检索"), method="filter_q")
