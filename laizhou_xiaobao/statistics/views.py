@@ -114,7 +114,7 @@ def files_status(report: StatisticsReport) -> dict:
 
 @login_required
 @office_only
-def detail(request, pk, summary_form=None):
+def detail(request, pk, summary_form=None, status=200):
     report = get_report_for_user(request, pk)
     user = request.user
     return render(
@@ -135,6 +135,7 @@ def detail(request, pk, summary_form=None):
             .select_related("submitted_by")
             .order_by("-version"),
         },
+        status=status,
     )
 
 
@@ -152,7 +153,8 @@ def edit_summary(request, pk):
         else:
             messages.success(request, _("工作小结已保存。"))
             return redirect("statistics:detail", pk=pk)
-    return detail(request, pk, summary_form=form)
+    # The form again with its errors (400: nothing was saved).
+    return detail(request, pk, summary_form=form, status=400)
 
 
 # Workflow actions: (service, needs a reason, success message).
