@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.filters_statistics import StatisticsFilters
+from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
 from core.params import BoundedDateFilter

@@ -86,9 +86,7 @@ def _tally(rows, key, label_key=None) -> dict:
 
 def _fixed_table(key, title, rows, field, param, choices, base) -> dict:
     counts = _tally(rows, field)
-    table_rows = [
-        _row(label, [counts.get(value, [None, 0])[1]], [{**base, param: value}]) for value, label in choices
-    ]
+    table_rows = [_row(label, [counts.get(value, [None, 0])[1]], [{**base, param: value}]) for value, label in choices]
     return _table(key, title, [_("件数")], table_rows)
 
 
@@ -118,16 +116,34 @@ def _received_tables(org, start, end) -> tuple[list[dict], dict]:
             "kind", _("信访件（按信访类别）"), petitions, "petition_kind", "kind", PetitionKind.choices, petition_base
         ),
         _category_table(
-            "business", _("受理件数（按业务类别）"), rows, "business_id", "business__name", "business", base,
+            "business",
+            _("受理件数（按业务类别）"),
+            rows,
+            "business_id",
+            "business__name",
+            "business",
+            base,
             none_label=_("未填写业务类别"),
         ),
         _category_table(
-            "cause", _("受理件数（按投诉原因）"), rows, "cause_id", "cause__name", "cause", base,
+            "cause",
+            _("受理件数（按投诉原因）"),
+            rows,
+            "cause_id",
+            "cause__name",
+            "cause",
+            base,
             none_label=_("未填写投诉原因"),
         ),
         _category_table(
-            "institution_type", _("受理件数（按机构类型）"), rows, "institution__type_id",
-            "institution__type__name", "institution_type", base, none_label=_("未涉及具体机构"),
+            "institution_type",
+            _("受理件数（按机构类型）"),
+            rows,
+            "institution__type_id",
+            "institution__type__name",
+            "institution_type",
+            base,
+            none_label=_("未涉及具体机构"),
         ),
     ]
     matters = _table(

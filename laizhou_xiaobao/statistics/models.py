@@ -82,7 +82,12 @@ class StatisticsReport(models.Model):
     drafted_at = models.DateTimeField(_("数据提取时间"), null=True, blank=True)
     summary = models.TextField(_("工作小结"), blank=True)
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("更正的版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+        "self",
+        verbose_name=_("更正的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
     )
     supersede_reason = models.TextField(_("更正原因"), blank=True)
     created_by = _user(_("编制人"))

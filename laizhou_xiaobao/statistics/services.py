@@ -206,9 +206,7 @@ def report_submit(*, actor, report: StatisticsReport) -> StatisticsReport:
 
 
 def is_branch_reviewer_of(user, org) -> bool:
-    return user.is_superuser or (
-        has_role(user, Role.REVIEWER) and user.org_id != org.pk and sees_org(user, org)
-    )
+    return user.is_superuser or (has_role(user, Role.REVIEWER) and user.org_id != org.pk and sees_org(user, org))
 
 
 @transaction.atomic

@@ -99,9 +99,7 @@ def files_status(report: StatisticsReport) -> dict:
         poll_url=reverse("statistics:status", args=[report.pk]),
         downloads=[
             Download(_("下载PDF"), reverse("statistics:download", args=[report.pk, "pdf"]), "fa-file-pdf", "pdf"),
-            Download(
-                _("下载Excel"), reverse("statistics:download", args=[report.pk, "xlsx"]), "fa-file-excel", "xlsx"
-            ),
+            Download(_("下载Excel"), reverse("statistics:download", args=[report.pk, "xlsx"]), "fa-file-excel", "xlsx"),
         ],
         unit=_("步"),
         failed_text=_("文件生成失败，请重新生成或联系管理员。"),

@@ -117,8 +117,14 @@ class SideBySideExporter(ListExporter):
 
 class SubmissionsExporter(ListExporter):
     sheet_title = "报送情况"
-    columns = [Column("单位", 30), Column("状态", 20), Column("版本", 8, "int"), Column("报送时间", 18, "datetime"),
-               Column("逾期", 8), Column("退回原因", 40)]
+    columns = [
+        Column("单位", 30),
+        Column("状态", 20),
+        Column("版本", 8, "int"),
+        Column("报送时间", 18, "datetime"),
+        Column("逾期", 8),
+        Column("退回原因", 40),
+    ]
 
     def __init__(self, overview: Overview):
         self.overview = overview
@@ -159,9 +165,13 @@ def branch(request):
         log_action(actor=request.user, action="statistics.branch.exported", target=branch_org, year=year, q=quarter)
         caption = export_caption(branch_org.name, period_label(year, quarter), label=_("导出时间"))
         content, _rows = xlsx_bytes(
-            [SideBySideExporter(overview), SubmissionsExporter(overview)], title=_("信访投诉统计分局汇总"), caption=caption
+            [SideBySideExporter(overview), SubmissionsExporter(overview)],
+            title=_("信访投诉统计分局汇总"),
+            caption=caption,
         )
-        return xlsx_response(content, f"{branch_org.short_name or branch_org.name}{period_label(year, quarter)}信访投诉统计汇总.xlsx")
+        return xlsx_response(
+            content, f"{branch_org.short_name or branch_org.name}{period_label(year, quarter)}信访投诉统计汇总.xlsx"
+        )
     return render(
         request,
         "statistics/branch.html",

@@ -54,8 +54,15 @@ def test_business_and_institution_type_rows_name_the_category(quarter, orgs):
     assert figure(figures, "business", quarter["business"].name)[0] == 1
     assert figure(figures, "institution_type", quarter["bank"].type.name)[0] == 1
     assert figures["headline"] == {
-        "received": 3, "closed": 3, "late": 1, "rate": "66.7", "not_our_remit": 1,
-        "mediation": 2, "agreements": 1, "events": 3, "people": 270,
+        "received": 3,
+        "closed": 3,
+        "late": 1,
+        "rate": "66.7",
+        "not_our_remit": 1,
+        "mediation": 2,
+        "agreements": 1,
+        "events": 3,
+        "people": 270,
     }
 
 

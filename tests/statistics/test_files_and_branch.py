@@ -92,7 +92,9 @@ def branch_world(quarter, orgs, clerk_a, supervisor, other_clerk):
         report_draft(actor=clerk_a, org=orgs["laizhou"], year=2026, quarter=3), clerk_a, supervisor
     )
     zy_supervisor = make_user(org=orgs["zhaoyuan"], role="supervisor", username="zy_sup")
-    zy = _submit(report_draft(actor=other_clerk, org=orgs["zhaoyuan"], year=2026, quarter=3), other_clerk, zy_supervisor)
+    zy = _submit(
+        report_draft(actor=other_clerk, org=orgs["zhaoyuan"], year=2026, quarter=3), other_clerk, zy_supervisor
+    )
     make_org("longkou", name="龙口支局", parent=orgs["yantai"])
     return {"laizhou": laizhou_report, "zhaoyuan": zy}
 
@@ -131,7 +133,9 @@ def test_the_branch_sees_submissions_side_by_side_missing_late_and_the_roll_up(
     assert statuses["龙口支局"][1] == "未报送" and statuses["龙口支局"][4] == "是"
 
 
-def test_the_roll_up_query_count_does_not_grow_with_cases(branch_world, reviewer, clerk_a, orgs, django_assert_num_queries):
+def test_the_roll_up_query_count_does_not_grow_with_cases(
+    branch_world, reviewer, clerk_a, orgs, django_assert_num_queries
+):
     from laizhou_xiaobao.statistics.views_branch import branch_overview
 
     # 2 queries: the sub-bureaus below the branch, their current submitted or returned reports.
