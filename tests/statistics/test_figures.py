@@ -113,3 +113,10 @@ def test_each_figure_links_to_exactly_its_items(quarter, orgs, supervisor, clien
     value, params = figure(figures, key, label)
     client = client_for(supervisor)
     assert _listed(client, target, params) == value
+
+
+def test_the_ledger_names_the_statistics_filters_it_was_opened_with(quarter, orgs, supervisor, client_for):
+    figures = report_tables(orgs["laizhou"], START, END)
+    _value, params = figure(figures, "closing", "超期办结")
+    page = client_for(supervisor).get(f"{reverse('complaints:index')}?{urlencode(params)}").content.decode()
+    assert "统计口径" in page and "办结情况：超期办结" in page and "办结日期自：2026-07-01" in page
