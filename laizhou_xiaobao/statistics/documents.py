@@ -46,7 +46,7 @@ def report_charts(report: StatisticsReport, *, width: int = 460, font_family: st
                 {table["columns"][0]: [float(number(row["values"][0])) for row in rows]},
                 title=table["title"],
                 width=width,
-                height=230,
+                height=260,
                 **options,
             )
         )
