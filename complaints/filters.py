@@ -196,6 +196,8 @@ class LedgerFilter(StatisticsFilters):
             if name == "q":
                 # A term may be a name or a phone number: masked in an export's title (core.personal).
                 text = mask_search_terms(str(value))
+            elif name == "org":
+                text = self.org_name(value)
             elif hasattr(field, "choices"):
                 text = dict((str(key), label) for key, label in field.choices).get(str(value), value)
             elif hasattr(value, "isoformat"):

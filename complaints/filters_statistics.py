@@ -140,6 +140,10 @@ class StatisticsFilters(django_filters.FilterSet):
             events = events.filter(occurred_at__date__lte=end)
         return queryset.filter(Exists(events))
 
+    def org_name(self, value) -> str:
+        name, short_name, _path = self.scope.orgs.get(int(value), ("", "", ""))
+        return short_name or name or str(int(value))
+
     def statistics_filters_text(self) -> str:
         """The hidden filters in words, shown above the ledger when a statistics link opened it."""
         if not self.is_bound or not self.form.is_valid():
@@ -151,7 +155,7 @@ class StatisticsFilters(django_filters.FilterSet):
                 continue
             field = self.form.fields[name]
             if name == "org":
-                text = self.scope.orgs.get(int(value), ("", str(value), ""))[1] or str(value)
+                text = self.org_name(value)
             elif hasattr(field, "choices"):
                 text = dict((str(key), label) for key, label in field.choices).get(str(value), value)
             else:
