@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.filters_statistics import StatisticsFilters
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
 from complaints.search import search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
@@ -38,7 +39,7 @@ SUBSTANTIATED = "substantiated_any"
 FINDING_CHOICES = [(SUBSTANTIATED, _("查实或部分查实")), *Finding.choices]
 
 
-class LedgerFilter(django_filters.FilterSet):
+class LedgerFilter(StatisticsFilters):
     """Filters over a LedgerScope's cases; institution and handler choices come from the scope (no query)."""
 
     q = django_filters.CharFilter(label=_("检索"), method="filter_q")
@@ -200,6 +201,8 @@ class LedgerFilter(django_filters.FilterSet):
             if name == "q":
                 # A term may be a name or a phone number: masked in an export's title (core.personal).
                 text = mask_search_terms(str(value))
+            elif name == "org":
+                text = self.org_name(value)
             elif hasattr(field, "choices"):
                 text = dict((str(key), label) for key, label in field.choices).get(str(value), value)
             elif hasattr(value, "isoformat"):

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "mediation",
     "outreach",
     "laizhou_xiaobao.dashboard",
+    "laizhou_xiaobao.statistics",
     "laizhou_xiaobao.demo",
     "laizhou_xiaobao.bench",
 ]

@@ -23,5 +23,6 @@ urlpatterns = [
     path("institutions/", include("institutions.urls")),
     path("outreach/", include("outreach.urls")),
     path("dashboard/", include("laizhou_xiaobao.dashboard.urls")),
+    path("statistics/", include("laizhou_xiaobao.statistics.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -244,6 +244,11 @@ class ListFilterForm(forms.Form):
     mediator = forms.ModelChoiceField(label=_("调解员"), required=False, queryset=Mediator.objects.none())
     q = forms.CharField(label=_("编号/摘要/案号"), required=False)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    # The statistics reports link here with these (docs/domain.md, "信访投诉统计").
+    outcome = forms.ChoiceField(label=_("调解结果"), required=False, choices=[("", _("全部")), *Outcome.choices])
+    received_from = BoundedDateField(label=_("收案日期自"), required=False, widget=DATE)
+    received_to = BoundedDateField(label=_("收案日期至"), required=False, widget=DATE)
+    org = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args, mediators, **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,9 +153,31 @@ def institution_cooperation(org, start: dt.date, end: dt.date) -> dict[int, dict
     return {bucket.key: bucket.as_dict() for bucket in _grouped(cases, "institution_id", "institution__short_name")}
 
 
-def workstation_list(queryset, *, status="", source="", mediator="", institution="", q="", overdue=False, today=None):
+def workstation_list(
+    queryset,
+    *,
+    status="",
+    source="",
+    mediator="",
+    institution="",
+    q="",
+    overdue=False,
+    today=None,
+    outcome="",
+    received_from=None,
+    received_to=None,
+    org=None,
+):
     """The workstation's list with its filters; a plain chainable queryset for the view to paginate."""
     cases = queryset.for_list()
+    if outcome:
+        cases = cases.filter(outcome=outcome)
+    if received_from:
+        cases = cases.filter(received_on__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_on__lte=received_to)
+    if org is not None:
+        cases = cases.filter(within_org_q(org))
     if status == "open":
         cases = cases.open()
     elif status:

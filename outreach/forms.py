@@ -5,9 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import scope
-from core.models import User
-from core.params import MAX_YEAR, MIN_YEAR, BoundedDateField
+from core.access import scope, within_org_q
+from core.models import OrgUnit, User
+from core.params import MAX_YEAR, MIN_YEAR, BoundedDateField, BoundedDateFilter
 
 from .models import (
     Campaign,
@@ -224,6 +224,11 @@ class EventFilter(django_filters.FilterSet):
         label=_("宣传对象"), field_name="target_groups", queryset=TargetGroup.objects.all()
     )
 
+    # The statistics reports link here with these (docs/domain.md, "信访投诉统计").
+    held_from = BoundedDateFilter(label=_("活动日期自"), field_name="held_on", lookup_expr="gte", widget=DATE)
+    held_to = BoundedDateFilter(label=_("活动日期至"), field_name="held_on", lookup_expr="lte", widget=DATE)
+    org = django_filters.NumberFilter(method="filter_org", widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
     class Meta:
         model = Event
         fields = []
@@ -234,6 +239,10 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(title__icontains=value) if value else queryset
+
+    def filter_org(self, queryset, name, value):
+        org = OrgUnit.objects.filter(pk=int(value)).first()
+        return queryset.filter(within_org_q(org)) if org is not None else queryset.none()
 
     def filter_town(self, queryset, name, value):
         if not value:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user, visible_orgs
+from core.models import OrgUnit
 from core.roles import Role, has_role
 from core.service_errors import show_error
 from institutions.models import Institution
@@ -53,6 +54,10 @@ def index(request):
         q=filters.get("q", ""),
         overdue=filters.get("overdue", False),
         today=today,
+        outcome=filters.get("outcome", ""),
+        received_from=filters.get("received_from"),
+        received_to=filters.get("received_to"),
+        org=OrgUnit.objects.filter(pk=filters["org"]).first() if filters.get("org") else None,
     )
     if request.GET.get("mine") == "1":
         cases = cases.filter(mediator__user=user)

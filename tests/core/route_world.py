@@ -245,6 +245,19 @@ def build_dashboard(world: dict, *, clerk_a, supervisor, laizhou) -> None:
     world["notification"] = notify(user=clerk_a, title="测试提醒")
 
 
+def build_statistics(world: dict, *, clerk_a, laizhou) -> None:
+    from laizhou_xiaobao.statistics.models import StatisticsReport
+    from laizhou_xiaobao.statistics.services import report_draft
+
+    world["draft_report"] = report_draft(actor=clerk_a, org=laizhou, year=2025, quarter=4)
+    submitted = report_draft(actor=clerk_a, org=laizhou, year=2025, quarter=3)
+    submitted.pdf_file.save("report.pdf", ContentFile(PDF_BYTES), save=False)
+    submitted.xlsx_file.save("report.xlsx", ContentFile(b"PK\x03\x04 matrix"), save=False)
+    submitted.status = StatisticsReport.Status.SUBMITTED
+    submitted.save()
+    world["submitted_report"] = submitted
+
+
 def build_world(users: dict, laizhou, builders: list[str]) -> dict:
     """The records of the named builders ("complaints", "institutions", …) for the personas in `users` (keyed
     clerk, sup, med): what the route matrix and the fuzz walk request their pages against."""
@@ -265,6 +278,7 @@ def build_world(users: dict, laizhou, builders: list[str]) -> dict:
         ),
         "outreach": lambda: build_outreach(records, clerk_a=clerk_a, laizhou=laizhou),
         "dashboard": lambda: build_dashboard(records, clerk_a=clerk_a, supervisor=supervisor, laizhou=laizhou),
+        "statistics": lambda: build_statistics(records, clerk_a=clerk_a, laizhou=laizhou),
     }
     for name in builders:
         build[name]()

@@ -156,6 +156,17 @@ ROUTES: dict[str, Route] = {
     "institutions:row_assessment": post(L,  R,   R,   404, 404, R,   404, pk="draft_list", row_pk="row"),
     "institutions:list_action":   post(L,   R,   R,   404, 404, R,   404, pk="draft_list", action=Lit("submit")),
 
+    # --- 信访投诉统计 (the branch sees only reports submitted to it; a mediator none) ------------------
+    "statistics:index":            get(L,   200, 200, 403, 200, 200, 200),
+    "statistics:create":          post(L,   R,   R,   403, 403, 403, R),
+    "statistics:branch":           get(L,   403, 403, 403, 200, 200, 403),
+    "statistics:detail":           get(L,   200, 200, 403, 200, 200, 404, pk="submitted_report"),
+    "statistics:status":           get(L,   200, 200, 403, 200, 200, 404, pk="submitted_report"),
+    "statistics:download":         get(L,   200, 200, 403, 200, 200, 404, pk="submitted_report", kind=Lit("pdf")),
+    "statistics:generate":        post(L,   R,   R,   403, 404, R,   404, pk="draft_report"),
+    "statistics:summary":         post(L,   400, 400, 403, 404, 400, 404, pk="draft_report"),  # empty form: 400
+    "statistics:action":          post(L,   R,   R,   403, 404, R,   404, pk="draft_report", action=Lit("check")),
+
     # --- 纠纷调解 (the mediator sees only the case assigned to them, after declaring) ----------------
     "mediation:index":             get(L,   *ALL),
     "mediation:register":          get(L,   200, 200, 403, 403, 200, 200),
@@ -210,6 +221,7 @@ APP_GROUPS = {
     "mediation": ("mediation:",),
     "outreach": ("outreach:",),
     "dashboard": ("dashboard:",),
+    "statistics": ("statistics:",),
 }
 BUILDERS = {
     "core": (),
@@ -218,6 +230,7 @@ BUILDERS = {
     "mediation": ("complaints", "mediation"),
     "outreach": ("outreach",),
     "dashboard": ("dashboard",),
+    "statistics": ("statistics",),
 }
 
 
