@@ -2,6 +2,7 @@ from .cases import Case, CaseEvent, CaseStep, ExtensionRequest
 from .contacts import Contact, Representative
 from .documents import Attachment, CaseDocument, LedgerExport
 from .forwarding import Forwarding
+from .imports import LedgerImport, LedgerImportMapping
 from .search import CaseSearchIndex
 
 __all__ = [
@@ -15,5 +16,7 @@ __all__ = [
     "ExtensionRequest",
     "Forwarding",
     "LedgerExport",
+    "LedgerImport",
+    "LedgerImportMapping",
     "Representative",
 ]
