@@ -85,7 +85,9 @@ def _existing(model_filter: str, org: OrgUnit, values: set[str]) -> set[str]:
     values = sorted(v for v in values if v)
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
-        found |= set(Case.objects.filter(org=org, **{f"{model_filter}__in": chunk}).values_list(model_filter, flat=True))
+        found |= set(
+            Case.objects.filter(org=org, **{f"{model_filter}__in": chunk}).values_list(model_filter, flat=True)
+        )
     return found
 
 
@@ -198,7 +200,12 @@ def _check_dates(row: _Row, now: dt.datetime) -> None:
     values = row.values
     received_at = parse_moment(row.raw.get("received_at"))
     if received_at is None:
-        row.refuse("received_at", _("必填，应为日期，如 2024-03-05。") if not row.text("received_at") else _("无法识别的日期“%(v)s”。") % {"v": row.text("received_at")})
+        row.refuse(
+            "received_at",
+            _("必填，应为日期，如 2024-03-05。")
+            if not row.text("received_at")
+            else _("无法识别的日期“%(v)s”。") % {"v": row.text("received_at")},
+        )
     elif received_at > now:
         row.refuse("received_at", _("接收时间不能晚于当前时间。"))
     values["received_at"] = received_at

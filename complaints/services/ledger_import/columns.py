@@ -20,11 +20,22 @@ class ImportField:
 
 
 FIELDS = [
-    ImportField("number", gettext_lazy("编号"), gettext_lazy("本单位台账的编号；与来文/工单编号至少填一个，重复导入时据此跳过")),
-    ImportField("reference_no", gettext_lazy("来文/工单编号"), gettext_lazy("12378工单号或上级交办单号；这两个渠道必填")),
+    ImportField(
+        "number", gettext_lazy("编号"), gettext_lazy("本单位台账的编号；与来文/工单编号至少填一个，重复导入时据此跳过")
+    ),
+    ImportField(
+        "reference_no", gettext_lazy("来文/工单编号"), gettext_lazy("12378工单号或上级交办单号；这两个渠道必填")
+    ),
     ImportField("case_type", gettext_lazy("类型"), gettext_lazy("信访、举报 或 转办投诉"), True),
-    ImportField("petition_kind", gettext_lazy("信访类别"), gettext_lazy("建议意见、检举控告 或 申诉求决；未办结的信访必填")),
-    ImportField("channel", gettext_lazy("来源渠道"), gettext_lazy("走访、电话、书信、传真、网络、上级转送/交办 或 12378热线"), True),
+    ImportField(
+        "petition_kind", gettext_lazy("信访类别"), gettext_lazy("建议意见、检举控告 或 申诉求决；未办结的信访必填")
+    ),
+    ImportField(
+        "channel",
+        gettext_lazy("来源渠道"),
+        gettext_lazy("走访、电话、书信、传真、网络、上级转送/交办 或 12378热线"),
+        True,
+    ),
     ImportField("received_at", gettext_lazy("接收时间"), gettext_lazy("日期，如 2024-03-05 或 2024-03-05 09:30"), True),
     ImportField("name", gettext_lazy("姓名"), gettext_lazy("匿名举报可空，其余必填")),
     ImportField("id_number", gettext_lazy("身份证号"), gettext_lazy("18位，按校验位检查")),
@@ -37,9 +48,19 @@ FIELDS = [
     ImportField("cause", gettext_lazy("投诉原因"), gettext_lazy("名称或代码，可空")),
     ImportField("summary", gettext_lazy("事项摘要"), gettext_lazy("不超过200字"), True),
     ImportField("content", gettext_lazy("具体内容"), gettext_lazy("可空")),
-    ImportField("owner", gettext_lazy("A岗（承办人）"), gettext_lazy("本单位人员的姓名或用户名；空则为导入人或本单位负责人")),
-    ImportField("closed_at", gettext_lazy("办结日期"), gettext_lazy("填写的行作为历史件（已办结）导入；空的行作为新件登记并起算期限")),
-    ImportField("closure", gettext_lazy("办结方式"), gettext_lazy("办结、不予受理、非本机关职责、重复件、转调解/升级处理 或 撤回；默认 办结")),
+    ImportField(
+        "owner", gettext_lazy("A岗（承办人）"), gettext_lazy("本单位人员的姓名或用户名；空则为导入人或本单位负责人")
+    ),
+    ImportField(
+        "closed_at",
+        gettext_lazy("办结日期"),
+        gettext_lazy("填写的行作为历史件（已办结）导入；空的行作为新件登记并起算期限"),
+    ),
+    ImportField(
+        "closure",
+        gettext_lazy("办结方式"),
+        gettext_lazy("办结、不予受理、非本机关职责、重复件、转调解/升级处理 或 撤回；默认 办结"),
+    ),
     ImportField("result", gettext_lazy("办理结果"), gettext_lazy("可空")),
     ImportField("satisfaction", gettext_lazy("回访满意度"), gettext_lazy("满意、基本满意、不满意 或 无法联系，可空")),
 ]
@@ -75,7 +96,11 @@ def read_workbook(source) -> tuple[list[str], list[tuple[int, list]]]:
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = [_text(v) for v in next(rows, [])]
-        body = [(number, list(values)) for number, values in enumerate(rows, start=2) if any(v not in (None, "") for v in values)]
+        body = [
+            (number, list(values))
+            for number, values in enumerate(rows, start=2)
+            if any(v not in (None, "") for v in values)
+        ]
     finally:
         workbook.close()
     return header, body
@@ -97,7 +122,11 @@ def mapping_problems(mapping: dict, headers: list[str]) -> list[str]:
     problems = [_("请为“%(f)s”选择一列。") % {"f": LABELS[key]} for key in REQUIRED_KEYS if not mapping.get(key)]
     if not mapping.get("number") and not mapping.get("reference_no"):
         problems.append(_("“编号”和“来文/工单编号”至少要对应一列，重复导入时据此识别已导入的件。"))
-    problems += [_("文件中没有“%(h)s”这一列。") % {"h": header} for header in mapping.values() if header and header not in headers]
+    problems += [
+        _("文件中没有“%(h)s”这一列。") % {"h": header}
+        for header in mapping.values()
+        if header and header not in headers
+    ]
     return problems
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import sees_org, visible_orgs
+from core.access import visible_orgs
 from core.models import OrgUnit, User
 from core.personal import mask_name
 from core.roles import Role, has_role
@@ -19,7 +19,16 @@ from core.uploads import sha256_of, validate_upload
 from ...models import LedgerImport, LedgerImportMapping
 from ...models.choices import CaseType, Channel
 from .checks import check_rows, load_lookups
-from .columns import LABELS, PREVIEW_ROWS, UnreadableWorkbook, cell_text, guess_mapping, mapped_rows, mapping_problems, read_workbook
+from .columns import (
+    LABELS,
+    PREVIEW_ROWS,
+    UnreadableWorkbook,
+    cell_text,
+    guess_mapping,
+    mapped_rows,
+    mapping_problems,
+    read_workbook,
+)
 from .write import write_rows
 
 RUN_TASK = "complaints.tasks.run_ledger_import"

@@ -51,7 +51,8 @@ def _build_case(values: dict, *, org, actor) -> Case:
     received_at = values["received_at"]
     case = Case(
         org=org,
-        number=values["number"] or case_number(org=org, case_type=values["case_type"], year=timezone.localdate(received_at).year),
+        number=values["number"]
+        or case_number(org=org, case_type=values["case_type"], year=timezone.localdate(received_at).year),
         case_type=values["case_type"],
         petition_kind=values["petition_kind"],
         channel=values["channel"],
