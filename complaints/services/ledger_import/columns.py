@@ -85,8 +85,9 @@ class UnreadableWorkbook(Exception):
     pass
 
 
-def read_workbook(source) -> tuple[list[str], list[tuple[int, list]]]:
-    """The first sheet's header texts and its non-empty rows with their row numbers (the header is row 1)."""
+def read_workbook(source, *, limit: int | None = None) -> tuple[list[str], list[tuple[int, list]]]:
+    """The first sheet's header texts and its non-empty rows with their row numbers (the header is row 1);
+    with `limit`, only the first rows (the preview does not parse a 10,000-row file)."""
     from openpyxl import load_workbook
 
     try:
@@ -96,14 +97,35 @@ def read_workbook(source) -> tuple[list[str], list[tuple[int, list]]]:
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = [_text(v) for v in next(rows, [])]
-        body = [
-            (number, list(values))
-            for number, values in enumerate(rows, start=2)
-            if any(v not in (None, "") for v in values)
-        ]
+        body = []
+        for number, values in enumerate(rows, start=2):
+            if any(v not in (None, "") for v in values):
+                body.append((number, list(values)))
+                if limit is not None and len(body) >= limit:
+                    break
     finally:
         workbook.close()
     return header, body
+
+
+def read_header(source) -> tuple[list[str], int]:
+    """The header texts and the number of rows below it, from the sheet's recorded dimensions when it has them
+    (Excel always writes them), so that an upload does not parse every cell; the check counts exactly."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:
+        raise UnreadableWorkbook from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_text(v) for v in next(rows, [])]
+        recorded = sheet.max_row if sheet.max_row and sheet.max_row > 1 else None
+        count = recorded - 1 if recorded else sum(1 for values in rows if any(v not in (None, "") for v in values))
+    finally:
+        workbook.close()
+    return header, count
 
 
 def guess_mapping(headers: list[str], saved: dict | None = None) -> dict[str, str]:

@@ -18,7 +18,7 @@ from core.uploads import sha256_of, validate_upload
 
 from ...models import LedgerImport, LedgerImportMapping
 from ...models.choices import CaseType, Channel
-from .checks import check_rows, load_lookups
+from .checks import Problem, check_rows, load_lookups
 from .columns import (
     LABELS,
     PREVIEW_ROWS,
@@ -27,6 +27,7 @@ from .columns import (
     guess_mapping,
     mapped_rows,
     mapping_problems,
+    read_header,
     read_workbook,
 )
 from .write import write_rows
@@ -65,12 +66,12 @@ def ledger_import_upload(*, actor, org, upload) -> LedgerImport:
     _require(actor, org)
     validate_upload(upload, allowed=("xlsx",), max_bytes=settings.LEDGER_IMPORT_MAX_BYTES)
     try:
-        headers, body = read_workbook(upload)
+        headers, count = read_header(upload)
     except UnreadableWorkbook as exc:
         raise ValidationError(_("无法读取文件，请上传Excel工作簿（.xlsx）。"), code="unreadable") from exc
     if not [h for h in headers if h]:
         raise ValidationError(_("第一个工作表的第1行应为表头。"), code="no_header")
-    if not body:
+    if not count:
         raise ValidationError(_("文件中没有数据行。"), code="empty")
     upload.seek(0)
     record = LedgerImport(
@@ -79,11 +80,11 @@ def ledger_import_upload(*, actor, org, upload) -> LedgerImport:
         file_name=upload.name[:200],
         sha256=sha256_of(upload),
         headers=headers,
-        row_count=len(body),
+        row_count=count,
     )
     record.file.save(f"{org.code}.xlsx", upload, save=False)
     record.save()
-    log_action(actor=actor, action="complaints.ledger_import.uploaded", target=record, org=org, rows=len(body))
+    log_action(actor=actor, action="complaints.ledger_import.uploaded", target=record, org=org, rows=count)
     return record
 
 
@@ -102,16 +103,16 @@ def ledger_import_save_mapping(*, actor, record: LedgerImport, columns: dict) ->
     return mapping
 
 
-def _rows(record: LedgerImport) -> list[tuple[int, dict]]:
+def _rows(record: LedgerImport, limit: int | None = None) -> list[tuple[int, dict]]:
     mapping = guess_mapping(record.headers, mapping_for(record.org))
     with record.file.open("rb") as source:
-        headers, body = read_workbook(source)
+        headers, body = read_workbook(source, limit=limit)
     return mapped_rows(headers, body, mapping)
 
 
 def preview_rows(record: LedgerImport, limit: int = PREVIEW_ROWS) -> list[dict]:
     """The first rows as the saved mapping reads them: {"row": n, "cells": [text per field]}."""
-    rows = _rows(record)[:limit]
+    rows = _rows(record, limit)
     return [{"row": number, "cells": [cell_text(values.get(key)) for key in LABELS]} for number, values in rows]
 
 
@@ -157,8 +158,13 @@ def ledger_import_execute(*, import_id: int) -> LedgerImport:
     record = LedgerImport.objects.select_related("org", "run_by").get(pk=import_id)
     actor = record.run_by or User.objects.get(pk=record.uploaded_by_id)
     rows = _rows(record)
+    if len(rows) != record.row_count:
+        record.row_count = len(rows)
+        record.save(update_fields=["row_count"])
     progress = (lambda done: job_progress(record.job_id, done, total=len(rows))) if record.job_id else None
     checked = check_rows(rows, load_lookups(org=record.org, actor=actor, rows=rows))
+    if not rows:
+        checked.problems.append(Problem(0, "", _("文件中没有数据行。")))
     result = {
         "problems": [p.as_dict() for p in checked.problems],
         "unmatched": sorted(checked.unmatched),
