@@ -349,3 +349,30 @@ def test_a_mapping_without_the_required_columns_is_refused(client_for, superviso
     errors = " ".join(response.context["form"].non_field_errors())
     assert "请为“类型”选择一列。" in errors and "至少要对应一列" in errors
     assert not LedgerImportMapping.objects.exists()
+
+
+def test_a_big_file_is_checked_and_imported_by_a_background_job(
+    client_for, supervisor, office, settings, django_capture_on_commit_callbacks
+):
+    settings.LEDGER_IMPORT_ASYNC_ROWS = 2
+    with at("2026-06-01"):
+        client, record = start(client_for, supervisor, office, HISTORICAL + OPEN)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("complaints:import_run", args=[record.pk]), {"mode": "import"})
+        record.refresh_from_db()
+        page = client.get(reverse("complaints:import_detail", args=[record.pk])).content.decode()
+    assert record.job is not None and record.job.task_name == "complaints.tasks.run_ledger_import"
+    assert record.state == LedgerImport.State.IMPORTED and Case.objects.count() == 3
+    assert record.job.progress_done == record.job.progress_total == 3
+    assert "已导入" in page
+
+
+def test_the_benchmark_workbook_imports_cleanly(supervisor, office):
+    """The bench's generated workbook (laizhou_xiaobao/bench/ledger_import.py), at a small size."""
+    from laizhou_xiaobao.bench.ledger_import import build_workbook, import_once
+
+    with at("2026-06-01"):
+        content = build_workbook(30, ["莱州农商银行"], today=dt.date(2026, 6, 1))
+        record = import_once(supervisor, content, keep=True)
+    assert (record.result["historical"], record.result["open"]) == (27, 3)
+    assert Case.objects.filter(is_historical=True).count() == 27
