@@ -57,7 +57,8 @@ def build_workbook(rows: int, institutions: list[str], *, today: dt.date) -> byt
             "closed_at": "" if is_open else received + dt.timedelta(days=20),
             "result": "" if is_open else "已答复",
         }
-        sheet.append([values.get(field.key, "") for field in FIELDS])
+        # Cells left empty are absent, as Excel writes them.
+        sheet.append([values.get(field.key) or None for field in FIELDS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
