@@ -100,7 +100,7 @@ def import_detail(request, pk: int):
         "fields": [(f.label, mapping.get(f.key, "")) for f in FIELDS],
         "preview": preview,
         "result": record.result or {},
-        "can_run": bool(record.file) and record.state not in (LedgerImport.State.RUNNING, LedgerImport.State.IMPORTED),
+        "can_run": svc.may_run(record),
     }
     return render(request, "complaints/import_detail.html", context)
 

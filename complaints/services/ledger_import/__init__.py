@@ -9,6 +9,7 @@ from .run import (
     ledger_import_save_mapping,
     ledger_import_upload,
     mapping_for,
+    may_run,
     preview_rows,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "ledger_import_save_mapping",
     "ledger_import_upload",
     "mapping_for",
+    "may_run",
     "preview_rows",
     "template_workbook",
 ]

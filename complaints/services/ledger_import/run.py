@@ -116,13 +116,20 @@ def preview_rows(record: LedgerImport, limit: int = PREVIEW_ROWS) -> list[dict]:
     return [{"row": number, "cells": [cell_text(values.get(key)) for key in LABELS]} for number, values in rows]
 
 
+def may_run(record: LedgerImport) -> bool:
+    """Not imported yet, the file still there, and not being worked on (a failed background job may be rerun)."""
+    if record.state == LedgerImport.State.IMPORTED or not record.file:
+        return False
+    return record.state != LedgerImport.State.RUNNING or (record.job is not None and not record.job.is_active)
+
+
 def ledger_import_run(*, actor, record: LedgerImport, dry_run: bool) -> LedgerImport:
     """Check (dry run) or import the workbook: at once for a small file, as a background job for a big one."""
     _require(actor, record.org)
     problems = mapping_problems(guess_mapping(record.headers, mapping_for(record.org)), record.headers)
     if problems:
         raise ValidationError(problems)
-    if record.state in (LedgerImport.State.RUNNING, LedgerImport.State.IMPORTED):
+    if not may_run(record):
         raise ValidationError(_("该文件正在处理或已经导入。"), code="state")
     with transaction.atomic():
         record = LedgerImport.objects.select_for_update().get(pk=record.pk)
