@@ -19,7 +19,7 @@ from core.service_errors import form_errors, show_error
 from ..import_forms import ImportMappingForm, ImportUploadForm
 from ..models import LedgerImport
 from ..services import ledger_import as svc
-from ..services.ledger_import.columns import FIELDS, guess_mapping
+from ..services.ledger_import.columns import guess_mapping
 
 
 def _require_importer(request) -> None:
@@ -92,12 +92,11 @@ def import_detail(request, pk: int):
     )
     if request.GET.get("fragment"):
         return render_job_status(request, status)
-    mapping = guess_mapping(record.headers, svc.mapping_for(record.org))
-    preview = svc.preview_rows(record) if record.file else []
+    fields, preview = svc.preview_rows(record) if record.file else ([], [])
     context = {
         "record": record,
         "status": status,
-        "fields": [(f.label, mapping.get(f.key, "")) for f in FIELDS],
+        "fields": fields,
         "preview": preview,
         "result": record.result or {},
         "can_run": svc.may_run(record),

@@ -164,6 +164,8 @@ def test_upload_mapping_preview_then_import(client_for, supervisor, office):
         # The preview reads the first rows through the mapping: the office's columns under the ledger's names.
         preview = page.content.decode()
         assert "← 台账编号" in preview and "TS-2023-0007" in preview and "莱州农商银行" in preview
+        # Personal data masked, as lists show it.
+        assert "138****5678" in preview and "13812345678" not in preview and GOOD_ID not in preview
         assert LedgerImportMapping.objects.get(org=office["org"]).columns == MAPPING
 
         response = run(client, record, "import")

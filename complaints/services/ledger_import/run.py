@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.access import visible_orgs
 from core.models import OrgUnit, User
-from core.personal import mask_name
+from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import Role, has_role
 from core.services.audit import log_action
 from core.services.jobs import dispatch, job_progress
@@ -110,10 +110,21 @@ def _rows(record: LedgerImport, limit: int | None = None) -> list[tuple[int, dic
     return mapped_rows(headers, body, mapping)
 
 
-def preview_rows(record: LedgerImport, limit: int = PREVIEW_ROWS) -> list[dict]:
-    """The first rows as the saved mapping reads them: {"row": n, "cells": [text per field]}."""
-    rows = _rows(record, limit)
-    return [{"row": number, "cells": [cell_text(values.get(key)) for key in LABELS]} for number, values in rows]
+# The preview shows personal data as lists do (docs/domain.md, "个人信息").
+_PREVIEW_MASKS = {"name": mask_name, "id_number": mask_id, "phone": mask_phone, "address": mask_address}
+
+
+def preview_rows(record: LedgerImport, limit: int = PREVIEW_ROWS) -> tuple[list[tuple[str, str]], list[dict]]:
+    """The mapped fields as (field name, workbook header), and the first rows as the mapping reads them:
+    {"row": n, "cells": [text per mapped field]}, personal data masked."""
+    mapping = guess_mapping(record.headers, mapping_for(record.org))
+    keys = [key for key in LABELS if mapping.get(key)]
+    rows = []
+    for number, values in _rows(record, limit):
+        cells = [cell_text(values.get(key)) for key in keys]
+        cells = [_PREVIEW_MASKS.get(key, str)(text) for key, text in zip(keys, cells, strict=True)]
+        rows.append({"row": number, "cells": cells})
+    return [(LABELS[key], mapping[key]) for key in keys], rows
 
 
 def may_run(record: LedgerImport) -> bool:
