@@ -32,6 +32,7 @@ HEADERS = [
     "摘要",
     "结案日期",
     "结果",
+    "按期",
 ]
 MAPPING = {
     "number": "台账编号",
@@ -47,6 +48,7 @@ MAPPING = {
     "summary": "摘要",
     "closed_at": "结案日期",
     "result": "结果",
+    "closed_on_time": "按期",
 }
 GOOD_ID = "370683199001011237"
 HISTORICAL = [
@@ -81,6 +83,7 @@ HISTORICAL = [
         "反映理财产品亏损",
         "2022-12-30",
         "已答复",
+        "否",
     ],
 ]
 OPEN = [
@@ -180,6 +183,8 @@ def _check_imported(client, response, record, office, supervisor):
     assert (old.status, old.is_historical, old.closure) == ("closed", True, "resolved")
     assert old.received_on == dt.date(2023, 3, 6) and timezone.localdate(old.closed_at) == dt.date(2023, 3, 20)
     assert old.institution == office["bank"] and old.id_number == GOOD_ID and old.owner == supervisor
+    # The old ledger said nothing of TS-2023-0007's timeliness (unknown); it said the petition was late.
+    assert old.closed_on_time is None
     assert old.history.count() == 1 and old.history.first().history_change_reason == "历史导入"
     petition = Case.objects.get(number="莱信2022-15")
     assert (petition.case_type, petition.petition_kind, petition.received_on) == (
@@ -187,6 +192,7 @@ def _check_imported(client, response, record, office, supervisor):
         "appeal",
         dt.date(2022, 11, 2),
     )
+    assert petition.closed_on_time is False
     # The product's own numbering moves past the imported TS-2023-0007.
     assert NumberSequence.objects.get(org=office["org"], key="TS", year=2023).last_value == 7
 

@@ -218,6 +218,11 @@ def _check_dates(row: _Row, now: dt.datetime) -> None:
         row.refuse("closed_at", _("办结日期不能晚于当前时间。"))
     values["closed_at"] = closed_at
     values["historical"] = bool(row.text("closed_at"))
+    # Whether the office kept its deadline, as the old ledger says; unknown when it does not (no clocks to tell).
+    on_time = row.text("closed_on_time").upper()
+    values["closed_on_time"] = (on_time in YES) if on_time else None
+    if on_time and on_time not in YES and on_time not in NO:
+        row.refuse("closed_on_time", _("应为“是”或“否”。"))
 
 
 def _check_person(row: _Row) -> None:

@@ -62,6 +62,7 @@ FIELDS = [
         gettext_lazy("办结、不予受理、非本机关职责、重复件、转调解/升级处理 或 撤回；默认 办结"),
     ),
     ImportField("result", gettext_lazy("办理结果"), gettext_lazy("可空")),
+    ImportField("closed_on_time", gettext_lazy("按时办结"), gettext_lazy("是/否，历史件可填；空为未知")),
     ImportField("satisfaction", gettext_lazy("回访满意度"), gettext_lazy("满意、基本满意、不满意 或 无法联系，可空")),
 ]
 FIELD_KEYS = [f.key for f in FIELDS]
