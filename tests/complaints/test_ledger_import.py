@@ -384,3 +384,27 @@ def test_the_benchmark_workbook_imports_cleanly(supervisor, office):
         record = import_once(supervisor, content, keep=True)
     assert (record.result["historical"], record.result["open"]) == (27, 3)
     assert Case.objects.filter(is_historical=True).count() == 27
+
+
+def test_a_failure_part_way_writes_nothing_and_the_file_can_be_run_again(client_for, supervisor, office, monkeypatch):
+    from complaints.services.ledger_import import run as import_run
+
+    original = import_run.log_action
+
+    def broken(**kwargs):
+        if kwargs["action"] == "complaints.ledger_import.imported":
+            raise RuntimeError("audit log unavailable")
+        return original(**kwargs)
+
+    with at("2026-06-01"):
+        client, record = start(client_for, supervisor, office, HISTORICAL + OPEN)
+        before = written()
+        monkeypatch.setattr(import_run, "log_action", broken)
+        client.raise_request_exception = False
+        assert client.post(reverse("complaints:import_run", args=[record.pk]), {"mode": "import"}).status_code == 500
+        assert written() == before
+        record.refresh_from_db()
+        assert record.state == LedgerImport.State.UPLOADED and record.file
+        monkeypatch.setattr(import_run, "log_action", original)
+        run(client, record, "import")
+    assert record.state == LedgerImport.State.IMPORTED and Case.objects.count() == 3

@@ -171,6 +171,25 @@ def _preview(created: list[dict]) -> list[dict]:
     ]
 
 
+def _write(record: LedgerImport, rows: list[dict], result: dict, *, actor, progress) -> None:
+    """All the cases or none: a failure part-way rolls every row back and leaves the file ready to run again."""
+    try:
+        with transaction.atomic():
+            write_rows(rows, org=record.org, actor=actor, file_name=record.file_name, progress=progress)
+            log_action(
+                actor=actor,
+                action="complaints.ledger_import.imported",
+                target=record,
+                org=record.org,
+                historical=result["historical"],
+                opened=result["open"],
+                skipped=result["skipped_count"],
+            )
+    except Exception:
+        LedgerImport.objects.filter(pk=record.pk).update(state=LedgerImport.State.UPLOADED)
+        raise
+
+
 def ledger_import_execute(*, import_id: int) -> LedgerImport:
     """Check every row; refuse the whole file on any problem; otherwise (unless a dry run) create the cases."""
     record = LedgerImport.objects.select_related("org", "run_by").get(pk=import_id)
@@ -196,17 +215,7 @@ def ledger_import_execute(*, import_id: int) -> LedgerImport:
     if checked.problems:
         state = LedgerImport.State.REFUSED
     elif not record.dry_run:
-        with transaction.atomic():
-            write_rows(checked.cleaned, org=record.org, actor=actor, file_name=record.file_name, progress=progress)
-            log_action(
-                actor=actor,
-                action="complaints.ledger_import.imported",
-                target=record,
-                org=record.org,
-                historical=result["historical"],
-                opened=result["open"],
-                skipped=result["skipped_count"],
-            )
+        _write(record, checked.cleaned, result, actor=actor, progress=progress)
         state = LedgerImport.State.IMPORTED
     record.state, record.result, record.finished_at = state, result, timezone.now()
     record.save(update_fields=["state", "result", "finished_at"])
