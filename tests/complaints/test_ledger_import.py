@@ -408,3 +408,23 @@ def test_a_failure_part_way_writes_nothing_and_the_file_can_be_run_again(client_
         monkeypatch.setattr(import_run, "log_action", original)
         run(client, record, "import")
     assert record.state == LedgerImport.State.IMPORTED and Case.objects.count() == 3
+
+
+def test_rows_written_by_another_import_meanwhile_refuse_this_one(client_for, supervisor, office, monkeypatch):
+    """Between this import's check and its write, another one wrote the 12378 item (keyed by reference only)."""
+    from complaints.services.ledger_import import run as import_run
+    from tests.factories import make_case
+
+    original = import_run.check_rows
+
+    def check_then_someone_else_writes(*args, **kwargs):
+        checked = original(*args, **kwargs)
+        make_case(owner=supervisor, org=office["org"], reference_no="12378-2026-000123", channel="12378")
+        return checked
+
+    with at("2026-06-01"):
+        client, record = start(client_for, supervisor, office, HISTORICAL + OPEN)
+        monkeypatch.setattr(import_run, "check_rows", check_then_someone_else_writes)
+        response = run(client, record, "import")
+    assert "同一单位的另一次导入刚写入了其中的部分件" in response.content.decode()
+    assert Case.objects.count() == 1 and record.state == LedgerImport.State.UPLOADED

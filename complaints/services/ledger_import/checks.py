@@ -80,7 +80,7 @@ CLOSURES = _choices(Closure.choices)
 SATISFACTIONS = _choices(Satisfaction.choices)
 
 
-def _existing(model_filter: str, org: OrgUnit, values: set[str]) -> set[str]:
+def existing_keys(model_filter: str, org: OrgUnit, values: set[str]) -> set[str]:
     found: set[str] = set()
     values = sorted(v for v in values if v)
     for start in range(0, len(values), _CHUNK):
@@ -122,8 +122,8 @@ def load_lookups(*, org: OrgUnit, actor, rows: list[tuple[int, dict]]) -> Lookup
         categories=categories,
         users=users,
         default_owner=default_owner,
-        existing_numbers=_existing("number", org, numbers),
-        existing_refs=_existing("reference_no", org, refs),
+        existing_numbers=existing_keys("number", org, numbers),
+        existing_refs=existing_keys("reference_no", org, refs),
         now=timezone.now(),
     )
 

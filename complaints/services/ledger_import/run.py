@@ -18,7 +18,7 @@ from core.uploads import sha256_of, validate_upload
 
 from ...models import LedgerImport, LedgerImportMapping
 from ...models.choices import CaseType, Channel
-from .checks import Problem, check_rows, load_lookups
+from .checks import Problem, check_rows, existing_keys, load_lookups
 from .columns import (
     LABELS,
     PREVIEW_ROWS,
@@ -171,10 +171,21 @@ def _preview(created: list[dict]) -> list[dict]:
     ]
 
 
+def _lock_and_recheck(org, rows: list[dict]) -> None:
+    """One import per office at a time (a row lock on the office); rows another import wrote since the check
+    refuse this one, so that nothing keyed only by its 12378 reference is created twice."""
+    OrgUnit.objects.select_for_update().get(pk=org.pk)
+    numbers = existing_keys("number", org, {row["number"] for row in rows})
+    references = existing_keys("reference_no", org, {row["reference_no"] for row in rows})
+    if numbers or references:
+        raise ValidationError(_("同一单位的另一次导入刚写入了其中的部分件，请重新试运行后再导入。"), code="raced")
+
+
 def _write(record: LedgerImport, rows: list[dict], result: dict, *, actor, progress) -> None:
     """All the cases or none: a failure part-way rolls every row back and leaves the file ready to run again."""
     try:
         with transaction.atomic():
+            _lock_and_recheck(record.org, rows)
             write_rows(rows, org=record.org, actor=actor, file_name=record.file_name, progress=progress)
             log_action(
                 actor=actor,
