@@ -22,7 +22,7 @@ from core.models import NumberSequence
 
 from ...models import Case, CaseEvent, CaseSearchIndex
 from ...models.choices import CaseStatus
-from ...search import case_bigrams
+from ...search import SEARCH_FIELDS, case_bigrams
 from ..common import sync_due_on
 from ..intake import _initial_deadlines, case_number
 
@@ -115,7 +115,10 @@ def _insert(rows: list[dict], *, org, actor, reason: str) -> list[Case]:
         for case in cases:
             case.pk = case.id = ids[case.number]
     CaseSearchIndex.objects.bulk_create(
-        [CaseSearchIndex(case_id=c.pk, bigrams=case_bigrams([c.number, c.name, c.summary, c.content])) for c in cases],
+        [
+            CaseSearchIndex(case_id=c.pk, bigrams=case_bigrams([getattr(c, f) or "" for f in SEARCH_FIELDS]))
+            for c in cases
+        ],
         batch_size=BATCH,
     )
     return cases
