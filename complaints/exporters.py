@@ -82,6 +82,7 @@ class LedgerExporter(ListExporter):
             due_on,
             closed_at,
             due_provisional,
+            _is_historical,
             phone,  # the export shows a masked phone; the ledger page does not
         ) in enumerate(
             self.queryset.values_list(*LEDGER_ROW_VALUES, "phone").iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1

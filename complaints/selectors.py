@@ -164,6 +164,7 @@ LEDGER_ROW_VALUES = (
     "due_on",
     "closed_at",
     "due_provisional",
+    "is_historical",
 )
 
 
@@ -184,15 +185,17 @@ class LedgerRow:
     due_on: dt.date | None
     closed_at: dt.datetime | None
     due_provisional: bool  # 暂定: computed over a calendar year not yet verified
+    is_historical: bool  # 历史导入: brought in from the office's old Excel ledger
 
     @classmethod
     def from_values(cls, values) -> LedgerRow:
         (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary, owner_name,
-         owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional) = values  # fmt: skip
+         owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional,
+         is_historical) = values  # fmt: skip
         return cls(
             pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
             owner_name or owner_username or "", (backup_name or backup_username) if backup_username else None,
-            status, due_on, closed_at, due_provisional,
+            status, due_on, closed_at, due_provisional, is_historical,
         )  # fmt: skip
 
     @property

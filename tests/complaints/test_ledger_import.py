@@ -204,6 +204,7 @@ def _check_imported(client, response, record, office, supervisor):
     assert 'id="case-historical"' in detail
     ledger = client.get(reverse("complaints:index"), {"historical": "1"}).content.decode()
     assert "TS-2023-0007" in ledger and "莱信2022-15" in ledger and "TS-2026-0001" not in ledger
+    assert '<span class="badge text-bg-secondary">历史导入</span>' in ledger
     # The search index is written with the cases.
     found = client.get(reverse("complaints:index"), {"q": "理财产品"}).content.decode()
     assert "莱信2022-15" in found and "TS-2023-0007" not in found
