@@ -92,6 +92,10 @@ class LedgerFilter(StatisticsFilters):
     finding = django_filters.ChoiceFilter(
         label=_("举报查实情况"), choices=FINDING_CHOICES, method="filter_finding", empty_label=ALL
     )
+    # Cases brought in from the office's old Excel ledgers (docs/domain.md, "历史台账导入").
+    historical = django_filters.ChoiceFilter(
+        label=_("历史导入"), choices=YES, method="filter_historical", empty_label=ALL
+    )
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:
@@ -182,6 +186,9 @@ class LedgerFilter(StatisticsFilters):
         if value == SUBSTANTIATED:
             return queryset.filter(finding__in=(Finding.SUBSTANTIATED, Finding.PARTLY))
         return queryset.filter(finding=value)
+
+    def filter_historical(self, queryset, name, value):
+        return queryset.filter(is_historical=True) if value == "1" else queryset
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*LEDGER_SORTS.get(value, LEDGER_SORTS[DEFAULT_SORT]))

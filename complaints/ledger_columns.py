@@ -101,6 +101,13 @@ def _petitioner(line):
     return petitioner_label(line.case.case_type, line.case.name, line.case.is_anonymous)
 
 
+def _status_cell(line):
+    status = field_label(Case, "status", line.case.status)
+    if not line.case.is_historical:
+        return status
+    return format_html('{} <span class="badge text-bg-secondary">{}</span>', status, _("历史导入"))
+
+
 def _due_cell(line):
     case = line.case
     if case.due_on and case.due_provisional and case.is_open:
@@ -182,7 +189,7 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
         ),
         nowrap=True,
     ),
-    LedgerColumn(gettext_lazy("状态"), _label("status"), ((Column("状态", 14), _label("status")),)),
+    LedgerColumn(gettext_lazy("状态"), _status_cell, ((Column("状态", 14), _label("status")),)),
     LedgerColumn(
         gettext_lazy("当前期限"),
         _due_cell,

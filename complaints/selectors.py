@@ -166,6 +166,7 @@ LEDGER_ROW_VALUES = (
     "due_provisional",
     "clock_paused",
     "is_major",
+    "is_historical",
 )
 # The export also shows the phone (masked); the page does not read it.
 LEDGER_EXPORT_VALUES = (*LEDGER_ROW_VALUES, "phone")
@@ -190,17 +191,19 @@ class LedgerRow:
     due_provisional: bool  # 暂定: computed over a calendar year not yet verified
     clock_paused: bool = False  # 暂停: never counted overdue
     is_major: bool = False  # 重大/群体性
+    is_historical: bool = False  # 历史导入: brought in from the office's old Excel ledger
     phone: str = ""  # read by the export only (LEDGER_EXPORT_VALUES), which shows it masked
 
     @classmethod
     def from_values(cls, values) -> LedgerRow:
         (pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary, owner_name,
          owner_username, backup_name, backup_username, status, due_on, closed_at, due_provisional,
-         clock_paused, is_major, *phone) = values  # fmt: skip
+         clock_paused, is_major, is_historical, *phone) = values  # fmt: skip
         return cls(
             pk, number, received_at, channel, case_type, name, is_anonymous, institution, summary,
             owner_name or owner_username or "", (backup_name or backup_username) if backup_username else None,
-            status, due_on, closed_at, due_provisional, clock_paused, is_major, phone[0] if phone else "",
+            status, due_on, closed_at, due_provisional, clock_paused, is_major, is_historical,
+            phone[0] if phone else "",
         )  # fmt: skip
 
     @property

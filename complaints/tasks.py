@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import translation
 
 from complaints.services.ledger_export import ledger_export_build
+from complaints.services.ledger_import import ledger_import_execute
 
 
 # acks_late: a worker killed mid-export leaves the message queued, and the rerun starts the file afresh.
@@ -13,3 +14,13 @@ def build_ledger_export(export_id: int) -> int:
     with translation.override("zh-hans"):
         export = ledger_export_build(export_id=export_id)
     return export.row_count or 0
+
+
+# The name is the contract with ledger_import_run, which dispatches the task by name. A rerun after a killed
+# worker checks the file again: the import is one transaction, so either nothing or everything was written, and
+# rows already written are then skipped.
+@shared_task(name="complaints.tasks.run_ledger_import", acks_late=True)
+def run_ledger_import(import_id: int) -> str:
+    with translation.override("zh-hans"):
+        record = ledger_import_execute(import_id=import_id)
+    return record.state

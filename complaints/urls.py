@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, documents, exposure, intake, ledger, pauses, transfers
+from .views import cases, contacts, documents, exposure, imports, intake, ledger, pauses, transfers
 
 app_name = "complaints"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("ledger/exports/<int:pk>/", ledger.export_status, name="export_status"),
     path("ledger/exports/<int:pk>/download/", ledger.export_download, name="export_download"),
     path("summary/", ledger.summary, name="summary"),
+    # The office's old ledgers and batches of 12378 items brought in from Excel.
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/template/", imports.import_template, name="import_template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/run/", imports.import_run, name="import_run"),
     # Intake, the case page, its actions, documents and attachments.
     path("intake/", intake.intake, name="intake"),
     path("intake/repeats/", intake.repeat_candidates, name="repeat_candidates"),

@@ -335,6 +335,9 @@ LEDGER_EXACT_COUNT_LIMIT = env_int("LEDGER_EXACT_COUNT_LIMIT", 10_000)
 # Ledger exports of more rows than this run as a background task; their files are kept this many hours.
 LEDGER_EXPORT_ASYNC_ROWS = env_int("LEDGER_EXPORT_ASYNC_ROWS", 5000)
 LEDGER_EXPORT_KEEP_HOURS = env_int("LEDGER_EXPORT_KEEP_HOURS", 72)
+# Ledger imports (docs/domain.md, "历史台账导入"): files of more rows are checked and imported by a background task.
+LEDGER_IMPORT_ASYNC_ROWS = env_int("LEDGER_IMPORT_ASYNC_ROWS", 1000)
+LEDGER_IMPORT_MAX_BYTES = env_int("LEDGER_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 
 # The password `seed_demo` gives the documented demo accounts (never used outside demo data).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-laizhou-2026")  # nosec B105

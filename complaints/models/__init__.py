@@ -2,6 +2,7 @@ from .cases import Case, CaseEvent, CaseStep, ExtensionRequest
 from .contacts import Contact, Representative
 from .documents import Attachment, CaseDocument, LedgerExport
 from .forwarding import Forwarding
+from .imports import LedgerImport, LedgerImportMapping
 from .petition_life import Authority, PetitionReview, TellMethod, Transfer
 from .search import CaseSearchIndex
 
@@ -16,6 +17,8 @@ __all__ = [
     "ExtensionRequest",
     "Forwarding",
     "LedgerExport",
+    "LedgerImport",
+    "LedgerImportMapping",
     "PetitionReview",
     "Representative",
     "Authority",

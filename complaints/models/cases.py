@@ -149,6 +149,9 @@ class Case(BlindIndexedModel, models.Model):
     )
     # Amount recovered for the consumer (e.g. through mediation), in yuan.
     amount_recovered = models.DecimalField(_("挽回金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # Brought in from the office's old Excel ledger (docs/domain.md, "历史台账导入"): closed with its own dates and
+    # number, no clocks, no notices.
+    is_historical = models.BooleanField(_("历史导入"), default=False)
     # Optimistic locking: a save based on an older version is refused instead of overwriting someone's edit.
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_by = models.ForeignKey("core.User", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")

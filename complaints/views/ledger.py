@@ -35,6 +35,7 @@ from complaints.services.ledger_export import (
     ledger_export_request,
     shown_filters,
 )
+from complaints.services.ledger_import import can_import
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.exporters import export_response
@@ -97,6 +98,8 @@ def index(request):
             "export_params": [(key, value) for key, values in params.lists() for value in values if key != "format"],
             "page_sizes": LEDGER_PAGE_SIZES,
             "columns": page_columns(),
+            # The roles were loaded with the scope: no query.
+            "can_import": can_import(request.user),
         },
     )
 

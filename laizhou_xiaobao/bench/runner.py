@@ -35,7 +35,7 @@ class Context:
 
 def discover() -> None:
     """Import the measurement modules; each registers its measurements with `register` as it is imported."""
-    from . import complaints, dashboard, institutions, statistics_reports  # noqa: F401
+    from . import complaints, dashboard, institutions, ledger_import, statistics_reports  # noqa: F401
 
 
 def _time(func, repeat: int) -> list[float]:

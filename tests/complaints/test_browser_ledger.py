@@ -75,6 +75,8 @@ def office(live_base_data):
                 "due_on": None if closed else TODAY + dt.timedelta(days=i % 9 - 3),
                 # A few deadlines computed over a calendar year not yet verified (暂定).
                 "due_provisional": not closed and i % 6 == 1,
+                # Some closed cases brought in from the office's old Excel ledger (历史导入).
+                "is_historical": closed and i % 10 == 0,
                 "backup": backup,
             }
             if case_type == "report":
@@ -189,6 +191,7 @@ def test_search_every_filter_and_export_through_the_ledger_form(live_server, off
         ("重复件", "是", "repeat", "1", everything.filter(Q(duplicate_of__isnull=False) | repeated)),
         ("转办机构", "泰和人寿", "forwarded_to", str(insurer.pk), everything.filter(forwarding__institution=insurer)),
         ("机构超期反馈", "是", "replied_late", "1", everything.filter(forwarding__replied_late=True)),
+        ("历史导入", "是", "historical", "1", everything.filter(is_historical=True)),
         (
             "举报查实情况",
             "查实或部分查实",

@@ -88,6 +88,7 @@ def build_complaints(world: dict, *, clerk_a, supervisor, laizhou, institution) 
     )
     export.job.file.save("ledger.csv", ContentFile(content), save=True)
     export.save(update_fields=["job"])
+    ledger_import = _ledger_import(laizhou, clerk_a)
     world.update(
         contact=call,
         case=case,
@@ -96,7 +97,25 @@ def build_complaints(world: dict, *, clerk_a, supervisor, laizhou, institution) 
         attachment=attachment,
         document=case.documents.get(),
         export=export,
+        ledger_import=ledger_import,
     )
+
+
+def _ledger_import(laizhou, uploader):
+    """An uploaded workbook (the template) waiting for its mapping and import."""
+    from complaints.models import LedgerImport
+    from complaints.services.ledger_import import FIELDS, template_workbook
+
+    record = LedgerImport(
+        org=laizhou,
+        uploaded_by=uploader,
+        file_name="旧台账.xlsx",
+        sha256="0" * 64,
+        row_count=2,
+        headers=[str(field.label) for field in FIELDS],
+    )
+    record.file.save("laizhou.xlsx", ContentFile(template_workbook()), save=True)
+    return record
 
 
 def build_institutions(world: dict, *, clerk_a, laizhou, institution) -> None:

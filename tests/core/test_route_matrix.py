@@ -95,6 +95,12 @@ ROUTES: dict[str, Route] = {
     "complaints:export_status":    get(L,   200, 200, 404, 404, 200, 404, pk="export"),
     "complaints:export_download":  get(L,   200, 200, 404, 404, 200, 404, pk="export"),
     "complaints:summary":          get(L,   200, 200, 403, 200, 200, 200),
+    # Ledger imports: supervisors and administrators only; the record of 莱州 is 404 for other offices' importers.
+    "complaints:import_start":     get(L,   403, 200, 403, 403, 200, 403),
+    "complaints:import_template":  get(L,   403, 200, 403, 403, 200, 403),
+    "complaints:import_detail":    get(L,   403, 200, 403, 403, 200, 403, pk="ledger_import"),
+    "complaints:import_mapping":   get(L,   403, 200, 403, 403, 200, 403, pk="ledger_import"),
+    "complaints:import_run":      post(L,   403, R,   403, 403, R,   403, pk="ledger_import"),
     # Intake: clerks and supervisors register, in their own unit.
     "complaints:intake":           get(L,   200, 200, 403, 403, 200, 200),
     "complaints:repeat_candidates": post(L, 200, 200, 403, 403, 200, 200),
