@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.utils import translation
 
+from complaints.services.archive_bundle import archive_bundle_build
 from complaints.services.ledger_export import ledger_export_build
+from core.models import BackgroundJob
 
 
 # acks_late: a worker killed mid-export leaves the message queued, and the rerun starts the file afresh.
@@ -13,3 +15,12 @@ def build_ledger_export(export_id: int) -> int:
     with translation.override("zh-hans"):
         export = ledger_export_build(export_id=export_id)
     return export.row_count or 0
+
+
+# Queued by case_file and archive_bundle_request (by this name); a rerun builds the bundle afresh and replaces it.
+@shared_task(name="complaints.tasks.build_case_bundle", acks_late=True)
+def build_case_bundle(archive_id: int) -> int:
+    job = BackgroundJob.objects.filter(target=f"complaints.casearchive:{archive_id}").order_by("-id").first()
+    with translation.override("zh-hans"):
+        archive_bundle_build(archive_id, job_id=job.pk if job is not None else None)
+    return archive_id
