@@ -18,7 +18,7 @@ from core.services.jobs import dispatch, job_progress, latest_job
 from core.services.numbering import next_number
 
 from ..models import Case, CaseArchive, CaseSupplement
-from .archive_rules import filing_missing, is_major_matter, retention_until, retention_years
+from .archive_rules import FileFacts, filing_missing, is_major_matter, retention_until, retention_years
 from .common import (
     is_supervisor,
     lock_case,
@@ -125,12 +125,12 @@ def case_file(
     return archive
 
 
-def filing_preview(case: Case) -> dict:
+def filing_preview(case: Case, *, facts: FileFacts | None = None) -> dict:
     """What the case page shows before filing: what is missing (without re-hashing files) and the retention."""
     today = timezone.localdate()
     years = retention_years(case)
     return {
-        "missing": filing_missing(case),
+        "missing": filing_missing(case, facts=facts),
         "major": is_major_matter(case),
         "years": years,
         "until": retention_until(today, years) if years is not None else None,

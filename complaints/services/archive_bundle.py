@@ -32,6 +32,7 @@ from core.services.jobs import job_finish, job_progress
 from core.uploads import IMAGE_TYPES, extension_of
 
 from ..models import CaseArchive
+from ..models.choices import CaseType
 from .document_pdf import TEMPLATES, document_context
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,9 @@ def _attachment_parts(attachments) -> list[Part]:
 def _party(case) -> dict:
     if case.is_anonymous:
         return {"name": _("匿名"), "phone": "", "id_number": ""}
+    if case.case_type == CaseType.REPORT:
+        # A reporter's identity never leaves the case page, not even masked (docs/domain.md, "个人信息").
+        return {"name": _("举报人（保密）"), "phone": "", "id_number": ""}
     return {"name": mask_name(case.name), "phone": mask_phone(case.phone), "id_number": mask_id(case.id_number)}
 
 
