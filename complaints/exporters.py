@@ -160,7 +160,7 @@ class ArchiveListExporter(ListExporter):
                 number,
                 archive.archive_number,
                 case.number,
-                CaseType(case.case_type).label,
+                str(CaseType(case.case_type).label),
                 petitioner_label(case.case_type, case.name, case.is_anonymous),
                 case.institution.short_name if case.institution_id else "",
                 mask_free_text(case.summary),

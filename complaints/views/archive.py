@@ -143,12 +143,13 @@ def _office(request, org_id) -> OrgUnit:
 def archive_index(request):
     """归档目录: an office's filings of one year, on screen and as an Excel workbook (`?format=xlsx`)."""
     today = timezone.localdate()
-    form = archive_forms.ArchiveYearForm(request.GET or {"year": today.year})
+    org_id = request.GET.get("org", "")
+    form = archive_forms.ArchiveYearForm({"year": request.GET.get("year") or today.year, "org": org_id})
     if not form.is_valid():
-        form = archive_forms.ArchiveYearForm({"year": today.year})
-        form.is_valid()
+        if "org" in form.errors:
+            raise Http404
         messages.error(request, _("年度须在 1900 至 2100 之间。"))
-    year = form.cleaned_data["year"]
+    year = form.cleaned_data.get("year") or today.year
     org = _office(request, form.cleaned_data.get("org"))
     archives = archive_list(org_id=org.pk, year=year)
     if request.GET.get("format") == "xlsx":
@@ -162,7 +163,10 @@ def archive_index(request):
 @login_required
 def destruction_index(request):
     """Filings past retention awaiting a proposal, and every decision (the pending ones for the supervisor)."""
-    org = _office(request, request.GET.get("org") if str(request.GET.get("org", "")).isdigit() else None)
+    org_id = request.GET.get("org", "")
+    if org_id and not org_id.isdigit():
+        raise Http404
+    org = _office(request, int(org_id) if org_id else None)
     today = timezone.localdate()
     org_ids = [org.pk]
     decisions = list(destruction_decisions(org_ids=org_ids))
