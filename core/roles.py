@@ -47,6 +47,10 @@ _COMPLAINTS_VIEW = [
     "complaints.view_forwarding",
     "complaints.view_casedocument",
     "complaints.view_attachment",
+    # The archive's records (docs/domain.md, "归档"): written by the services only, read-only in the admin.
+    "complaints.view_casearchive",
+    "complaints.view_casesupplement",
+    "complaints.view_destructiondecision",
 ]
 _COMPLAINTS_CLERK = [
     *_COMPLAINTS_VIEW,
