@@ -26,7 +26,7 @@ from ..exporters import ArchiveListExporter
 from ..models import CaseArchive, DestructionDecision
 from ..services import archive as archive_svc
 from ..services import archive_destruction as destruction_svc
-from ..services.common import is_supervisor
+from ..services.common import can_handle, is_supervisor
 from .archive_status import bundle_status_context
 from .cases import get_case_for_user
 
@@ -93,7 +93,8 @@ def supplement_add(request, pk):
 def bundle_status(request, pk):
     """The poller's fragment for the case page's bundle card."""
     archive = _archive_of(request, pk)
-    return render_job_status(request, bundle_status_context(archive))
+    can_download = can_handle(request.user, archive.case)
+    return render_job_status(request, bundle_status_context(archive, can_download=can_download))
 
 
 @login_required

@@ -12,7 +12,8 @@ from core.services.jobs import latest_job
 from ..models import CaseArchive
 
 
-def bundle_status_context(archive: CaseArchive) -> dict:
+def bundle_status_context(archive: CaseArchive, *, can_download: bool) -> dict:
+    """The downloads are offered only to those who may take them (A, B, supervisors: the bundle holds full names)."""
     job = latest_job(archive)
     pdf_url = reverse("complaints:bundle_download", args=[archive.case_id, "pdf"])
     zip_url = reverse("complaints:bundle_download", args=[archive.case_id, "zip"])
@@ -23,7 +24,7 @@ def bundle_status_context(archive: CaseArchive) -> dict:
     return job_status_context(
         job,
         poll_url=reverse("complaints:bundle_status", args=[archive.case_id]),
-        downloads=downloads,
+        downloads=downloads if can_download else [],
         unit=_("项"),
         failed_text=_("卷宗生成失败，请稍后重新生成或联系管理员。"),
         none_text=_("尚未生成卷宗。"),

@@ -164,7 +164,7 @@ def _archive_context(case: Case, user, *, documents, attachments, forwarding) ->
         "archive": archive,
         "supplements": list(case.supplements.select_related("added_by")),
         "supplement_form": SupplementForm(auto_id="id_supplement_%s") if can_handle else None,
-        "bundle_status": bundle_status_context(archive),
+        "bundle_status": bundle_status_context(archive, can_download=can_handle),
     }
 
 

@@ -106,7 +106,7 @@ def test_bundle_zip_holds_the_originals_with_a_manifest_that_recomputes(bundled,
 
 
 def test_bundle_is_rebuilt_on_demand_with_progress_and_supplements(
-    bundled, client_for, clerk_a, other_clerk, tmp_path, django_capture_on_commit_callbacks
+    bundled, client_for, clerk_a, other_clerk, reviewer, tmp_path, django_capture_on_commit_callbacks
 ):
     case = bundled.case
     client = client_for(clerk_a)
@@ -124,3 +124,14 @@ def test_bundle_is_rebuilt_on_demand_with_progress_and_supplements(
     assert 'data-testid="bundle-pdf"' in fragment and 'data-testid="bundle-zip"' in fragment
     assert "复查维持原处理意见" in pdf_text(tmp_path, download(client, case, "pdf"))
     assert client_for(other_clerk).get(reverse("complaints:bundle_download", args=[case.pk, "pdf"])).status_code == 404
+    # The branch reviewer reads the case but, as with the documents themselves, may not take the full names away.
+    from django.test import Client
+
+    from tests.auth import sign_in
+
+    branch = sign_in(Client(), reviewer)
+    assert (
+        'data-testid="bundle-pdf"'
+        not in branch.get(reverse("complaints:bundle_status", args=[case.pk])).content.decode()
+    )
+    assert branch.get(reverse("complaints:bundle_download", args=[case.pk, "pdf"])).status_code == 403

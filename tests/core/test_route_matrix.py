@@ -118,7 +118,7 @@ ROUTES: dict[str, Route] = {
     "complaints:supplement_add":  post(L,   R,   R,   404, R,   R,   404, pk="filed_case"),
     "complaints:bundle_request":  post(L,   R,   R,   404, R,   R,   404, pk="filed_case"),
     "complaints:bundle_status":    get(L,   200, 200, 404, 200, 200, 404, pk="filed_case"),
-    "complaints:bundle_download":  get(L,   200, 200, 404, 200, 200, 404, pk="filed_case", part=Lit("pdf")),
+    "complaints:bundle_download":  get(L,   200, 200, 404, 403, 200, 404, pk="filed_case", part=Lit("pdf")),
     "complaints:archive_index":    get(L,   200, 200, 403, 200, 200, 200),
     "complaints:destruction_index": get(L,  200, 200, 403, 200, 200, 200),
     "complaints:destruction_propose": post(L, R, R,   404, R,   R,   404, archive_pk="filed_archive"),
