@@ -85,7 +85,7 @@ def test_destruction_only_after_the_supervisors_approval(
         from tests.auth import sign_in
 
         sup = sign_in(Client(), supervisor)
-        assert 'data-action="destruction_decide"' in sup.get(reverse("complaints:destruction_index")).content.decode()
+        assert 'data-archive="destruction_decide"' in sup.get(reverse("complaints:destruction_index")).content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             sup.post(
                 reverse("complaints:destruction_decide", args=[decision.pk]), {"decision": "approve", "note": "同意"}
