@@ -13,10 +13,13 @@ from core.personal import mask_name, mask_phone
 from .models import (
     Attachment,
     Case,
+    CaseArchive,
     CaseDocument,
     CaseEvent,
     CaseStep,
+    CaseSupplement,
     Contact,
+    DestructionDecision,
     ExtensionRequest,
     Forwarding,
     PetitionReview,
@@ -25,6 +28,7 @@ from .models import (
 )
 from .search import case_reindex
 from .services import extension_decide
+from .services.common import is_filed
 
 # Fields whose changes belong to the workflow services, never to a hand edit in the admin.
 WORKFLOW_FIELDS = [
@@ -108,12 +112,26 @@ class ExtensionRequestInline(ReadOnlyInline):
 
 class ScopedAdmin(MaskedPersonalDataAdmin, SimpleHistoryAdmin):
     """Staff see only the records of their own office and the offices below it; personal data masked
-    (core/admin_personal.py)."""
+    (core/admin_personal.py). A filed case and its records are read-only here as everywhere (docs/domain.md,
+    "归档")."""
 
     scope_field = "org"
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, self.scope_field)
+
+    def case_of(self, obj):
+        return obj.case if obj is not None and hasattr(obj, "case_id") else obj
+
+    def _filed(self, obj) -> bool:
+        case = self.case_of(obj)
+        return case is not None and case.pk is not None and is_filed(case)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._filed(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._filed(obj)
 
 
 @admin.register(Case)
@@ -146,6 +164,9 @@ class CaseAdmin(ScopedAdmin):
     @admin.display(description=_("来件人"))
     def petitioner(self, obj):
         return _("匿名") if obj.is_anonymous else mask_name(obj.name)
+
+    def case_of(self, obj):
+        return obj
 
     def has_add_permission(self, request):
         # Cases are opened through intake, which numbers them and starts their clocks.
@@ -328,3 +349,49 @@ class AttachmentAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ArchiveRecordAdmin(ScopedAdmin):
+    """Archive records are written by the services only: read-only here, never deleted."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseArchive)
+class CaseArchiveAdmin(ArchiveRecordAdmin):
+    list_display = ["archive_number", "case", "filed_on", "filed_by", "is_permanent", "retention_until", "destroyed_at"]
+    list_filter = ["is_permanent", "org"]
+    search_fields = ["archive_number", "case__number"]
+    list_select_related = ["case", "filed_by"]
+    exclude = ["bundle_pdf", "bundle_zip"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
+
+
+@admin.register(CaseSupplement)
+class CaseSupplementAdmin(ArchiveRecordAdmin):
+    scope_field = "case__org"
+    list_display = ["case", "kind", "added_by", "added_at"]
+    list_filter = ["kind"]
+    search_fields = ["case__number"]
+    list_select_related = ["case", "added_by"]
+
+
+@admin.register(DestructionDecision)
+class DestructionDecisionAdmin(ArchiveRecordAdmin):
+    scope_field = "archive__org"
+    list_display = ["archive_number", "case_number", "state", "proposed_by", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["archive_number", "case_number"]
+    list_select_related = ["proposed_by", "decided_by"]

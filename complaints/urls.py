@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, documents, exposure, imports, intake, ledger, pauses, transfers
+from .views import archive, cases, contacts, documents, exposure, imports, intake, ledger, pauses, transfers
 
 app_name = "complaints"
 
@@ -41,4 +41,14 @@ urlpatterns = [
     path("cases/<int:pk>/attachments/", cases.attachment_upload, name="attachment_upload"),
     path("cases/<int:pk>/attachments/<int:attachment_pk>/", cases.attachment_download, name="attachment_download"),
     path("cases/<int:pk>/documents/<int:document_pk>.pdf", documents.document_pdf, name="document_pdf"),
+    # The archive (归档): filing, supplements, the bundle, the yearly list, destruction decisions.
+    path("cases/<int:pk>/archive/", archive.case_file, name="case_file"),
+    path("cases/<int:pk>/archive/supplements/", archive.supplement_add, name="supplement_add"),
+    path("cases/<int:pk>/archive/bundle/", archive.bundle_request, name="bundle_request"),
+    path("cases/<int:pk>/archive/bundle/status/", archive.bundle_status, name="bundle_status"),
+    path("cases/<int:pk>/archive/bundle.<str:part>", archive.bundle_download, name="bundle_download"),
+    path("archive/", archive.archive_index, name="archive_index"),
+    path("archive/destruction/", archive.destruction_index, name="destruction_index"),
+    path("archive/<int:archive_pk>/destruction/", archive.destruction_propose, name="destruction_propose"),
+    path("archive/destruction/<int:decision_pk>/", archive.destruction_decide, name="destruction_decide"),
 ]

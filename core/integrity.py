@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 # (model label, file field, SHA-256 field) of every stored file.
 VERIFIED_FILES: tuple[tuple[str, str, str], ...] = (
     ("complaints.Attachment", "file", "sha256"),
+    ("complaints.CaseArchive", "bundle_pdf", "bundle_pdf_sha256"),
+    ("complaints.CaseArchive", "bundle_zip", "bundle_zip_sha256"),
     ("institutions.InterviewAttachment", "file", "sha256"),
     ("institutions.QuarterlyList", "pdf_file", "pdf_sha256"),
     ("institutions.QuarterlyList", "xlsx_file", "xlsx_sha256"),

@@ -49,6 +49,10 @@ _COMPLAINTS_VIEW = [
     "complaints.view_attachment",
     "complaints.view_petitionreview",
     "complaints.view_transfer",
+    # The archive's records (docs/domain.md, "归档"): written by the services only, read-only in the admin.
+    "complaints.view_casearchive",
+    "complaints.view_casesupplement",
+    "complaints.view_destructiondecision",
 ]
 _COMPLAINTS_CLERK = [
     *_COMPLAINTS_VIEW,

@@ -338,6 +338,11 @@ LEDGER_EXPORT_KEEP_HOURS = env_int("LEDGER_EXPORT_KEEP_HOURS", 72)
 # Ledger imports (docs/domain.md, "历史台账导入"): files of more rows are checked and imported by a background task.
 LEDGER_IMPORT_ASYNC_ROWS = env_int("LEDGER_IMPORT_ASYNC_ROWS", 1000)
 LEDGER_IMPORT_MAX_BYTES = env_int("LEDGER_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+# Archive retention (docs/domain.md, "归档"): years a filed case is kept, per case type, counted from 1 January of the
+# year after filing; major matters (重大) are kept permanently whatever the type says.
+ARCHIVE_RETENTION_YEARS_PETITION = env_int("ARCHIVE_RETENTION_YEARS_PETITION", 10)
+ARCHIVE_RETENTION_YEARS_REPORT = env_int("ARCHIVE_RETENTION_YEARS_REPORT", 10)
+ARCHIVE_RETENTION_YEARS_COMPLAINT = env_int("ARCHIVE_RETENTION_YEARS_COMPLAINT", 10)
 
 # The password `seed_demo` gives the documented demo accounts (never used outside demo data).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-laizhou-2026")  # nosec B105

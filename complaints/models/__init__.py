@@ -1,3 +1,4 @@
+from .archive import CaseArchive, CaseSupplement, DestructionDecision
 from .cases import Case, CaseEvent, CaseStep, ExtensionRequest
 from .contacts import Contact, Representative
 from .documents import Attachment, CaseDocument, LedgerExport
@@ -9,10 +10,13 @@ from .search import CaseSearchIndex
 __all__ = [
     "Attachment",
     "Case",
+    "CaseArchive",
     "CaseDocument",
     "CaseEvent",
     "CaseSearchIndex",
     "CaseStep",
+    "CaseSupplement",
+    "DestructionDecision",
     "Contact",
     "ExtensionRequest",
     "Forwarding",

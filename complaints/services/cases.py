@@ -20,6 +20,7 @@ from .common import (
     open_deadline,
     record_event,
     require_handler,
+    require_not_filed,
     require_note,
     require_supervisor,
     require_transition,
@@ -138,6 +139,7 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
     )
     case = Case.objects.select_for_update(of=("self",)).select_related("org", "owner", "backup").get(pk=request.case_id)
     require_supervisor(actor, case)
+    require_not_filed(case)
     if request.state != ExtensionRequest.State.PENDING:
         raise ValidationError(_("该延期申请已审批。"))
     if not approve and not (note or "").strip():

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.access import sees_org
 from core.models import Deadline
 from core.services import deadlines as deadline_services
 from core.services.audit import log_action
 
-from ..models import Case, CaseEvent, CaseStep
+from ..models import Case, CaseArchive, CaseEvent, CaseStep
 from ..models.choices import CaseStatus, CaseType
 from ..transitions import is_supervisor, require_transition
 
@@ -51,13 +52,30 @@ def require_supervisor(actor, case: Case | None = None) -> None:
         raise PermissionDenied(_("只有支局负责人可以审批。"))
 
 
+# A filed case is read-only (docs/domain.md, "归档"): every service that changes a case refuses with this.
+FILED_MESSAGE = gettext_lazy("该案件已归档，不能再修改。复查、复核结果或更正请在案件页“补充材料/更正”中添加。")
+
+
+def is_filed(case: Case) -> bool:
+    return CaseArchive.objects.filter(case_id=case.pk).exists()
+
+
+def require_not_filed(case: Case) -> None:
+    """The one guard of the archive's read-only rule; `lock_case` (every case service) calls it, and so do the few
+    services that change a case's records without locking it (attachments, mediation outcomes, extension
+    decisions)."""
+    if is_filed(case):
+        raise ValidationError(FILED_MESSAGE, code="filed")
+
+
 def lock_case(case: Case, version: int | None) -> Case:
-    """Reload the case under a row lock and refuse a version older than the stored one."""
+    """Reload the case under a row lock, refuse a filed case and a version older than the stored one."""
     locked = (
         Case.objects.select_for_update(of=("self",))
         .select_related("org", "institution", "owner", "backup")
         .get(pk=case.pk)
     )
+    require_not_filed(locked)
     if version is None or int(version) != locked.version:
         raise ValidationError(STALE_MESSAGE, code="stale")
     return locked
@@ -220,6 +238,7 @@ def require_note(note: str, message: str) -> str:
 
 
 __all__ = [
+    "FILED_MESSAGE",
     "STALE_MESSAGE",
     "CaseStatus",
     "CaseType",
@@ -227,11 +246,13 @@ __all__ = [
     "can_reveal_personal_data",
     "case_deadlines",
     "finish_case",
+    "is_filed",
     "is_supervisor",
     "lock_case",
     "begin_transition",
     "record_event",
     "require_handler",
+    "require_not_filed",
     "require_transition",
     "require_supervisor",
     "save_case",

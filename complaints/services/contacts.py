@@ -21,7 +21,7 @@ from core.services.audit import log_action
 
 from ..models import Contact
 from ..models.choices import Channel
-from .common import is_supervisor, record_event
+from .common import is_supervisor, record_event, require_not_filed
 from .intake import REFERENCE_REQUIRED, _clean_person
 
 STALE_CONTACT_MESSAGE = _("该记录已被他人修改，请刷新后重试")
@@ -157,6 +157,9 @@ def contact_correct(*, actor, contact: Contact, version: int | None, reason: str
         raise PermissionDenied(refusal)
     if version is None or int(version) != locked.version:
         raise ValidationError(STALE_CONTACT_MESSAGE, code="stale")
+    if locked.case_id is not None:
+        # The record of a visit belongs to its case's file: once filed, corrections are supplements.
+        require_not_filed(locked.case)
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if not reason:

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Case, CaseEvent
+from complaints.models import Case, CaseEvent, CaseSupplement
 from complaints.models.choices import CaseStatus, CaseType, Closure
 from core.models import Deadline, PauseKind
 from core.services.audit import log_action
 from core.services.deadlines import deadline_complete
 
-from .common import open_deadline, save_case, sync_due_on
+from .common import is_filed, open_deadline, require_not_filed, save_case, sync_due_on
 from .pauses import open_case_pauses, pause_clocks, resume_clocks
 
 
@@ -97,6 +97,7 @@ def case_record_mediation_outcome(
     resumes and the institution still decides.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
+    require_not_filed(case)
     now = timezone.now()
     today = timezone.localdate(now)
     concluded_on = concluded_on or today
@@ -150,6 +151,23 @@ def case_update_mediation_amount(*, actor, case: Case, amount_recovered: Decimal
     """Later performance of a mediation agreement changes the amount actually recovered for the consumer."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.amount_recovered == amount_recovered:
+        return case
+    if is_filed(case):
+        # A filed case is read-only: the later figure joins its file as a supplement (docs/domain.md, "归档").
+        CaseSupplement.objects.create(
+            case=case,
+            kind=CaseSupplement.Kind.MATERIAL,
+            text=_("调解协议履行，实际挽回金额更新为 %(amount)s 元。") % {"amount": amount_recovered},
+            added_by=actor,
+            added_at=timezone.now(),
+        )
+        log_action(
+            actor=actor,
+            action="complaints.case.supplement_added",
+            target=case,
+            kind=CaseSupplement.Kind.MATERIAL,
+            amount_recovered=str(amount_recovered),
+        )
         return case
     case.amount_recovered = amount_recovered
     case.version += 1

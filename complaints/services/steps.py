@@ -20,6 +20,7 @@ from .common import (
     log_case,
     record_event,
     require_handler,
+    require_not_filed,
     require_note,
     require_transition,
     save_case,
@@ -129,6 +130,7 @@ def case_step_complete(*, actor, step: CaseStep, version: int, note: str, done_o
 def attachment_add(*, actor, case: Case, upload, kind: str, description: str = "", step: CaseStep | None = None):
     """Store an attachment after checking size and type; its SHA-256 is taken at upload."""
     require_handler(actor, case)
+    require_not_filed(case)
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("请选择附件类型。"))
     if step is not None and step.case_id != case.pk:

@@ -27,11 +27,15 @@ from core.workcalendar import get_calendar
 
 from .. import forms
 from .. import services as svc
+from ..archive_forms import FileForm, SupplementForm
 from ..models import Attachment, Case, CaseStep, ExtensionRequest, Transfer
 from ..models.choices import CaseType
+from ..services.archive import filing_preview
+from ..services.archive_rules import FileFacts
 from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
 from .action_table import ACTIONS
+from .archive_status import bundle_status_context
 from .case_panels import exposure_context
 
 
@@ -41,7 +45,7 @@ def get_case_for_user(request, pk) -> Case:
     if has_role(user, Role.MEDIATOR) and not (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR)):
         raise Http404
     queryset = Case.objects.select_related(
-        "org", "institution", "owner", "backup", "business", "cause", "duplicate_of", "created_by"
+        "org", "institution", "owner", "backup", "business", "cause", "duplicate_of", "created_by", "archive"
     )
     return get_object_for_user(queryset, user, pk=pk)
 
@@ -49,13 +53,43 @@ def get_case_for_user(request, pk) -> Case:
 # --- Actions ---------------------------------------------------------------------------------------
 
 
+def filed_archive(case: Case):
+    """The case's archive row when it is filed (loaded with the case by `get_case_for_user`), else None."""
+    return getattr(case, "archive", None)
+
+
+def _archive_context(case: Case, user, *, documents, attachments, forwarding) -> dict:
+    """The case page's 归档 card: the filing check before filing; retention, supplements and bundle after."""
+    archive = filed_archive(case)
+    can_handle = svc.can_handle(user, case)
+    if archive is None:
+        if case.is_open or not can_handle:
+            return {"archive": None, "filing": None}
+        facts = FileFacts(
+            case=case, documents={d.kind: d for d in documents}, forwarding=forwarding, attachments=attachments
+        )
+        return {
+            "archive": None,
+            "filing": filing_preview(case, facts=facts),
+            "file_form": FileForm(case=case, auto_id="id_file_%s"),
+        }
+    archive.case = case
+    return {
+        "archive": archive,
+        "supplements": list(case.supplements.select_related("added_by")),
+        "supplement_form": SupplementForm(auto_id="id_supplement_%s") if can_handle else None,
+        "bundle_status": bundle_status_context(archive, can_download=can_handle),
+    }
+
+
 def allowed_actions(
     case: Case, user, *, documents, steps, extension_pending: bool, events=(), reviews=(), transfer=None
 ) -> list[str]:
     """The actions the transition table offers this user on this case now; the services still check every guard.
 
-    A closed case is offered only the rows that start from 已办结 (a 复查/复核, a transfer's acknowledgement)."""
-    if not svc.can_handle(user, case):
+    A closed case is offered only the rows that start from 已办结 (a 复查/复核, a transfer's acknowledgement); a
+    filed one none (docs/domain.md, "归档")."""
+    if not svc.can_handle(user, case) or filed_archive(case) is not None:
         return []
     facts = MenuFacts(
         delivered={d.kind for d in documents if d.delivered_on},
@@ -246,6 +280,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
     nodes = workflow_nodes(case, events)
     calendar = get_calendar()
     pause_context = _pause_context(case, user, deadlines)
+    writable = svc.can_handle(user, case) and filed_archive(case) is None
     context = {
         "case": case,
         "person": _person(case, revealed),
@@ -269,7 +304,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "documents": documents,
         "steps": steps,
         "attachments": attachments,
-        "attachment_form": forms.AttachmentForm(case=case) if svc.can_handle(user, case) else None,
+        "attachment_form": forms.AttachmentForm(case=case) if writable else None,
+        "writable": writable,
         "step_complete_form": forms.StepCompleteForm(case=case),
         "extension_requests": extension_requests,
         "pending_extensions": pending,
@@ -282,6 +318,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "today": today,
         **pause_context,
         **exposure_context(case, user),
+        **_archive_context(case, user, documents=documents, attachments=attachments, forwarding=forwarding),
     }
     status = status or (400 if failed else 200)
     return render(request, "complaints/case_detail.html", context, status=status)

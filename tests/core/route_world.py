@@ -29,6 +29,31 @@ def _jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def _filed_case(clerk_a, supervisor, laizhou, institution):
+    """A closed case filed by the supervisor (its file incomplete), with its bundle stored and a destruction
+    proposal pending (recorded directly: the service proposes only past retention)."""
+    from django.utils import timezone
+
+    from complaints.models import DestructionDecision
+    from complaints.services.archive import case_file
+    from tests.factories import make_case
+
+    closed = make_case(owner=clerk_a, org=laizhou, institution=institution, status="closed", closure="resolved")
+    archive = case_file(actor=supervisor, case=closed, version=closed.version, approval_reason="历史件，材料已遗失")
+    archive.bundle_pdf.save("bundle.pdf", ContentFile(PDF_BYTES), save=False)
+    archive.bundle_zip.save("bundle.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
+    archive.save(update_fields=["bundle_pdf", "bundle_zip"])
+    decision = DestructionDecision.objects.create(
+        archive=archive,
+        case_number=closed.number,
+        archive_number=archive.archive_number,
+        reason="测试",
+        proposed_by=clerk_a,
+        proposed_at=timezone.now(),
+    )
+    return closed, archive, decision
+
+
 def build_complaints(world: dict, *, clerk_a, supervisor, laizhou, institution) -> None:
     from complaints.models import Case, Contact
     from complaints.services import (
@@ -89,7 +114,11 @@ def build_complaints(world: dict, *, clerk_a, supervisor, laizhou, institution) 
     export.job.file.save("ledger.csv", ContentFile(content), save=True)
     export.save(update_fields=["job"])
     ledger_import = _ledger_import(laizhou, clerk_a)
+    filed_case, filed_archive, decision = _filed_case(clerk_a, supervisor, laizhou, institution)
     world.update(
+        filed_case=filed_case,
+        filed_archive=filed_archive,
+        decision=decision,
         contact=call,
         case=case,
         extension=extension,

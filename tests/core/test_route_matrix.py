@@ -126,6 +126,16 @@ ROUTES: dict[str, Route] = {
     "complaints:attachment_upload": post(L, R,   R,   404, R,   R,   404, pk="case"),
     "complaints:attachment_download": get(L, 200, 200, 404, 200, 200, 404, pk="case", attachment_pk="attachment"),
     "complaints:document_pdf":     get(L,   200, 200, 404, 403, 200, 404, pk="case", document_pk="document"),
+    # The archive (归档): a filed case's supplements and bundle; the yearly list and destruction of each office.
+    "complaints:case_file":       post(L,   R,   R,   404, R,   R,   404, pk="case"),
+    "complaints:supplement_add":  post(L,   R,   R,   404, R,   R,   404, pk="filed_case"),
+    "complaints:bundle_request":  post(L,   R,   R,   404, R,   R,   404, pk="filed_case"),
+    "complaints:bundle_status":    get(L,   200, 200, 404, 200, 200, 404, pk="filed_case"),
+    "complaints:bundle_download":  get(L,   200, 200, 404, 403, 200, 404, pk="filed_case", part=Lit("pdf")),
+    "complaints:archive_index":    get(L,   200, 200, 403, 200, 200, 200),
+    "complaints:destruction_index": get(L,  200, 200, 403, 200, 200, 200),
+    "complaints:destruction_propose": post(L, R, R,   404, R,   R,   404, archive_pk="filed_archive"),
+    "complaints:destruction_decide": post(L, R,  R,   404, R,   R,   404, decision_pk="decision"),
 
     # --- 机构与清单 (mediators 403 on pages, 404 on records; the import is the administrator's) ------
     "institutions:index":          get(L,   200, 200, 403, 200, 200, 200),
