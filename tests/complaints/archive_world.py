@@ -71,7 +71,14 @@ def closed_complaint(register, actor):
     with at("2026-03-10"):
         case = register("complaint")
     with at("2026-03-12"):
-        complaint_forward(actor=actor, case=case, version=case.version, requirement="15日内答复")
+        complaint_forward(
+            actor=actor,
+            case=case,
+            version=case.version,
+            told_via="phone",
+            told_on=case.received_on,
+            requirement="15日内答复",
+        )
         case.refresh_from_db()
     with at("2026-03-20"):
         case = complaint_institution_reply(actor=actor, case=case, version=case.version, result="已退还手续费")

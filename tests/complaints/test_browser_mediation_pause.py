@@ -42,7 +42,7 @@ def forwarded(live_base_data):
             content="保险公司定损金额低于维修费用，要求补足差额。",
         )
         case = contact.case
-        complaint_forward(actor=clerk, case=case, version=case.version)
+        complaint_forward(actor=clerk, case=case, version=case.version, told_via="phone", told_on=case.received_on)
     return case
 
 

@@ -25,7 +25,7 @@ def detail(case):
 def forwarded(register, clerk_a, frozen):
     """A complaint forwarded on Tuesday 2026-03-10: the institution's clock C-INST runs 15 days, to 03-25."""
     case = register("complaint")
-    complaint_forward(actor=clerk_a, case=case, version=case.version)
+    complaint_forward(actor=clerk_a, case=case, version=case.version, told_via="phone", told_on=case.received_on)
     case.refresh_from_db()
     return case
 

@@ -48,7 +48,7 @@ def case_url(case):
 
 def exposure_data(client, case, **overrides):
     html = client.get(case_url(case)).content.decode()
-    block = html[html.index('data-action="interview_from_case"') :]
+    block = html[html.index('data-panel="interview_from_case"') :]
     data = {
         "version": re.search(r'name="version" value="(\d+)"', block).group(1),
         "interview": "",

@@ -41,7 +41,7 @@ def forwarded(frozen, clerk_a, institution):
         content="保险公司定损金额低于维修费用。",
     )
     case = contact.case
-    complaint_forward(actor=clerk_a, case=case, version=case.version)
+    complaint_forward(actor=clerk_a, case=case, version=case.version, told_via="phone", told_on=case.received_on)
     case.refresh_from_db()
     return case
 
