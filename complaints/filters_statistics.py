@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import CaseEvent
+from complaints.models import PetitionReview
 from complaints.models.choices import Closure, PetitionKind, Satisfaction
 from core.params import BoundedDateFilter
 
@@ -26,7 +26,7 @@ TIMELY_CHOICES = [
 ]
 NOT_FOLLOWED_UP = "none"
 SATISFACTION_CHOICES = [*Satisfaction.choices, (NOT_FOLLOWED_UP, _("未回访"))]
-REVIEW_CHOICES = [("recheck", _("复查")), ("review", _("复核"))]
+REVIEW_CHOICES = PetitionReview.Kind.choices
 
 
 def _hidden_date(label):
@@ -70,8 +70,26 @@ class StatisticsFilters(django_filters.FilterSet):
     review = django_filters.ChoiceFilter(
         label=_("复查/复核"), choices=REVIEW_CHOICES, method="filter_review", widget=forms.HiddenInput
     )
-    review_from = _hidden_date(_("复查/复核登记自"))
-    review_to = _hidden_date(_("复查/复核登记至"))
+    review_decision = django_filters.ChoiceFilter(
+        label=_("复查/复核决定"),
+        choices=PetitionReview.Decision.choices,
+        method="filter_nothing",
+        widget=forms.HiddenInput,
+    )
+    review_from = _hidden_date(_("复查/复核日期自"))
+    review_to = _hidden_date(_("复查/复核日期至"))
+    transferred_from = BoundedDateFilter(
+        label=_("转送日期自"), field_name="transfer__transferred_on", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    transferred_to = BoundedDateFilter(
+        label=_("转送日期至"), field_name="transfer__transferred_on", lookup_expr="lte", widget=forms.HiddenInput
+    )
+    transfer_acknowledged = django_filters.ChoiceFilter(
+        label=_("接收机关已签收"),
+        choices=[("1", _("是"))],
+        method="filter_transfer_acknowledged",
+        widget=forms.HiddenInput,
+    )
 
     STATISTICS_FIELDS = (
         "org",
@@ -88,12 +106,16 @@ class StatisticsFilters(django_filters.FilterSet):
         "forwarded_from",
         "forwarded_until",
         "review",
+        "review_decision",
         "review_from",
         "review_to",
+        "transferred_from",
+        "transferred_to",
+        "transfer_acknowledged",
     )
 
     def filter_nothing(self, queryset, name, value):
-        # Read by filter_review: a date range of the review's registration, not of the case.
+        # Read by filter_review: the review's decision and a date range of the review, not of the case.
         return queryset
 
     def filter_org(self, queryset, name, value):
@@ -132,13 +154,22 @@ class StatisticsFilters(django_filters.FilterSet):
         return queryset.filter(satisfaction="" if value == NOT_FOLLOWED_UP else value)
 
     def filter_review(self, queryset, name, value):
-        events = CaseEvent.objects.filter(case=OuterRef("pk"), action=f"review_{value}")
+        """Cases with a 复查/复核 of kind `value` requested in the range, or, with `review_decision`, decided so in
+        the range (docs/domain.md, "信访投诉统计")."""
+        reviews = PetitionReview.objects.filter(case=OuterRef("pk"), kind=value)
+        decision = self.form.cleaned_data.get("review_decision")
+        on = "requested_on"
+        if decision:
+            reviews, on = reviews.filter(decision=decision), "decided_on"
         start, end = self.form.cleaned_data.get("review_from"), self.form.cleaned_data.get("review_to")
         if start:
-            events = events.filter(occurred_at__date__gte=start)
+            reviews = reviews.filter(**{f"{on}__gte": start})
         if end:
-            events = events.filter(occurred_at__date__lte=end)
-        return queryset.filter(Exists(events))
+            reviews = reviews.filter(**{f"{on}__lte": end})
+        return queryset.filter(Exists(reviews))
+
+    def filter_transfer_acknowledged(self, queryset, name, value):
+        return queryset.filter(transfer__acknowledged_on__isnull=False)
 
     def org_name(self, value) -> str:
         name, short_name, _path = self.scope.orgs.get(int(value), ("", "", ""))

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from complaints.filters_statistics import NONE, NOT_FOLLOWED_UP
-from complaints.models import Case, CaseEvent, Contact
+from complaints.models import Case, Contact, PetitionReview
 from complaints.models.choices import CaseStatus, CaseType, Channel, Closure, PetitionKind, Satisfaction
 from core.access import within_org_q
 from mediation.models import MediationCase, Outcome
@@ -203,56 +203,61 @@ def _closed_tables(org, start, end) -> tuple[list[dict], dict]:
             )
         ],
     )
-    not_our_remit = sum(g["n"] for g in groups if g["closure"] == Closure.NOT_OUR_REMIT)
-    return [closing, satisfaction], {"closed": closed, "late": late, "rate": rate, "not_our_remit": not_our_remit}
+    return [closing, satisfaction], {"closed": closed, "late": late, "rate": rate}
 
 
-def _transfer_table(org, start, end, not_our_remit: int) -> dict:
-    forwarded = Case.objects.filter(
-        within_org_q(org), forwarding__forwarded_on__gte=start, forwarding__forwarded_on__lte=end
-    ).aggregate(n=Count("pk"), late=Count("pk", filter=Q(forwarding__replied_late=True)))
+def _transfer_table(org, start, end) -> dict:
+    """转办 to institutions and 转送 to other authorities (docs/domain.md, "转送其他机关"), one query."""
+    in_forwarding = Q(forwarding__forwarded_on__gte=start, forwarding__forwarded_on__lte=end)
+    in_transfer = Q(transfer__transferred_on__gte=start, transfer__transferred_on__lte=end)
+    counts = Case.objects.filter(within_org_q(org), in_forwarding | in_transfer).aggregate(
+        forwarded=Count("pk", filter=in_forwarding),
+        late=Count("pk", filter=in_forwarding & Q(forwarding__replied_late=True)),
+        transferred=Count("pk", filter=in_transfer),
+        acknowledged=Count("pk", filter=in_transfer & Q(transfer__acknowledged_on__isnull=False)),
+    )
     base = {"org": org.pk, "forwarded_from": start.isoformat(), "forwarded_until": end.isoformat()}
-    closed_base = {"org": org.pk, "closed_from": start.isoformat(), "closed_to": end.isoformat()}
+    transfer_base = {"org": org.pk, "transferred_from": start.isoformat(), "transferred_to": end.isoformat()}
     return _table(
         "transfers",
         _("转办与转送"),
         [_("件数")],
         [
-            _row(_("转办被投诉机构"), [forwarded["n"]], [base]),
-            _row(_("其中机构超期反馈"), [forwarded["late"]], [{**base, "replied_late": 1}]),
-            _row(
-                _("转送有权机关（非本机关职责办结）"),
-                [not_our_remit],
-                [{**closed_base, "closure": Closure.NOT_OUR_REMIT}],
-            ),
+            _row(_("转办被投诉机构"), [counts["forwarded"]], [base]),
+            _row(_("其中机构超期反馈"), [counts["late"]], [{**base, "replied_late": 1}]),
+            _row(_("转送有权机关"), [counts["transferred"]], [transfer_base]),
+            _row(_("其中接收机关已签收"), [counts["acknowledged"]], [{**transfer_base, "transfer_acknowledged": 1}]),
         ],
-        note=_("转送有权机关按“非本机关职责”办结的件数统计；系统尚未单独登记转送函及其签收。"),
     )
 
 
 def _review_table(org, start, end) -> dict:
-    counts = dict(
-        CaseEvent.objects.filter(
-            within_org_q(org, "case__org"),
-            action__in=["review_recheck", "review_review"],
-            occurred_at__date__gte=start,
-            occurred_at__date__lte=end,
-        )
-        .values_list("action")
-        .annotate(n=Count("case", distinct=True))
+    """复查/复核 requested in the period, and their decisions (维持/撤销/变更) made in it; one query."""
+    requested = Q(requested_on__gte=start, requested_on__lte=end)
+    decided = Q(decided_on__gte=start, decided_on__lte=end)
+    annotations = {"requested": Count("pk", filter=requested)}
+    annotations |= {value: Count("pk", filter=decided & Q(decision=value)) for value in PetitionReview.Decision.values}
+    by_kind = {
+        row["kind"]: row
+        for row in PetitionReview.objects.filter(within_org_q(org, "case__org"), requested | decided)
+        .values("kind")
+        .annotate(**annotations)
         .order_by()
-    )
-    base = {"org": org.pk, "review_from": start.isoformat(), "review_to": end.isoformat()}
-    return _table(
-        "reviews",
-        _("复查、复核"),
-        [_("件数")],
-        [
-            _row(_("登记复查"), [counts.get("review_recheck", 0)], [{**base, "review": "recheck"}]),
-            _row(_("登记复核"), [counts.get("review_review", 0)], [{**base, "review": "review"}]),
-        ],
-        note=_("复查、复核的结果（维持、撤销、变更）以文字记入案件记录，见所链接的案件。"),
-    )
+    }
+    rows = []
+    for kind, kind_label in PetitionReview.Kind.choices:
+        counts = by_kind.get(kind, {})
+        base = {"org": org.pk, "review": kind, "review_from": start.isoformat(), "review_to": end.isoformat()}
+        rows.append(_row(_("%(kind)s请求") % {"kind": kind_label}, [counts.get("requested", 0)], [base]))
+        rows += [
+            _row(
+                _("%(kind)s决定：%(decision)s") % {"kind": kind_label, "decision": label},
+                [counts.get(value, 0)],
+                [{**base, "review_decision": value}],
+            )
+            for value, label in PetitionReview.Decision.choices
+        ]
+    return _table("reviews", _("复查、复核"), [_("件数")], rows)
 
 
 # --- Mediation and outreach ------------------------------------------------------------------------------------
@@ -330,7 +335,7 @@ def report_tables(org, start: dt.date, end: dt.date) -> dict:
     tables = [
         *received,
         *closed,
-        _transfer_table(org, start, end, headline["not_our_remit"]),
+        _transfer_table(org, start, end),
         _review_table(org, start, end),
         mediation,
         outreach,

@@ -9,7 +9,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from complaints.models import Contact
-from complaints.services import complaint_forward, contact_register
+from complaints.services import complaint_forward, complaint_institution_acknowledge, contact_register
 from core.models import OrgUnit
 from core.roles import Role
 from tests.auth import submit_login
@@ -43,6 +43,15 @@ def forwarded(live_base_data):
         )
         case = contact.case
         complaint_forward(actor=clerk, case=case, version=case.version, told_via="phone", told_on=case.received_on)
+        # The institution signs for it the same day: its 15 days (C-INST) start at the 签收.
+        case.refresh_from_db()
+        complaint_institution_acknowledge(
+            actor=clerk,
+            case=case,
+            version=case.version,
+            acknowledged_on=case.forwarding.forwarded_on,
+            acknowledged_by="王经理",
+        )
     return case
 
 

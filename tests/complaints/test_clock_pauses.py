@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Case, CaseEvent
-from complaints.services import complaint_forward
+from complaints.services import complaint_forward, complaint_institution_acknowledge
 from core.models import AuditEntry, Deadline, DeadlinePause
 from core.roles import Role
 from tests.factories import make_user
@@ -26,6 +26,15 @@ def forwarded(register, clerk_a, frozen):
     """A complaint forwarded on Tuesday 2026-03-10: the institution's clock C-INST runs 15 days, to 03-25."""
     case = register("complaint")
     complaint_forward(actor=clerk_a, case=case, version=case.version, told_via="phone", told_on=case.received_on)
+    # The institution signs for it the same day: its 15 days (C-INST) start at the 签收.
+    case.refresh_from_db()
+    complaint_institution_acknowledge(
+        actor=clerk_a,
+        case=case,
+        version=case.version,
+        acknowledged_on=case.forwarding.forwarded_on,
+        acknowledged_by="王经理",
+    )
     case.refresh_from_db()
     return case
 

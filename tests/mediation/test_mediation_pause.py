@@ -7,7 +7,7 @@ import pytest
 
 from complaints.models import CaseEvent, Contact
 from complaints.models.choices import CaseStatus, Closure
-from complaints.services import complaint_forward, contact_register
+from complaints.services import complaint_forward, complaint_institution_acknowledge, contact_register
 from core.models import Deadline, DeadlinePause
 from mediation.models import Outcome, Side
 from mediation.services import (
@@ -42,6 +42,15 @@ def forwarded(frozen, clerk_a, institution):
     )
     case = contact.case
     complaint_forward(actor=clerk_a, case=case, version=case.version, told_via="phone", told_on=case.received_on)
+    # The institution signs for it the same day: its 15 days (C-INST) start at the 签收.
+    case.refresh_from_db()
+    complaint_institution_acknowledge(
+        actor=clerk_a,
+        case=case,
+        version=case.version,
+        acknowledged_on=case.forwarding.forwarded_on,
+        acknowledged_by="王经理",
+    )
     case.refresh_from_db()
     return case
 
@@ -71,7 +80,7 @@ def test_a_failed_mediation_resumes_the_clock_and_leaves_the_complaint_open(froz
     assert clock.status == "open" and clock.paused_since is None and clock.due_on == D("2026-04-07")
     assert DeadlinePause.objects.get(deadline=clock).end_on == D("2026-03-20")
     forwarded.refresh_from_db()
-    assert forwarded.status == CaseStatus.FORWARDED and forwarded.clock_paused is False
+    assert forwarded.status == CaseStatus.INSTITUTION_ACKNOWLEDGED and forwarded.clock_paused is False
     assert forwarded.due_on == D("2026-04-07")
     assert CaseEvent.objects.filter(case=forwarded, action="clock_resumed", note__contains="2026-04-07").exists()
 

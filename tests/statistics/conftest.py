@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from complaints.models import CaseEvent, Forwarding
+from complaints.models import Authority, Forwarding, PetitionReview, Transfer
 from core.models import Category
 from mediation.models import MediationCase, Outcome, Source, Status
 from outreach.models import Campaign, Event, GridCell, VenueType
@@ -51,7 +51,8 @@ def quarter(orgs, clerk_a, other_clerk):
     bank = make_institution(org=laizhou, short_name="东岳银行")
     insurer = make_institution(org=laizhou, short_name="泰和人寿", type_code="INS-LIFE")
     business = Category.objects.filter(kind=Category.Kind.BUSINESS).order_by("pk").first()
-    # c1: a petition by visit about the bank, closed on time, satisfied; 复查 registered in August.
+    # c1: a petition by visit about the bank, closed on time, satisfied; 复查 asked in August and upheld in
+    # September; a 复核 asked in Q4 (outside).
     c1 = make_case(
         owner=clerk_a,
         org=laizhou,
@@ -66,12 +67,17 @@ def quarter(orgs, clerk_a, other_clerk):
         closed_on_time=True,
         satisfaction="satisfied",
     )
-    CaseEvent.objects.create(
+    PetitionReview.objects.create(
         case=c1,
-        action="review_recheck",
-        actor=clerk_a,
-        note="复查申请日期 2026-08-14",
-        occurred_at=moment("2026-08-15"),
+        kind=PetitionReview.Kind.RECHECK,
+        requested_on=dt.date(2026, 8, 14),
+        office="烟台金融监管分局",
+        decision=PetitionReview.Decision.UPHELD,
+        decided_on=dt.date(2026, 9, 11),
+        recorded_by=clerk_a,
+    )
+    PetitionReview.objects.create(
+        case=c1, kind=PetitionReview.Kind.REVIEW, requested_on=dt.date(2026, 10, 9), office="省局", recorded_by=clerk_a
     )
     # c2: a group complaint from 12378 about the insurer, forwarded, replied late, closed late, dissatisfied.
     c2 = make_case(
@@ -107,17 +113,30 @@ def quarter(orgs, clerk_a, other_clerk):
         closure="duplicate",
         closed_at=moment("2026-09-30", 16),
     )
-    # c4: a report received in Q2, closed in Q3 as not our remit (transferred), not followed up.
-    make_case(
+    # c4: a petition received in Q2, transferred to the police and closed in Q3 as not our remit, acknowledged;
+    # not followed up.
+    c4 = make_case(
         owner=clerk_a,
         org=laizhou,
-        case_type="report",
+        case_type="petition",
         channel="letter",
         received_on=dt.date(2026, 6, 30),
         status="closed",
         closure="not_our_remit",
         closed_at=moment("2026-07-02"),
         closed_on_time=True,
+    )
+    Transfer.objects.create(
+        org=laizhou,
+        case=c4,
+        authority=Authority.POLICE,
+        authority_name="莱州市公安局",
+        letter_number="莱州金融监管支局〔2026〕31号",
+        transferred_on=dt.date(2026, 7, 2),
+        transferred_by=clerk_a,
+        reason="涉嫌诈骗",
+        acknowledged_on=dt.date(2026, 7, 6),
+        acknowledged_by="刘警官",
     )
     # Outside: received on 1 October; and a case of Zhaoyuan.
     make_case(owner=clerk_a, org=laizhou, received_on=dt.date(2026, 10, 1))

@@ -30,9 +30,12 @@ EXPECTED = [
     ("satisfaction", "未回访", 1),
     ("transfers", "转办被投诉机构", 1),
     ("transfers", "其中机构超期反馈", 1),
-    ("transfers", "转送有权机关（非本机关职责办结）", 1),
-    ("reviews", "登记复查", 1),
-    ("reviews", "登记复核", 0),
+    ("transfers", "转送有权机关", 1),
+    ("transfers", "其中接收机关已签收", 1),
+    ("reviews", "复查请求", 1),
+    ("reviews", "复查决定：维持", 1),
+    ("reviews", "复查决定：撤销", 0),
+    ("reviews", "复核请求", 0),
     ("mediation", "调解收案（件）", 2),
     ("mediation", "达成调解协议（件）", 1),
     ("mediation", "协议金额（元）", "800.00"),
@@ -58,7 +61,6 @@ def test_business_and_institution_type_rows_name_the_category(quarter, orgs):
         "closed": 3,
         "late": 1,
         "rate": "66.7",
-        "not_our_remit": 1,
         "mediation": 2,
         "agreements": 1,
         "events": 3,
@@ -70,7 +72,8 @@ def test_drafting_takes_the_same_queries_however_many_cases(quarter, orgs, clerk
     from tests.factories import make_case
 
     # 6 queries: received cases grouped (with their repeats and groups), closed cases grouped by closure,
-    # timeliness and satisfaction, forwardings, 复查/复核 events, mediation sums, outreach sums.
+    # timeliness and satisfaction, forwardings with transfers, 复查/复核 with their decisions, mediation sums,
+    # outreach sums.
     with django_assert_num_queries(6):
         report_tables(orgs["laizhou"], START, END)
     for day in (3, 4, 5, 6, 7):
@@ -91,8 +94,10 @@ LINKED = [
     ("closing", "超期办结", "ledger"),
     ("satisfaction", "未回访", "ledger"),
     ("transfers", "其中机构超期反馈", "ledger"),
-    ("transfers", "转送有权机关（非本机关职责办结）", "ledger"),
-    ("reviews", "登记复查", "ledger"),
+    ("transfers", "转送有权机关", "ledger"),
+    ("transfers", "其中接收机关已签收", "ledger"),
+    ("reviews", "复查请求", "ledger"),
+    ("reviews", "复查决定：维持", "ledger"),
     ("mediation", "达成调解协议（件）", "mediation"),
     ("mediation", "调解收案（件）", "mediation"),
     ("outreach", "宣传活动（次）", "outreach"),
