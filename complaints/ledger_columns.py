@@ -17,8 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -233,11 +232,14 @@ def export_row_builder() -> Callable[[LedgerLine], list]:
 
 
 def page_rows_html(lines) -> str:
-    """The page's `<tr>` rows; built in Python, since 50 rows through the template engine cost ~15 ms a page."""
-    cells = tuple((column.page, '<td class="text-nowrap">' if column.nowrap else "<td>") for column in page_columns())
-    return mark_safe(  # every cell is escaped here or built by format_html
-        "\n".join(
-            "<tr>" + "".join(f"{opening}{conditional_escape(cell(line))}</td>" for cell, opening in cells) + "</tr>"
-            for line in lines
-        )
+    """The page's `<tr>` rows; built in Python, since 50 rows through the template engine cost ~15 ms a page.
+    Every cell goes through format_html: text is escaped, HTML built by format_html is kept."""
+    cells = tuple(
+        (column.page, '<td class="text-nowrap">{}</td>' if column.nowrap else "<td>{}</td>")
+        for column in page_columns()
     )
+
+    def row(line):
+        return format_html_join("", "{}", ((format_html(template, cell(line)),) for cell, template in cells))
+
+    return format_html_join("\n", "<tr>{}</tr>", ((row(line),) for line in lines))
