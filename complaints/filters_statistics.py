@@ -29,6 +29,11 @@ SATISFACTION_CHOICES = [*Satisfaction.choices, (NOT_FOLLOWED_UP, _("未回访"))
 REVIEW_CHOICES = PetitionReview.Kind.choices
 
 
+def _row_id(value: str) -> int | None:
+    """A category or type id from a link, or None when it is not one a database can hold (a 64-bit integer)."""
+    return int(value) if value.isdigit() and int(value) < 2**63 else None
+
+
 def _hidden_date(label):
     return BoundedDateFilter(label=label, method="filter_nothing", widget=forms.HiddenInput)
 
@@ -128,16 +133,16 @@ class StatisticsFilters(django_filters.FilterSet):
     def filter_category(self, queryset, name, value):
         if value == NONE:
             return queryset.filter(**{f"{name}__isnull": True})
-        if not value.isdigit():
+        if _row_id(value) is None:
             return queryset.none()
-        return queryset.filter(**{f"{name}_id": int(value)})
+        return queryset.filter(**{f"{name}_id": _row_id(value)})
 
     def filter_institution_type(self, queryset, name, value):
         if value == NONE:
             return queryset.filter(institution__isnull=True)
-        if not value.isdigit():
+        if _row_id(value) is None:
             return queryset.none()
-        return queryset.filter(institution__type_id=int(value))
+        return queryset.filter(institution__type_id=_row_id(value))
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(group_size__gt=1)

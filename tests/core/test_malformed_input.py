@@ -61,9 +61,9 @@ def test_nul_byte_in_a_form_field_changes_nothing(client_for, clerk_a):
 
 @pytest.mark.parametrize("form_class", [OfferForm, PaymentForm])
 def test_mediation_amount_of_twenty_digits_is_refused_by_the_form(form_class):
-    form = form_class({"side": "applicant", "amount": "9" * 20, "paid_on": "2026-03-10"})
-    assert not form.is_valid()
-    assert "14" in form.errors["amount"][0]
+    with pytest.raises(forms.ValidationError) as exc:
+        form_class.base_fields["amount"].clean("9" * 20)
+    assert "14" in exc.value.messages[0]
 
 
 def test_multi_select_id_beyond_64_bits_is_an_invalid_choice_not_a_crash(orgs):
