@@ -90,7 +90,7 @@ def test_referred_complaint_clock_paused_then_resumed_when_mediation_ends(live_s
         page.goto(case_url)
         # Still with the institution, its clock running again: 03-10..03-20 not counted, 15 days end on 04-04,
         # in the 清明 holiday, so the deadline is Tuesday 04-07.
-        expect(page.locator("#case-status")).to_contain_text("已转机构")
+        expect(page.locator("#case-status")).to_contain_text("机构已签收")
         deadlines = page.locator("#deadlines")
         expect(deadlines).not_to_contain_text("暂停（调解）")
         expect(page.get_by_test_id("pause-reason")).to_have_count(0)
