@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from .models import Case
 from .models.choices import CaseStatus, CaseType, Closure
-from .transitions import CLOSED, REGISTER_NODE, REGISTERED, STAYS, TRANSITIONS, Node
+from .transition_parts import CLOSED, REGISTER_NODE, REGISTERED, STAYS, Node
+from .transitions import TRANSITIONS
 
 
 def path_nodes(case_type: str) -> list[Node]:

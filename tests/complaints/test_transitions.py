@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from complaints import transitions
+from complaints import transition_parts, transitions
 from complaints.models import Case, CaseEvent
 from complaints.models.choices import CaseStatus, CaseType
 from complaints.services import (
@@ -331,7 +331,7 @@ def test_the_diagram_is_the_tables_nodes_in_order():
     ]
     for case_type, rows in transitions.TRANSITIONS.items():
         nodes = [row.node for row in rows if row.node is not None]
-        assert path_nodes(case_type) == [transitions.REGISTER_NODE, *nodes]
+        assert path_nodes(case_type) == [transition_parts.REGISTER_NODE, *nodes]
 
 
 @pytest.mark.parametrize(
