@@ -168,18 +168,72 @@ def test_step_completion_on_the_page(client_for, clerk_b, full_petition):
     assert step.done_on is not None
 
 
+# 1 session, 2 user, 3 roles (groups), 4 the user's office (scope), 5 the case with its related rows (and its
+# 转办 record), 6 every list of the case in one round trip (events, documents, steps, attachments, extension
+# requests, deadlines with their rules and open pauses, contacts with their representatives, the last 50 history
+# records, the interviews the case led to, the institution's interviews still taking a topic, A/B's absences
+# today, a closed petition's reviews and transfer), 7 the people those rows name, 8 the calendar's revision check,
+# 9 the navigation's unread notifications (docs/performance.md「案件页」).
+CASE_PAGE_QUERIES = 9
+
+
 def test_case_page_query_count_is_pinned(client_for, clerk_a, full_petition, django_assert_num_queries):
     client = client_for(clerk_a)
     client.get(detail(full_petition))  # warm the calendar and content-type caches
-    # 1 session, 2 user, 3 roles (groups), 4 the user's office (scope), 5 the case with its related rows,
-    # 6 events, 7 documents, 8 steps, 9 attachments, 10 extension requests, 11 deadlines, 12 contacts,
-    # 13 their representatives (prefetch), 14 history with users, 15 absences of A/B (acting handler),
-    # 16 the calendar's revision check, 17 the navigation's unread notifications, 18 the attachment form's steps,
-    # 19 the interviews the case led to, 20 the institution's interviews still taking a topic (暴露一件、自查一批).
-    # (Open pauses are read only when a clock is paused.)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
         response = client.get(detail(full_petition))
     assert response.status_code == 200
+
+
+def test_case_page_queries_do_not_grow_with_the_case(
+    client_for, clerk_a, clerk_b, full_petition, django_assert_num_queries, frozen
+):
+    """More events, steps and their deadlines, attachments, contacts with representatives, history and an absence:
+    the same number of queries, and every row is on the page."""
+    import datetime as dt
+
+    from complaints.models import Contact, Representative
+    from complaints.services import case_record_progress, case_step_complete
+
+    case = full_petition
+    step = case.steps.get()
+    case_step_complete(actor=clerk_b, step=step, version=case.version, note="意见已出具")
+    case.refresh_from_db()
+    case_step_start(
+        actor=clerk_a, case=case, version=case.version, kind="due_diligence", owner=clerk_b, due_on=dt.date(2026, 3, 25)
+    )
+    case.refresh_from_db()
+    for number in range(6):
+        case = case_record_progress(actor=clerk_a, case=case, version=case.version, note=f"第{number}次进展")
+        attachment_add(
+            actor=clerk_b,
+            case=case,
+            upload=SimpleUploadedFile(f"材料{number}.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+            kind="interview",
+        )
+        contact = Contact.objects.create(
+            org=case.org,
+            channel="phone",
+            received_at=case.received_at,
+            summary=f"来电催办{number}",
+            outcome=Contact.Outcome.REPEAT,
+            case=case,
+            received_by=clerk_b,
+            name="王小明",
+            group_size=3,
+        )
+        Representative.objects.create(contact=contact, name=f"代理人{number}")
+    Absence.objects.create(user=clerk_a, start_on=dt.date(2026, 3, 1), end_on=dt.date(2026, 3, 31), kind="leave")
+    client = client_for(clerk_a)
+    client.get(detail(case))
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(detail(case))
+    html = response.content.decode()
+    assert all(f"第{number}次进展" in html for number in range(6))
+    assert all(f"材料{number}.pdf" in html for number in range(6))
+    assert all(f"来电催办{number}" in html for number in range(6))
+    assert html.count("集体访 3 人，代表：代") == 6
+    assert "意见已出具" in html and "需调取录音" in html
 
 
 def test_outsider_gets_404_on_every_case_url(client_for, other_clerk, full_petition, frozen):

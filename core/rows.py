@@ -1,0 +1,101 @@
+"""Several small querysets of different models read in one round trip (docs/performance.md「案件页」).
+
+A page that shows a dozen short lists of one record (the case page: its events, documents, steps, attachments…)
+would otherwise pay one query per list, however short. `fetch_together` sends them as one `UNION ALL`, each row
+carried as a JSON object of its columns (`JSONObject`: portable across SQLite and PostgreSQL), and turns the rows
+back into model instances with the same Python values a normal query gives (dates, aware datetimes, decrypted
+personal data). Each list keeps its queryset's ordering (sorted in Python: a compound query cannot order its
+parts). Related rows are not joined: the caller attaches them (`attach`) from rows it already has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
+    """The rows of each queryset (unsliced; filter a slice by primary key first), keyed as given: one query."""
+    if not querysets:
+        return {}
+    keys = list(querysets)
+    db = querysets[keys[0]].db
+    branches = []
+    for key, queryset in querysets.items():
+        fields = queryset.model._meta.concrete_fields
+        row = JSONObject(**{field.attname: F(field.attname) for field in fields})
+        branch = queryset.select_related(None).order_by().annotate(_kind=Value(key), _row=row)
+        branches.append(branch.values_list("_kind", "_row"))
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    rows: dict[str, list] = {key: [] for key in keys}
+    vendor = connections[db].vendor
+    for key, data in union:
+        if isinstance(data, str):
+            data = json.loads(data)
+        rows[key].append(_instance(querysets[key].model, data, db, vendor))
+    for key, queryset in querysets.items():
+        rows[key] = _ordered(rows[key], queryset)
+    return rows
+
+
+def attach(instances: Iterable, field_name: str, by_pk: dict) -> None:
+    """Fill each instance's foreign key `field_name` from rows already loaded (`{pk: row}`), as select_related
+    would; a key whose row is missing is left to load lazily."""
+    for instance in instances:
+        field = instance._meta.get_field(field_name)
+        value = getattr(instance, field.attname)
+        if value is None:
+            field.set_cached_value(instance, None)
+        elif value in by_pk:
+            field.set_cached_value(instance, by_pk[value])
+
+
+def _instance(model, data: dict, db: str, vendor: str):
+    fields = model._meta.concrete_fields
+    values = [_python(field, data.get(field.attname), db, vendor) for field in fields]
+    return model.from_db(db, [field.attname for field in fields], values)
+
+
+def _python(field, value, db: str, vendor: str):
+    if value is None:
+        return None
+    internal = field.get_internal_type()
+    if internal == "DateTimeField":
+        parsed = value if isinstance(value, dt.datetime) else parse_datetime(value)
+        if settings.USE_TZ and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, dt.UTC)
+        return parsed
+    if internal == "JSONField":
+        # SQLite embeds a JSON column as a string; PostgreSQL nests it as JSON.
+        return json.loads(value) if vendor == "sqlite" and isinstance(value, str) else value
+    if hasattr(field, "from_db_value"):
+        return field.from_db_value(value, None, connections[db])
+    return field.to_python(value)
+
+
+def _ordered(instances: list, queryset: QuerySet) -> list:
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    for name in reversed(ordering):
+        if not isinstance(name, str):
+            continue
+        descending = name.startswith("-")
+        field_name = name.lstrip("-")
+        if field_name == "pk":
+            field_name = queryset.model._meta.pk.attname
+        else:
+            field = queryset.model._meta.get_field(field_name)
+            field_name = field.attname
+        instances.sort(key=lambda row, f=field_name: _sort_key(getattr(row, f)), reverse=descending)
+    return instances
+
+
+def _sort_key(value):
+    return (value is not None, value)
