@@ -240,7 +240,7 @@ def gunicorn(*, workers: int, static_root: Path, log: Path, ready_timeout: float
         "DATABASE_URL": database_url(),
     }
     command = [
-        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.wsgi",
+        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.bench.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "20",
     ]  # fmt: skip
     with open(log, "wb") as log_file:
