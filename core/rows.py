@@ -21,6 +21,8 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+FIELDS_PER_OBJECT = 40
+
 
 def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
     """The rows of each queryset (unsliced; filter a slice by primary key first), keyed as given: one query."""
@@ -28,18 +30,30 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
         return {}
     keys = list(querysets)
     db = querysets[keys[0]].db
+    # A JSON object takes at most FIELDS_PER_OBJECT columns (PostgreSQL passes a function at most 100 arguments):
+    # a wide model's row spans several objects, and every branch of the union has as many, empty or not.
+    chunked = {
+        key: [fields[i : i + FIELDS_PER_OBJECT] for i in range(0, len(fields), FIELDS_PER_OBJECT)]
+        for key, queryset in querysets.items()
+        for fields in [queryset.model._meta.concrete_fields]
+    }
+    width = max(len(chunks) for chunks in chunked.values())
     branches = []
     for key, queryset in querysets.items():
-        fields = queryset.model._meta.concrete_fields
-        row = JSONObject(**{field.attname: F(field.attname) for field in fields})
-        branch = queryset.select_related(None).order_by().annotate(_kind=Value(key), _row=row)
-        branches.append(branch.values_list("_kind", "_row"))
+        chunks = chunked[key] + [()] * (width - len(chunked[key]))
+        parts = {
+            f"_row{n}": JSONObject(**{field.attname: F(field.attname) for field in chunk})
+            for n, chunk in enumerate(chunks)
+        }
+        branch = queryset.select_related(None).order_by().annotate(_kind=Value(key), **parts)
+        branches.append(branch.values_list("_kind", *parts))
     union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
     rows: dict[str, list] = {key: [] for key in keys}
     vendor = connections[db].vendor
-    for key, data in union:
-        if isinstance(data, str):
-            data = json.loads(data)
+    for key, *parts in union:
+        data = {}
+        for part in parts:
+            data.update(json.loads(part) if isinstance(part, str) else part)
         rows[key].append(_instance(querysets[key].model, data, db, vendor))
     for key, queryset in querysets.items():
         rows[key] = _ordered(rows[key], queryset)
