@@ -102,6 +102,8 @@ def _ordered(instances: list, queryset: QuerySet) -> list:
             continue
         descending = name.startswith("-")
         field_name = name.lstrip("-")
+        if "__" in field_name:
+            raise ValueError(f"fetch_together cannot order by a related field: {name}")
         if field_name == "pk":
             field_name = queryset.model._meta.pk.attname
         else:
