@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Subquery
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceField, ModelChoiceIterator
 
 from core.models import Absence, DeadlinePause, DeadlineRule, User
 from core.rows import attach, fetch_together
@@ -39,6 +39,12 @@ class CaseRows:
     exposure_origins: list
     open_interviews: list | None
     absent_ids: set[int] = field(default_factory=set)
+    staff: list = field(default_factory=list)
+
+
+def office_staff(case: Case):
+    """The active staff of the case's office: the choices of the action forms that name a person."""
+    return User.objects.filter(org_id=case.org_id, is_active=True)
 
 
 def case_rows(case: Case, user, today: dt.date) -> CaseRows:
@@ -65,6 +71,8 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
         ),
         "origins": origins,
         "interviews": Interview.objects.filter(pk__in=origins.values("interview_id")),
+        # One office: its order by (unit path, username) is by username.
+        "staff": office_staff(case).order_by("username"),
         "absences": Absence.objects.filter(
             user_id__in=[pk for pk in (case.owner_id, case.backup_id) if pk], start_on__lte=today, end_on__gte=today
         ),
@@ -95,6 +103,7 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
         exposure_origins=rows["origins"],
         open_interviews=rows["open_interviews"] if handles else None,
         absent_ids={absence.user_id for absence in rows["absences"]},
+        staff=rows["staff"],
     )
 
 
@@ -163,3 +172,13 @@ def choices_from(form_field, rows: list) -> None:
     """Draw `form_field`'s options from `rows` (the same rows its queryset would give); validation still queries."""
     form_field.iterator = type("LoadedChoices", (_LoadedChoices,), {"rows": rows})
     form_field.widget.choices = form_field.choices
+
+
+def staff_choices_from(forms, case: Case, staff: list) -> None:
+    """The action forms' choices of the office's staff (负责人, A岗, B岗) drawn from the rows already loaded: only
+    for a field whose query is exactly `office_staff(case)`, so the options are the ones it would list."""
+    query = str(office_staff(case).query)
+    for form in forms:
+        for form_field in form.fields.values():
+            if isinstance(form_field, ModelChoiceField) and str(form_field.queryset.query) == query:
+                choices_from(form_field, staff)

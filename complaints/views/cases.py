@@ -33,7 +33,7 @@ from ..transitions import MenuFacts, action_label, offered_actions
 from ..workflow import diagram_width, workflow_nodes
 from .action_table import ACTIONS
 from .case_panels import exposure_context
-from .case_rows import case_rows, choices_from
+from .case_rows import case_rows, choices_from, staff_choices_from
 
 
 def get_case_for_user(request, pk) -> Case:
@@ -42,8 +42,8 @@ def get_case_for_user(request, pk) -> Case:
     if has_role(user, Role.MEDIATOR) and not (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR)):
         raise Http404
     queryset = Case.objects.select_related(
-        "org", "institution", "owner", "backup", "business", "cause", "duplicate_of", "created_by", "forwarding"
-    )
+        "org", "institution", "owner", "backup", "business", "cause", "duplicate_of", "created_by"
+    ).select_related("forwarding__institution")
     return get_object_for_user(queryset, user, pk=pk)
 
 
@@ -240,6 +240,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         actions.append(
             {"key": key, "label": label, "form": form, "style": style, "open": bool(failed and failed[0] == key)}
         )
+    staff_choices_from([action["form"] for action in actions], case, rows.staff)
     nodes = workflow_nodes(case, events)
     calendar = get_calendar()
     pause_context = _pause_context(case, user, deadlines, rows.open_pauses)

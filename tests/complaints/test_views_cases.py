@@ -334,3 +334,18 @@ def test_rows_read_together_are_the_rows_read_one_list_at_a_time(full_petition):
         assert expected, key
         assert [[getattr(row, field.attname) for field in fields] for row in together[key]] == expected, key
     assert together["contacts"][0].name == "王小明"
+
+
+def test_a_complaint_page_with_the_staff_choosing_forms_keeps_the_count(
+    client_for, supervisor, clerk_b, register, frozen, django_assert_num_queries
+):
+    """A supervisor's complaint page offers forms choosing a colleague (reassignment, a closed-loop step) and the
+    forwarding form: their options come from rows already read, not one query per select."""
+    case = register("complaint")
+    client = client_for(supervisor)
+    client.get(detail(case))
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(detail(case))
+    html = response.content.decode()
+    selects = re.findall(r'<select name="(?:owner|backup)"[^>]*>(.*?)</select>', html, re.S)
+    assert selects and all(f'value="{clerk_b.pk}"' in options for options in selects)
