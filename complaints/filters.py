@@ -129,6 +129,13 @@ class LedgerFilter(StatisticsFilters):
             if name == "q":
                 form_field.widget.attrs.setdefault("placeholder", _("编号、姓名、摘要或内容，至少两个字"))
 
+    @property
+    def is_filtered(self) -> bool:
+        """Whether any filter (the sort aside) narrows the ledger."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        return any(value not in (None, "", [], ()) for name, value in self.form.cleaned_data.items() if name != "sort")
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):

@@ -244,7 +244,8 @@ def count_expression(queryset: QuerySet, exact_limit: int | None = None) -> RawS
 
     PostgreSQL: complaints_ledger_count() (migration 0002) counts exactly up to exact_count_limit() rows and
     above that returns the planner's estimate negated — the exact COUNT of a million rows was the ledger's
-    bottleneck (issue 8: 28 pages/s exact against 172/s estimated). SQLite: an exact COUNT.
+    bottleneck (issue 8: 28 pages/s exact against 172/s estimated). SQLite: an exact COUNT, or with `exact_limit`
+    one up to that limit (negated above it, like PostgreSQL's estimate).
     """
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
@@ -254,6 +255,11 @@ def count_expression(queryset: QuerySet, exact_limit: int | None = None) -> RawS
             [connection.ops.compose_sql(sql, params), exact_limit or exact_count_limit()],
         )
     # sql is compiled by Django's query compiler from the queryset; every value stays in params.
+    if exact_limit:
+        # Counted up to the limit, as on PostgreSQL: above it the count is negated (not exact).
+        subquery = f"({sql} LIMIT %s) AS ledger_rows"
+        query = f"SELECT CASE WHEN COUNT(*) > %s THEN -COUNT(*) ELSE COUNT(*) END FROM {subquery}"  # nosec B608
+        return RawSQL(query, [exact_limit, *params, exact_limit + 1])  # noqa: S611  # nosec B611
     subquery = f"({sql}) AS ledger_rows"
     query = f"SELECT COUNT(*) FROM {subquery}"  # nosec B608 # Django-compiled SQL
     return RawSQL(query, params)  # noqa: S611  # nosec B611 # Django-compiled SQL

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user
 from core.exporters import file_response
-from core.models import Deadline, DeadlinePause
+from core.models import Deadline
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import Role, has_role
 from core.service_errors import show_error
@@ -28,7 +28,7 @@ from core.workcalendar import get_calendar
 from .. import forms
 from .. import services as svc
 from ..archive_forms import FileForm, SupplementForm
-from ..models import Attachment, Case, CaseStep, ExtensionRequest, Transfer
+from ..models import Attachment, Case, CaseStep, ExtensionRequest
 from ..models.choices import CaseType
 from ..services.archive import filing_preview
 from ..services.archive_rules import FileFacts
@@ -37,6 +37,7 @@ from ..workflow import diagram_width, workflow_nodes
 from .action_table import ACTIONS
 from .archive_status import bundle_status_context
 from .case_panels import exposure_context
+from .case_rows import case_rows, choices_from, staff_choices_from
 
 
 def get_case_for_user(request, pk) -> Case:
@@ -46,7 +47,7 @@ def get_case_for_user(request, pk) -> Case:
         raise Http404
     queryset = Case.objects.select_related(
         "org", "institution", "owner", "backup", "business", "cause", "duplicate_of", "created_by", "archive"
-    )
+    ).select_related("forwarding__institution")
     return get_object_for_user(queryset, user, pk=pk)
 
 
@@ -182,11 +183,8 @@ def _deadline_rows(deadlines, today, calendar, pauses):
     return rows
 
 
-def _pause_context(case: Case, user, deadlines) -> dict:
+def _pause_context(case: Case, user, deadlines, pauses) -> dict:
     """The open pauses of the case's clocks (shown as 暂停 with their reason) and the pause/resume forms."""
-    pauses = {}
-    if any(d.paused_since for d in deadlines):
-        pauses = {p.deadline_id: p for p in DeadlinePause.objects.filter(deadline__in=deadlines, end_on__isnull=True)}
     handles = svc.can_handle(user, case) and case.is_open
     running = any(
         d.status == Deadline.Status.OPEN and not d.paused_since and d.content_type_id == case_ct_id() for d in deadlines
@@ -203,6 +201,12 @@ def _pause_context(case: Case, user, deadlines) -> dict:
         "pause_form": forms.ClockPauseForm(case=case, auto_id="id_pause_%s") if handles and running else None,
         "resume_form": forms.ClockResumeForm(case=case, auto_id="id_resume_%s") if handles and pauses else None,
     }
+
+
+def _attachment_form(case: Case, steps: list):
+    form = forms.AttachmentForm(case=case)
+    choices_from(form.fields["step"], steps)
+    return form
 
 
 def case_ct_id() -> int:
@@ -233,19 +237,12 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
     case = case or get_case_for_user(request, pk)
     user = request.user
     today = timezone.localdate()
-    events = list(case.events.select_related("actor", "approver"))
-    documents = list(case.documents.select_related("issued_by"))
-    steps = list(case.steps.select_related("owner"))
-    attachments = list(Attachment.objects.filter(case=case).select_related("uploaded_by", "step"))
-    extension_requests = list(case.extension_requests.select_related("requested_by", "decided_by", "deadline"))
+    rows = case_rows(case, user, today)
+    events, documents, steps, deadlines = rows.events, rows.documents, rows.steps, rows.deadlines
+    extension_requests = rows.extension_requests
     pending = [r for r in extension_requests if r.state == ExtensionRequest.State.PENDING]
-    deadlines = list(svc.case_deadlines(case).select_related("rule").order_by("status", "due_on", "id"))
     forwarding = getattr(case, "forwarding", None) if case.case_type == CaseType.COMPLAINT else None
-    is_petition = case.case_type == CaseType.PETITION
-    reviews = list(case.reviews.all()) if is_petition and not case.is_open else []
-    transfer = Transfer.objects.filter(case=case).first() if is_petition and not case.is_open else None
-    contacts = list(case.contacts.prefetch_related("representatives").select_related("received_by"))
-    history = list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    reviews, transfer, history = rows.reviews, rows.transfer, rows.history
     changes = []
     for newer, older in zip(history, [*history[1:], None], strict=True):
         changed = []
@@ -277,9 +274,10 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         actions.append(
             {"key": key, "label": label, "form": form, "style": style, "open": bool(failed and failed[0] == key)}
         )
+    staff_choices_from([action["form"] for action in actions], case, rows.staff)
     nodes = workflow_nodes(case, events)
     calendar = get_calendar()
-    pause_context = _pause_context(case, user, deadlines)
+    pause_context = _pause_context(case, user, deadlines, rows.open_pauses)
     writable = svc.can_handle(user, case) and filed_archive(case) is None
     context = {
         "case": case,
@@ -288,7 +286,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "can_handle": svc.can_handle(user, case),
         "can_reveal": svc.can_reveal_personal_data(user, case),
         "is_supervisor": svc.is_supervisor(user),
-        "acting": acting_handler(case.owner, case.backup, today, org=case.org),
+        "acting": acting_handler(case.owner, case.backup, today, org=case.org, absent=rows.absent_ids),
         "deadline_rows": _deadline_rows(deadlines, today, calendar, pause_context["open_pauses"]),
         "due_state": (
             deadline_state(
@@ -303,8 +301,8 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "events": events,
         "documents": documents,
         "steps": steps,
-        "attachments": attachments,
-        "attachment_form": forms.AttachmentForm(case=case) if writable else None,
+        "attachments": rows.attachments,
+        "attachment_form": _attachment_form(case, steps) if writable else None,
         "writable": writable,
         "step_complete_form": forms.StepCompleteForm(case=case),
         "extension_requests": extension_requests,
@@ -313,12 +311,12 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "forwarding": forwarding,
         "reviews": reviews,
         "transfer": transfer,
-        "contacts": contacts,
+        "contacts": rows.contacts,
         "changes": changes,
         "today": today,
         **pause_context,
-        **exposure_context(case, user),
-        **_archive_context(case, user, documents=documents, attachments=attachments, forwarding=forwarding),
+        **exposure_context(case, rows.exposure_origins, rows.open_interviews),
+        **_archive_context(case, user, documents=documents, attachments=rows.attachments, forwarding=forwarding),
     }
     status = status or (400 if failed else 200)
     return render(request, "complaints/case_detail.html", context, status=status)

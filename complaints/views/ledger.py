@@ -74,7 +74,9 @@ def index(request):
         filterset.qs,
         page=_page_number(request),
         per_page=_page_size(request),
-        count_limit=BROAD_COUNT_LIMIT if filterset.broad_search else None,
+        # A broad search or any filter is counted only up to the limit (超过 1000 件): an exact count of a filter
+        # matching much of a million cases costs more than the page. The unfiltered ledger keeps its own fast count.
+        count_limit=BROAD_COUNT_LIMIT if filterset.broad_search or filterset.is_filtered else None,
     )
     if filterset.calendar_error:
         messages.error(request, filterset.calendar_error)

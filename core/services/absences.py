@@ -38,12 +38,14 @@ def supervisors_of(org) -> list[User]:
     return list(User.objects.filter(org=org, is_active=True, groups__name=GROUP_NAMES[Role.SUPERVISOR]).order_by("id"))
 
 
-def acting_handler(owner: User | None, backup: User | None, on: dt.date, org=None) -> Acting:
+def acting_handler(owner: User | None, backup: User | None, on: dt.date, org=None, absent=None) -> Acting:
     """Who acts for an item with A=`owner` and B=`backup` on `on`.
 
     A when present; B when A is absent; the office's supervisor when both are absent (with a warning flag).
+    `absent`: which of the two are absent on `on`, when the caller already read it.
     """
-    absent = absent_user_ids([getattr(owner, "pk", None), getattr(backup, "pk", None)], on)
+    if absent is None:
+        absent = absent_user_ids([getattr(owner, "pk", None), getattr(backup, "pk", None)], on)
     if owner is not None and owner.pk not in absent:
         return Acting(owner, covering=False, both_absent=False)
     if backup is not None and backup.pk not in absent:

@@ -100,7 +100,7 @@ def start_gunicorn(*, name: str, env: dict, workers: int, log: Path) -> Process:
     """gunicorn with `env` (the caller's production-like settings) on a free port; not yet waited for."""
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.wsgi",
+        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.bench.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "20",
     ]  # fmt: skip
     with open(log, "wb") as log_file:

@@ -174,7 +174,7 @@ def login_sessions(usernames):
             store[SESSION_KEY] = user._meta.pk.value_to_string(user)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            _as_after_every_login_step(store, user)
+            as_after_every_login_step(store, user)
             store.create()
             stores[username] = store
         yield {username: store.session_key for username, store in stores.items()}
@@ -183,7 +183,7 @@ def login_sessions(usernames):
             store.delete()
 
 
-def _as_after_every_login_step(store, user) -> None:
+def as_after_every_login_step(store, user) -> None:
     """What the login page leaves once the password, the second factor and any pending step are done
     (core/security): the authenticator verified where the account has one, nothing pending, active now."""
     import time
@@ -240,7 +240,7 @@ def gunicorn(*, workers: int, static_root: Path, log: Path, ready_timeout: float
         "DATABASE_URL": database_url(),
     }
     command = [
-        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.wsgi",
+        sys.executable, "-m", "gunicorn", "laizhou_xiaobao.bench.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "20",
     ]  # fmt: skip
     with open(log, "wb") as log_file:

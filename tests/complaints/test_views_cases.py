@@ -168,18 +168,72 @@ def test_step_completion_on_the_page(client_for, clerk_b, full_petition):
     assert step.done_on is not None
 
 
+# 1 session, 2 user, 3 roles (groups), 4 the user's office (scope), 5 the case with its related rows (and its
+# 转办 record), 6 every list of the case in one round trip (events, documents, steps, attachments, extension
+# requests, deadlines with their rules and open pauses, contacts with their representatives, the last 50 history
+# records, the interviews the case led to, the institution's interviews still taking a topic, A/B's absences
+# today, a closed petition's reviews and transfer), 7 the people those rows name, 8 the calendar's revision check,
+# 9 the navigation's unread notifications (docs/performance.md「案件页」).
+CASE_PAGE_QUERIES = 9
+
+
 def test_case_page_query_count_is_pinned(client_for, clerk_a, full_petition, django_assert_num_queries):
     client = client_for(clerk_a)
     client.get(detail(full_petition))  # warm the calendar and content-type caches
-    # 1 session, 2 user, 3 roles (groups), 4 the user's office (scope), 5 the case with its related rows,
-    # 6 events, 7 documents, 8 steps, 9 attachments, 10 extension requests, 11 deadlines, 12 contacts,
-    # 13 their representatives (prefetch), 14 history with users, 15 absences of A/B (acting handler),
-    # 16 the calendar's revision check, 17 the navigation's unread notifications, 18 the attachment form's steps,
-    # 19 the interviews the case led to, 20 the institution's interviews still taking a topic (暴露一件、自查一批).
-    # (Open pauses are read only when a clock is paused.)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
         response = client.get(detail(full_petition))
     assert response.status_code == 200
+
+
+def test_case_page_queries_do_not_grow_with_the_case(
+    client_for, clerk_a, clerk_b, full_petition, django_assert_num_queries, frozen
+):
+    """More events, steps and their deadlines, attachments, contacts with representatives, history and an absence:
+    the same number of queries, and every row is on the page."""
+    import datetime as dt
+
+    from complaints.models import Contact, Representative
+    from complaints.services import case_record_progress, case_step_complete
+
+    case = full_petition
+    step = case.steps.get()
+    case_step_complete(actor=clerk_b, step=step, version=case.version, note="意见已出具")
+    case.refresh_from_db()
+    case_step_start(
+        actor=clerk_a, case=case, version=case.version, kind="due_diligence", owner=clerk_b, due_on=dt.date(2026, 3, 25)
+    )
+    case.refresh_from_db()
+    for number in range(6):
+        case = case_record_progress(actor=clerk_a, case=case, version=case.version, note=f"第{number}次进展")
+        attachment_add(
+            actor=clerk_b,
+            case=case,
+            upload=SimpleUploadedFile(f"材料{number}.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+            kind="interview",
+        )
+        contact = Contact.objects.create(
+            org=case.org,
+            channel="phone",
+            received_at=case.received_at,
+            summary=f"来电催办{number}",
+            outcome=Contact.Outcome.REPEAT,
+            case=case,
+            received_by=clerk_b,
+            name="王小明",
+            group_size=3,
+        )
+        Representative.objects.create(contact=contact, name=f"代理人{number}")
+    Absence.objects.create(user=clerk_a, start_on=dt.date(2026, 3, 1), end_on=dt.date(2026, 3, 31), kind="leave")
+    client = client_for(clerk_a)
+    client.get(detail(case))
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(detail(case))
+    html = response.content.decode()
+    assert all(f"第{number}次进展" in html for number in range(6))
+    assert all(f"材料{number}.pdf" in html for number in range(6))
+    assert all(f"来电催办{number}" in html for number in range(6))
+    assert html.count("集体访 3 人，代表：代") == 6
+    assert "意见已出具" in html and "需调取录音" in html
 
 
 def test_outsider_gets_404_on_every_case_url(client_for, other_clerk, full_petition, frozen):
@@ -255,3 +309,43 @@ def test_closed_case_offers_no_actions(client_for, clerk_a, petition):
     html = client_for(clerk_a).get(detail(petition)).content.decode()
     assert "办理操作" not in html and "已办结" in html
     assert 'data-step="close" data-state="done"' in html and 'data-state="skipped"' in html
+
+
+def test_rows_read_together_are_the_rows_read_one_list_at_a_time(full_petition):
+    """`core.rows.fetch_together` gives the same instances, field for field and in the same order, as one query per
+    list: dates, aware times, decrypted personal data, files."""
+    from complaints.models import Contact
+    from complaints.services import case_deadlines
+    from core.rows import fetch_together
+
+    case = full_petition
+    querysets = {
+        "events": case.events.all(),
+        "contacts": Contact.objects.filter(case=case),
+        "history": case.history.all(),
+        "deadlines": case_deadlines(case).order_by("status", "due_on", "id"),
+        "attachments": Attachment.objects.filter(case=case),
+        "requests": case.extension_requests.all(),
+    }
+    together = fetch_together(querysets)
+    for key, queryset in querysets.items():
+        fields = queryset.model._meta.concrete_fields
+        expected = [[getattr(row, field.attname) for field in fields] for row in queryset]
+        assert expected, key
+        assert [[getattr(row, field.attname) for field in fields] for row in together[key]] == expected, key
+    assert together["contacts"][0].name == "王小明"
+
+
+def test_a_complaint_page_with_the_staff_choosing_forms_keeps_the_count(
+    client_for, supervisor, clerk_b, register, frozen, django_assert_num_queries
+):
+    """A supervisor's complaint page offers forms choosing a colleague (reassignment, a closed-loop step) and the
+    forwarding form: their options come from rows already read, not one query per select."""
+    case = register("complaint")
+    client = client_for(supervisor)
+    client.get(detail(case))
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(detail(case))
+    html = response.content.decode()
+    selects = re.findall(r'<select name="(?:owner|backup)"[^>]*>(.*?)</select>', html, re.S)
+    assert selects and all(f'value="{clerk_b.pk}"' in options for options in selects)

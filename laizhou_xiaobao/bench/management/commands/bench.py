@@ -8,6 +8,7 @@ from laizhou_xiaobao.bench import REGISTRY
 from laizhou_xiaobao.bench.cluster import describe_cluster, run_cluster_http
 from laizhou_xiaobao.bench.http import HTTP_TARGETS, describe, fail_on_errors, run_http
 from laizhou_xiaobao.bench.runner import database_description, discover, run_all, write_results
+from laizhou_xiaobao.bench.today import pinned, seed_date
 
 
 class Command(BaseCommand):
@@ -48,11 +49,19 @@ class Command(BaseCommand):
             raise CommandError("--http-connections 应在 1–64 之间，--http-workers 应在 1–16 之间")
         inproc_names = [n for n in names if n in REGISTRY]
         http_names = [n for n in names if n in HTTP_TARGETS]
+
+        # "Today" is the seed date, whatever the real date (docs/performance.md「基准的日期」).
+        today = seed_date()
+        header = f"{timezone.localtime():%Y-%m-%d %H:%M}，数据库：{database_description()}"
+        if today is not None:
+            header += f"；“今天”固定为种子日期 {today:%Y-%m-%d}"
+        self.stdout.write(header)
+        with pinned(today):
+            self._measure(names, out, export_rows, no_memory, options, header, inproc_names, http_names)
+
+    def _measure(self, names, out, export_rows, no_memory, options, header, inproc_names, http_names):
         run_inproc = not options["http_only"] and (not names or inproc_names)
         run_http_phase = not options["no_http"] and (not names or http_names)
-
-        header = f"{timezone.localtime():%Y-%m-%d %H:%M}，数据库：{database_description()}"
-        self.stdout.write(header)
         results = (
             run_all(inproc_names, {"export_rows": export_rows, "no_memory": no_memory}, self.stdout)
             if run_inproc

@@ -1,0 +1,125 @@
+"""Several small querysets of different models read in one round trip (docs/performance.md「案件页」).
+
+A page that shows a dozen short lists of one record (the case page: its events, documents, steps, attachments…)
+would otherwise pay one query per list, however short. `fetch_together` sends them as one `UNION ALL`, each row
+carried as a JSON object of its columns (`JSON_OBJECT` on SQLite, `JSONB_BUILD_OBJECT` on PostgreSQL), and turns the
+rows back into model instances with the same Python values a normal query gives (dates, aware datetimes, decrypted
+personal data). Each list keeps its queryset's ordering (sorted in Python: a compound query cannot order its
+parts). Related rows are not joined: the caller attaches them (`attach`) from rows it already has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import JSONField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+FIELDS_PER_OBJECT = 40
+
+
+def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
+    """The rows of each queryset (unsliced; filter a slice by primary key first), keyed as given: one query."""
+    if not querysets:
+        return {}
+    keys = list(querysets)
+    db = querysets[keys[0]].db
+    # A JSON object takes at most FIELDS_PER_OBJECT columns (PostgreSQL passes a function at most 100 arguments):
+    # a wide model's row spans several objects, and every branch of the union has as many, empty or not.
+    chunked = {
+        key: [fields[i : i + FIELDS_PER_OBJECT] for i in range(0, len(fields), FIELDS_PER_OBJECT)]
+        for key, queryset in querysets.items()
+        for fields in [queryset.model._meta.concrete_fields]
+    }
+    width = max(len(chunks) for chunks in chunked.values())
+    vendor = connections[db].vendor
+    branches = []
+    for key, queryset in querysets.items():
+        chunks = chunked[key] + [()] * (width - len(chunked[key]))
+        table = queryset.model._meta.db_table
+        parts = {f"_row{n}": _json_object(table, chunk, vendor) for n, chunk in enumerate(chunks)}
+        branch = queryset.select_related(None).order_by().annotate(_kind=Value(key), **parts)
+        branches.append(branch.values_list("_kind", *parts))
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    rows: dict[str, list] = {key: [] for key in keys}
+    for key, *parts in union:
+        data = {}
+        for part in parts:
+            data.update(json.loads(part) if isinstance(part, str) else part)
+        rows[key].append(_instance(querysets[key].model, data, db, vendor))
+    for key, queryset in querysets.items():
+        rows[key] = _ordered(rows[key], queryset)
+    return rows
+
+
+def _json_object(table: str, fields, vendor: str) -> RawSQL:
+    """The columns as one JSON object, spelt in SQL directly: the ORM's `JSONObject` resolves an expression per
+    column, which for a few hundred columns cost more than the query itself (docs/performance.md「案件页」)."""
+    function = "JSONB_BUILD_OBJECT" if vendor == "postgresql" else "JSON_OBJECT"
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    # Column names come from the models, never from input.
+    pairs = ", ".join(f"'{field.attname}', {quote(table)}.{quote(field.column)}" for field in fields)
+    return RawSQL(f"{function}({pairs})", (), output_field=JSONField())  # noqa: S611  # nosec B611
+
+
+def attach(instances: Iterable, field_name: str, by_pk: dict) -> None:
+    """Fill each instance's foreign key `field_name` from rows already loaded (`{pk: row}`), as select_related
+    would; a key whose row is missing is left to load lazily."""
+    for instance in instances:
+        field = instance._meta.get_field(field_name)
+        value = getattr(instance, field.attname)
+        if value is None:
+            field.set_cached_value(instance, None)
+        elif value in by_pk:
+            field.set_cached_value(instance, by_pk[value])
+
+
+def _instance(model, data: dict, db: str, vendor: str):
+    fields = model._meta.concrete_fields
+    values = [_python(field, data.get(field.attname), db, vendor) for field in fields]
+    return model.from_db(db, [field.attname for field in fields], values)
+
+
+def _python(field, value, db: str, vendor: str):
+    if value is None:
+        return None
+    internal = field.get_internal_type()
+    if internal == "DateTimeField":
+        parsed = value if isinstance(value, dt.datetime) else parse_datetime(value)
+        if settings.USE_TZ and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, dt.UTC)
+        return parsed
+    if internal == "JSONField":
+        # SQLite embeds a JSON column as a string; PostgreSQL nests it as JSON.
+        return json.loads(value) if vendor == "sqlite" and isinstance(value, str) else value
+    if hasattr(field, "from_db_value"):
+        return field.from_db_value(value, None, connections[db])
+    return field.to_python(value)
+
+
+def _ordered(instances: list, queryset: QuerySet) -> list:
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    for name in reversed(ordering):
+        if not isinstance(name, str):
+            continue
+        descending = name.startswith("-")
+        field_name = name.lstrip("-")
+        if "__" in field_name:
+            raise ValueError(f"fetch_together cannot order by a related field: {name}")
+        if field_name == "pk":
+            field_name = queryset.model._meta.pk.attname
+        else:
+            field = queryset.model._meta.get_field(field_name)
+            field_name = field.attname
+        instances.sort(key=lambda row, f=field_name: _sort_key(getattr(row, f)), reverse=descending)
+    return instances
+
+
+def _sort_key(value):
+    return (value is not None, value)

@@ -1,0 +1,51 @@
+"""`make bench` measures the same on any date: "today" is the seed date (docs/performance.md「基准的日期」), and
+the in-process measurements run on a database seeded at the end of a year whose next year has no official
+calendar."""
+
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from laizhou_xiaobao.bench.runner import discover, run_all
+from laizhou_xiaobao.bench.today import BENCH_TODAY_ENV, pinned, seed_date
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+SEEDED = dt.datetime(2027, 12, 31, 16, 0, tzinfo=SHANGHAI)  # year end; 2028 has no official calendar
+MEASURED = dt.datetime(2029, 2, 28, 23, 30, tzinfo=SHANGHAI)  # long after, on the eve of 1 March
+
+
+@pytest.fixture
+def seeded(private_files):
+    with time_machine.travel(SEEDED, tick=False):
+        call_command("seed_demo", "--cases", "30", "--force", stdout=io.StringIO())
+
+
+def test_the_seed_date_is_read_from_the_data_and_pinned(seeded, monkeypatch):
+    monkeypatch.delenv(BENCH_TODAY_ENV, raising=False)
+    with time_machine.travel(MEASURED, tick=False):
+        assert timezone.localdate() == MEASURED.date()
+        day = seed_date()
+        assert day == SEEDED.date()
+        with pinned(day):
+            assert timezone.localdate() == SEEDED.date()
+            import os
+
+            assert os.environ[BENCH_TODAY_ENV] == "2027-12-31"
+        assert timezone.localdate() == MEASURED.date()
+    assert BENCH_TODAY_ENV not in __import__("os").environ
+
+
+def test_every_in_process_measurement_runs_at_the_seed_date(seeded):
+    discover()
+    out = io.StringIO()
+    with time_machine.travel(MEASURED, tick=False), pinned(seed_date()):
+        results = run_all(None, {"export_rows": 20, "no_memory": True}, out)
+    assert results, out.getvalue()
+    assert all(result.median_ms >= 0 for result in results)
