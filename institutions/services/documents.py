@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,8 @@ from core.charts import SANS, bar_chart
 from core.exporters import export_caption, write_xlsx_sheets
 from core.pdf import chosen_family, render_pdf
 from core.services.audit import log_action
-from core.services.jobs import dispatch, job_finish, job_progress, latest_job
+from core.services.jobs import dispatch, job_progress, latest_job
+from core.services.report_files import store_report_files
 
 from ..exporters import ItemsExporter, SummaryExporter, list_rows
 from ..models import QuarterlyList
@@ -144,21 +143,4 @@ def list_generate_files(list_id: int, *, job_id: int | None = None) -> Quarterly
         logger.exception("quarterly list %s: file generation failed", list_id)
         raise
     name = f"{quarterly_list.org.code}-{quarterly_list.period_code}-v{quarterly_list.version}"
-    with transaction.atomic():
-        quarterly_list = QuarterlyList.objects.select_for_update().get(pk=list_id)
-        old = [quarterly_list.pdf_file.name, quarterly_list.xlsx_file.name]
-        quarterly_list.pdf_file.save(f"{name}.pdf", ContentFile(pdf), save=False)
-        quarterly_list.xlsx_file.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
-        quarterly_list.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        quarterly_list.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
-        quarterly_list.generated_at = timezone.now()
-        quarterly_list._change_reason = _("生成PDF和Excel文件")
-        quarterly_list.save(update_fields=["pdf_file", "xlsx_file", "pdf_sha256", "xlsx_sha256", "generated_at"])
-        if job_id is not None:
-            job_progress(job_id, STEPS)
-            job_finish(job_id)
-        storage = quarterly_list.pdf_file.storage
-        for old_name in old:
-            if old_name:
-                transaction.on_commit(lambda n=old_name: storage.delete(n))
-    return quarterly_list
+    return store_report_files(QuarterlyList, list_id, name=name, pdf=pdf, xlsx=xlsx, job_id=job_id, steps=STEPS)

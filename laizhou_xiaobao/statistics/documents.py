@@ -3,13 +3,11 @@ as the quarterly list's files are (institutions/services/documents.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,8 @@ from core.charts import bar_chart
 from core.exporters import export_caption, write_xlsx_sheets
 from core.pdf import chosen_family, render_pdf
 from core.services.audit import log_action
-from core.services.jobs import dispatch, job_finish, job_progress, latest_job
+from core.services.jobs import dispatch, job_progress, latest_job
+from core.services.report_files import store_report_files
 from institutions.services.common import require_staff
 
 from .exporters import number, workbook_exporters
@@ -111,21 +110,4 @@ def report_generate_files(report_id: int, *, job_id: int | None = None) -> Stati
         logger.exception("statistics report %s: file generation failed", report_id)
         raise
     name = f"{report.org.code}-{report.period_code}-v{report.version}"
-    with transaction.atomic():
-        report = StatisticsReport.objects.select_for_update().get(pk=report_id)
-        old = [report.pdf_file.name, report.xlsx_file.name]
-        report.pdf_file.save(f"{name}.pdf", ContentFile(pdf), save=False)
-        report.xlsx_file.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
-        report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        report.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
-        report.generated_at = timezone.now()
-        report._change_reason = _("生成PDF和Excel文件")
-        report.save(update_fields=["pdf_file", "xlsx_file", "pdf_sha256", "xlsx_sha256", "generated_at"])
-        if job_id is not None:
-            job_progress(job_id, STEPS)
-            job_finish(job_id)
-        storage = report.pdf_file.storage
-        for old_name in old:
-            if old_name:
-                transaction.on_commit(lambda n=old_name: storage.delete(n))
-    return report
+    return store_report_files(StatisticsReport, report_id, name=name, pdf=pdf, xlsx=xlsx, job_id=job_id, steps=STEPS)
