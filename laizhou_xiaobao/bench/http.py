@@ -20,42 +20,22 @@ import subprocess  # nosec B404 # starts gunicorn and wrk for the HTTP bench, fi
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
+from .http_targets import CLERK, HTTP_TARGETS, SUPERVISOR, HttpTarget  # noqa: F401 (the targets)
+
 LUA_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 # What a TLS-terminating proxy in front of gunicorn adds; without it the production settings redirect to https.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
-CLERK = "lz_clerk_a"
-SUPERVISOR = "lz_supervisor"
-
-
-@dataclass
-class HttpTarget:
-    name: str
-    title: str
-    user: str | None  # a demo account, or None for an anonymous request
-    path: Callable[[], str]  # called once, against the database, before the server starts
-    min_rps: float | None = None
-    max_p99_ms: float | None = None
-
-    @property
-    def target(self) -> str:
-        parts = []
-        if self.min_rps is not None:
-            parts.append(f"≥ {self.min_rps:g} 次/秒")
-        if self.max_p99_ms is not None:
-            parts.append(f"p99 ≤ {self.max_p99_ms:g} ms")
-        return "，".join(parts)
 
 
 @dataclass
@@ -79,49 +59,6 @@ class HttpResult:
     @property
     def errors(self) -> int:
         return self.socket_errors + self.non_2xx
-
-
-def _ledger(params: dict | None = None) -> str:
-    url = reverse("complaints:index")
-    return f"{url}?{urlencode(params)}" if params else url
-
-
-def _case_detail() -> str:
-    from complaints.models import Case
-    from core.models import User
-
-    org_id = User.objects.filter(username=CLERK).values_list("org_id", flat=True).first()
-    visible = Case.objects.filter(org_id=org_id).exclude(status="closed").order_by("-received_at", "-id")
-    pk = visible.values_list("pk", flat=True).first()
-    if pk is None:
-        raise CommandError(f"{CLERK} 所在支局没有未办结的件，无法测量案件详情页：请先运行 seed_demo")
-    return reverse("complaints:case_detail", args=[pk])
-
-
-def _filtered() -> str:
-    from laizhou_xiaobao.bench.complaints import FILTERED  # the same filter as the in-process measurement
-
-    return _ledger(FILTERED)
-
-
-HTTP_TARGETS: dict[str, HttpTarget] = {
-    t.name: t
-    for t in [
-        HttpTarget("http_login_page", "基线：登录页（匿名，无查询）", None, lambda: reverse("login")),
-        # Session, user, menus and notification badge with no page behind them: what every logged-in page pays.
-        HttpTarget(
-            "http_deadline_tool",
-            "基线：期限计算器（已登录，空表单）",
-            CLERK,
-            lambda: reverse("core:deadline_calculator"),
-        ),
-        HttpTarget("http_ledger_first_page", "台账首页（50件）", CLERK, _ledger, min_rps=100, max_p99_ms=150),
-        HttpTarget("http_ledger_filtered", "台账筛选页（未办结的转办投诉）", CLERK, _filtered),
-        HttpTarget("http_search_2char", "检索“理赔”（2字）", CLERK, lambda: _ledger({"q": "理赔"})),
-        HttpTarget("http_case_detail", "案件详情页", CLERK, _case_detail),
-        HttpTarget("http_dashboard", "督办看板整页（支局负责人）", SUPERVISOR, lambda: reverse("dashboard:board")),
-    ]
-}
 
 
 # --- The pieces: a database URL, static files, sessions, the server, the load ------------------------------
