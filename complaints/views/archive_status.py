@@ -11,10 +11,14 @@ from core.services.jobs import latest_job
 
 from ..models import CaseArchive
 
+_LOOK_UP = object()
 
-def bundle_status_context(archive: CaseArchive, *, can_download: bool) -> dict:
-    """The downloads are offered only to those who may take them (A, B, supervisors: the bundle holds full names)."""
-    job = latest_job(archive)
+
+def bundle_status_context(archive: CaseArchive, *, can_download: bool, job=_LOOK_UP) -> dict:
+    """The downloads are offered only to those who may take them (A, B, supervisors: the bundle holds full names).
+    The case page passes the latest job it already read (or None); the poll URL lets it be looked up."""
+    if job is _LOOK_UP:
+        job = latest_job(archive)
     pdf_url = reverse("complaints:bundle_download", args=[archive.case_id, "pdf"])
     zip_url = reverse("complaints:bundle_download", args=[archive.case_id, "zip"])
     downloads = [

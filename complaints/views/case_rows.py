@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Subquery
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 
-from core.models import Absence, DeadlinePause, DeadlineRule, User
+from core.models import Absence, BackgroundJob, DeadlinePause, DeadlineRule, User
 from core.rows import attach, fetch_together
+from core.services.jobs import target_key
 from institutions.models import Interview, InterviewOrigin
 from institutions.services.exposure import open_interviews_for_topics
 
@@ -40,6 +41,9 @@ class CaseRows:
     open_interviews: list | None
     absent_ids: set[int] = field(default_factory=set)
     staff: list = field(default_factory=list)
+    # A filed case's 归档 card: its supplements and the latest bundle job (None when there is none).
+    supplements: list = field(default_factory=list)
+    bundle_job: BackgroundJob | None = None
 
 
 def office_staff(case: Case):
@@ -80,10 +84,16 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
     if closed_petition:
         querysets["reviews"] = case.reviews.all()
         querysets["transfer"] = Transfer.objects.filter(case=case)
+    archive = getattr(case, "archive", None)  # loaded with the case (get_case_for_user)
+    if archive is not None:
+        querysets["supplements"] = case.supplements.all()
+        latest = BackgroundJob.objects.filter(target=target_key(archive)).order_by("-id").values("pk")[:1]
+        querysets["bundle_job"] = BackgroundJob.objects.filter(pk__in=Subquery(latest))
     handles = case.institution_id and svc.can_handle(user, case)
     if handles:
         querysets["open_interviews"] = open_interviews_for_topics(case.institution)
     rows = fetch_together(querysets)
+    rows["archive"] = [archive] if archive is not None else []
     _attach_people(rows)
     _attach_within(rows, case)
     deadlines_list = rows["deadlines"]
@@ -104,6 +114,8 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
         open_interviews=rows["open_interviews"] if handles else None,
         absent_ids={absence.user_id for absence in rows["absences"]},
         staff=rows["staff"],
+        supplements=rows.get("supplements", []),
+        bundle_job=(rows.get("bundle_job") or [None])[0],
     )
 
 
@@ -116,6 +128,8 @@ _PEOPLE = {
     "extension_requests": ("requested_by", "decided_by"),
     "contacts": ("received_by",),
     "history": ("history_user",),
+    "supplements": ("added_by",),
+    "archive": ("filed_by", "approved_by"),
 }
 
 
@@ -123,14 +137,14 @@ def _attach_people(rows: dict) -> None:
     ids = {
         getattr(row, row._meta.get_field(name).attname)
         for key, names in _PEOPLE.items()
-        for row in rows[key]
+        for row in rows.get(key, ())
         for name in names
     }
     ids.discard(None)
     people = {person.pk: person for person in User.objects.filter(pk__in=ids)} if ids else {}
     for key, names in _PEOPLE.items():
         for name in names:
-            attach(rows[key], name, people)
+            attach(rows.get(key, ()), name, people)
 
 
 def _attach_within(rows: dict, case: Case) -> None:

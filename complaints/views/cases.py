@@ -59,7 +59,7 @@ def filed_archive(case: Case):
     return getattr(case, "archive", None)
 
 
-def _archive_context(case: Case, user, *, documents, attachments, forwarding) -> dict:
+def _archive_context(case: Case, user, *, documents, rows, forwarding) -> dict:
     """The case page's 归档 card: the filing check before filing; retention, supplements and bundle after."""
     archive = filed_archive(case)
     can_handle = svc.can_handle(user, case)
@@ -67,7 +67,7 @@ def _archive_context(case: Case, user, *, documents, attachments, forwarding) ->
         if case.is_open or not can_handle:
             return {"archive": None, "filing": None}
         facts = FileFacts(
-            case=case, documents={d.kind: d for d in documents}, forwarding=forwarding, attachments=attachments
+            case=case, documents={d.kind: d for d in documents}, forwarding=forwarding, attachments=rows.attachments
         )
         return {
             "archive": None,
@@ -77,9 +77,9 @@ def _archive_context(case: Case, user, *, documents, attachments, forwarding) ->
     archive.case = case
     return {
         "archive": archive,
-        "supplements": list(case.supplements.select_related("added_by")),
+        "supplements": rows.supplements,
         "supplement_form": SupplementForm(auto_id="id_supplement_%s") if can_handle else None,
-        "bundle_status": bundle_status_context(archive, can_download=can_handle),
+        "bundle_status": bundle_status_context(archive, can_download=can_handle, job=rows.bundle_job),
     }
 
 
@@ -316,7 +316,7 @@ def case_detail(request, pk, *, failed=None, case=None, revealed=False, status=N
         "today": today,
         **pause_context,
         **exposure_context(case, rows.exposure_origins, rows.open_interviews),
-        **_archive_context(case, user, documents=documents, attachments=rows.attachments, forwarding=forwarding),
+        **_archive_context(case, user, documents=documents, rows=rows, forwarding=forwarding),
     }
     status = status or (400 if failed else 200)
     return render(request, "complaints/case_detail.html", context, status=status)

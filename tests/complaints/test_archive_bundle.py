@@ -135,3 +135,23 @@ def test_bundle_is_rebuilt_on_demand_with_progress_and_supplements(
         not in branch.get(reverse("complaints:bundle_status", args=[case.pk])).content.decode()
     )
     assert branch.get(reverse("complaints:bundle_download", args=[case.pk, "pdf"])).status_code == 403
+
+
+def test_filed_case_page_reads_its_archive_card_within_the_pinned_queries(
+    bundled, client_for, clerk_a, django_assert_num_queries
+):
+    """Supplements and the latest bundle job come with the case's other lists: a filed case's page takes as many
+    queries as any other (docs/performance.md「案件页」), however many supplements it has."""
+    from tests.complaints.test_views_cases import CASE_PAGE_QUERIES
+
+    case = bundled.case
+    for number in range(3):
+        case_supplement_add(actor=clerk_a, case=case, kind="correction", text=f"更正第{number}处")
+    client = client_for(clerk_a)
+    url = reverse("complaints:case_detail", args=[case.pk])
+    client.get(url)
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        html = client.get(url).content.decode()
+    assert all(f"更正第{number}处" in html for number in range(3))
+    assert 'data-testid="bundle-pdf"' in html  # the finished job's downloads, from the job read with the lists
+    assert clerk_a.get_full_name() in html or clerk_a.username in html

@@ -172,7 +172,8 @@ def test_step_completion_on_the_page(client_for, clerk_b, full_petition):
 # 转办 record), 6 every list of the case in one round trip (events, documents, steps, attachments, extension
 # requests, deadlines with their rules and open pauses, contacts with their representatives, the last 50 history
 # records, the interviews the case led to, the institution's interviews still taking a topic, A/B's absences
-# today, a closed petition's reviews and transfer), 7 the people those rows name, 8 the calendar's revision check,
+# today, a closed petition's reviews and transfer, a filed case's supplements and latest bundle job), 7 the people
+# those rows name (the archive's filer and approver with them), 8 the calendar's revision check,
 # 9 the navigation's unread notifications (docs/performance.md「案件页」).
 CASE_PAGE_QUERIES = 9
 
