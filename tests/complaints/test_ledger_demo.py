@@ -1,9 +1,12 @@
 """Demo cases (seed) and the bench command's registry."""
 
 import datetime as dt
+import io
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.base import OutputWrapper
 
 from complaints.models import Case, CaseSearchIndex
 from core.models import Deadline, NumberSequence
@@ -11,12 +14,48 @@ from laizhou_xiaobao.demo import complaints as demo
 from laizhou_xiaobao.demo.base import demo_password, seed_accounts, seed_institutions, seed_orgs
 
 
-def test_demo_seed_is_consistent_and_idempotent(base_data):
+def seeded_offices():
     orgs = seed_orgs()
     seed_accounts(orgs, demo_password())
     seed_institutions(orgs)
+    return orgs
+
+
+def test_demo_seed_is_consistent_and_idempotent(base_data):
+    orgs = seeded_offices()
     assert demo.seed(orgs=orgs, cases=60) == 60
     assert demo.seed(orgs=orgs, cases=60) == 0  # a second run adds nothing
+    assert_consistent(orgs)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_large_load_runs_one_process_per_office_with_the_same_consistency(live_base_data, monkeypatch):
+    """A load counted as large (100,000 by default, lowered here) drops the search's GIN index, seeds both offices
+    in parallel processes on their own connections, rebuilds the index and vacuums: the same consistent data."""
+    from django.db import connection
+
+    orgs = seeded_offices()
+    monkeypatch.setattr(demo, "LARGE_LOAD", 50)
+    out = io.StringIO()
+    assert demo.seed(orgs=orgs, cases=60, stdout=OutputWrapper(out)) == 60
+    assert "重建检索索引（GIN）" in out.getvalue()
+    assert demo.seed(orgs=orgs, cases=60) == 0
+    assert_consistent(orgs)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'complaints_search_bigrams_gin'")
+        assert cursor.fetchone() == (1,)
+    # Each office's numbers run without a gap from its own sequence, as in a serial load.
+    for org in orgs.values():
+        numbers = Case.objects.filter(org=org).values_list("number", flat=True)
+        by_prefix: dict[tuple, list[int]] = {}
+        for number in numbers:
+            prefix, year, value = number.rsplit("-", 2)
+            by_prefix.setdefault((prefix, year), []).append(int(value))
+        assert all(sorted(values) == list(range(1, len(values) + 1)) for values in by_prefix.values())
+
+
+def assert_consistent(orgs):
     assert Case.objects.filter(org=orgs["laizhou"]).count() == 36
     assert Case.objects.filter(org=orgs["zhaoyuan"]).count() == 24
     assert Case.history.count() == 60  # one initial history row per case
