@@ -237,11 +237,12 @@ class _Seeder:
                     for case in cases:
                         case.pk = case.id = ids[case.number]
                 self.children(cases, [plan for _case, plan in built])
+                # With the batch: a load stopped half-way (Ctrl+C) and run again continues the numbers.
+                self.save_sequences()
             self.recent_ids = [case.pk for case in cases[-500:] if not case.duplicate_of_id]
             made += len(cases)
             if self.stdout is not None and count > BATCH:
                 self.stdout.write(f"  {self.org.short_name or self.org.name}：已生成 {made}/{count} 件")
-        self.save_sequences()
         return made
 
     def children(self, cases, plans):

@@ -79,3 +79,28 @@ def test_bench_lists_registered_measurements(capsys):
     out = capsys.readouterr().out
     for name in ("ledger_first_page", "ledger_filtered", "search_2char", "search_4char", "case_detail", "export_xlsx"):
         assert name in out
+
+
+def test_a_load_stopped_half_way_continues_when_run_again(base_data, monkeypatch):
+    """Each batch commits with its number sequences: a seeding interrupted (Ctrl+C, a lost connection) and run
+    again tops up to the same count with no number given twice."""
+    orgs = seeded_offices()
+    monkeypatch.setattr(demo, "BATCH", 10)
+    batches = {"n": 0}
+    children = demo._Seeder.children
+
+    def interrupted(self, cases, plans):
+        batches["n"] += 1
+        if batches["n"] == 3:
+            raise KeyboardInterrupt
+        return children(self, cases, plans)
+
+    monkeypatch.setattr(demo._Seeder, "children", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        demo.seed(orgs=orgs, cases=60)
+    assert Case.objects.count() == 20  # two batches of ten kept, the third rolled back
+    monkeypatch.setattr(demo._Seeder, "children", children)
+    assert demo.seed(orgs=orgs, cases=60) == 40
+    assert_consistent(orgs)
+    numbers = list(Case.objects.values_list("org_id", "number"))
+    assert len(set(numbers)) == len(numbers) == 60
