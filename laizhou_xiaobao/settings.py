@@ -223,9 +223,10 @@ STORAGES = {
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "files")))
 MEDIA_ROOT = PRIVATE_FILES_ROOT
 # The audit log (README 安全审计): kept in the database at least this many days (网络安全法 第二十一条: 180), then
-# moved by `manage.py audit_archive` into hashed, signed archive files in this folder (inside the backed-up files).
+# moved by `manage.py audit_archive` into hashed, signed archive files in this folder of the file storage (local
+# PRIVATE_FILES_ROOT or the object store, so inside the backed-up files either way).
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
-AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(PRIVATE_FILES_ROOT / "audit-archive")))
+AUDIT_ARCHIVE_FOLDER = env_str("AUDIT_ARCHIVE_FOLDER", "audit-archive")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # An outreach photo may be at most this large (checked before it is decoded).
 OUTREACH_PHOTO_MAX_BYTES = env_int("OUTREACH_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
