@@ -119,15 +119,14 @@ def test_a_background_ledger_export_reads_its_rows_from_the_replica(replica, org
     settings.LEDGER_EXPORT_ASYNC_ROWS = 1
     for number in range(3):
         make_case(org=orgs["laizhou"], owner=clerk_a, number=f"TS-2026-{number + 1:04d}")
-    with at("2026-03-10"):
-        with Queries() as queries:
-            export, content = ledger_export_request(
-                actor=clerk_a,
-                queryset=Case.objects.filter(org=orgs["laizhou"]),
-                filters={},
-                file_format="xlsx",
-                org=orgs["laizhou"],
-            )
+    with at("2026-03-10"), Queries() as queries:
+        export, content = ledger_export_request(
+            actor=clerk_a,
+            queryset=Case.objects.filter(org=orgs["laizhou"]),
+            filters={},
+            file_format="xlsx",
+            org=orgs["laizhou"],
+        )
     assert content is None  # queued, and built by the in-process task runner (no broker in this test)
     export = LedgerExport.objects.select_related("job").get(pk=export.pk)
     assert (export.row_count, export.job.state) == (3, "done")
