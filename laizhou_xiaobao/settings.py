@@ -130,14 +130,11 @@ WSGI_APPLICATION = "laizhou_xiaobao.wsgi.application"
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request otherwise),
+# checked before reuse so that a restarted database is reconnected to.
+_connection = {"conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 60), "conn_health_checks": True}
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request otherwise),
-        # checked before reuse so that a restarted database is reconnected to.
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_connection)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in var/, which a fresh clone does not have yet (`pytest` run directly).
@@ -149,16 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS.append("models.W040")
     # A stable name per checkout, so that `pytest --reuse-db` keeps it between runs (xdist workers add a suffix).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
-
-# A PostgreSQL streaming replica (docs/operations.md「多台服务器」) for the heavy read-only report work that
-# core/replica.py lists; every other read and every write stays on DATABASE_URL. Tests mirror it onto the test
-# database (TEST MIRROR) instead of creating another one.
+# A streaming replica for the report reads core/replica.py lists (docs/operations.md「多台服务器」); tests mirror it.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, **_connection) | {"TEST": {"MIRROR": "default"}}
 REPORT_READS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
