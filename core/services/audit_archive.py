@@ -294,8 +294,8 @@ def audit_archive(*, retention_days: int | None = None, archive_dir: Path | None
     content = _archive_content(entries, fields)
     storage, folder = archive_place(archive_dir)
     file_name = f"audit-{first:012d}-{last:012d}.jsonl"
-    # One save of the whole file (one PUT to an object store): a reader never sees half of it. The storage may pick
-    # another name when this one is taken (a copy left by an earlier run); the row records the name it chose.
+    # The whole file in one save (one PUT to an object store); a run that fails afterwards deletes it again. The
+    # storage may pick another name when this one is taken (a copy left by an earlier run): the row keeps its choice.
     stored = storage.save(posixpath.join(folder, file_name) if folder else file_name, ContentFile(content))
     try:
         with transaction.atomic():
