@@ -130,14 +130,11 @@ WSGI_APPLICATION = "laizhou_xiaobao.wsgi.application"
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request otherwise),
+# checked before reuse so that a restarted database is reconnected to.
+_connection = {"conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 60), "conn_health_checks": True}
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request otherwise),
-        # checked before reuse so that a restarted database is reconnected to.
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_connection)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in var/, which a fresh clone does not have yet (`pytest` run directly).
@@ -149,6 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS.append("models.W040")
     # A stable name per checkout, so that `pytest --reuse-db` keeps it between runs (xdist workers add a suffix).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+# A streaming replica for the report reads core/replica.py lists (docs/operations.md「多台服务器」); tests mirror it.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, **_connection) | {"TEST": {"MIRROR": "default"}}
+REPORT_READS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -223,9 +226,10 @@ STORAGES = {
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "files")))
 MEDIA_ROOT = PRIVATE_FILES_ROOT
 # The audit log (README 安全审计): kept in the database at least this many days (网络安全法 第二十一条: 180), then
-# moved by `manage.py audit_archive` into hashed, signed archive files in this folder (inside the backed-up files).
+# moved by `manage.py audit_archive` into hashed, signed archive files in this folder of the file storage (local
+# PRIVATE_FILES_ROOT or the object store, so inside the backed-up files either way).
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
-AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(PRIVATE_FILES_ROOT / "audit-archive")))
+AUDIT_ARCHIVE_FOLDER = env_str("AUDIT_ARCHIVE_FOLDER", "audit-archive")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # An outreach photo may be at most this large (checked before it is decoded).
 OUTREACH_PHOTO_MAX_BYTES = env_int("OUTREACH_PHOTO_MAX_BYTES", 10 * 1024 * 1024)

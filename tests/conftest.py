@@ -24,7 +24,17 @@ def pytest_configure(config):
     # for every persona a test creates. Tests only need passwords to match, so they use the fast MD5 hasher
     # (as healthchecks does); production settings never list it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _replica_mirrors_the_test_database()
     _own_queue_per_xdist_worker()
+
+
+def _replica_mirrors_the_test_database() -> None:
+    """The alias `replica` (DATABASE_REPLICA_URL in production) is the test database itself, reached by a second
+    connection (Django's TEST MIRROR): tests/core/test_replica.py proves which reads the router sends to it. The
+    rest of the suite reads from default, as a deployment without a replica does, whatever the environment says."""
+    default = settings.DATABASES["default"]
+    settings.DATABASES["replica"] = {**default, "TEST": {**default.get("TEST", {}), "MIRROR": "default"}}
+    settings.REPORT_READS_DATABASE = "default"
 
 
 def _own_queue_per_xdist_worker() -> None:

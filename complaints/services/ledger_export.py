@@ -20,6 +20,7 @@ from complaints.selectors import DaysLeft, count_rows
 from core import crypto
 from core.exporters import export_caption, write_csv, write_xlsx
 from core.personal import mask_search_terms
+from core.replica import replica_reads
 from core.roles import Role, has_role
 from core.services.audit import log_action
 from core.services.jobs import dispatch, job_progress, job_store_file
@@ -170,14 +171,16 @@ def ledger_export_build(*, export_id: int) -> LedgerExport:
     caption = ledger_caption(org=export.org, filterset=filterset, actor=export.requested_by, when=export.requested_at)
 
     def write(target) -> int:
-        return write_ledger(
-            target,
-            filterset.qs,
-            file_format=export.file_format,
-            today=today,
-            caption=caption,
-            progress=lambda done: job_progress(job.pk, done),
-        )
+        # The rows are the long read: the replica's (core/replica.py); the progress is written to the primary.
+        with replica_reads():
+            return write_ledger(
+                target,
+                filterset.qs,
+                file_format=export.file_format,
+                today=today,
+                caption=caption,
+                progress=lambda done: job_progress(job.pk, done),
+            )
 
     def finish(_job, rows: int) -> None:
         export.row_count = rows

@@ -4,7 +4,9 @@
 entries: every entry must hash to its `entry_hash`, name the previous entry's hash as its `prev_hash`, and follow
 it by exactly one sequence number; the live chain starts where the last archive ends, and ends at the chain head.
 
-`audit_archive` moves the entries older than the retention period (at least 180 days) to a JSON-lines file:
+`audit_archive` moves the entries older than the retention period (at least 180 days) to a JSON-lines file in the
+file storage every node and worker shares (folder AUDIT_ARCHIVE_FOLDER of the local PRIVATE_FILES_ROOT or of the
+object store, docs/operations.md「多台服务器」; written through the storage API, never a path opened by hand):
 one line per entry (the hashed fields plus readable names), then a manifest line with the range, the boundary
 hashes, the SHA-256 of the entry lines and an HMAC over the manifest keyed by SECRET_KEY. The `AuditArchive` row
 keeps the range, the boundary hashes and the file's SHA-256 in the database, so the chain stays verifiable across
@@ -16,17 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core.audit_chain import digest_of, timestamp
+from core.backup import files_storage
 from core.models import AuditArchive, AuditChainHead, AuditEntry
 from core.models.audit import GENESIS_HASH
 
@@ -145,19 +149,25 @@ def _hmac_matches(manifest: dict) -> bool:
     return any(constant_time_compare(_manifest_hmac(manifest, key), manifest.get("hmac", "")) for key in keys)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def archive_place(archive_dir: Path | None = None) -> tuple:
+    """The storage and folder of the archive files: the shared file storage under AUDIT_ARCHIVE_FOLDER, or a local
+    folder the operator names (`--archive-dir`, e.g. copies brought back from offline media)."""
+    if archive_dir is not None:
+        return files_storage(Path(archive_dir)), ""
+    return files_storage(None), settings.AUDIT_ARCHIVE_FOLDER.strip("/")
 
 
-def verify_archive_file(archive: AuditArchive, path: Path, report: ChainReport) -> None:
+def place_label(storage, folder: str) -> str:
+    bucket = getattr(storage, "bucket_name", None)
+    root = f"s3://{bucket}/{storage.location}".rstrip("/") if bucket else str(storage.location)
+    return posixpath.join(root, folder) if folder else root
+
+
+def verify_archive_file(archive: AuditArchive, content: bytes, report: ChainReport) -> None:
     where = f"归档文件 {archive.file_name}"
-    if file_sha256(path) != archive.file_sha256:
+    if hashlib.sha256(content).hexdigest() != archive.file_sha256:
         report.problem(f"{where}：文件的 SHA-256 与归档登记不符（文件被改动）")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = content.decode("utf-8").splitlines()
     if not lines:
         report.problem(f"{where}：文件为空")
         return
@@ -178,19 +188,23 @@ def verify_archive_file(archive: AuditArchive, path: Path, report: ChainReport) 
 # --- Verification ----------------------------------------------------------------------------------
 
 
-def _verify_archives(report: ChainReport, archive_dir: Path, require_files: bool) -> _Link:
+def _verify_archives(report: ChainReport, archive_dir: Path | None, require_files: bool) -> _Link:
+    storage, folder = archive_place(archive_dir)
     link = _Link(0, GENESIS_HASH)
     for archive in AuditArchive.objects.order_by("first_sequence"):
         where = f"归档 {archive.file_name}"
         if archive.first_sequence != link.sequence + 1 or archive.first_prev_hash != link.last_hash:
             report.problem(f"{where}：与前一段（第 {link.sequence} 号记录）接不上")
-        path = archive_dir / archive.file_name
-        if path.exists():
-            verify_archive_file(archive, path, report)
+        name = posixpath.join(folder, archive.file_name) if folder else archive.file_name
+        if storage.exists(name):
+            with storage.open(name, "rb") as stored:
+                verify_archive_file(archive, stored.read(), report)
         elif require_files:
-            report.problem(f"{where}：找不到归档文件 {path}")
+            report.problem(f"{where}：找不到归档文件 {place_label(storage, name)}")
         else:
-            report.notes.append(f"{where}：文件不在 {archive_dir}（已转存离线介质？），只核对了数据库中的登记")
+            report.notes.append(
+                f"{where}：文件不在 {place_label(storage, folder)}（已转存离线介质？），只核对了数据库中的登记"
+            )
         link = _Link(archive.last_sequence, archive.last_hash)
         report.archives += 1
     return link
@@ -199,7 +213,6 @@ def _verify_archives(report: ChainReport, archive_dir: Path, require_files: bool
 def audit_verify(*, archive_dir: Path | None = None, require_files: bool = False) -> ChainReport:
     """Check the whole chain: the archives, then the live entries, then the head."""
     report = ChainReport()
-    archive_dir = Path(archive_dir or settings.AUDIT_ARCHIVE_DIR)
     # The head first: entries appended while the walk runs lie beyond it and are left for the next run.
     head = AuditChainHead.objects.first() or AuditChainHead()
     report.head_sequence, report.head_hash = head.last_sequence, head.last_hash
@@ -230,7 +243,7 @@ def archivable_range(*, retention_days: int, now: dt.datetime | None = None) -> 
     return (first, last) if last >= first else None
 
 
-def _write_file(path: Path, entries: list[AuditEntry], archive_fields: dict) -> str:
+def _archive_content(entries: list[AuditEntry], archive_fields: dict) -> bytes:
     body = "".join(_dumps(_entry_line(entry)) + "\n" for entry in entries)
     manifest = {
         "kind": "manifest",
@@ -241,14 +254,7 @@ def _write_file(path: Path, entries: list[AuditEntry], archive_fields: dict) -> 
         "entries_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
     }
     manifest["hmac"] = _manifest_hmac(manifest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    with partial.open("w", encoding="utf-8") as stream:
-        stream.write(body + _dumps(manifest) + "\n")
-        stream.flush()
-        os.fsync(stream.fileno())
-    partial.replace(path)
-    return file_sha256(path)
+    return (body + _dumps(manifest) + "\n").encode("utf-8")
 
 
 def _check_range(entries: list[AuditEntry]) -> None:
@@ -285,14 +291,19 @@ def audit_archive(*, retention_days: int | None = None, archive_dir: Path | None
         "oldest_at": entries[0].created_at,
         "newest_at": entries[-1].created_at,
     }
+    content = _archive_content(entries, fields)
+    storage, folder = archive_place(archive_dir)
     file_name = f"audit-{first:012d}-{last:012d}.jsonl"
-    path = Path(archive_dir or settings.AUDIT_ARCHIVE_DIR) / file_name
-    sha256 = _write_file(path, entries, fields)
+    # The whole file in one save (one PUT to an object store); a run that fails afterwards deletes it again. The
+    # storage may pick another name when this one is taken (a copy left by an earlier run): the row keeps its choice.
+    stored = storage.save(posixpath.join(folder, file_name) if folder else file_name, ContentFile(content))
     try:
         with transaction.atomic():
-            archive = AuditArchive.objects.create(file_name=file_name, file_sha256=sha256, **fields)
+            archive = AuditArchive.objects.create(
+                file_name=posixpath.basename(stored), file_sha256=hashlib.sha256(content).hexdigest(), **fields
+            )
             AuditEntry.objects.filter(sequence__gte=first).archived_delete(up_to_sequence=last)
     except Exception:
-        path.unlink(missing_ok=True)
+        storage.delete(stored)  # nothing was archived: leave no file that claims otherwise
         raise
     return archive

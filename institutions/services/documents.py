@@ -120,7 +120,7 @@ def list_request_files(*, actor, quarterly_list: QuarterlyList):
 
 
 def list_generate_files(list_id: int, *, job_id: int | None = None) -> QuarterlyList:
-    """Build the PDF and the Excel workbook, store them under PRIVATE_FILES_ROOT with their SHA-256.
+    """Build the PDF and the Excel workbook, store them in the file storage with their SHA-256.
 
     Progress goes to the job (`job_id`, none when run from the command line); the list is saved once, with its
     history, when both files are stored. A failure is recorded on the job by the worker's signal.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.replica import replica_reads
 from core.services.audit import log_action
 from core.services.jobs import latest_job
 
@@ -83,8 +84,10 @@ def list_draft(*, org, year: int, quarter: int, actor=None) -> QuarterlyList:
 
 def _fill_rows(quarterly_list: QuarterlyList, period: Period) -> None:
     org = quarterly_list.org
-    figures = quarter_figures(org, period)
-    evidence = list_evidence(org, period, list(figures))
+    # The roll-up reads the quarter's cases, interviews and findings, never this list: the replica's (core/replica.py).
+    with replica_reads():
+        figures = quarter_figures(org, period)
+        evidence = list_evidence(org, period, list(figures))
     rules = list(ListSuggestionRule.objects.filter(active=True))
     existing = {row.institution_id: row for row in quarterly_list.rows.prefetch_related("items")}
     for institution_id, row_figures in figures.items():

@@ -102,6 +102,9 @@ def start_gunicorn(*, name: str, env: dict, workers: int, log: Path) -> Process:
     command = [
         sys.executable, "-m", "gunicorn", "laizhou_xiaobao.bench.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "20",
+        # gunicorn's control socket is one path per user (~/.gunicorn/gunicorn.ctl): several servers on one machine
+        # would take it from each other, and the nodes write nothing outside their own folders.
+        "--no-control-socket",
     ]  # fmt: skip
     with open(log, "wb") as log_file:
         process = subprocess.Popen(  # nosec B603 # our own gunicorn command, no shell

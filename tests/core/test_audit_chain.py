@@ -155,9 +155,8 @@ def old_and_new_entries(clerk_a):
 
 
 def test_archive_moves_entries_past_the_retention_and_the_chain_verifies_across_it(
-    old_and_new_entries, tmp_path, settings, capsys
+    old_and_new_entries, private_files, capsys
 ):
-    settings.AUDIT_ARCHIVE_DIR = tmp_path
     old, new = old_and_new_entries
     before_old = AuditEntry.objects.filter(sequence__lt=old[0].sequence).count()
     with time_machine.travel(NOW, tick=False):
@@ -167,7 +166,7 @@ def test_archive_moves_entries_past_the_retention_and_the_chain_verifies_across_
     assert (archive.last_sequence, archive.last_hash) == (old[-1].sequence, old[-1].entry_hash)
     assert archive.entry_count == before_old + 3
     assert list(AuditEntry.objects.order_by("sequence")) == new
-    lines = (tmp_path / archive.file_name).read_text(encoding="utf-8").splitlines()
+    lines = (private_files / "audit-archive" / archive.file_name).read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["seq"] for line in lines[-4:-1]] == [entry.sequence for entry in old]
     assert json.loads(lines[-1])["last_hash"] == old[-1].entry_hash
     assert "已归档" in capsys.readouterr().out
@@ -181,11 +180,10 @@ def test_archive_moves_entries_past_the_retention_and_the_chain_verifies_across_
     assert verify_problems(require_files=True) == []
 
 
-def test_a_changed_archive_file_is_detected(old_and_new_entries, tmp_path, settings):
-    settings.AUDIT_ARCHIVE_DIR = tmp_path
+def test_a_changed_archive_file_is_detected(old_and_new_entries, private_files):
     with time_machine.travel(NOW, tick=False):
         call_command("audit_archive")
-    path = tmp_path / AuditArchive.objects.get().file_name
+    path = private_files / "audit-archive" / AuditArchive.objects.get().file_name
     path.write_text(path.read_text(encoding="utf-8").replace("说明", "改过"), encoding="utf-8")
 
     problems = verify_problems()
@@ -195,11 +193,10 @@ def test_a_changed_archive_file_is_detected(old_and_new_entries, tmp_path, setti
     assert any("内容与其哈希不符" in problem for problem in problems)
 
 
-def test_a_missing_archive_file_is_a_note_unless_required(old_and_new_entries, tmp_path, settings):
-    settings.AUDIT_ARCHIVE_DIR = tmp_path
+def test_a_missing_archive_file_is_a_note_unless_required(old_and_new_entries, private_files):
     with time_machine.travel(NOW, tick=False):
         call_command("audit_archive")
-    (tmp_path / AuditArchive.objects.get().file_name).unlink()
+    (private_files / "audit-archive" / AuditArchive.objects.get().file_name).unlink()
 
     report = audit_verify()
     assert report.ok and "已转存离线介质" in report.notes[0]
@@ -207,8 +204,7 @@ def test_a_missing_archive_file_is_a_note_unless_required(old_and_new_entries, t
         call_command("audit_verify", "--require-archives")
 
 
-def test_nothing_younger_than_180_days_is_archived(old_and_new_entries, tmp_path, settings):
-    settings.AUDIT_ARCHIVE_DIR = tmp_path
+def test_nothing_younger_than_180_days_is_archived(old_and_new_entries, private_files):
     with pytest.raises(CommandError, match="至少保存 180 天"):
         call_command("audit_archive", "--days", "30")
     old, new = old_and_new_entries
@@ -219,8 +215,7 @@ def test_nothing_younger_than_180_days_is_archived(old_and_new_entries, tmp_path
     assert AuditEntry.objects.filter(pk__in=[entry.pk for entry in old + new]).count() == 5
 
 
-def test_a_broken_chain_is_not_archived(old_and_new_entries, tmp_path, settings):
-    settings.AUDIT_ARCHIVE_DIR = tmp_path
+def test_a_broken_chain_is_not_archived(old_and_new_entries, private_files):
     old, _new = old_and_new_entries
     raw_sql("UPDATE core_auditentry SET action = %s WHERE id = %s", ["core.test.forged", old[1].pk])
     with time_machine.travel(NOW, tick=False), pytest.raises(CommandError, match="未通过核验"):

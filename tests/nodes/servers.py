@@ -77,6 +77,26 @@ def s3_client(endpoint: str):
     )
 
 
+def use_bucket(settings, endpoint: str, folder: str) -> None:
+    """In-process tests: the default storage is the bucket, under `folder` (AWS_LOCATION), as a deployment with MinIO
+    has it (the options laizhou_xiaobao/settings.py builds from AWS_STORAGE_BUCKET_NAME)."""
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        "access_key": S3_KEYS["AWS_ACCESS_KEY_ID"],
+        "secret_key": S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+        "location": folder,
+        "addressing_style": "path",
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+
+
 def bucket_keys(endpoint: str) -> list[str]:
     listing = s3_client(endpoint).list_objects_v2(Bucket=BUCKET)
     return sorted(item["Key"] for item in listing.get("Contents", []))

@@ -28,25 +28,6 @@ def object_store(tmp_path):
         stop_all([store])
 
 
-def use_bucket(settings, endpoint: str, folder: str) -> None:
-    """The default storage is the bucket, under `folder` (AWS_LOCATION): as a deployment with MinIO has it."""
-    options = {
-        "bucket_name": servers.BUCKET,
-        "endpoint_url": endpoint,
-        "region_name": "us-east-1",
-        "access_key": servers.S3_KEYS["AWS_ACCESS_KEY_ID"],
-        "secret_key": servers.S3_KEYS["AWS_SECRET_ACCESS_KEY"],
-        "location": folder,
-        "addressing_style": "path",
-        "default_acl": None,
-        "file_overwrite": False,
-    }
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
-    }
-
-
 def test_backup_and_restore_cover_the_object_store(
     frozen,
     register,
@@ -55,7 +36,7 @@ def test_backup_and_restore_cover_the_object_store(
     object_store,
     empty_database,  # noqa: F811
 ):
-    use_bucket(settings, object_store, "source")
+    servers.use_bucket(settings, object_store, "source")
     case = register("complaint")
     contents = [b"%PDF-1.4 evidence " + bytes([65 + n]) * 300 for n in range(3)]
     for number, content in enumerate(contents):
@@ -70,7 +51,7 @@ def test_backup_and_restore_cover_the_object_store(
         assert sorted(member.name for member in files.getmembers()) == names
 
     # Restored into another folder of the bucket, as into a new, empty bucket.
-    use_bucket(settings, object_store, "restored")
+    servers.use_bucket(settings, object_store, "restored")
     name, url = empty_database
     call_command("restore", str(archive), database_url=url)
     for attachment in Attachment.objects.all():

@@ -9,7 +9,12 @@ class Command(BaseCommand):
     help = "核验操作日志的哈希链（含已归档部分）：发现被篡改、删除或插入的记录时以非零状态退出。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--archive-dir", type=Path, default=None, help="归档文件所在目录（默认 AUDIT_ARCHIVE_DIR）")
+        parser.add_argument(
+            "--archive-dir",
+            type=Path,
+            default=None,
+            help="归档文件所在的本机目录（默认文件存储的 AUDIT_ARCHIVE_FOLDER 目录）",
+        )
         parser.add_argument(
             "--require-archives", action="store_true", help="归档文件缺失也视为失败（默认只核对数据库中的归档登记）"
         )
