@@ -117,11 +117,9 @@ def apply_deltas(deltas: Mapping[CountKey, int]) -> None:
     placeholders = ", ".join(["(" + ", ".join(["%s"] * (len(KEY_COLUMNS) + 1)) + ")"] * len(rows))
     params = [value for key, delta in rows for value in (*_key_values(key), delta)]
     # Only quoted identifiers from the model are formatted in; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({key_columns}, {count}) VALUES {placeholders} "  # nosec B608
-        f"ON CONFLICT ({key_columns}) DO UPDATE SET {count} = {table}.{count} + excluded.{count} "
-        f"RETURNING {_quoted('id')}, {count}"
-    )
+    upsert = f"ON CONFLICT ({key_columns}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"  # nosec B608
+    returning = f"RETURNING {_quoted('id')}, {count}"
+    sql = f"INSERT INTO {table} ({key_columns}, {count}) VALUES {placeholders} {upsert} {returning}"  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         emptied = [row_id for row_id, left in cursor.fetchall() if left == 0]
