@@ -1,4 +1,8 @@
-"""Opening, extending, pausing and closing deadlines of any dated item."""
+"""Opening, extending, pausing and closing deadlines of any dated item.
+
+Every save goes through `deadline_counts.deadline_save`, which moves the deadline's count in the dashboard's summary
+(core.DeadlineDayCount) in the same transaction (docs/architecture.md「看板汇总表」).
+"""
 
 from __future__ import annotations
 
