@@ -26,7 +26,6 @@ from .buckets import (
     item_kind_label,
     make_horizon,
     soon_working_days,
-    summary_aggregates,
 )
 from .mywork import MY_WORK_LIMIT, ROLE_LABELS, WorkItem, absent_today_ids, my_work
 from .statistics import (
@@ -69,6 +68,5 @@ __all__ = [
     "previous_quarter_start",
     "quarter_start",
     "soon_working_days",
-    "summary_aggregates",
     "top_institutions",
 ]
