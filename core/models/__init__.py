@@ -1,6 +1,7 @@
 from .audit import AuditArchive, AuditChainHead, AuditEntry, AuditLogImmutableError, NumberSequence
 from .calendar import WorkCalendarDay, WorkCalendarYear
 from .categories import Category
+from .deadline_counts import DeadlineDayCount
 from .deadlines import Deadline, DeadlinePause, DeadlineRule, PauseKind
 from .jobs import BackgroundJob
 from .notifications import Notification
@@ -17,6 +18,7 @@ __all__ = [
     "BackgroundJob",
     "Category",
     "Deadline",
+    "DeadlineDayCount",
     "DeadlinePause",
     "PauseKind",
     "DeadlineRule",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.models import Deadline, WorkCalendarDay, WorkCalendarYear
 from core.services.audit import log_action
 from core.services.calendar import calendar_day_save, calendar_load_year_from_library, calendar_verify_year
+from core.services.deadline_counts import deadline_save
 from core.services.deadlines import RECOMPUTED_FIELDS, recompute_due
 from core.services.notifications import notify
 from core.workcalendar import CalendarMissingError, WorkCalendar, database_loader, load_calendar
@@ -119,7 +120,7 @@ def _recompute(candidates: QuerySet[Deadline], reason: str) -> list[MovedDeadlin
             "new": deadline.due_on,
             "new_mark": _("（暂定）") if deadline.is_provisional else "",
         }
-        deadline.save(update_fields=RECOMPUTED_FIELDS)
+        deadline_save(deadline, update_fields=RECOMPUTED_FIELDS)
     for listener in _moved_listeners:
         listener([item.deadline for item in changes])
     _notify_moved_earlier(changes, reason)

@@ -1,4 +1,8 @@
-"""Opening, extending, pausing and closing deadlines of any dated item."""
+"""Opening, extending, pausing and closing deadlines of any dated item.
+
+Every save goes through `deadline_counts.deadline_save`, which moves the deadline's count in the dashboard's summary
+(core.DeadlineDayCount) in the same transaction (docs/architecture.md「看板汇总表」).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from core.models import Deadline, DeadlinePause, DeadlineRule, PauseKind
 from core.workcalendar import Pause, WorkCalendar, get_calendar
 
 from .audit import log_action
+from .deadline_counts import deadline_save
 
 
 def due_soon_working_days() -> int:
@@ -97,7 +102,7 @@ def deadline_open(
         deadline._change_reason += _("（%(days)s 天）") % {"days": days}
     if computed.provisional_years:
         deadline._change_reason += _("（暂定：%(years)s年工作日历尚未核对）") % {"years": computed.provisional_years}
-    deadline.save()
+    deadline_save(deadline)
     return deadline
 
 
@@ -130,7 +135,7 @@ def deadline_open_custom(
         owner=owner,
         backup=backup,
     )
-    deadline.save()
+    deadline_save(deadline)
     return deadline
 
 
@@ -176,7 +181,7 @@ def deadline_extend(*, deadline: Deadline, days: int, actor, reason: str, today:
     deadline.extension_days += days
     _recompute(deadline, today or timezone.localdate())
     deadline._change_reason = _("延期 %(days)s 天：%(reason)s") % {"days": days, "reason": reason}
-    deadline.save(update_fields=["extension_days", *RECOMPUTED_FIELDS])
+    deadline_save(deadline, update_fields=["extension_days", *RECOMPUTED_FIELDS])
     log_action(actor=actor, action="core.deadline.extended", target=deadline, days=days, reason=reason)
     return deadline
 
@@ -207,7 +212,7 @@ def deadline_pause(
         "kind": pause.get_kind_display(),
         "reason": reason,
     }
-    deadline.save(update_fields=["paused_since"])
+    deadline_save(deadline, update_fields=["paused_since"])
     log_action(actor=actor, action="core.deadline.paused", target=deadline, kind=kind, reason=reason)
     return pause
 
@@ -235,7 +240,7 @@ def deadline_resume(*, deadline: Deadline, end_on: dt.date, actor) -> Deadline:
     deadline.paused_since = None
     _recompute(deadline, end_on)
     deadline._change_reason = _("恢复计时，截止日期重算为 %(due)s") % {"due": deadline.due_on}
-    deadline.save(update_fields=["paused_since", *RECOMPUTED_FIELDS])
+    deadline_save(deadline, update_fields=["paused_since", *RECOMPUTED_FIELDS])
     log_action(actor=actor, action="core.deadline.resumed", target=deadline, end_on=end_on.isoformat())
     return deadline
 
@@ -254,7 +259,7 @@ def deadline_complete(*, deadline: Deadline, completed_on: dt.date) -> Deadline:
             pause.save(update_fields=["end_on"])
     deadline.paused_since = None
     deadline._change_reason = _("已完成")
-    deadline.save(update_fields=["status", "completed_on", "paused_since"])
+    deadline_save(deadline, update_fields=["status", "completed_on", "paused_since"])
     return deadline
 
 
@@ -263,7 +268,7 @@ def deadline_cancel(*, deadline: Deadline, reason: str) -> Deadline:
         return deadline
     deadline.status = Deadline.Status.CANCELLED
     deadline._change_reason = reason
-    deadline.save(update_fields=["status"])
+    deadline_save(deadline, update_fields=["status"])
     return deadline
 
 
@@ -271,7 +276,7 @@ def deadline_reassign(*, deadline: Deadline, owner, backup) -> Deadline:
     deadline.owner = owner
     deadline.backup = backup
     deadline._change_reason = _("调整A/B岗")
-    deadline.save(update_fields=["owner", "backup"])
+    deadline_save(deadline, update_fields=["owner", "backup"])
     return deadline
 
 

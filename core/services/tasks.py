@@ -20,6 +20,7 @@ from core.roles import Role, has_role
 
 from . import deadlines as deadline_services
 from .audit import log_action
+from .deadline_counts import deadline_save
 from .notifications import notify
 
 TASK_ITEM_KIND = "core.task"
@@ -245,7 +246,7 @@ def task_update(
         deadline.rule_days = max(0, (due_on - deadline.started_on).days)
         deadline.owner, deadline.backup = owner, backup
         deadline._change_reason = task._change_reason
-        deadline.save(update_fields=["label", "due_on", "rule_days", "owner", "backup"])
+        deadline_save(deadline, update_fields=["label", "due_on", "rule_days", "owner", "backup"])
     log_action(actor=actor, action="core.task.updated", target=task, changes=changes)
     if reassigned:
         notify(

@@ -145,3 +145,14 @@ def test_the_associations_are_named_for_the_prefecture(demo):
     names = set(PartnerOrganisation.objects.values_list("name", flat=True))
     assert {"烟台市银行业协会", "烟台市保险行业协会"} <= names
     assert not any(name.startswith("莱州市") and "协会" in name for name in names)
+
+
+def test_the_dashboard_summary_counts_the_seeded_deadlines(demo):
+    """The demo's cases insert their deadlines in bulk, past the summary the dashboard reads; seed_demo counts it
+    afresh at the end (`rebuild_deadline_counts`)."""
+    from core.models import DeadlineDayCount
+    from core.services.deadline_counts import count_differences
+
+    assert Deadline.objects.open().exists() and DeadlineDayCount.objects.exists()
+    assert count_differences() == []
+    assert "看板汇总：已按在办期限重建" in demo

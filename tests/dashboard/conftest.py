@@ -27,3 +27,27 @@ def institution(orgs):
     from tests.factories import make_institution
 
     return make_institution(org=orgs["laizhou"], short_name="莱州农商银行")
+
+
+def summary_groups(orgs, today: dt.date) -> list[dict]:
+    """The dashboard's groups of `orgs` on `today`, read from the summary table, after checking that the summary
+    says what the open deadlines say: key by key (core's check) and bucket by bucket against the direct aggregate
+    over core.Deadline that the dashboard used before the summary."""
+    from core.services.deadline_counts import count_differences
+    from laizhou_xiaobao.dashboard.selectors import deadline_groups, deadline_groups_direct, make_horizon
+
+    assert count_differences() == []
+    horizon = make_horizon(today, 3)
+    org_ids = [org.pk for org in orgs]
+
+    def ordered(groups):
+        return sorted(groups, key=lambda group: [str(group[name]) for name in sorted(group)])
+
+    groups = ordered(deadline_groups(org_ids, horizon))
+    assert groups == ordered(deadline_groups_direct(org_ids, horizon))
+    return groups
+
+
+def bucket_totals(groups: list[dict]) -> dict[str, int]:
+    names = ("overdue", "today", "soon", "on_time", "paused", "provisional")
+    return {name: sum(group[name] for group in groups) for name in names}

@@ -3,7 +3,8 @@
 Every figure is one aggregating query over core.Deadline (or complaints.Case), grouped by the office so
 that a branch reviewer's side-by-side view costs the same number of queries as one office. Counts use a
 conditional Count over `due_on`, the column of the partial index on open deadlines, so PostgreSQL can
-answer from the index instead of the table.
+answer from the index instead of the table. The dashboard's deadline buckets read the summary table
+core.DeadlineDayCount instead (a sum over a few hundred rows per office; docs/architecture.md「看板汇总表」).
 """
 
 from .buckets import (
@@ -20,6 +21,8 @@ from .buckets import (
     can_see_dashboard,
     dashboard_orgs,
     deadline_figures,
+    deadline_groups,
+    deadline_groups_direct,
     item_kind_label,
     make_horizon,
     soon_working_days,
@@ -55,6 +58,8 @@ __all__ = [
     "closure_rates",
     "dashboard_orgs",
     "deadline_figures",
+    "deadline_groups",
+    "deadline_groups_direct",
     "intake_by_month",
     "item_kind_label",
     "last_twelve_months",
