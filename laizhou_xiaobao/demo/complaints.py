@@ -42,6 +42,7 @@ from .complaints_vocabulary import (
     CHANNELS,
     CITY,
     CLOSURES,
+    FINDINGS,
     GIVEN,
     INSURER_MATTERS,
     OPEN_PATHS,
@@ -79,6 +80,8 @@ def _resident_id(rng, region: str) -> str:
 class _Seeder:
     def __init__(self, *, org, users, institutions, rng, today, stdout):
         self.org, self.rng, self.today, self.stdout = org, rng, today, stdout
+        # Findings are drawn from their own generator, so that every other value of the demo stays as it was.
+        self.finding_rng = random.Random(f"{org.code}-findings")  # nosec B311 # reproducible demo data, not a secret
         self.now = timezone.now()
         self.owner, self.backup = users
         self.institutions = institutions
@@ -183,6 +186,9 @@ class _Seeder:
             )
             if case.closed_at is not None:
                 case.accepted_on = min(case.accepted_on, case.closed_at.astimezone(SHANGHAI).date())
+        if case_type == CaseType.REPORT and (status == CaseStatus.REPLIED or accepted_then_closed):
+            # An investigated report carries its finding, as `report_finding` records it.
+            case.finding = _pick(self.finding_rng, FINDINGS)
         return case, plan
 
     def open_deadline(self, case):

@@ -1,6 +1,6 @@
 """The demo cases' vocabulary: places, names, matters, and the weights of types, channels and endings."""
 
-from complaints.models.choices import CaseStatus, CaseType, Channel, Closure
+from complaints.models.choices import CaseStatus, CaseType, Channel, Closure, Finding
 
 REGION = {"laizhou": "370683", "zhaoyuan": "370685"}
 TOWNS = {
@@ -71,3 +71,5 @@ OPEN_PATHS = {
         CaseStatus.INSTITUTION_REPLIED,
     ],
 }
+# An investigated 举报's finding: the ledger's 举报查实情况 filter and the institutions' ranking count it.
+FINDINGS = [(Finding.SUBSTANTIATED, 0.4), (Finding.PARTLY, 0.25), (Finding.NOT_SUBSTANTIATED, 0.35)]

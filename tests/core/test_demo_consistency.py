@@ -5,6 +5,7 @@ mediation partners carry their real names."""
 import contextlib
 import datetime as dt
 import io
+import re
 import zoneinfo
 
 import pytest
@@ -156,3 +157,32 @@ def test_the_dashboard_summary_counts_the_seeded_deadlines(demo):
     assert Deadline.objects.open().exists() and DeadlineDayCount.objects.exists()
     assert count_differences() == []
     assert "看板汇总：已按在办期限重建" in demo
+
+
+def test_investigated_reports_carry_their_finding_and_the_ledger_filter_lists_them(demo, client):
+    """A new user picks each 举报查实情况 in the ledger's form: the demo's investigated reports are found under
+    their finding (they once all had none, so every choice listed 0 cases)."""
+    from core.models import User
+    from tests.auth import sign_in
+    from tests.complaints.test_ledger_form import URL, FormControls
+
+    investigated = Case.objects.filter(case_type="report").filter(
+        models.Q(status="replied") | models.Q(status="closed", closure="resolved")
+    )
+    assert investigated.exists()
+    assert not investigated.filter(finding="").exists()
+    clerk = User.objects.get(username="lz_clerk_a")
+    sign_in(client, clerk)
+    form = FormControls()
+    form.feed(client.get(URL).content.decode())
+    untouched = {**form.inputs, **{name: options[0][0] for name, options in form.selects.items()}}
+    findings = [value for value, _label, _selected in form.selects["finding"] if value]
+    assert findings == ["substantiated_any", "substantiated", "partly", "not_substantiated"]
+    mine = Case.objects.filter(org=clerk.org, case_type="report")
+    for finding in findings:
+        page = client.get(URL, {**untouched, "finding": finding, "per_page": "200"}).content.decode()
+        wanted = mine.filter(finding__in=("substantiated", "partly") if finding == "substantiated_any" else (finding,))
+        listed = set(re.findall(r">((?:JB)-\d{4}-\d{4})<", page))
+        assert listed == set(wanted.values_list("number", flat=True)), finding
+    substantiated_any = set(mine.filter(finding__in=("substantiated", "partly")).values_list("number", flat=True))
+    assert substantiated_any, "the demo office has substantiated reports to find"

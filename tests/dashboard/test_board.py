@@ -235,3 +235,26 @@ def test_board_counts_over_a_year_not_verified_and_marks_provisional_deadlines(o
     assert "工作日历尚未维护" not in body
     assert 'data-testid="provisional-laizhou"' in body and "provisional=1" in body
     assert response.context["horizon"].soon_end == dt.date(2027, 1, 5)
+
+
+def test_branch_reviewer_follows_each_offices_number_to_that_offices_cases_only(
+    orgs, clerk_a, clerk_b, reviewer, institution, client_for
+):
+    """On the branch's board each sub-bureau's 在办合计 links to its own cases (it once linked every office to the
+    same unfiltered ledger, so Laizhou's 3 opened a list of 4), also when the reviewer focuses one sub-bureau."""
+    import html
+    import re
+
+    _seed_board(orgs, clerk_a, clerk_b, institution)
+    client = client_for(reviewer)
+
+    def followed(board, code):
+        link = re.search(rf'href="([^"]+)"[^>]*data-testid="total-{code}-total"', board.content.decode())
+        ledger = client.get(html.unescape(link.group(1)))
+        return int(re.search(r"共 (\d+) 件", ledger.content.decode()).group(1))
+
+    with at(TUESDAY_BEFORE_HOLIDAY, 9):
+        board = client.get(reverse("dashboard:board"))
+        assert (followed(board, "laizhou"), followed(board, "zhaoyuan")) == (3, 1)
+        focused = client.get(reverse("dashboard:board"), {"org": orgs["laizhou"].pk})
+        assert followed(focused, "laizhou") == 3

@@ -270,8 +270,11 @@ def deadline_groups_direct(org_ids: list[int], horizon: Horizon) -> list[dict]:
     )
 
 
-def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeFigures]:
+def deadline_figures(orgs: list[OrgUnit], horizon: Horizon, *, link_org: bool = False) -> dict[int, OfficeFigures]:
     """Open-deadline buckets of each office, by acting handler, by institution and by item kind.
+
+    `link_org`: the viewer sees several offices (a branch), so each office's links carry `org=ID`; without it
+    the ledger would list the cases of every office under one office's number.
 
     Queries: ONE grouped query over the summary of open deadlines (`deadline_groups`: by office, A, B,
     institution and kind, summed here into the three breakdowns), absences, supervisors, handler names and
@@ -305,6 +308,10 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeF
     )
 
     figures = {org.pk: OfficeFigures(org, Counts(), [], [], []) for org in orgs}
+
+    def office(org_id: int) -> dict:
+        return {"org": org_id} if link_org else {}
+
     for (org_id, acting_id), counts in handler_counts.items():
         notes = handler_notes[(org_id, acting_id)]
         note = ""
@@ -313,14 +320,14 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeF
         elif "covering" in notes:
             note = str(_("含代缺岗A岗办理的事项"))
         label = names.get(acting_id) or str(_("未指定承办人"))
-        counts.links = _links(horizon, {"acting": acting_id}) if acting_id else {}
+        counts.links = _links(horizon, {**office(org_id), "acting": acting_id}) if acting_id else {}
         figures[org_id].by_handler.append(Row(acting_id, label, counts, note))
     for row in by_institution:
         counts = Counts()
         counts.add(row)
         institution_id = row["institution_id"]
         if institution_id:
-            counts.links = _links(horizon, {"institution": institution_id})
+            counts.links = _links(horizon, {**office(row["org_id"]), "institution": institution_id})
         label = institution_names.get(institution_id, str(_("未涉及机构")))
         figures[row["org_id"]].by_institution.append(Row(institution_id, label, counts))
     for row in by_kind:
@@ -329,13 +336,14 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon) -> dict[int, OfficeF
         kind = row["item_kind"]
         figures[row["org_id"]].totals.add(row)
         if kind.startswith("case:"):
-            counts.links = _links(horizon, {"type": kind.removeprefix("case:")})
+            counts.links = _links(horizon, {**office(row["org_id"]), "type": kind.removeprefix("case:")})
         elif kind == TASK_KIND:
             counts.links = _links(horizon, {}, ledger=False, url=reverse("dashboard:task_list"))
         figures[row["org_id"]].by_type.append(Row(kind, item_kind_label(kind), counts))
-    for office in figures.values():
-        office.by_handler.sort(key=lambda r: (-r.counts.overdue, -r.counts.today, -r.counts.soon, r.label))
-        office.by_institution.sort(key=lambda r: (-r.counts.overdue, -r.counts.total, r.label))
-        office.by_type.sort(key=lambda r: (-r.counts.total, r.label))
-        office.totals.links = {**_links(horizon, {}), "provisional": ledger_url(provisional=1)}
+    for office_figures in figures.values():
+        office_figures.by_handler.sort(key=lambda r: (-r.counts.overdue, -r.counts.today, -r.counts.soon, r.label))
+        office_figures.by_institution.sort(key=lambda r: (-r.counts.overdue, -r.counts.total, r.label))
+        office_figures.by_type.sort(key=lambda r: (-r.counts.total, r.label))
+        base = office(office_figures.org.pk)
+        office_figures.totals.links = {**_links(horizon, base), "provisional": ledger_url(**base, provisional=1)}
     return figures

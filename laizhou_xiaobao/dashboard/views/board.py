@@ -24,16 +24,17 @@ def board(request):
     """督办看板: open-deadline buckets and case figures of the office (or each sub-bureau of a branch)."""
     if not selectors.can_see_dashboard(request.user):
         raise PermissionDenied(_("只有支局负责人、分局审阅人员和系统管理员可以查看督办看板。"))
-    orgs = selectors.dashboard_orgs(request.user)
+    orgs = all_orgs = selectors.dashboard_orgs(request.user)
     if request.GET.get("org"):
-        orgs = [org for org in orgs if str(org.pk) == request.GET["org"]]
+        orgs = [org for org in all_orgs if str(org.pk) == request.GET["org"]]
         if not orgs:
             raise Http404
     today = timezone.localdate()
     context = {"today": today, "orgs": orgs, "offices": []}
     horizon = selectors.make_horizon(today, _within(request), get_calendar())
     org_ids = [org.pk for org in orgs]
-    figures = selectors.deadline_figures(orgs, horizon)
+    # A branch's board (even focused on one sub-bureau) links each office's numbers to that office's cases only.
+    figures = selectors.deadline_figures(orgs, horizon, link_org=len(all_orgs) > 1)
     rates = selectors.closure_rates(org_ids, today)
     intake = selectors.intake_by_month(org_ids, today)
     top = selectors.top_institutions(org_ids, today)
