@@ -32,3 +32,10 @@ def ledger_url(**params) -> str:
     base = reverse("complaints:index")
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{base}?{query}" if query else base
+
+
+def deadline_list_url(**params) -> str:
+    """期限清单 (dashboard:deadline_list) with the board's filters: org, acting, institution, kind, bucket, within."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    base = reverse("dashboard:deadline_list")
+    return f"{base}?{query}" if query else base

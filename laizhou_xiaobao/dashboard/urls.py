@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import board, notifications, tasks
+from .views import board, deadlines, notifications, tasks
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("", board.board, name="board"),
+    path("deadlines/", deadlines.deadline_list_view, name="deadline_list"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/add/", tasks.task_add, name="task_add"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),

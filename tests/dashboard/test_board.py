@@ -63,7 +63,7 @@ def test_paused_and_closed_deadlines_stay_out_of_the_buckets(orgs, clerk_a):
     assert totals.total == 2
 
 
-def test_items_of_an_absent_a_count_for_b_and_link_to_bs_ledger(orgs, clerk_a, clerk_b, supervisor):
+def test_items_of_an_absent_a_count_for_b_and_link_to_bs_list(orgs, clerk_a, clerk_b, supervisor):
     case = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b)
     open_item(case, dt.date(2025, 9, 29))
     Absence.objects.create(user=clerk_a, start_on=dt.date(2025, 9, 29), end_on=dt.date(2025, 10, 10), kind="leave")
@@ -71,7 +71,7 @@ def test_items_of_an_absent_a_count_for_b_and_link_to_bs_ledger(orgs, clerk_a, c
     rows = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk].by_handler
     assert [(r.key, r.counts.overdue) for r in rows] == [(clerk_b.pk, 1)]
     assert "代" in rows[0].note
-    assert _query(rows[0].counts.links["overdue"]) == {"acting": str(clerk_b.pk), "overdue": "1"}
+    assert _query(rows[0].counts.links["overdue"]) == {"acting": str(clerk_b.pk), "bucket": "overdue"}
 
 
 def test_items_go_to_the_supervisor_when_a_and_b_are_both_absent(orgs, clerk_a, clerk_b, supervisor):
@@ -85,7 +85,7 @@ def test_items_go_to_the_supervisor_when_a_and_b_are_both_absent(orgs, clerk_a, 
     assert "均不在岗" in rows[0].note
 
 
-def test_breakdowns_by_institution_and_type_link_to_the_filtered_ledger(orgs, clerk_a, institution):
+def test_breakdowns_by_institution_and_type_link_to_the_filtered_deadline_list(orgs, clerk_a, institution):
     petition = make_open_case(org=orgs["laizhou"], owner=clerk_a, institution=institution)
     report = make_open_case(org=orgs["laizhou"], owner=clerk_a, case_type="report")
     open_item(petition, dt.date(2025, 9, 29))
@@ -96,26 +96,18 @@ def test_breakdowns_by_institution_and_type_link_to_the_filtered_ledger(orgs, cl
     assert by_institution[institution.pk].counts.overdue == 1
     assert _query(by_institution[institution.pk].counts.links["overdue"]) == {
         "institution": str(institution.pk),
-        "overdue": "1",
+        "bucket": "overdue",
     }
     assert _query(by_institution[institution.pk].counts.links["total"]) == {
         "institution": str(institution.pk),
-        "status": "open",
+        "bucket": "total",
     }
     by_type = {r.key: r for r in figures.by_type}
     assert by_type["case:report"].label == "举报"
-    # Each bucket links to the open cases whose current deadline lies in the bucket's dates.
-    after_soon = (horizon.soon_end + dt.timedelta(days=1)).isoformat()
-    assert _query(by_type["case:report"].counts.links["on_time"]) == {"type": "report", "due_from": after_soon}
-    assert _query(by_type["case:petition"].counts.links["soon"]) == {
-        "type": "petition",
-        "due_from": (horizon.today + dt.timedelta(days=1)).isoformat(),
-        "due_to": horizon.soon_end.isoformat(),
-    }
-    assert _query(by_type["case:petition"].counts.links["today"]) == {
-        "type": "petition",
-        "due_from": horizon.today.isoformat(),
-        "due_to": horizon.today.isoformat(),
+    # Each bucket links to the list of exactly the deadlines it counts.
+    assert _query(by_type["case:report"].counts.links["on_time"]) == {
+        "kind": "case:report",
+        "bucket": "on_time",
     }
 
 
@@ -180,7 +172,7 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
     assert response.status_code == 200
     html = response.content.decode()
     assert "督办看板" in html and "莱州农商银行" in html
-    assert f"?acting={clerk_a.pk}&amp;overdue=1" in html
+    assert f"?acting={clerk_a.pk}&amp;bucket=overdue" in html
     assert "<svg" in html
     figures = response.context["offices"][0]["figures"]
     assert (figures.totals.overdue, figures.totals.soon, figures.totals.on_time) == (1, 1, 1)
@@ -233,7 +225,7 @@ def test_board_counts_over_a_year_not_verified_and_marks_provisional_deadlines(o
     assert response.status_code == 200
     body = response.content.decode()
     assert "工作日历尚未维护" not in body
-    assert 'data-testid="provisional-laizhou"' in body and "provisional=1" in body
+    assert 'data-testid="provisional-laizhou"' in body and "bucket=provisional" in body
     assert response.context["horizon"].soon_end == dt.date(2027, 1, 5)
 
 
@@ -250,11 +242,57 @@ def test_branch_reviewer_follows_each_offices_number_to_that_offices_cases_only(
 
     def followed(board, code):
         link = re.search(rf'href="([^"]+)"[^>]*data-testid="total-{code}-total"', board.content.decode())
-        ledger = client.get(html.unescape(link.group(1)))
-        return int(re.search(r"共 (\d+) 件", ledger.content.decode()).group(1))
+        listed = client.get(html.unescape(link.group(1)))
+        return int(re.search(r"共 (\d+) 项", listed.content.decode()).group(1))
 
     with at(TUESDAY_BEFORE_HOLIDAY, 9):
         board = client.get(reverse("dashboard:board"))
         assert (followed(board, "laizhou"), followed(board, "zhaoyuan")) == (3, 1)
         focused = client.get(reverse("dashboard:board"), {"org": orgs["laizhou"].pk})
         assert followed(focused, "laizhou") == 3
+
+
+def test_every_number_on_the_board_lists_exactly_the_items_it_counts(
+    orgs, clerk_a, clerk_b, supervisor, institution, client_for
+):
+    """A new user clicked each number and found the ledger listing other counts (tasks, steps and mediation are
+    counted but are not cases; 在办合计 listed cases with no running clock). Every number now opens 期限清单 with
+    exactly its items: cases of several handlers, a task, a paused clock, an absent A and an open case without a
+    deadline, followed link by link."""
+    import html
+    import re
+
+    from core.services.deadlines import deadline_pause
+    from core.services.tasks import task_create
+
+    _seed_board(orgs, clerk_a, clerk_b, institution)
+    covered = make_open_case(org=orgs["laizhou"], owner=clerk_b, backup=clerk_a)
+    open_item(covered, dt.date(2025, 9, 30))
+    Absence.objects.create(user=clerk_b, start_on=dt.date(2025, 9, 29), end_on=dt.date(2025, 10, 3), kind="leave")
+    paused = open_item(make_open_case(org=orgs["laizhou"], owner=clerk_a), dt.date(2025, 10, 20))
+    deadline_pause(deadline=paused, start_on=dt.date(2025, 9, 15), reason="等待司法鉴定", actor=supervisor)
+    make_open_case(org=orgs["laizhou"], owner=clerk_a)  # open, but no running clock: counted nowhere
+    with at(TUESDAY_BEFORE_HOLIDAY, 9):
+        task_create(
+            actor=supervisor, org=orgs["laizhou"], title="报送季度总结", owner=clerk_a, due_on=TUESDAY_BEFORE_HOLIDAY
+        )
+    client = client_for(supervisor)
+    with at(TUESDAY_BEFORE_HOLIDAY, 9):
+        board = client.get(reverse("dashboard:board")).content.decode()
+        numbers = re.findall(r'<a href="([^"]+)" data-testid="([^"]+)">(\d+)</a>', board)
+        assert len(numbers) >= 15
+        for link, testid, shown in numbers:
+            listed = client.get(html.unescape(link)).content.decode()
+            assert f"共 {shown} 项" in listed, (testid, link)
+            assert listed.count("data-deadline=") == int(shown), testid
+    assert re.search(r'data-testid="total-laizhou-total">(\d+)<', board).group(1) == "6"
+
+
+def test_deadline_list_refuses_bad_filters_and_other_offices(orgs, clerk_a, supervisor, reviewer, client_for):
+    client = client_for(supervisor)
+    url = reverse("dashboard:deadline_list")
+    response = client.get(url, {"bucket": "forever", "acting": "x"})
+    assert response.status_code == 400 and "筛选条件无效" in response.content.decode()
+    assert client.get(url, {"org": orgs["zhaoyuan"].pk}).status_code == 404
+    assert client_for(clerk_a).get(url).status_code == 403
+    assert client_for(reviewer).get(url, {"org": orgs["zhaoyuan"].pk}).status_code == 200

@@ -14,7 +14,7 @@ from tests.factories import make_open_case, make_org, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_supervisor_clicks_a_handlers_overdue_count_and_lands_on_the_filtered_ledger(live_server, live_base_data, page):
+def test_supervisor_clicks_a_handlers_overdue_count_and_lands_on_exactly_its_items(live_server, live_base_data, page):
     laizhou = make_org("laizhou", name="莱州金融监管支局", level=OrgUnit.Level.SUB_BUREAU)
     clerk = make_user(org=laizhou, role=Role.CLERK, username="lz_clerk_a", name="林晓岚")
     make_user(org=laizhou, role=Role.SUPERVISOR, username="lz_supervisor", name="孙海涛")
@@ -30,6 +30,8 @@ def test_supervisor_clicks_a_handlers_overdue_count_and_lands_on_the_filtered_le
     expect(overdue).to_have_text("1")
     overdue.click()
 
-    expect(page).to_have_url(re.compile(rf"/complaints/\?acting={clerk.pk}&overdue=1$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("信访投诉")
-    expect(page.get_by_text(case.number).first).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/dashboard/deadlines/\?acting={clerk.pk}&bucket=overdue$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("期限清单")
+    expect(page.get_by_test_id("deadline-count")).to_have_text("共 1 项。")
+    page.get_by_role("link", name=re.compile(case.number)).click()
+    expect(page).to_have_url(re.compile(rf"/complaints/cases/{case.pk}/$"))

@@ -54,12 +54,12 @@ def test_paused_bucket_counts_match_the_database_and_link_to_the_paused_cases(
     assert totals.overdue == direct.filter(paused_since__isnull=True, due_on__lt=TODAY).count() == 1
     html = response.content.decode()
     link = re.search(r'href="([^"]*)"[^>]*data-testid="total-laizhou-paused"', html).group(1)
-    assert link.endswith("?paused=1")
+    assert link.endswith("?bucket=paused")
 
     with at(TODAY, 9):
-        ledger = client.get(link.replace("&amp;", "&")).content.decode()
-    assert paused_a.number in ledger and paused_b.number in ledger and running.number not in ledger
-    assert "暂停" in ledger
+        listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert paused_a.number in listed and paused_b.number in listed and running.number not in listed
+    assert "暂停计时" in listed and "共 2 项" in listed
 
 
 def test_reminders_skip_paused_deadlines(orgs, clerk_a, clerk_b, institution):

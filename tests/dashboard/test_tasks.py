@@ -46,7 +46,7 @@ def test_a_task_appears_on_the_dashboard_and_in_my_work(frozen, orgs, supervisor
     figures = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk]
     [row] = figures.by_type
     assert (row.label, row.counts.today) == ("工作任务", 1)
-    assert row.counts.links["today"] == reverse("dashboard:task_list")
+    assert row.counts.links["today"] == reverse("dashboard:deadline_list") + "?kind=core.task&bucket=today"
     response = client_for(clerk_a).get(reverse("home"))
     assert [i.kind_label for i in response.context["items"]] == ["工作任务"]
     assert response.context["items"][0].link == reverse("dashboard:task_detail", args=[response.context["tasks"][0].pk])

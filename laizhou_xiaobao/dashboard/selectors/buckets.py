@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_orgs
@@ -16,7 +15,7 @@ from core.services.deadlines import due_soon_working_days
 from core.workcalendar import WorkCalendar, get_calendar
 from institutions.models import Institution
 
-from ..links import ledger_url
+from ..links import deadline_list_url
 
 BUCKETS = ("overdue", "today", "soon", "on_time")
 BUCKET_LABELS = {
@@ -165,10 +164,11 @@ class OfficeFigures:
     by_type: list[Row]
 
 
-def _links(horizon: Horizon, base: dict, *, ledger: bool = True, url: str = "") -> dict:
-    if not ledger:
-        return dict.fromkeys((*BUCKETS, "paused", "total"), url) if url else {}
-    return {b: ledger_url(**base, **horizon.ledger_params(b)) for b in (*BUCKETS, "paused", "total")}
+def _links(horizon: Horizon, base: dict) -> dict:
+    """Each bucket's number links to 期限清单 with the same filters: exactly the deadlines it counts, of every kind
+    (the case ledger lists cases by their current deadline only, so its numbers could differ)."""
+    within = horizon.soon_days if horizon.soon_days != soon_working_days() else None
+    return {b: deadline_list_url(**base, bucket=b, within=within) for b in (*BUCKETS, "paused", "total", "provisional")}
 
 
 def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:
@@ -335,15 +335,12 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon, *, link_org: bool = 
         counts.add(row)
         kind = row["item_kind"]
         figures[row["org_id"]].totals.add(row)
-        if kind.startswith("case:"):
-            counts.links = _links(horizon, {**office(row["org_id"]), "type": kind.removeprefix("case:")})
-        elif kind == TASK_KIND:
-            counts.links = _links(horizon, {}, ledger=False, url=reverse("dashboard:task_list"))
+        counts.links = _links(horizon, {**office(row["org_id"]), "kind": kind})
         figures[row["org_id"]].by_type.append(Row(kind, item_kind_label(kind), counts))
     for office_figures in figures.values():
         office_figures.by_handler.sort(key=lambda r: (-r.counts.overdue, -r.counts.today, -r.counts.soon, r.label))
         office_figures.by_institution.sort(key=lambda r: (-r.counts.overdue, -r.counts.total, r.label))
         office_figures.by_type.sort(key=lambda r: (-r.counts.total, r.label))
         base = office(office_figures.org.pk)
-        office_figures.totals.links = {**_links(horizon, base), "provisional": ledger_url(**base, provisional=1)}
+        office_figures.totals.links = _links(horizon, base)
     return figures
