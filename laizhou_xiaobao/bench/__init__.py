@@ -29,8 +29,8 @@ class Measurement:
     repeat: int = 5
     target: str = ""  # e.g. "≤ 1.5× baseline", shown beside the result
     setup: Callable | None = None  # returns a value passed to run/baseline as `prepared`
-    # Limits the verdict (达标) is judged against: the median time, and the peak memory (the larger of Python's
-    # tracemalloc peak and the process's resident-memory growth, which also counts C libraries' buffers).
+    # Limits the verdict (达标) is judged against: the median time and tracemalloc's peak memory. A measurement with
+    # a memory limit also gets the growth of the process's resident memory, shown beside it.
     limit_ms: float | None = None
     limit_mb: float | None = None
 

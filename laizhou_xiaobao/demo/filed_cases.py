@@ -22,6 +22,9 @@ from core.personal import resident_id_check_digit
 
 from .files import DemoFile
 
+# The start of the summary of every demo record made through the services (laizhou_xiaobao/demo/records.py).
+DEMO_MARK = "【演示】"
+
 
 def fictional_id(region: str, birthday: str, serial: int) -> str:
     """A well-formed resident ID number of nobody: region, birthday (YYYYMMDD), serial, check digit."""
@@ -29,10 +32,9 @@ def fictional_id(region: str, birthday: str, serial: int) -> str:
     return body + resident_id_check_digit(body)
 
 
-def filed_petition(
-    *, clerk, supervisor, institution, summary: str, files: list[DemoFile], person: dict, received_at=None
-) -> CaseArchive:
-    """File a fictional 申诉求决 petition about `institution`; `person`: name, id_number, phone, address."""
+def registered_petition(*, clerk, institution, summary: str, person: dict, received_at=None, **fields):
+    """A fictional 申诉求决 petition about `institution`, registered at the counter; `person`: name, id_number,
+    phone, address."""
     contact = contact_register(
         actor=clerk,
         channel="visit",
@@ -42,15 +44,26 @@ def filed_petition(
         case_type="petition",
         petition_kind="appeal",
         institution=institution,
-        content=f"反映{summary}，要求机构纠正并赔偿损失。",
+        content=f"反映{summary.removeprefix(DEMO_MARK)}，要求机构纠正并赔偿损失。",
         **person,
+        **fields,
     )
-    case = contact.case
+    return contact.case
+
+
+def accepted_petition(*, clerk, institution, summary: str, person: dict, files: list[DemoFile] = ()):
+    case = registered_petition(clerk=clerk, institution=institution, summary=summary, person=person)
     case = petition_accept(actor=clerk, case=case, version=case.version, route="由本局消保科调查处理")
     for file in files:
         upload = SimpleUploadedFile(file.name, file.content)
         attachment_add(actor=clerk, case=case, upload=upload, kind=file.kind, description=file.description)
     case.refresh_from_db()
+    return case
+
+
+def closed_petition(*, clerk, institution, summary: str, person: dict, files: list[DemoFile] = ()):
+    """Registered, accepted, its attachments uploaded, the 信访处理意见书 issued and delivered, closed."""
+    case = accepted_petition(clerk=clerk, institution=institution, summary=summary, person=person, files=files)
     case = petition_reply(
         actor=clerk,
         case=case,
@@ -61,7 +74,12 @@ def filed_petition(
         legal_basis="《银行保险机构消费者权益保护管理办法》",
     )
     case = petition_deliver(actor=clerk, case=case, version=case.version)
-    case = case_close(actor=clerk, case=case, version=case.version, result="已支持，机构已纠正")
+    return case_close(actor=clerk, case=case, version=case.version, result="已支持，机构已纠正")
+
+
+def filed_petition(*, clerk, supervisor, institution, summary: str, files: list[DemoFile], person: dict) -> CaseArchive:
+    """File a closed petition (归档); filing queues its bundle."""
+    case = closed_petition(clerk=clerk, institution=institution, summary=summary, person=person, files=files)
     try:
         return case_file(actor=clerk, case=case, version=case.version)
     except ValidationError as error:
