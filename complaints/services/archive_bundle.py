@@ -234,6 +234,7 @@ def _write_zip(target: Path, entries: list[tuple[str, Path]]) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive_zip:
         for name, path in entries:
             info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+            info.external_attr = 0o644 << 16  # readable when unpacked (as `writestr` would give a name)
             stored = extension_of(name) in PRECOMPRESSED
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             with path.open("rb") as source, archive_zip.open(info, "w") as member:
