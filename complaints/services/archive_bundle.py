@@ -3,9 +3,11 @@
 The PDF is the cover (number, parties masked as core/personal.py masks them, dates, retention), the contents list
 with page numbers, the record of the case's steps and supplements, every generated document (rendered by
 WeasyPrint as it is printed) and every attachment in upload order: PDFs merged page by page (pypdf), images as
-a page each; anything else is listed in the contents with its SHA-256 and kept in the ZIP only. Every file is
-read and written through Django's storage API. Run by the task `complaints.tasks.build_case_bundle`; progress
-goes to the job (docs/architecture.md, "Background work").
+a page each (reduced to 200 dpi on A4); anything else is listed in the contents with its SHA-256 and kept in the
+ZIP only. Every file is read and written through Django's storage API, in chunks through a temporary folder, so
+that a case with dozens of large attachments is never held in memory at once (docs/performance.md「卷宗」). Run
+by the task `complaints.tasks.build_case_bundle`; progress goes to the job (docs/architecture.md, "Background
+work").
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,25 +44,33 @@ MANIFEST_NAME = "manifest-sha256.txt"
 BUNDLE_NAME = "卷宗.pdf"
 # A4 at the size Pillow writes an image page: 8.27 × 11.69 inches.
 A4_INCHES = (8.27, 11.69)
+# An image's page is printed at up to 200 dpi (the original, at full size, is in the ZIP).
+PAGE_DPI = 200
+CHUNK = 1024 * 1024
+# Rows of the contents list on one A4 page (measured: 12–14 with typical titles and file names).
+ENTRIES_PER_CONTENTS_PAGE = 12
+# Kinds stored in the ZIP without deflating them again.
+PRECOMPRESSED = {"pdf", "jpg", "jpeg", "png", "gif", "docx", "xlsx", "zip", "mp3", "mp4"}
 
 
 @dataclass
 class Part:
-    """One entry of the contents: its PDF pages (None: not embeddable) and, for the ZIP, its original bytes."""
+    """One entry of the contents: the file of its PDF pages (None: not embeddable) and, for the ZIP, the file of
+    its original; both in the build's temporary folder, so that no more than one file is in memory at a time."""
 
     title: str
     reference: str
     date: object
-    pdf: bytes | None
-    original: bytes | None = None
+    pdf: Path | None
+    original: Path | None = None
     zip_name: str = ""
     sha256: str = ""
     pages: int = 0
     start: int = 0
 
 
-def _page_count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+def _page_count(pdf: bytes | Path) -> int:
+    return len(PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages)
 
 
 def _safe_name(name: str) -> str:
@@ -68,69 +79,103 @@ def _safe_name(name: str) -> str:
     return cleaned[:120] or "file"
 
 
-def image_page(content: bytes) -> bytes:
-    """An image as one PDF page, scaled to fit A4 (the resolution is chosen so that the longer side fits)."""
-    with Image.open(io.BytesIO(content)) as image:
-        image = image.convert("RGB")
+def _fit_to_page(image: Image.Image) -> Image.Image:
+    """The image reduced to at most PAGE_DPI on A4 (a JPEG is decoded at a reduced scale straight away: a phone
+    photo of 12 million pixels never needs its full size in memory to be printed on one page)."""
+    box = (A4_INCHES[0] * PAGE_DPI, A4_INCHES[1] * PAGE_DPI)
+    factor = max(image.width / box[0], image.height / box[1])
+    if factor <= 1:
+        return image.convert("RGB")
+    wanted = (max(int(image.width / factor), 1), max(int(image.height / factor), 1))
+    # JPEG decodes at 1/2, 1/4 or 1/8 of its size, no smaller than asked: asking for three quarters of the page's
+    # size lets an 8-megapixel photo decode at half size (at least 150 dpi on the page).
+    image.draft("RGB", (max(wanted[0] * 3 // 4, 1), max(wanted[1] * 3 // 4, 1)))
+    fitted = image.convert("RGB")
+    fitted.thumbnail(wanted)
+    return fitted
+
+
+def image_page(content: bytes | Path, target=None) -> bytes | None:
+    """An image as one PDF page, scaled to fit A4 (the resolution is chosen so that the longer side fits); written
+    to `target` when given, else returned."""
+    with Image.open(io.BytesIO(content) if isinstance(content, bytes) else content) as image:
+        image = _fit_to_page(image)
         resolution = max(image.width / A4_INCHES[0], image.height / A4_INCHES[1], 72.0)
-        buffer = io.BytesIO()
+        buffer = io.BytesIO() if target is None else target
         image.save(buffer, "PDF", resolution=resolution)
-    return buffer.getvalue()
+    return buffer.getvalue() if target is None else None
 
 
-def _attachment_pdf(attachment, content: bytes) -> bytes | None:
-    """The attachment's pages, or None when it cannot be shown as pages (audio, video, office files, a broken PDF)."""
+def _attachment_pdf(attachment, original: Path, folder: Path) -> tuple[Path | None, int]:
+    """The attachment's pages and their number; (None, 0) when it cannot be shown as pages (audio, video, office
+    files, a broken PDF)."""
     extension = extension_of(attachment.original_name)
     try:
         if extension == "pdf":
-            _page_count(content)  # refuses a file pypdf cannot read
-            return content
+            return original, _page_count(original)  # refuses a file pypdf cannot read
         if extension in IMAGE_TYPES:
-            return image_page(content)
+            page = folder / f"{original.name}.pdf"
+            image_page(original, page)
+            return page, 1
     except Exception:  # a damaged file is kept in the ZIP and listed, never lost
         logger.warning("bundle: attachment %s could not be shown as pages", attachment.pk)
-    return None
+    return None, 0
 
 
-def _read(field_file) -> bytes:
-    with field_file.storage.open(field_file.name, "rb") as stored:
-        return stored.read()
+def _copy(source, target) -> str:
+    """Copy one open file to another in chunks; the SHA-256 of what was copied."""
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        digest.update(chunk)
+        target.write(chunk)
+    return digest.hexdigest()
 
 
-def _document_parts(case, documents) -> list[Part]:
-    parts = []
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _pdf_part(folder: Path, name: str, pdf: bytes, **fields) -> Part:
+    path = folder / name
+    path.write_bytes(pdf)
+    return Part(pdf=path, original=path, sha256=hashlib.sha256(pdf).hexdigest(), pages=_page_count(pdf), **fields)
+
+
+def _document_parts(case, documents, folder: Path):
     for number, document in enumerate(documents, start=1):
         document.case = case
-        pdf = render_pdf(TEMPLATES[document.kind], document_context(document))
         title = document.get_kind_display()
-        parts.append(
-            Part(
-                title=title,
-                reference=document.number,
-                date=document.issued_on,
-                pdf=pdf,
-                original=pdf,
-                zip_name=f"文书/{number:02d}-{_safe_name(title)}.pdf",
-            )
+        yield _pdf_part(
+            folder,
+            f"document-{number}.pdf",
+            render_pdf(TEMPLATES[document.kind], document_context(document)),
+            title=title,
+            reference=document.number,
+            date=document.issued_on,
+            zip_name=f"文书/{number:02d}-{_safe_name(title)}.pdf",
         )
-    return parts
 
 
-def _attachment_parts(attachments) -> list[Part]:
-    parts = []
+def _attachment_parts(attachments, folder: Path):
     for number, attachment in enumerate(attachments, start=1):
-        content = _read(attachment.file)
-        parts.append(
-            Part(
-                title=_("附件：%(kind)s") % {"kind": attachment.get_kind_display()},
-                reference=mask_free_text(f"{attachment.original_name} {attachment.description}".strip()),
-                date=timezone.localdate(attachment.uploaded_at),
-                pdf=_attachment_pdf(attachment, content),
-                original=content,
-                zip_name=f"附件/{number:02d}-{_safe_name(attachment.original_name)}",
-            )
+        original = folder / f"attachment-{number}"
+        with attachment.file.storage.open(attachment.file.name, "rb") as stored, original.open("wb") as local:
+            sha256 = _copy(stored, local)
+        pdf, pages = _attachment_pdf(attachment, original, folder)
+        yield Part(
+            title=_("附件：%(kind)s") % {"kind": attachment.get_kind_display()},
+            reference=mask_free_text(f"{attachment.original_name} {attachment.description}".strip()),
+            date=timezone.localdate(attachment.uploaded_at),
+            pdf=pdf,
+            original=original,
+            zip_name=f"附件/{number:02d}-{_safe_name(attachment.original_name)}",
+            sha256=sha256,
+            pages=pages,
         )
-    return parts
 
 
 def _party(case) -> dict:
@@ -155,7 +200,9 @@ def _front_matter(archive, parts, *, built_at) -> bytes:
         "built_at": timezone.localtime(built_at),
         "entries": parts,
     }
-    front_pages = 2
+    # The first guess: the cover and about ENTRIES_PER_CONTENTS_PAGE entries a page; a wrong guess costs one more
+    # rendering (seconds, with dozens of attachments), never a wrong page number.
+    front_pages = 1 + max(1, -(-len(parts) // ENTRIES_PER_CONTENTS_PAGE))
     for _attempt in range(3):
         page = front_pages + 1
         for part in parts:
@@ -169,23 +216,29 @@ def _front_matter(archive, parts, *, built_at) -> bytes:
     return front
 
 
-def _merge(pdfs: list[bytes]) -> bytes:
+def _merge(pdfs: list[Path], target: Path) -> int:
+    """Write the PDFs one after another into `target`; the number of pages."""
     writer = PdfWriter()
     for pdf in pdfs:
-        writer.append(io.BytesIO(pdf))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+        writer.append(pdf)
+    with target.open("wb") as output:
+        writer.write(output)
+    return len(writer.pages)
 
 
-def _write_zip(target, bundle_pdf: bytes, parts: list[Part]) -> None:
-    """The originals, the bundle itself and the manifest (`sha256sum -c` reads it) of every other file."""
+def _write_zip(target: Path, entries: list[tuple[str, Path]]) -> None:
+    """The originals, the bundle itself and the manifest (`sha256sum -c` reads it) of every other file, each copied
+    in chunks. Files that are compressed already (PDF, photos, Office files) are stored as they are: deflating them
+    again costs seconds and saves nothing."""
     lines = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive_zip:
-        entries = [(BUNDLE_NAME, bundle_pdf), *((part.zip_name, part.original) for part in parts)]
-        for name, content in entries:
-            archive_zip.writestr(name, content)
-            lines.append(f"{hashlib.sha256(content).hexdigest()}  {name}\n")
+        for name, path in entries:
+            info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+            info.external_attr = 0o644 << 16  # readable when unpacked (as `writestr` would give a name)
+            stored = extension_of(name) in PRECOMPRESSED
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            with path.open("rb") as source, archive_zip.open(info, "w") as member:
+                lines.append(f"{_copy(source, member)}  {name}\n")
         archive_zip.writestr(MANIFEST_NAME, "".join(lines))
 
 
@@ -206,50 +259,46 @@ def archive_bundle_build(archive_id: int, *, job_id: int | None = None) -> CaseA
         return archive
     case = archive.case
     built_at = timezone.now()
-    events = list(case.events.select_related("actor", "approver"))
-    supplements = list(case.supplements.select_related("added_by"))
-    record = render_pdf(
-        "complaints/pdf_bundle_record.html", {"case": case, "events": events, "supplements": supplements}
-    )
-    parts = [Part(title=_("办理过程记录及补充材料"), reference=case.number, date=archive.filed_on, pdf=record)]
-    step()
-    documents = list(case.documents.select_related("issued_by").order_by("issued_on", "id"))
-    for part in _document_parts(case, documents):
-        parts.append(part)
+    with tempfile.TemporaryDirectory(prefix="bundle-") as temporary:
+        folder = Path(temporary)
+        events = list(case.events.select_related("actor", "approver"))
+        supplements = list(case.supplements.select_related("added_by"))
+        record = render_pdf(
+            "complaints/pdf_bundle_record.html", {"case": case, "events": events, "supplements": supplements}
+        )
+        title = _("办理过程记录及补充材料")
+        parts = [_pdf_part(folder, "record.pdf", record, title=title, reference=case.number, date=archive.filed_on)]
         step()
-    for part in _attachment_parts(case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")):
-        parts.append(part)
+        documents = list(case.documents.select_related("issued_by").order_by("issued_on", "id"))
+        attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+        for part in chain(_document_parts(case, documents, folder), _attachment_parts(attachments, folder)):
+            parts.append(part)
+            step()
+        front = folder / "front.pdf"
+        front.write_bytes(_front_matter(archive, parts, built_at=built_at))
+        bundle_pdf = folder / BUNDLE_NAME
+        pages = _merge([front, *(part.pdf for part in parts if part.pdf)], bundle_pdf)
         step()
-    for part in parts:
-        part.pages = _page_count(part.pdf) if part.pdf else 0
-        part.sha256 = hashlib.sha256(part.original or part.pdf).hexdigest()
-    front = _front_matter(archive, parts, built_at=built_at)
-    bundle_pdf = _merge([front, *(part.pdf for part in parts if part.pdf)])
-    step()
-    with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as spool:
-        _write_zip(spool, bundle_pdf, parts[1:])
-        spool.seek(0)
-        zip_digest = hashlib.sha256()
-        for chunk in iter(lambda: spool.read(1024 * 1024), b""):
-            zip_digest.update(chunk)
-        spool.seek(0)
-        _store(archive_id, bundle_pdf, spool, zip_digest.hexdigest(), built_at=built_at)
+        bundle_zip = folder / "bundle.zip"
+        _write_zip(bundle_zip, [(BUNDLE_NAME, bundle_pdf), *((part.zip_name, part.original) for part in parts[1:])])
+        _store(archive_id, bundle_pdf, bundle_zip, pages=pages, built_at=built_at)
     step()
     if job_id is not None:
         job_finish(job_id)
     return CaseArchive.objects.get(pk=archive_id)
 
 
-def _store(archive_id: int, bundle_pdf: bytes, zip_file, zip_sha256: str, *, built_at) -> None:
+def _store(archive_id: int, bundle_pdf: Path, bundle_zip: Path, *, pages: int, built_at) -> None:
     with transaction.atomic():
         archive = CaseArchive.objects.select_for_update().select_related("case").get(pk=archive_id)
         old = [archive.bundle_pdf.name, archive.bundle_zip.name]
         stem = f"{archive.case.number}-{built_at:%Y%m%d%H%M%S}"
-        archive.bundle_pdf.save(f"{stem}.pdf", ContentFile(bundle_pdf), save=False)
-        archive.bundle_zip.save(f"{stem}.zip", File(zip_file), save=False)
-        archive.bundle_pdf_sha256 = hashlib.sha256(bundle_pdf).hexdigest()
-        archive.bundle_zip_sha256 = zip_sha256
-        archive.bundle_pages = _page_count(bundle_pdf)
+        with bundle_pdf.open("rb") as pdf_file, bundle_zip.open("rb") as zip_file:
+            archive.bundle_pdf.save(f"{stem}.pdf", File(pdf_file), save=False)
+            archive.bundle_zip.save(f"{stem}.zip", File(zip_file), save=False)
+        archive.bundle_pdf_sha256 = _file_sha256(bundle_pdf)
+        archive.bundle_zip_sha256 = _file_sha256(bundle_zip)
+        archive.bundle_pages = pages
         archive.bundle_built_at = built_at
         archive._change_reason = _("生成卷宗")
         archive.save(

@@ -29,13 +29,26 @@ class Measurement:
     repeat: int = 5
     target: str = ""  # e.g. "≤ 1.5× baseline", shown beside the result
     setup: Callable | None = None  # returns a value passed to run/baseline as `prepared`
+    # Limits the verdict (达标) is judged against: the median time and tracemalloc's peak memory. A measurement with
+    # a memory limit also gets the growth of the process's resident memory, shown beside it.
+    limit_ms: float | None = None
+    limit_mb: float | None = None
 
 
 REGISTRY: dict[str, Measurement] = {}
 
 
 def register(
-    name: str, *, title: str, baseline=None, baseline_title: str = "", repeat: int = 5, target: str = "", setup=None
+    name: str,
+    *,
+    title: str,
+    baseline=None,
+    baseline_title: str = "",
+    repeat: int = 5,
+    target: str = "",
+    setup=None,
+    limit_ms: float | None = None,
+    limit_mb: float | None = None,
 ):
     """Decorator: register `func(ctx, prepared)` as the measurement `name`."""
 
@@ -49,6 +62,8 @@ def register(
             repeat=repeat,
             target=target,
             setup=setup,
+            limit_ms=limit_ms,
+            limit_mb=limit_mb,
         )
         return func
 
@@ -68,6 +83,9 @@ class Result:
     baseline_peak_mb: float | None = None
     target: str = ""
     notes: list[str] = field(default_factory=list)
+    # Growth of the process's resident memory during the memory run (Linux; None elsewhere or when not measured).
+    rss_mb: float | None = None
+    met: bool | None = None  # against limit_ms/limit_mb; None when the measurement has no limits
 
     @property
     def ratio(self) -> float | None:

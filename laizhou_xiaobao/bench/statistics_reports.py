@@ -29,6 +29,7 @@ def _last_quarter(ctx):
     repeat=3,
     target="≤ 2 s，查询数固定",
     setup=_last_quarter,
+    limit_ms=2000,
 )
 def statistics_draft_office(ctx, prepared):
     from laizhou_xiaobao.statistics.figures import report_tables
@@ -44,6 +45,7 @@ def statistics_draft_office(ctx, prepared):
     repeat=3,
     target="≤ 2 s，查询数固定",
     setup=_last_quarter,
+    limit_ms=2000,
 )
 def statistics_branch_rollup(ctx, prepared):
     from laizhou_xiaobao.statistics.views_branch import branch_overview

@@ -1,5 +1,7 @@
 """Demo statistics reports: the quarter before last submitted by Laizhou and Zhaoyuan (so the branch's page has
-something side by side), the last quarter as Laizhou's draft. Idempotent: each is created only when missing."""
+something side by side), the last quarter submitted by Zhaoyuan (the branch's page opens on it, with Laizhou's
+still missing) and drafted by Laizhou (whose staff can check, approve and submit it). "Last quarter" is the last
+complete one before the day of seeding. Idempotent: each is created only when missing."""
 
 from __future__ import annotations
 
@@ -40,5 +42,7 @@ def seed(*, orgs, cases=None, stdout=None):
     ):
         if not current.filter(org=orgs[code], year=before[0], quarter=before[1]).exists():
             _submitted(orgs[code], people[clerk], people[supervisor], *before)
+    if not current.filter(org=orgs["zhaoyuan"], year=last[0], quarter=last[1]).exists():
+        _submitted(orgs["zhaoyuan"], people["zy_clerk"], people["zy_supervisor"], *last)
     if not current.filter(org=orgs["laizhou"], year=last[0], quarter=last[1]).exists():
         report_draft(actor=people["lz_clerk_a"], org=orgs["laizhou"], year=last[0], quarter=last[1])

@@ -97,6 +97,10 @@ def test_bundle_zip_holds_the_originals_with_a_manifest_that_recomputes(bundled,
         for name, digest in listed.items():
             assert hashlib.sha256(archive_zip.read(name)).hexdigest() == digest, name
         assert BUNDLE_NAME in names
+        # Unpacked, every file is readable; photos and PDFs are stored as they are, text is deflated.
+        assert all(info.external_attr >> 16 & 0o400 for info in archive_zip.infolist())
+        kinds = {info.filename.rsplit(".", 1)[-1]: info.compress_type for info in archive_zip.infolist()}
+        assert kinds["png"] == kinds["pdf"] == zipfile.ZIP_STORED and kinds["txt"] == zipfile.ZIP_DEFLATED
         originals = {name.split("-", 1)[1]: name for name in names if name.startswith("附件/")}
     assert set(originals) == {"核查笔录.pdf", "现场照片.png", "情况说明.txt"}
     # The originals are the uploaded files, byte for byte (their SHA-256 taken at upload).

@@ -28,7 +28,17 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 1, 9, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 TODAY = NOW.date()
 # Date fields that are plans, limits or validity, not things that happened.
-NOT_EVENTS = {"due_on", "valid_from", "valid_to", "end_on", "expires_at", "date", "scheduled_at", "paused_since"}
+NOT_EVENTS = {
+    "due_on",
+    "valid_from",
+    "valid_to",
+    "end_on",
+    "expires_at",
+    "date",
+    "scheduled_at",
+    "paused_since",
+    "retention_until",  # a filed case is kept until then
+}
 
 # The node the diagram shows as current for each open status (anonymous reports skip 告知举报人).
 CURRENT = {

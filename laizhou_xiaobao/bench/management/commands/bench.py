@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="列出已注册的测量")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench-results"), help="结果目录")
         parser.add_argument("--export-rows", type=int, default=100_000, help="导出测量的行数（默认 100000）")
+        parser.add_argument(
+            "--bundle-attachments", type=int, default=30, help="卷宗测量的附件数（默认 30；各数目各建一件基准案件）"
+        )
         parser.add_argument("--no-memory", action="store_true", help="不测峰值内存（tracemalloc 会拖慢一次运行）")
         phase = parser.add_mutually_exclusive_group()
         phase.add_argument("--no-http", action="store_true", help="不做 HTTP 压测")
@@ -33,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-cluster", action="store_true", help="不做两节点（nginx + 2 个 gunicorn）的 HTTP 压测")
 
     def handle(self, *args, names, out, export_rows, no_memory, **options):
+        if not 1 <= options["bundle_attachments"] <= 200:
+            raise CommandError("--bundle-attachments 应在 1–200 之间")
         discover()
         if options["list"]:
             for name, measurement in REGISTRY.items():
@@ -63,7 +68,15 @@ class Command(BaseCommand):
         run_inproc = not options["http_only"] and (not names or inproc_names)
         run_http_phase = not options["no_http"] and (not names or http_names)
         results = (
-            run_all(inproc_names, {"export_rows": export_rows, "no_memory": no_memory}, self.stdout)
+            run_all(
+                inproc_names,
+                {
+                    "export_rows": export_rows,
+                    "no_memory": no_memory,
+                    "bundle_attachments": options["bundle_attachments"],
+                },
+                self.stdout,
+            )
             if run_inproc
             else []
         )

@@ -6,12 +6,13 @@ from core.models import WorkCalendarYear
 from core.services.calendar import calendar_load_year_from_library, library_years
 from core.services.deadline_counts import deadline_counts_rebuild
 from core.services.reference import ensure_reference_data
-from laizhou_xiaobao.demo import complaints, dashboard, institutions, mediation, outreach, statistics
+from laizhou_xiaobao.demo import complaints, dashboard, institutions, mediation, outreach, records, statistics
 from laizhou_xiaobao.demo.base import DEMO_ACCOUNTS, demo_password, seed_accounts, seed_institutions, seed_orgs
 from laizhou_xiaobao.demo.two_factor import seed_devices
 
-# Each module's `seed(orgs=..., cases=..., stdout=...)`, in this order (the order seed_demo always used).
-DEMO_MODULES = [complaints, mediation, institutions, outreach, dashboard, statistics]
+# Each module's `seed(orgs=..., cases=..., stdout=...)`, in this order (the order seed_demo always used; the
+# records of a case's later life come before the statistics, which count them).
+DEMO_MODULES = [complaints, mediation, institutions, outreach, dashboard, records, statistics]
 
 
 class Command(BaseCommand):
