@@ -218,6 +218,7 @@ ROUTES: dict[str, Route] = {
 
     # --- 督办看板、工作任务、通知 (the task: supervisor assigned it to clerk_a; the notice is clerk_a's) --
     "dashboard:board":             get(L,   403, 200, 403, 200, 200, 403),
+    "dashboard:deadline_list":     get(L,   403, 200, 403, 200, 200, 403),
     "dashboard:task_list":         get(L,   *ALL),
     "dashboard:task_add":         post(L,   403, 400, 403, 403, 400, 403),  # empty form: shown again, 400
     "dashboard:task_detail":       get(L,   200, 200, 404, 200, 200, 404, pk="task"),
