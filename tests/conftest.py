@@ -319,6 +319,22 @@ def _on_postgresql() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+# The transactional tests that take a minute or more (migrating back and forth, a seeded demo served by gunicorn or
+# walked by axe, the two nodes), longest first; then those marked `browser`; then the rest.
+LONG_MODULES = (
+    "test_ledger_export_migration.py",
+    "test_two_nodes.py",
+    "test_bench_http.py",
+    "test_browser_accessibility.py",
+)
+
+
+def _length_rank(item) -> int:
+    if item.path.name in LONG_MODULES:
+        return LONG_MODULES.index(item.path.name)
+    return len(LONG_MODULES) + (item.get_closest_marker("browser") is None)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it is given here
 def pytest_collection_modifyitems(config, items):
     # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`):
@@ -326,6 +342,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("celery_worker"):
             item.add_marker(pytest.mark.xdist_group("celery_worker"))
+    # Longest first: pytest-django then moves the transactional tests (browsers, servers) to the end, keeping this
+    # order within each kind, so the slowest of them start early instead of one of them keeping a worker busy
+    # after the other has finished.
+    items.sort(key=_length_rank)
     needs = {"celery_worker": not settings.CELERY_BROKER_URL, "postgres": not _on_postgresql()}
     selected, deselected = [], {marker: [] for marker in needs}
     for item in items:

@@ -124,7 +124,9 @@ def pick_institution(page, typed: str, name: str) -> None:
     """Find an institution in the intake page's picker (a combobox) by typing, and take it with Enter."""
     from playwright.sync_api import expect
 
-    picker = page.get_by_role("combobox", name="涉及机构")
+    # The typed box the page's script puts in place of the <select> (also a combobox of that name until then): on a
+    # loaded machine the test can get there before the script has run.
+    picker = page.get_by_role("combobox", name="涉及机构").and_(page.locator("input"))
     picker.fill("")
     picker.press_sequentially(typed)
     expect(page.get_by_role("listbox", name="涉及机构").get_by_role("option").first).to_contain_text(name)

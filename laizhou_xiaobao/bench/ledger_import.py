@@ -15,7 +15,7 @@ from django.db import transaction
 
 from laizhou_xiaobao.bench import register
 
-ROWS = 10_000
+ROWS = 10_000  # --import-rows changes it (the tests import a few dozen)
 OPEN_EVERY = 10  # one row in ten is an open 12378 item
 SUPERVISOR = "lz_supervisor"
 
@@ -72,7 +72,8 @@ def _prepare(ctx):
 
     actor = User.objects.get(username=SUPERVISOR)
     names = list(Institution.objects.filter(org=actor.org).values_list("full_name", flat=True)[:50])
-    return actor, build_workbook(ROWS, names, today=timezone.localdate())
+    rows = ctx.options.get("import_rows") or ROWS
+    return actor, build_workbook(rows, names, today=timezone.localdate())
 
 
 def import_once(actor, content: bytes, *, keep: bool = False):

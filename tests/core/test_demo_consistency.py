@@ -22,7 +22,8 @@ from core.workcalendar import get_calendar
 from institutions.models import QuarterlyList
 from mediation.models import PartnerOrganisation
 
-pytestmark = pytest.mark.django_db
+# One seeding serves the module: its tests share one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_consistency")]
 
 # Monday morning: cases "received today" at a random office hour would lie in the future.
 NOW = dt.datetime(2026, 6, 1, 9, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))

@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--bundle-attachments", type=int, default=30, help="卷宗测量的附件数（默认 30；各数目各建一件基准案件）"
         )
+        parser.add_argument("--import-rows", type=int, default=10_000, help="历史台账导入测量的行数（默认 10000）")
+        parser.add_argument("--list-rows", type=int, default=500, help="正负面清单测量的机构数（默认 500）")
+        parser.add_argument("--max-repeat", type=int, default=None, help="每项进程内测量最多计时几次（默认按各项设定）")
         parser.add_argument("--no-memory", action="store_true", help="不测峰值内存（tracemalloc 会拖慢一次运行）")
         phase = parser.add_mutually_exclusive_group()
         phase.add_argument("--no-http", action="store_true", help="不做 HTTP 压测")
@@ -52,6 +55,10 @@ class Command(BaseCommand):
             raise CommandError("--http-seconds 至少为 1，--http-warmup 不能为负数")
         if not 1 <= options["http_connections"] <= 64 or not 1 <= options["http_workers"] <= 16:
             raise CommandError("--http-connections 应在 1–64 之间，--http-workers 应在 1–16 之间")
+        if min(options["import_rows"], options["list_rows"]) < 1 or (
+            options["max_repeat"] is not None and options["max_repeat"] < 1
+        ):
+            raise CommandError("--import-rows、--list-rows 和 --max-repeat 至少为 1")
         inproc_names = [n for n in names if n in REGISTRY]
         http_names = [n for n in names if n in HTTP_TARGETS]
 
@@ -74,6 +81,9 @@ class Command(BaseCommand):
                     "export_rows": export_rows,
                     "no_memory": no_memory,
                     "bundle_attachments": options["bundle_attachments"],
+                    "import_rows": options["import_rows"],
+                    "list_rows": options["list_rows"],
+                    "max_repeat": options["max_repeat"],
                 },
                 self.stdout,
             )
