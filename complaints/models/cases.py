@@ -196,8 +196,8 @@ class Case(BlindIndexedModel, models.Model):
             models.Index(fields=["org", "due_on"], condition=Q(status__in=OPEN_STATUSES), name="case_open_due"),
             models.Index(fields=["owner", "due_on"], condition=Q(status__in=OPEN_STATUSES), name="case_open_owner_due"),
             models.Index(fields=["org", "institution", "received_on"], name="case_org_inst_received"),
-            # The board's 重大/群体性 list (newest first): a handful of rows, where the ledger index made PostgreSQL walk
-            # all of an office's cases looking for one (237 ms at 1,000,000 cases; docs/performance.md).
+            # The board's 重大/群体性 list (newest first): a handful of rows, where the ledger index made PostgreSQL
+            # walk all of an office's cases looking for one (237 ms at 1,000,000 cases; docs/performance.md).
             models.Index(fields=["org", "-received_at", "-id"], condition=Q(is_major=True), name="case_major_order"),
             models.Index(fields=["org", "id_number_hash"], name="case_org_id_number_hash"),
             models.Index(fields=["org", "phone_hash"], name="case_org_phone_hash"),
