@@ -79,7 +79,9 @@ def publish(job_id: int) -> bool:
     task = _task(job.task_name)
     BackgroundJob.objects.filter(pk=job.pk).update(publish_attempts=F("publish_attempts") + 1)
     if _eager():
-        task.apply_async(args=job.args, kwargs=job.kwargs, task_id=job.task_id)
+        # `apply` runs it here, as the eager `apply_async` would, without setting up a producer for a broker that
+        # is not configured (kombu then printed "No hostname was supplied" in the middle of `make run`'s output).
+        task.apply(args=job.args, kwargs=job.kwargs, task_id=job.task_id)
         return True
     try:
         # ignore_result: the result backend is not needed (the job row is the result) and its reconnect loop
