@@ -27,15 +27,17 @@ def item_link(model_label: str, object_id: int) -> str:
     return reverse(name, args=[object_id]) if name else ""
 
 
-def ledger_url(**params) -> str:
-    """The ledger (complaints:index) with its documented query parameters, e.g. acting=3, overdue=1."""
-    base = reverse("complaints:index")
+def _with_query(url_name: str, params: dict) -> str:
+    base = reverse(url_name)
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{base}?{query}" if query else base
+
+
+def ledger_url(**params) -> str:
+    """The ledger (complaints:index) with its documented query parameters, e.g. acting=3, overdue=1."""
+    return _with_query("complaints:index", params)
 
 
 def deadline_list_url(**params) -> str:
     """期限清单 (dashboard:deadline_list) with the board's filters: org, acting, institution, kind, bucket, within."""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    base = reverse("dashboard:deadline_list")
-    return f"{base}?{query}" if query else base
+    return _with_query("dashboard:deadline_list", params)

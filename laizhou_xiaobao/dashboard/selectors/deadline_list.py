@@ -14,10 +14,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Deadline, OrgUnit, User
-from core.roles import GROUP_NAMES, Role
+from core.models import Deadline, OrgUnit
 
-from .buckets import BUCKET_LABELS, Horizon
+from .buckets import BUCKET_LABELS, Horizon, _acting_map
 from .mywork import absent_today_ids
 
 LIST_BUCKETS = {
@@ -52,16 +51,10 @@ def bucket_q(bucket: str, horizon: Horizon) -> Q:
     }[bucket or "total"]
 
 
-def _supervised_orgs(user_id: int, org_ids: list[int]) -> list[int]:
-    """The offices whose first active supervisor (by id, as the board picks) is `user_id`."""
-    first: dict[int, int] = {}
-    for supervisor_id, org_id in (
-        User.objects.filter(org_id__in=org_ids, is_active=True, groups__name=GROUP_NAMES[Role.SUPERVISOR])
-        .order_by("id")
-        .values_list("id", "org_id")
-    ):
-        first.setdefault(org_id, supervisor_id)
-    return [org_id for org_id, supervisor_id in first.items() if supervisor_id == user_id]
+def _supervised_orgs(user_id: int, org_ids: list[int], today: dt.date) -> list[int]:
+    """The offices whose supervisor on duty (as the board's `_acting_map` picks: the first by id) is `user_id`."""
+    supervisors, _absent = _acting_map([], today, org_ids)
+    return [org_id for org_id, supervisor_id in supervisors.items() if supervisor_id == user_id]
 
 
 def acting_q(user_id: int, org_ids: list[int], today: dt.date) -> Q:
@@ -73,7 +66,7 @@ def acting_q(user_id: int, org_ids: list[int], today: dt.date) -> Q:
     acting = Q(pk__in=[])  # an absent user acts on nothing of their own today
     if not absent.filter(user_id=user_id).exists():
         acting = Q(owner_id=user_id) | (Q(backup_id=user_id) & away_a)
-    supervised = _supervised_orgs(user_id, org_ids)
+    supervised = _supervised_orgs(user_id, org_ids, today)
     if supervised:
         acting |= Q(org_id__in=supervised) & away_a & away_b
     return acting

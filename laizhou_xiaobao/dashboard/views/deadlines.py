@@ -16,23 +16,10 @@ from institutions.models import Institution
 from .. import selectors
 from ..links import item_link
 from ..selectors.deadline_list import LIST_BUCKETS, DeadlineListForm, deadline_list, list_orgs
+from ..selectors.mywork import _WORK_FIELDS
 
 PAGE_SIZE = 50
-_FIELDS = (
-    "id",
-    "label",
-    "due_on",
-    "provisional_years",
-    "paused_since",
-    "item_kind",
-    "object_id",
-    "content_type__app_label",
-    "content_type__model",
-    "owner__name",
-    "owner__username",
-    "backup__name",
-    "backup__username",
-)
+_FIELDS = (*_WORK_FIELDS, "backup__name", "backup__username")
 
 
 def _rows(page, today, calendar) -> list[dict]:
