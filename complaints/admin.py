@@ -28,6 +28,7 @@ from .models import (
 )
 from .search import case_reindex
 from .services import extension_decide
+from .services.case_counts import case_save
 from .services.common import is_filed
 
 # Fields whose changes belong to the workflow services, never to a hand edit in the admin.
@@ -180,7 +181,7 @@ class CaseAdmin(ScopedAdmin):
         # "个人信息"); the version still moves so an open case page cannot overwrite the edit.
         obj.version += 1
         obj._change_reason = _("管理后台修改分类")
-        obj.save()
+        case_save(obj)
         case_reindex(obj)
 
 

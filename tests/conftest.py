@@ -183,7 +183,23 @@ def orgs(base_data):
     zhaoyuan = make_org(
         "zhaoyuan", name="招远金融监管支局", parent=yantai, full_name="国家金融监督管理总局招远监管支局"
     )
-    return {"nfra": nfra, "shandong": shandong, "yantai": yantai, "laizhou": laizhou, "zhaoyuan": zhaoyuan}
+    yield {"nfra": nfra, "shandong": shandong, "yantai": yantai, "laizhou": laizhou, "zhaoyuan": zhaoyuan}
+    _summaries_follow_their_rows()
+
+
+def _summaries_follow_their_rows() -> None:
+    """After every test with offices: the dashboard's summary tables say what the deadlines and cases say, so
+    every write the suite makes through the services is also a test of the summaries (docs/architecture.md
+    「看板汇总表」). A test that left its transaction broken (on purpose, PostgreSQL) has nothing to check."""
+    from django.db import connection
+
+    from complaints.services.case_counts import case_count_differences
+    from core.services.deadline_counts import count_differences
+
+    if connection.needs_rollback or (connection.in_atomic_block and not connection.is_usable()):
+        return
+    assert count_differences() == [], "在办期限汇总表与期限不一致"
+    assert case_count_differences() == [], "案件按月汇总表与案件不一致"
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from .archive import CaseArchive, CaseSupplement, DestructionDecision
+from .case_counts import CaseMonthCount
 from .cases import Case, CaseEvent, CaseStep, ExtensionRequest
 from .contacts import Contact, Representative
 from .documents import Attachment, CaseDocument, LedgerExport
@@ -13,6 +14,7 @@ __all__ = [
     "CaseArchive",
     "CaseDocument",
     "CaseEvent",
+    "CaseMonthCount",
     "CaseSearchIndex",
     "CaseStep",
     "CaseSupplement",

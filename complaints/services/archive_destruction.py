@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Case, CaseArchive, DestructionDecision
+from .case_counts import case_save
 from .common import is_supervisor, log_case, record_event, require_note, sees_case
 
 PERSONAL_FIELDS = ("name", "id_number", "phone", "address", "content")
@@ -109,7 +110,7 @@ def _destroy(actor, archive: CaseArchive, decision: DestructionDecision) -> list
         setattr(case, field, "")
     case.version += 1
     case._change_reason = _("档案销毁：个人信息已清除")
-    case.save(update_fields=[*PERSONAL_FIELDS, "id_number_hash", "phone_hash", "version", "updated_at"])
+    case_save(case, update_fields=[*PERSONAL_FIELDS, "id_number_hash", "phone_hash", "version", "updated_at"])
     # The case's field history held the same personal data: it is erased there too (row by row; the rest of the
     # history — who changed what, when — stays).
     erased = {field: getattr(case, field) for field in (*PERSONAL_FIELDS, "id_number_hash", "phone_hash")}

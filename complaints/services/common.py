@@ -19,6 +19,7 @@ from core.services.audit import log_action
 from ..models import Case, CaseArchive, CaseEvent, CaseStep
 from ..models.choices import CaseStatus, CaseType
 from ..transitions import is_supervisor, require_transition
+from .case_counts import case_save
 
 STALE_MESSAGE = _("该案件已被他人修改，请刷新后重试")
 
@@ -112,7 +113,7 @@ def save_case(case: Case, *, reason: str, fields: list[str]) -> Case:
     if "due_on" in fields:
         # The provisional mark (暂定) and the paused mark (暂停) travel with the mirrored due date.
         fields |= {"due_provisional", "clock_paused"}
-    case.save(update_fields=sorted(fields))
+    case_save(case, update_fields=sorted(fields))
     return case
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import Attachment, Case
 from ..models.choices import CaseStatus, CaseType, Closure, NoticeVia, Satisfaction
 from ..search import case_reindex
+from .case_counts import case_save
 from .common import (
     begin_transition,
     complete_rule_deadline,
@@ -183,12 +184,12 @@ def complaint_to_report(*, actor, case: Case, version: int, note: str) -> Case:
         created_by=actor,
     )
     report._change_reason = _("由转办投诉转为举报")
-    report.save()
+    case_save(report)
     copied = _copy_attachments(case, report, actor)
     open_rule_deadline(report, rule_code="R-ACK", started_on=today, label=_("举报受理告知"), actor=actor)
     case_reindex(report)
     if sync_due_on(report):
-        report.save(update_fields=["due_on", "due_provisional"])
+        case_save(report, update_fields=["due_on", "due_provisional"])
     record_event(
         case=report,
         actor=actor,

@@ -22,6 +22,7 @@ from core.services.numbering import next_number
 from ..models import Case, Contact, Representative
 from ..models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, PetitionKind
 from ..search import case_reindex
+from .case_counts import case_save
 from .common import log_case, open_rule_deadline, record_event, sees_case, sync_due_on
 from .intake_rules import REFERENCE_REQUIRED
 from .major import automatic_major_reason
@@ -289,11 +290,11 @@ def _open_case(reg: Registration, actor, address: str) -> Case:
     case.major_reason = automatic_major_reason(group_size=case.group_size, amount_involved=case.amount_involved)
     case.is_major = bool(case.major_reason)
     case._change_reason = _("登记")
-    case.save()
+    case_save(case)
     _initial_deadlines(case, actor=actor, materials_complete=reg.materials_complete)
     case_reindex(case)
     if sync_due_on(case):
-        case.save(update_fields=["due_on", "due_provisional", "clock_paused"])
+        case_save(case, update_fields=["due_on", "due_provisional", "clock_paused"])
     record_event(
         case=case,
         actor=actor,

@@ -20,6 +20,7 @@ from core.models import Deadline, PauseKind
 from core.services.audit import log_action
 from core.services.deadlines import deadline_complete
 
+from .case_counts import case_save
 from .common import is_filed, open_deadline, require_not_filed, save_case, sync_due_on
 from .pauses import open_case_pauses, pause_clocks, resume_clocks
 
@@ -126,7 +127,7 @@ def case_record_mediation_outcome(
             deadline_complete(deadline=deadline, completed_on=today)
     case.version += 1
     case._change_reason = _("调解结果回填并办结") if from_status != case.status else _("调解结果回填")
-    case.save(update_fields=fields)
+    case_save(case, update_fields=fields)
     _add_event(
         case=case,
         actor=actor,
@@ -172,7 +173,7 @@ def case_update_mediation_amount(*, actor, case: Case, amount_recovered: Decimal
     case.amount_recovered = amount_recovered
     case.version += 1
     case._change_reason = _("调解协议履行金额更新")
-    case.save(update_fields=["amount_recovered", "version", "updated_at"])
+    case_save(case, update_fields=["amount_recovered", "version", "updated_at"])
     log_action(
         actor=actor,
         action="complaints.case.mediation_amount_updated",

@@ -23,6 +23,7 @@ from core.models import NumberSequence
 from ...models import Case, CaseEvent, CaseSearchIndex
 from ...models.choices import CaseStatus
 from ...search import SEARCH_FIELDS, case_bigrams
+from ..case_counts import case_counts_add, case_save
 from ..common import sync_due_on
 from ..intake import _initial_deadlines, case_number
 
@@ -121,6 +122,8 @@ def _insert(rows: list[dict], *, org, actor, reason: str) -> list[Case]:
         ],
         batch_size=BATCH,
     )
+    # The dashboard's per-month counts, in the same transaction (docs/architecture.md「看板汇总表」).
+    case_counts_add(cases)
     return cases
 
 
@@ -130,7 +133,7 @@ def _start_clocks(cases: list[Case], *, actor) -> None:
         _initial_deadlines(case, actor=actor, materials_complete=True)
         if sync_due_on(case):
             case._change_reason = _("导入登记：期限起算")
-            case.save(update_fields=["due_on", "due_provisional"])
+            case_save(case, update_fields=["due_on", "due_provisional"])
 
 
 def write_rows(rows: list[dict], *, org, actor, file_name: str, progress: Callable[[int], None] | None = None) -> dict:

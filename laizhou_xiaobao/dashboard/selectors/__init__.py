@@ -30,12 +30,15 @@ from .buckets import (
 from .mywork import MY_WORK_LIMIT, ROLE_LABELS, WorkItem, absent_today_ids, my_work
 from .statistics import (
     closure_rates,
+    closure_rates_direct,
     intake_by_month,
+    intake_by_month_direct,
     last_twelve_months,
     major_cases,
     previous_quarter_start,
     quarter_start,
     top_institutions,
+    top_institutions_direct,
 )
 
 __all__ = [
@@ -56,11 +59,13 @@ __all__ = [
     "bucket_aggregates",
     "can_see_dashboard",
     "closure_rates",
+    "closure_rates_direct",
     "dashboard_orgs",
     "deadline_figures",
     "deadline_groups",
     "deadline_groups_direct",
     "intake_by_month",
+    "intake_by_month_direct",
     "item_kind_label",
     "last_twelve_months",
     "make_horizon",
@@ -69,4 +74,5 @@ __all__ = [
     "quarter_start",
     "soon_working_days",
     "top_institutions",
+    "top_institutions_direct",
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from complaints.services.case_counts import case_counts_rebuild
 from core.models import WorkCalendarYear
 from core.services.calendar import calendar_load_year_from_library, library_years
 from core.services.deadline_counts import deadline_counts_rebuild
@@ -41,10 +42,14 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             for module in DEMO_MODULES:
                 module.seed(orgs=orgs, cases=cases, stdout=self.stdout)
-        # The demo's cases insert their deadlines in bulk, past the summary the dashboard reads: count it afresh.
+        # The demo inserts its cases and their deadlines in bulk, past the summaries the dashboard reads: count
+        # both afresh (docs/architecture.md「看板汇总表」).
         fixed = deadline_counts_rebuild()
         if fixed:
             self.stdout.write(f"看板汇总：已按在办期限重建（{len(fixed)} 项）")
+        fixed = case_counts_rebuild()
+        if fixed:
+            self.stdout.write(f"看板汇总：已按案件重建按月件数（{len(fixed)} 项）")
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {password}）："))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<14} {account.name:<6} {account.role.label}（{account.org}）")
