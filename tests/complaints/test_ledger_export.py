@@ -15,8 +15,8 @@ from django.urls import reverse
 from complaints.ledger_columns import export_columns
 from complaints.models import LedgerExport
 from core.exporters import HEADER_ROW
-from core.workcalendar import get_calendar
 from core.models import AuditEntry
+from core.workcalendar import get_calendar
 from tests.factories import SHANGHAI, make_case
 from tests.helpers import FORMULA_PAYLOADS
 
