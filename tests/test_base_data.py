@@ -9,7 +9,8 @@ from django.db.migrations.operations import RunPython
 from tests.conftest import BASE_DATA_MODELS, RESEEDED_DATA_MIGRATIONS, ensure_base_data
 
 # Migrations that run Python but install no rows of their own: PostgreSQL functions and indexes, the search rows
-# rebuilt from existing cases, the deadline summary counted from existing deadlines, names filled in on existing units.
+# rebuilt from existing cases, the deadline and case summaries counted from existing rows, names filled in on existing
+# units.
 NO_ROWS_OF_THEIR_OWN = {
     "complaints.0002_case_search_index",
     "complaints.0003_search_bigrams_function",
@@ -21,6 +22,7 @@ NO_ROWS_OF_THEIR_OWN = {
     "core.0015_audit_chain_backfill",
     "core.0016_audit_append_only",
     "core.0019_deadline_day_count",
+    "complaints.0020_case_month_counts",
     "mediation.0004_encrypt_applicant_data",
 }
 PROJECT_APPS = {"core", "complaints", "institutions", "mediation", "outreach"}

@@ -25,7 +25,10 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(visible_org_q(user))
 
     def open(self):
-        return self.exclude(status=CaseStatus.CLOSED)
+        # Spelled as the list of open statuses, not "not closed": PostgreSQL then uses the partial indexes on open
+        # cases (case_open_due, case_open_owner_due), whose condition is this list. The 已超期 ledger filter and its
+        # count at 1,000,000 cases: 408 → 49 ms (docs/performance.md「已超期筛选」).
+        return self.filter(status__in=OPEN_STATUSES)
 
     def closed(self):
         return self.filter(status=CaseStatus.CLOSED)

@@ -6,9 +6,10 @@ and this table names the page. A model that opens deadlines gets a row here (doc
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # content type "app_label.model" -> URL name taking the object's id
 ITEM_URL_NAMES = {
@@ -27,8 +28,15 @@ def item_link(model_label: str, object_id: int) -> str:
     return reverse(name, args=[object_id]) if name else ""
 
 
+@lru_cache(maxsize=32)
+def _page(url_name: str, prefix: str, urlconf) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
 def _with_query(url_name: str, params: dict) -> str:
-    base = reverse(url_name)
+    # The board links every number (a few hundred per page): the page's path is resolved once per URL
+    # configuration and script prefix, not once per number (docs/performance.md「督办看板」).
+    base = _page(url_name, get_script_prefix(), get_urlconf())
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{base}?{query}" if query else base
 

@@ -122,3 +122,49 @@ def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, 
     assert [item.label for item in response.context["items"]] == [f"{case.number} 事项9", f"{case.number} 事项20"]
     assert response.context["counts"].total == 4 and response.context["overdue_count"] == 4
     assert f"?acting={clerk_a.pk}" in response.content.decode()
+
+
+def test_my_counts_from_the_summary_equal_the_open_deadlines_for_every_role(
+    orgs, clerk_a, clerk_b, supervisor, other_clerk
+):
+    """My work's buckets read core.DeadlineDayCount: as A, as B covering an absent A, as a supervisor for items
+    whose A and B are both away or missing — each equal to the aggregate over core.Deadline, paused and
+    provisional deadlines included, and nothing of another office."""
+    from core.services.deadlines import deadline_open_custom, deadline_pause
+    from laizhou_xiaobao.dashboard.selectors import make_horizon
+    from laizhou_xiaobao.dashboard.selectors.mywork import my_counts, my_counts_direct
+
+    office = orgs["laizhou"]
+    mine = make_open_case(org=office, owner=clerk_a, backup=clerk_b)
+    for due in ("2025-09-26", "2025-09-30", "2025-10-09", "2025-11-20", "2027-03-01"):
+        open_item(mine, dt.date.fromisoformat(due))
+    with at(TUESDAY, 9):
+        deadline_pause(
+            deadline=open_item(mine, dt.date(2025, 10, 20)), start_on=TUESDAY, actor=supervisor, reason="等待鉴定"
+        )
+    # An item nobody holds (no A岗, no B岗): the supervisor's.
+    deadline_open_custom(
+        item=mine,
+        due_on=dt.date(2025, 9, 29),
+        label="无人承办",
+        org=office,
+        owner=None,
+        backup=None,
+        item_kind="case:petition",
+        started_on=dt.date(2025, 9, 1),
+    )
+    open_item(make_open_case(org=orgs["zhaoyuan"], owner=other_clerk), dt.date(2025, 9, 29))
+    Absence.objects.create(user=clerk_a, start_on=TUESDAY, end_on=TUESDAY, kind="leave")
+    horizon = make_horizon(TUESDAY, 3)
+
+    seen = {}
+    for user, supervising in ((clerk_a, False), (clerk_b, False), (supervisor, True), (other_clerk, False)):
+        counts = my_counts(user, horizon, supervising=supervising)
+        assert counts == my_counts_direct(user, horizon, supervising=supervising), user.username
+        seen[user.username] = (counts.overdue, counts.today, counts.soon, counts.on_time, counts.paused)
+    # A's own six (one paused); B covers them while A is away; the supervisor sees the
+    # unowned one only (B is present); the other office's clerk sees only their own.
+    assert seen[clerk_a.username] == (1, 1, 1, 2, 1)
+    assert seen[clerk_b.username] == seen[clerk_a.username]
+    assert seen[supervisor.username] == (1, 0, 0, 0, 0)
+    assert seen[other_clerk.username] == (1, 0, 0, 0, 0)

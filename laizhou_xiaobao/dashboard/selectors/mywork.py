@@ -3,13 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, ExtensionRequest
 from core.access import scope
-from core.models import Absence, Deadline, Task
+from core.models import Absence, Deadline, DeadlineDayCount, Task
 from core.roles import Role, has_role
 from core.services.deadlines import deadline_state
 from core.workcalendar import WorkCalendar
@@ -17,7 +17,7 @@ from mediation.models import MediationCase
 from mediation.models.choices import Status
 
 from ..links import item_link, ledger_url
-from .buckets import Counts, bucket_aggregates, item_kind_label, make_horizon, soon_working_days
+from .buckets import BUCKETS, Counts, bucket_aggregates, item_kind_label, make_horizon, soon_working_days
 
 # --- My work ----------------------------------------------------------------------------------------
 
@@ -143,8 +143,7 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     items = items[:MY_WORK_LIMIT]
 
     horizon = make_horizon(today, calendar=calendar)
-    counts = Counts()
-    counts.add(open_deadlines.filter(everything).order_by().aggregate(**bucket_aggregates(horizon)))
+    counts = my_counts(user, horizon, supervising=is_supervisor and bool(user.org_id))
 
     approvals = []
     if is_supervisor:
@@ -175,6 +174,48 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
         "tasks": tasks,
         "is_supervisor": is_supervisor,
     }
+
+
+def _acting_conditions(user, absent, *, supervising: bool, none) -> Q:
+    """The deadlines `user` acts on: as A, as B for an absent A, and (a supervisor) those whose A and B are both
+    away or missing. `none` is how "no A岗/B岗" is stored: NULL on core.Deadline, 0 on the summary table."""
+    condition = Q(owner_id=user.pk) | Q(backup_id=user.pk, owner_id__in=absent)
+    if supervising:
+        condition |= (
+            Q(org_id=user.org_id)
+            & (Q(owner_id=none) | Q(owner_id__in=absent))
+            & (Q(backup_id=none) | Q(backup_id__in=absent))
+        )
+    return condition
+
+
+def my_counts(user, horizon, *, supervising: bool) -> Counts:
+    """The buckets of everything `user` acts on, from the summary of open deadlines (core.DeadlineDayCount): one
+    query over the summary rows of a few hundred due days instead of an aggregate over every open deadline (the
+    clerk's home page at 1,000,000 cases: 45 → 2 ms for this query; docs/performance.md「我的待办」)."""
+    condition = _acting_conditions(user, absent_today_ids(horizon.today), supervising=supervising, none=0)
+    rows = (
+        DeadlineDayCount.objects.filter(condition)
+        .order_by()
+        .values_list("due_on", "paused", "provisional")
+        .annotate(n=Sum("count"))
+    )
+    totals = dict.fromkeys((*BUCKETS, "paused", "provisional"), 0)
+    for due_on, paused, provisional, n in rows:
+        totals["paused" if paused else horizon.bucket_of(due_on)] += n
+        totals["provisional"] += n if provisional else 0
+    counts = Counts()
+    counts.add(totals)
+    return counts
+
+
+def my_counts_direct(user, horizon, *, supervising: bool) -> Counts:
+    """The same aggregated over every open core.Deadline: the reference the tests compare `my_counts` with."""
+    absent = absent_today_ids(horizon.today)
+    condition = _acting_conditions(user, absent, supervising=supervising, none=None)
+    counts = Counts()
+    counts.add(Deadline.objects.open().filter(condition).order_by().aggregate(**bucket_aggregates(horizon)))
+    return counts
 
 
 def pending_recusals(user) -> list:
