@@ -124,6 +124,33 @@ def test_a_long_list_is_cut_in_due_order_with_the_total_and_a_ledger_link(orgs, 
     assert f"?acting={clerk_a.pk}" in response.content.decode()
 
 
+def test_a_clerk_pages_through_the_items_by_the_links_on_the_page(orgs, clerk_a, client_for, monkeypatch):
+    """Items are read up to MY_WORK_LIMIT and shown MY_WORK_PAGE at a time, most urgent first: the next page is
+    reached by the page's own link, and every item is on exactly one page."""
+    import re
+
+    from laizhou_xiaobao.dashboard.selectors import mywork
+
+    monkeypatch.setattr(mywork, "MY_WORK_PAGE", 3)
+    case = make_open_case(org=orgs["laizhou"], owner=clerk_a)
+    for day in (20, 9, 26, 29, 10, 30, 2):
+        open_item(case, dt.date(2025, 10 if day == 2 else 9, day), label=f"事项{day}")
+    client = client_for(clerk_a)
+    seen = []
+    with at(TUESDAY, 9):
+        response = client.get(reverse("home"))
+        while True:
+            html = response.content.decode()
+            seen.append([item.label.split()[-1] for item in response.context["items"]])
+            assert all(item.state is not None and item.link for item in response.context["items"])
+            following = re.search(r'href="(\?page=\d+)">下一页', html)
+            if not following:
+                break
+            response = client.get(reverse("home") + following.group(1).replace("&amp;", "&"))
+    assert seen == [["事项9", "事项10", "事项20"], ["事项26", "事项29", "事项30"], ["事项2"]]
+    assert "第 3 / 3 页" in html and response.context["counts"].total == 7
+
+
 def test_my_counts_from_the_summary_equal_the_open_deadlines_for_every_role(
     orgs, clerk_a, clerk_b, supervisor, other_clerk
 ):

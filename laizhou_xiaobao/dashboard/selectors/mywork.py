@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -48,46 +49,59 @@ class WorkItem:
     label: str
     kind_label: str
     due_on: dt.date
-    state: object  # core.services.deadlines.DeadlineState
-    link: str
+    is_overdue: bool
     role: str
     role_label: str
     owner_name: str
+    paused: bool
+    provisional: bool
+    model_label: str  # the item's content type, "app_label.model"
+    object_id: int
     case_id: int | None = None  # the ledger case, when the item is one
     is_major: bool = False  # 重大/群体性: listed first (docs/domain.md「重大、群体性事项」)
+    # Worked out only for the items on the page shown (`finish_items`): the days left over the calendar and the link.
+    state: object = None  # core.services.deadlines.DeadlineState
+    link: str = ""
 
     @property
     def sort_key(self):
-        return (self.state.is_paused, not self.is_major, not self.state.is_overdue, self.due_on, self.deadline_id)
+        return (self.paused, not self.is_major, not self.is_overdue, self.due_on, self.deadline_id)
 
 
-def _work_items(rows, role: str, today: dt.date, calendar) -> list[WorkItem]:
+def _work_items(rows, role: str, today: dt.date) -> list[WorkItem]:
     items = []
     for row in rows:
-        state = deadline_state(
-            row["due_on"],
-            today,
-            paused=row["paused_since"] is not None,
-            provisional=bool(row["provisional_years"]),
-            calendar=calendar,
-            soon_working_days=soon_working_days(),
-        )
+        model_label = f"{row['content_type__app_label']}.{row['content_type__model']}"
         items.append(
             WorkItem(
                 deadline_id=row["id"],
                 label=row["label"],
                 kind_label=item_kind_label(row["item_kind"]),
                 due_on=row["due_on"],
-                state=state,
-                link=item_link(f"{row['content_type__app_label']}.{row['content_type__model']}", row["object_id"]),
+                is_overdue=row["due_on"] < today,
                 role=role,
                 role_label=str(ROLE_LABELS[role]),
                 owner_name=row["owner__name"] or row["owner__username"] or "",
-                case_id=row["object_id"]
-                if (row["content_type__app_label"], row["content_type__model"]) == ("complaints", "case")
-                else None,
+                paused=row["paused_since"] is not None,
+                provisional=bool(row["provisional_years"]),
+                model_label=model_label,
+                object_id=row["object_id"],
+                case_id=row["object_id"] if model_label == "complaints.case" else None,
             )
         )
+    return items
+
+
+def finish_items(items: list[WorkItem], today: dt.date, calendar: WorkCalendar) -> list[WorkItem]:
+    """The days left and the link of the items shown: the working-day count walks the calendar, so it is done for
+    one page (MY_WORK_PAGE) rather than for every item read (docs/performance.md「我的待办」)."""
+    soon = soon_working_days()
+    for item in items:
+        paused, provisional = item.paused, item.provisional
+        item.state = deadline_state(
+            item.due_on, today, paused=paused, provisional=provisional, calendar=calendar, soon_working_days=soon
+        )
+        item.link = item_link(item.model_label, item.object_id)
     return items
 
 
@@ -107,13 +121,16 @@ def absent_today_ids(today: dt.date):
 
 
 MY_WORK_LIMIT = 200
+# Items shown per page of my work; the others of the first MY_WORK_LIMIT are on the next pages.
+MY_WORK_PAGE = 50
 
 
-def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
+def my_work(user, today: dt.date, calendar: WorkCalendar, page_number=None) -> dict:
     """The items the user acts on today, overdue first, then by due date (paused ones last).
 
-    Each list is cut at MY_WORK_LIMIT rows (read in due-date order from the partial owner index); the
-    counts come from one aggregate over all of them. Major (重大/群体性) cases come first among the running items.
+    Each list is cut at MY_WORK_LIMIT rows (read in due-date order from the partial owner index) and shown
+    MY_WORK_PAGE at a time (`page_number`); the counts cover all of them (the open-deadline summary). Major
+    (重大/群体性) cases come first among the running items.
     Queries: own items, items covered for an absent A, (supervisors) items whose A and B are both away, (when
     there are case items) which cases are major, the counts, (supervisors) pending extension requests,
     the user's office tasks, (mediators) the recusal declarations they owe: eight at most.
@@ -132,15 +149,16 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
     def first_rows(condition):
         return open_deadlines.filter(condition).order_by("due_on", "id").values(*_WORK_FIELDS)[:MY_WORK_LIMIT]
 
-    items = _work_items(first_rows(mine), "owner", today, calendar)
-    items += _work_items(first_rows(covering), "covering", today, calendar)
+    items = _work_items(first_rows(mine), "owner", today)
+    items += _work_items(first_rows(covering), "covering", today)
     everything = mine | covering
     if is_supervisor and user.org_id:
-        items += _work_items(first_rows(orphaned), "supervising", today, calendar)
+        items += _work_items(first_rows(orphaned), "supervising", today)
         everything |= orphaned
     _mark_major(items)
     items.sort(key=lambda item: item.sort_key)
-    items = items[:MY_WORK_LIMIT]
+    page = Paginator(items[:MY_WORK_LIMIT], MY_WORK_PAGE).get_page(page_number)
+    finish_items(page.object_list, today, calendar)
 
     horizon = make_horizon(today, calendar=calendar)
     counts = my_counts(user, horizon, supervising=is_supervisor and bool(user.org_id))
@@ -162,11 +180,12 @@ def my_work(user, today: dt.date, calendar: WorkCalendar) -> dict:
         .order_by("due_on", "id")[:MY_WORK_LIMIT]
     )
     return {
-        "items": items,
+        "items": page.object_list,
+        "page": page,
         "counts": counts,
         "overdue_count": counts.overdue,
         "soon_count": counts.today + counts.soon,
-        "truncated": counts.total > len(items),
+        "truncated": counts.total > page.paginator.count,
         "ledger_link": ledger_url(acting=user.pk),
         "limit": MY_WORK_LIMIT,
         "approvals": approvals,
