@@ -32,6 +32,7 @@ from pypdf import PdfReader, PdfWriter
 from core.pdf import render_pdf
 from core.personal import mask_free_text, mask_id, mask_name, mask_phone
 from core.services.jobs import job_finish, job_progress
+from core.services.report_files import file_sha256
 from core.uploads import IMAGE_TYPES, extension_of
 
 from ..models import CaseArchive
@@ -128,14 +129,6 @@ def _copy(source, target) -> str:
     for chunk in iter(lambda: source.read(CHUNK), b""):
         digest.update(chunk)
         target.write(chunk)
-    return digest.hexdigest()
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -296,8 +289,8 @@ def _store(archive_id: int, bundle_pdf: Path, bundle_zip: Path, *, pages: int, b
         with bundle_pdf.open("rb") as pdf_file, bundle_zip.open("rb") as zip_file:
             archive.bundle_pdf.save(f"{stem}.pdf", File(pdf_file), save=False)
             archive.bundle_zip.save(f"{stem}.zip", File(zip_file), save=False)
-        archive.bundle_pdf_sha256 = _file_sha256(bundle_pdf)
-        archive.bundle_zip_sha256 = _file_sha256(bundle_zip)
+        archive.bundle_pdf_sha256 = file_sha256(bundle_pdf)
+        archive.bundle_zip_sha256 = file_sha256(bundle_zip)
         archive.bundle_pages = pages
         archive.bundle_built_at = built_at
         archive._change_reason = _("生成卷宗")

@@ -6,7 +6,6 @@ import io
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +13,8 @@ from django.utils.translation import gettext as _
 from core.charts import SANS, bar_chart
 from core.exporters import export_caption, write_xlsx_sheets
 from core.pdf import chosen_family, render_pdf
-from core.services.audit import log_action
-from core.services.jobs import dispatch, job_progress, latest_job
-from core.services.report_files import store_report_files
+from core.services.jobs import job_progress
+from core.services.report_files import queue_report_files, store_report_files
 
 from ..exporters import ItemsExporter, SummaryExporter, list_rows
 from ..models import QuarterlyList
@@ -107,16 +105,14 @@ def list_request_files(*, actor, quarterly_list: QuarterlyList):
     The list itself is not written: the request is the audit entry, the work is the job (core.BackgroundJob).
     """
     require_staff(actor, quarterly_list.org)
-    if quarterly_list.is_frozen:
-        raise ValidationError(_("清单已报送分局并锁定，文件不能重新生成。"))
-    running = latest_job(quarterly_list)
-    if running is not None and running.is_active:
-        raise ValidationError(_("文件正在生成中，请稍候。"))
-    log_action(actor=actor, action="institutions.list.files_requested", target=quarterly_list)
-    # By name: the task module imports this one (docs/architecture.md, "Job outbox").
-    job = dispatch(GENERATE_TASK, quarterly_list.pk, target=quarterly_list)
-    job_progress(job.pk, 0, total=STEPS)
-    return job
+    return queue_report_files(
+        actor=actor,
+        report=quarterly_list,
+        task=GENERATE_TASK,
+        action="institutions.list.files_requested",
+        frozen_message=_("清单已报送分局并锁定，文件不能重新生成。"),
+        steps=STEPS,
+    )
 
 
 def list_generate_files(list_id: int, *, job_id: int | None = None) -> QuarterlyList:

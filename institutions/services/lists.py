@@ -6,8 +6,6 @@ draft → submitted → approved → frozen at the branch.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.replica import replica_reads
 from core.services.audit import log_action
-from core.services.jobs import latest_job
+from core.services.report_files import require_files_ready
 
 from ..models import ListItem, ListRow, ListSuggestionRule, QuarterlyList, SurveyFinding
 from ..models.choices import Assessment, Polarity
@@ -267,14 +265,6 @@ def list_return(*, actor, quarterly_list: QuarterlyList, reason: str) -> Quarter
     return quarterly_list
 
 
-def _file_sha256(field) -> str:
-    digest = hashlib.sha256()
-    with field.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def build_snapshot(quarterly_list: QuarterlyList) -> dict:
     """Every figure and item of every row, as JSON: what the branch received."""
     rows = []
@@ -316,15 +306,7 @@ def list_freeze(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
     quarterly_list = QuarterlyList.objects.select_for_update().get(pk=quarterly_list.pk)
     if quarterly_list.status != S.APPROVED:
         raise ValidationError(_("只有负责人已批准的清单可以报送分局。"))
-    job = latest_job(quarterly_list)
-    if job is not None and job.is_active:
-        raise ValidationError(_("文件正在生成中，请稍候。"))
-    generated = quarterly_list.generated_at
-    if not generated or quarterly_list.generated_at < quarterly_list.approved_at:
-        raise ValidationError(_("请先在批准后生成PDF和Excel文件，再报送分局。"))
-    pdf_sha, xlsx_sha = _file_sha256(quarterly_list.pdf_file), _file_sha256(quarterly_list.xlsx_file)
-    if (pdf_sha, xlsx_sha) != (quarterly_list.pdf_sha256, quarterly_list.xlsx_sha256):
-        raise ValidationError(_("导出文件与生成时的校验值不一致，请重新生成后再报送。"))
+    require_files_ready(quarterly_list)
     quarterly_list.snapshot = build_snapshot(quarterly_list)
     quarterly_list.frozen_by = actor
     quarterly_list.frozen_at = timezone.now()
@@ -333,8 +315,8 @@ def list_freeze(*, actor, quarterly_list: QuarterlyList) -> QuarterlyList:
         actor=actor,
         action="institutions.list.frozen",
         target=quarterly_list,
-        pdf_sha256=pdf_sha,
-        xlsx_sha256=xlsx_sha,
+        pdf_sha256=quarterly_list.pdf_sha256,
+        xlsx_sha256=quarterly_list.xlsx_sha256,
     )
     return quarterly_list
 

@@ -5,16 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exporters import XLSX_CONTENT_TYPE, file_response
-from core.job_status import Download, job_status_context, render_job_status
+from core import report_file_views
+from core.job_status import render_job_status
 from core.models import OrgUnit
 from core.service_errors import show_error
-from core.services.audit import log_action
-from core.services.jobs import QUEUE_DOWN_MESSAGE, latest_job, waiting_for_queue
 
 from .. import forms
 from ..exporters import list_rows
@@ -241,39 +238,14 @@ def list_action(request, pk, action):
 @require_POST
 def list_generate(request, pk):
     quarterly_list = get_list_for_user(request, pk)
-    try:
-        list_request_files(actor=request.user, quarterly_list=quarterly_list)
-    except (ValidationError, PermissionDenied) as exc:
-        show_error(request, exc)
-    else:
-        messages.info(request, _("已开始生成PDF和Excel文件。"))
-        if waiting_for_queue(quarterly_list):
-            messages.warning(request, QUEUE_DOWN_MESSAGE)
+    report_file_views.start_generation(request, quarterly_list, list_request_files, quarterly_list=quarterly_list)
     return _back(pk)
 
 
 def files_status(quarterly_list: QuarterlyList) -> dict:
-    """The files card's job status (core/job_status.py): the latest generation and the two downloads."""
-    job = latest_job(quarterly_list)
-    active = job is not None and job.is_active
-    generated = quarterly_list.generated_at
-    return job_status_context(
-        job,
-        poll_url=reverse("institutions:list_status", args=[quarterly_list.pk]),
-        downloads=[
-            Download(
-                _("下载PDF"), reverse("institutions:list_download", args=[quarterly_list.pk, "pdf"]), "fa-file-pdf"
-            ),
-            Download(
-                _("下载Excel"), reverse("institutions:list_download", args=[quarterly_list.pk, "xlsx"]), "fa-file-excel"
-            ),
-        ],
-        unit=_("步"),
-        failed_text=_("文件生成失败，请重新生成或联系管理员。"),
-        none_text=_("已生成（%(when)s）") % {"when": date_format(timezone.localtime(generated), "Y-m-d H:i")}
-        if generated
-        else _("未生成"),
-        ready=bool(generated and quarterly_list.pdf_file and quarterly_list.xlsx_file) and not active,
+    """The files card (core/report_file_views.py): the latest generation and the two downloads."""
+    return report_file_views.files_status(
+        quarterly_list, status_url="institutions:list_status", download_url="institutions:list_download"
     )
 
 
@@ -286,11 +258,6 @@ def list_status(request, pk):
 @login_required
 def list_download(request, pk, kind):
     quarterly_list = get_list_for_user(request, pk)
-    field = {"pdf": quarterly_list.pdf_file, "xlsx": quarterly_list.xlsx_file}.get(kind)
-    if not field:
-        raise Http404
-    log_action(actor=request.user, action="institutions.list.downloaded", target=quarterly_list, kind=kind)
-    org_name = quarterly_list.org.short_name or quarterly_list.org.code
-    filename = f"{org_name}{quarterly_list.period_label}正负面清单v{quarterly_list.version}.{kind}"
-    content_type = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}[kind]
-    return file_response(field.open("rb"), filename, content_type=content_type)
+    return report_file_views.download_response(
+        request, quarterly_list, kind, action="institutions.list.downloaded", title="正负面清单"
+    )

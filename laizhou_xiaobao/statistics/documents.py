@@ -7,7 +7,6 @@ import io
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +14,8 @@ from django.utils.translation import gettext as _
 from core.charts import bar_chart
 from core.exporters import export_caption, write_xlsx_sheets
 from core.pdf import chosen_family, render_pdf
-from core.services.audit import log_action
-from core.services.jobs import dispatch, job_progress, latest_job
-from core.services.report_files import store_report_files
+from core.services.jobs import job_progress
+from core.services.report_files import queue_report_files, store_report_files
 from institutions.services.common import require_staff
 
 from .exporters import number, workbook_exporters
@@ -83,16 +81,14 @@ def build_xlsx(report: StatisticsReport) -> bytes:
 def report_request_files(*, actor, report: StatisticsReport):
     """Queue the generation of both files; the task starts once this transaction commits. Returns the job."""
     require_staff(actor, report.org)
-    if report.is_frozen:
-        raise ValidationError(_("报表已报送分局并锁定，文件不能重新生成。"))
-    running = latest_job(report)
-    if running is not None and running.is_active:
-        raise ValidationError(_("文件正在生成中，请稍候。"))
-    log_action(actor=actor, action="statistics.report.files_requested", target=report)
-    # By name: the task module imports this one (docs/architecture.md, "Job outbox").
-    job = dispatch(GENERATE_TASK, report.pk, target=report)
-    job_progress(job.pk, 0, total=STEPS)
-    return job
+    return queue_report_files(
+        actor=actor,
+        report=report,
+        task=GENERATE_TASK,
+        action="statistics.report.files_requested",
+        frozen_message=_("报表已报送分局并锁定，文件不能重新生成。"),
+        steps=STEPS,
+    )
 
 
 def report_generate_files(report_id: int, *, job_id: int | None = None) -> StatisticsReport:

@@ -23,7 +23,7 @@ from core.models import OrgUnit
 from core.replica import replica_reads
 from core.roles import Role, has_role
 from core.services.audit import log_action
-from core.services.jobs import latest_job
+from core.services.report_files import require_files_ready
 from institutions.services.common import require_staff, require_supervisor
 
 from .figures import default_summary, report_tables
@@ -155,14 +155,6 @@ def report_reopen(*, actor, report: StatisticsReport, reason: str) -> Statistics
     return report
 
 
-def file_sha256(field) -> str:
-    digest = hashlib.sha256()
-    with field.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def build_snapshot(report: StatisticsReport) -> dict:
     return {
         "org": report.org.code,
@@ -190,13 +182,7 @@ def report_submit(*, actor, report: StatisticsReport) -> StatisticsReport:
     report = _locked(report)
     if report.status != S.APPROVED:
         raise ValidationError(_("只有负责人已批准的报表可以报送分局。"))
-    job = latest_job(report)
-    if job is not None and job.is_active:
-        raise ValidationError(_("文件正在生成中，请稍候。"))
-    if not report.generated_at or report.generated_at < report.approved_at:
-        raise ValidationError(_("请先在批准后生成PDF和Excel文件，再报送分局。"))
-    if (file_sha256(report.pdf_file), file_sha256(report.xlsx_file)) != (report.pdf_sha256, report.xlsx_sha256):
-        raise ValidationError(_("导出文件与生成时的校验值不一致，请重新生成后再报送。"))
+    require_files_ready(report)
     report.snapshot = build_snapshot(report)
     report.snapshot_sha256 = snapshot_sha256(report.snapshot)
     report.submitted_by = actor

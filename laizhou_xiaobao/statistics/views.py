@@ -8,18 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exporters import XLSX_CONTENT_TYPE, file_response
-from core.job_status import Download, job_status_context, render_job_status
+from core import report_file_views
+from core.job_status import render_job_status
 from core.models import OrgUnit
 from core.service_errors import form_errors, show_error
-from core.services.audit import log_action
-from core.services.jobs import QUEUE_DOWN_MESSAGE, latest_job, waiting_for_queue
 from institutions.services.common import is_staff_of, is_supervisor_of
 from institutions.views.access import office_only
 
@@ -90,24 +86,8 @@ def create(request):
 
 
 def files_status(report: StatisticsReport) -> dict:
-    """The files card (core/job_status.py): the latest generation and the two downloads."""
-    job = latest_job(report)
-    active = job is not None and job.is_active
-    generated = report.generated_at
-    return job_status_context(
-        job,
-        poll_url=reverse("statistics:status", args=[report.pk]),
-        downloads=[
-            Download(_("下载PDF"), reverse("statistics:download", args=[report.pk, "pdf"]), "fa-file-pdf", "pdf"),
-            Download(_("下载Excel"), reverse("statistics:download", args=[report.pk, "xlsx"]), "fa-file-excel", "xlsx"),
-        ],
-        unit=_("步"),
-        failed_text=_("文件生成失败，请重新生成或联系管理员。"),
-        none_text=_("已生成（%(when)s）") % {"when": date_format(timezone.localtime(generated), "Y-m-d H:i")}
-        if generated
-        else _("未生成"),
-        ready=bool(generated and report.pdf_file and report.xlsx_file) and not active,
-    )
+    """The files card (core/report_file_views.py): the latest generation and the two downloads."""
+    return report_file_views.files_status(report, status_url="statistics:status", download_url="statistics:download")
 
 
 @login_required
@@ -199,14 +179,7 @@ def action(request, pk, action):
 @office_only
 def generate(request, pk):
     report = get_report_for_user(request, pk)
-    try:
-        report_request_files(actor=request.user, report=report)
-    except (ValidationError, PermissionDenied) as exc:
-        show_error(request, exc)
-    else:
-        messages.info(request, _("已开始生成PDF和Excel文件。"))
-        if waiting_for_queue(report):
-            messages.warning(request, QUEUE_DOWN_MESSAGE)
+    report_file_views.start_generation(request, report, report_request_files, report=report)
     return redirect("statistics:detail", pk=pk)
 
 
@@ -221,11 +194,6 @@ def files_status_view(request, pk):
 @office_only
 def download(request, pk, kind):
     report = get_report_for_user(request, pk)
-    field = {"pdf": report.pdf_file, "xlsx": report.xlsx_file}.get(kind)
-    if not field:
-        raise Http404
-    log_action(actor=request.user, action="statistics.report.downloaded", target=report, kind=kind)
-    org_name = report.org.short_name or report.org.code
-    filename = f"{org_name}{report.period_label}信访投诉统计v{report.version}.{kind}"
-    content_type = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}[kind]
-    return file_response(field.open("rb"), filename, content_type=content_type)
+    return report_file_views.download_response(
+        request, report, kind, action="statistics.report.downloaded", title="信访投诉统计"
+    )
