@@ -11,14 +11,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Subquery
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 
-from core.models import Absence, BackgroundJob, DeadlinePause, DeadlineRule, User
+from core.models import Absence, BackgroundJob, Category, DeadlinePause, DeadlineRule, User
 from core.rows import attach, fetch_together
 from core.services.jobs import target_key
-from institutions.models import Interview, InterviewOrigin
+from institutions.models import Institution, Interview, InterviewOrigin
 from institutions.services.exposure import open_interviews_for_topics
 
 from .. import services as svc
-from ..models import Attachment, Case, Representative, Transfer
+from ..models import Attachment, Case, Forwarding, Representative, Transfer
 from ..models.choices import CaseType
 
 HISTORY_SHOWN = 50
@@ -89,11 +89,14 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
         querysets["supplements"] = case.supplements.all()
         latest = BackgroundJob.objects.filter(target=target_key(archive)).order_by("-id").values("pk")[:1]
         querysets["bundle_job"] = BackgroundJob.objects.filter(pk__in=Subquery(latest))
+    querysets.update(_case_relations(case))
     handles = case.institution_id and svc.can_handle(user, case)
     if handles:
         querysets["open_interviews"] = open_interviews_for_topics(case.institution)
     rows = fetch_together(querysets)
     rows["archive"] = [archive] if archive is not None else []
+    rows["case"] = [case]
+    _attach_case_relations(rows, case)
     _attach_people(rows)
     _attach_within(rows, case)
     deadlines_list = rows["deadlines"]
@@ -119,8 +122,40 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
     )
 
 
+def _case_relations(case: Case) -> dict:
+    """The case's own related rows that get_case_for_user does not join: read with the lists."""
+    querysets = {}
+    categories = [pk for pk in (case.business_id, case.cause_id) if pk]
+    if categories:
+        querysets["categories"] = Category.objects.filter(pk__in=categories)
+    if case.duplicate_of_id:
+        querysets["duplicate_of"] = Case.objects.filter(pk=case.duplicate_of_id)
+    if case.case_type == CaseType.COMPLAINT:
+        forwarding = Forwarding.objects.filter(case_id=case.pk)
+        querysets["forwarding"] = forwarding
+        querysets["forwarded_to"] = Institution.objects.filter(pk__in=forwarding.values("institution_id"))
+    return querysets
+
+
+def _attach_case_relations(rows: dict, case: Case) -> None:
+    """Fill the case's categories, first case and forwarding slip (with its institution) as select_related would;
+    the registering user is attached with the other people."""
+    categories = {category.pk: category for category in rows.get("categories", ())}
+    attach([case], "business", categories)
+    attach([case], "cause", categories)
+    attach([case], "duplicate_of", {first.pk: first for first in rows.get("duplicate_of", ())})
+    if "forwarding" in rows:
+        forwarding = (rows["forwarding"] or [None])[0]
+        if forwarding is not None:
+            attach([forwarding], "case", {case.pk: case})
+            attach([forwarding], "institution", {i.pk: i for i in rows["forwarded_to"]})
+        # A case without a slip then raises RelatedObjectDoesNotExist, as an unjoined access would.
+        Case._meta.get_field("forwarding").set_cached_value(case, forwarding)
+
+
 # Which foreign keys of which list name a person: all of them are read in one query.
 _PEOPLE = {
+    "case": ("created_by",),
     "events": ("actor", "approver"),
     "documents": ("issued_by",),
     "steps": ("owner",),
