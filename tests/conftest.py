@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from core.models import OrgUnit
 from core.roles import Role, sync_roles
+from tests import xdist_groups
 from tests.factories import make_org, make_user, use_private_files
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures and
@@ -26,6 +27,7 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _replica_mirrors_the_test_database()
     _own_queue_per_xdist_worker()
+    config.pluginmanager.register(xdist_groups, "tests.xdist_groups")
 
 
 def _replica_mirrors_the_test_database() -> None:
@@ -337,8 +339,9 @@ def _length_rank(item) -> int:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it is given here
 def pytest_collection_modifyitems(config, items):
-    # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`):
-    # two at once on two cores would make their timeouts flaky and share the broker's unacknowledged-message set.
+    # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`, made
+    # effective under pytest 9 by tests/xdist_groups.py): two at once on two cores would make their timeouts flaky
+    # and share the broker's unacknowledged-message set.
     for item in items:
         if item.get_closest_marker("celery_worker"):
             item.add_marker(pytest.mark.xdist_group("celery_worker"))
