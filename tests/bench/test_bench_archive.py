@@ -6,19 +6,29 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 
 from complaints.models import Case, CaseArchive
 from laizhou_xiaobao.bench.archive import BENCH_SUMMARY
 from laizhou_xiaobao.bench.runner import discover, run_all, write_results
 
-pytestmark = pytest.mark.django_db
+# One seeding serves the module: its tests share one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("bench_archive")]
 
 OPTIONS = {"no_memory": False, "bundle_attachments": 3, "bundle_scale": 0.05}
 
 
-@pytest.fixture
-def seeded(private_files):
-    call_command("seed_demo", "--cases", "10", "--force", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo once for the module, in a transaction rolled back after its last test (each test's own changes,
+    such as the benchmark's filed case, are rolled back to a savepoint inside it)."""
+    folder = tmp_path_factory.mktemp("private")
+    files = override_settings(PRIVATE_FILES_ROOT=folder, MEDIA_ROOT=folder)
+    with django_db_blocker.unblock(), files, transaction.atomic():
+        call_command("seed_demo", "--cases", "10", "--force", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def test_the_bundle_measurement_makes_its_case_once_and_judges_the_result(seeded, tmp_path):
