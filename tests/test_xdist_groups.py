@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Two groups of four tests and eight ungrouped ones; each test writes down which worker ran it.
-SUITE = '''
+SUITE = """
 import os
 
 import pytest
@@ -34,7 +34,7 @@ def test_second(n):
 @pytest.mark.parametrize("n", range(8))
 def test_loose(n):
     _record(f"loose-{n}")
-'''
+"""
 
 
 def test_each_group_runs_on_one_worker(tmp_path):
