@@ -18,9 +18,13 @@ AFTER = [("complaints", "0010_ledger_export_drop_job_fields"), ("core", "0013_ba
 @pytest.fixture
 def scratch_database(django_db_blocker):
     """An empty database of the same engine (in memory on SQLite, `<test database>_migrations` on PostgreSQL) in
-    place of `default`; dropped afterwards."""
+    place of `default`; dropped afterwards. The worker's own test database is never opened."""
     main = connections["default"]
-    name = ":memory:" if main.vendor == "sqlite" else f"{main.settings_dict['NAME']}_migrations"
+    # Named after the worker's test database (test_<name>_gw0 under xdist); run alone, this test has pytest-django
+    # create no test database, and `default` still names the development one.
+    test_name = main.settings_dict["NAME"]
+    test_name = test_name if test_name.startswith("test_") else f"test_{test_name}"
+    name = ":memory:" if main.vendor == "sqlite" else f"{test_name}_migrations"
     settings_dict = {**main.settings_dict, "TEST": {**main.settings_dict["TEST"], "NAME": name}}
     scratch = type(main)(settings_dict, alias="default")
     with django_db_blocker.unblock():
