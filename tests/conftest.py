@@ -127,6 +127,16 @@ def ensure_base_data():
         _install_base_data()
 
 
+def empty_database():
+    """What a transactional test leaves behind: every table emptied (Django's TransactionTestCase flush, which puts
+    content types and permissions back), then the base data. For a module that commits data once for all its tests
+    (tests/core/test_browser_accessibility.py)."""
+    from django.core.management import call_command
+
+    call_command("flush", verbosity=0, interactive=False, database="default", reset_sequences=False)
+    ensure_base_data()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
