@@ -331,10 +331,10 @@ def _on_postgresql() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
-# The transactional tests that take a minute or more (migrating back and forth, a seeded demo served by gunicorn or
-# walked by axe, the two nodes), longest first; then those marked `browser`; then the rest.
+# The transactional tests that take a minute or more (a seeded demo served by gunicorn or walked by axe, the two
+# nodes), longest first; then those marked `browser`; then the rest. (Under `--dist loadgroup` a module that is one
+# xdist group is handed out as one unit, and the largest units go first.)
 LONG_MODULES = (
-    "test_ledger_export_migration.py",
     "test_two_nodes.py",
     "test_bench_http.py",
     "test_browser_accessibility.py",
