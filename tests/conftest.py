@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from core.models import OrgUnit
 from core.roles import Role, sync_roles
+from tests import xdist_groups
 from tests.factories import make_org, make_user, use_private_files
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures and
@@ -24,8 +25,20 @@ def pytest_configure(config):
     # for every persona a test creates. Tests only need passwords to match, so they use the fast MD5 hasher
     # (as healthchecks does); production settings never list it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _sqlite_test_database_skips_fsync()
     _replica_mirrors_the_test_database()
     _own_queue_per_xdist_worker()
+    config.pluginmanager.register(xdist_groups, "tests.xdist_groups")
+
+
+def _sqlite_test_database_skips_fsync() -> None:
+    """The SQLite test database is thrown away after the run, so its commits need not wait for the disk: without
+    fsync a commit costs microseconds instead of milliseconds. It matters where tests commit a lot: the migrations
+    that create the database, the flush and base data after each transactional test, and the demo seeded in
+    autocommit for a live server. Locking and the rollback journal are unchanged, so tests see SQLite as before."""
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        default.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
 
 
 def _replica_mirrors_the_test_database() -> None:
@@ -123,6 +136,16 @@ def ensure_base_data():
         return
     with transaction.atomic():
         _install_base_data()
+
+
+def empty_database():
+    """What a transactional test leaves behind: every table emptied (Django's TransactionTestCase flush, which puts
+    content types and permissions back), then the base data. For a module that commits data once for all its tests
+    (tests/core/test_browser_accessibility.py)."""
+    from django.core.management import call_command
+
+    call_command("flush", verbosity=0, interactive=False, database="default", reset_sequences=False)
+    ensure_base_data()
 
 
 @pytest.fixture(scope="session")
@@ -335,10 +358,10 @@ def _on_postgresql() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
-# The transactional tests that take a minute or more (migrating back and forth, a seeded demo served by gunicorn or
-# walked by axe, the two nodes), longest first; then those marked `browser`; then the rest.
+# The transactional tests that take a minute or more (a seeded demo served by gunicorn or walked by axe, the two
+# nodes), longest first; then those marked `browser`; then the rest. (Under `--dist loadgroup` a module that is one
+# xdist group is handed out as one unit, and the largest units go first.)
 LONG_MODULES = (
-    "test_ledger_export_migration.py",
     "test_two_nodes.py",
     "test_bench_http.py",
     "test_browser_accessibility.py",
@@ -353,8 +376,9 @@ def _length_rank(item) -> int:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it is given here
 def pytest_collection_modifyitems(config, items):
-    # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`):
-    # two at once on two cores would make their timeouts flaky and share the broker's unacknowledged-message set.
+    # Real Celery workers (threads and subprocesses) run one at a time, on one xdist worker (`--dist loadgroup`, made
+    # effective under pytest 9 by tests/xdist_groups.py): two at once on two cores would make their timeouts flaky
+    # and share the broker's unacknowledged-message set.
     for item in items:
         if item.get_closest_marker("celery_worker"):
             item.add_marker(pytest.mark.xdist_group("celery_worker"))

@@ -6,19 +6,31 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 
 from complaints.models import Case, CaseArchive
 from laizhou_xiaobao.bench.archive import BENCH_SUMMARY
 from laizhou_xiaobao.bench.runner import discover, run_all, write_results
 
-pytestmark = pytest.mark.django_db
+# One seeding serves the module: its tests share one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("bench_archive")]
 
-OPTIONS = {"no_memory": False, "bundle_attachments": 3, "bundle_scale": 0.05}
+# One timed run per measurement (`--max-repeat 1`, as tests/bench/test_bench_dates.py has it): what is checked is
+# what is measured and how it is judged, not how steadily.
+OPTIONS = {"no_memory": False, "bundle_attachments": 3, "bundle_scale": 0.05, "max_repeat": 1}
 
 
-@pytest.fixture
-def seeded(private_files):
-    call_command("seed_demo", "--cases", "10", "--force", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo once for the module, in a transaction rolled back after its last test (each test's own changes,
+    such as the benchmark's filed case, are rolled back to a savepoint inside it)."""
+    folder = tmp_path_factory.mktemp("private")
+    files = override_settings(PRIVATE_FILES_ROOT=folder, MEDIA_ROOT=folder)
+    with django_db_blocker.unblock(), files, transaction.atomic():
+        call_command("seed_demo", "--cases", "10", "--force", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def test_the_bundle_measurement_makes_its_case_once_and_judges_the_result(seeded, tmp_path):
@@ -54,7 +66,8 @@ def test_the_bundle_measurement_makes_its_case_once_and_judges_the_result(seeded
 def test_the_statistics_measurements_report_fixed_query_counts_and_a_verdict(seeded):
     discover()
     out = io.StringIO()
-    draft, rollup = run_all(["statistics_draft_office", "statistics_branch_rollup"], {"no_memory": True}, out)
+    options = {"no_memory": True, "max_repeat": 1}
+    draft, rollup = run_all(["statistics_draft_office", "statistics_branch_rollup"], options, out)
     # The figures take 6 queries, the roll-up 2 (pinned in tests/statistics/test_query_counts.py).
     assert (draft.queries, rollup.queries) == (6, 2)
     assert draft.met is not None and rollup.met is not None

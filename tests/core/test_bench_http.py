@@ -1,7 +1,7 @@
 """The over-HTTP phase of `manage.py bench`: a real gunicorn, real wrk, the figures parsed and written down.
 
-gunicorn runs in its own processes, so it can only see committed data: these tests use a transactional
-database (a file on SQLite, the test database on PostgreSQL in CI) and pass its URL to the server."""
+gunicorn runs in its own processes, so it can only see committed data: the test that starts it uses a
+transactional database (a file on SQLite, the test database on PostgreSQL in CI) and passes its URL to the server."""
 
 import contextlib
 import io
@@ -71,8 +71,9 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
     assert not Session.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_http_phase_without_demo_accounts_says_to_seed_first(live_base_data, tmp_path):
+# Refused before any server starts, so nothing needs to be committed for another process to see.
+@pytest.mark.django_db
+def test_http_phase_without_demo_accounts_says_to_seed_first(base_data, tmp_path):
     with pytest.raises(CommandError, match="演示账号 lz_clerk_a 不存在或已停用：请先运行 seed_demo"):
         call_command("bench", "--http-only", "--out", str(tmp_path), stdout=io.StringIO())
     assert not Session.objects.exists()

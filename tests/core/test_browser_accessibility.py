@@ -12,6 +12,7 @@ import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
 
 from complaints.models import Case, Contact
 from core.models import Task
@@ -20,8 +21,16 @@ from laizhou_xiaobao.demo.base import demo_password
 from mediation.models import MediationCase
 from outreach.models import Event, MediaWork, TrainingSession
 from tests.auth import submit_login
+from tests.conftest import empty_database, ensure_base_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One seeding and one server serve the module: its two tests share one xdist worker (`--dist loadgroup`). The
+# django_db mark has pytest-django create the test database and run these tests with the transactional ones, but the
+# module, not each test, keeps the database (see `_django_db_helper` below).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("accessibility"),
+]
 
 NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 WCAG_21_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -29,11 +38,29 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "resultTypes"
 
 
 @pytest.fixture
-def demo(live_base_data):
-    """seed_demo with few cases, on a pinned day; the clock keeps ticking for the live server."""
-    with time_machine.travel(NOW, tick=True):
+def _django_db_helper():
+    """Replaces pytest-django's per-test transaction (or emptying of the database) for this module's tests: they
+    share the committed demo of `demo_site`, which empties the database after the last of them."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """seed_demo with few cases, on a pinned day (the clock keeps ticking for the server), served by a live server
+    of the module's own: once for both tests. The demo is committed so that the server's thread sees it; pytest-django's
+    `live_server` would make each test transactional and empty the database, demo and all, after each. Afterwards
+    the database is emptied and the base data put back, as a transactional test leaves it."""
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=True):
+        ensure_base_data()
         call_command("seed_demo", "--cases", "40", "--force", stdout=io.StringIO())
-        yield
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            empty_database()
 
 
 def role_pages() -> dict[str, list[str]]:
@@ -108,8 +135,8 @@ def role_pages() -> dict[str, list[str]]:
     }
 
 
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
+def log_in(page, server, username):
+    page.goto(server.url + "/accounts/login/")
     submit_login(page, username, demo_password())
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
@@ -124,7 +151,7 @@ def serious_violations(axe: Axe, page) -> list[str]:
     return found
 
 
-def test_every_main_page_as_every_role_passes_axe(live_server, demo, browser):
+def test_every_main_page_as_every_role_passes_axe(demo_site, browser):
     axe = Axe()
     failures: dict[str, list[str]] = {}
     pages = role_pages()
@@ -133,9 +160,9 @@ def test_every_main_page_as_every_role_passes_axe(live_server, demo, browser):
         page = context.new_page()
         page.set_default_timeout(20_000)
         if username:
-            log_in(page, live_server, username)
+            log_in(page, demo_site, username)
         for url in urls:
-            response = page.goto(live_server.url + url)
+            response = page.goto(demo_site.url + url)
             assert response.status == 200, (username, url, response.status)
             page.wait_for_load_state("load")
             if problems := serious_violations(axe, page):
@@ -144,11 +171,11 @@ def test_every_main_page_as_every_role_passes_axe(live_server, demo, browser):
     assert failures == {}, "\n".join(f"{page}: {problems}" for page, problems in failures.items())
 
 
-def test_skip_link_focus_ring_and_reviewer_dashboard_headers(live_server, demo, browser):
+def test_skip_link_focus_ring_and_reviewer_dashboard_headers(demo_site, browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1500, "height": 900}, reduced_motion="reduce")
     page = context.new_page()
-    log_in(page, live_server, "yt_reviewer")
-    page.goto(live_server.url + "/dashboard/")
+    log_in(page, demo_site, "yt_reviewer")
+    page.goto(demo_site.url + "/dashboard/")
     # The first Tab reaches the skip link, which shows itself and jumps to the main content.
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="跳到主要内容")

@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -22,7 +24,8 @@ from laizhou_xiaobao.demo.records import FILED, MAJOR, PAST_RETENTION, PAUSED, R
 from laizhou_xiaobao.statistics.models import StatisticsReport
 from tests.auth import sign_in
 
-pytestmark = pytest.mark.django_db
+# One seeding serves the module: its tests share one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_records")]
 
 NEW_YEAR = dt.datetime(2027, 1, 1, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
@@ -31,10 +34,23 @@ def _seed():
     call_command("seed_demo", "--cases", "20", "--force", stdout=io.StringIO())
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo once for the module, in a transaction rolled back after its last test (each test's own changes,
+    such as seeding again, are rolled back to a savepoint inside it); its files in the module's own folder."""
+    folder = tmp_path_factory.mktemp("private")
+    files = override_settings(PRIVATE_FILES_ROOT=folder, MEDIA_ROOT=folder)
+    with django_db_blocker.unblock(), files, transaction.atomic():
+        with time_machine.travel(NEW_YEAR, tick=False):
+            _seed()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(private_files):
+def seeded(seeded_once):
+    """Each test runs on the morning of the seeding, as a user who just ran it would."""
     with time_machine.travel(NEW_YEAR, tick=False):
-        _seed()
         yield
 
 
