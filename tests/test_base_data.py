@@ -55,16 +55,34 @@ def _forget_content_types_made_by_the_flush(db):
     ContentType.objects.clear_cache()
 
 
+def _role_permissions():
+    from django.contrib.auth.models import Group
+
+    return {
+        group.name: sorted(group.permissions.values_list("content_type__app_label", "codename"))
+        for group in Group.objects.all()
+    }
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_forget_content_types_made_by_the_flush")
 def test_base_data_comes_back_after_the_tables_are_emptied():
     installed = _rows()
+    roles = _role_permissions()
     assert all(installed.values()), installed
     # What a transactional test's teardown does: empty every table, then re-run the post_migrate handlers.
     call_command("flush", interactive=False, verbosity=0)
-    # The roles and the beat schedules come back with flush's own post_migrate signal (core/apps.py).
+    # The roles and the beat schedules come back with flush's own post_migrate signal (core/apps.py), the roles
+    # with every app's permissions (they are synced once, at the last app's signal).
     again_by_post_migrate = {"auth.Group", "django_celery_beat.PeriodicTask"}
     assert not any(rows for label, rows in _rows().items() if label not in again_by_post_migrate)
+    assert _role_permissions() == roles
+    assert {label for permissions in roles.values() for label, _codename in permissions} >= {
+        "complaints",
+        "institutions",
+        "mediation",
+        "outreach",
+    }
 
     ensure_base_data()
 
