@@ -286,6 +286,9 @@ def test_every_number_on_the_board_lists_exactly_the_items_it_counts(
             assert f"共 {shown} 项" in listed, (testid, link)
             assert listed.count("data-deadline=") == int(shown), testid
     assert re.search(r'data-testid="total-laizhou-total">(\d+)<', board).group(1) == "6"
+    # The 未涉及机构 row (the task, the cases about no institution) links too: a new user found it the only row
+    # of the institution table without links.
+    assert any("institution=0" in html.unescape(link) for link, _testid, _shown in numbers)
 
 
 def test_deadline_list_refuses_bad_filters_and_other_offices(orgs, clerk_a, supervisor, reviewer, client_for):

@@ -326,8 +326,8 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon, *, link_org: bool = 
         counts = Counts()
         counts.add(row)
         institution_id = row["institution_id"]
-        if institution_id:
-            counts.links = _links(horizon, {**office(row["org_id"]), "institution": institution_id})
+        # 0 lists the deadlines that concern no institution.
+        counts.links = _links(horizon, {**office(row["org_id"]), "institution": institution_id or 0})
         label = institution_names.get(institution_id, str(_("未涉及机构")))
         figures[row["org_id"]].by_institution.append(Row(institution_id, label, counts))
     for row in by_kind:

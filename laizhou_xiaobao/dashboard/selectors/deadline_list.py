@@ -30,7 +30,8 @@ LIST_BUCKETS = {
 class DeadlineListForm(forms.Form):
     org = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     acting = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    institution = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    # 0: the deadlines that concern no institution (the board's 未涉及机构 row).
+    institution = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
     kind = forms.CharField(required=False, max_length=64)
     bucket = forms.ChoiceField(required=False, choices=list(LIST_BUCKETS.items()))
     within = forms.IntegerField(required=False, min_value=1, max_value=20)
@@ -77,8 +78,8 @@ def deadline_list(org_ids: list[int], data: dict, horizon: Horizon) -> QuerySet:
     rows = Deadline.objects.open().filter(org_id__in=org_ids)
     if data.get("acting"):
         rows = rows.filter(acting_q(data["acting"], org_ids, horizon.today))
-    if data.get("institution"):
-        rows = rows.filter(institution_id=data["institution"])
+    if data.get("institution") is not None:
+        rows = rows.filter(institution_id=data["institution"] or None)
     if data.get("kind"):
         rows = rows.filter(item_kind=data["kind"])
     return rows.filter(bucket_q(data.get("bucket") or "total", horizon))

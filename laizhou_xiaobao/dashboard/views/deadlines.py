@@ -50,7 +50,9 @@ def _description(data: dict, orgs) -> list[str]:
     if data.get("acting"):
         person = User.objects.filter(pk=data["acting"]).values_list("name", "username").first()
         parts.append(_("承办人：%s") % ((person[0] or person[1]) if person else "—"))
-    if data.get("institution"):
+    if data.get("institution") == 0:
+        parts.append(_("未涉及机构"))
+    elif data.get("institution"):
         name = Institution.objects.filter(pk=data["institution"]).values_list("short_name", flat=True).first()
         parts.append(_("机构：%s") % (name or "—"))
     if data.get("kind"):
