@@ -191,6 +191,19 @@ def base_data(db):
     ensure_base_data()
 
 
+@pytest.fixture(autouse=True)
+def _base_data_whatever_ran_before(request):
+    """A transactional test empties every table when it ends, and with `--dist loadgroup` one may run before an
+    ordinary database test on the same xdist worker: the base data (deadline rules, calendar, roles) is put back
+    first, for the tests that read it without asking for `base_data` (one query when it is there). Transactional
+    tests ask for `live_base_data` themselves; a module that keeps its own database (the accessibility walk) is
+    left alone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames:
+        return
+    request.getfixturevalue("base_data")
+
+
 @pytest.fixture
 def orgs(base_data):
     nfra = make_org("nfra", name="国家金融监督管理总局", level=OrgUnit.Level.HEADQUARTERS)
