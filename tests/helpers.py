@@ -1,5 +1,7 @@
+import logging
 import os
 import re
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +19,24 @@ def database_url() -> str:
     host = settings.get("HOST") or "127.0.0.1"
     port = f":{settings['PORT']}" if settings.get("PORT") else ""
     return f"postgres://{auth}{host}{port}/{settings['NAME']}"
+
+
+@contextmanager
+def embedded_worker(app, **options):
+    """A real Celery worker in a thread of this process (celery.contrib.testing), leaving the process's logging as
+    it found it: the worker sets the root logger to ERROR, and every later test on the same xdist worker would lose
+    the warnings it checks with `caplog` (seen in CI: /readyz's "broker unreachable" went missing)."""
+    from celery.contrib.testing.worker import start_worker
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    options = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 30, **options}
+    try:
+        with start_worker(app, **options) as worker:
+            yield worker
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
 
 
 # --- Printed documents ------------------------------------------------------------------------------------

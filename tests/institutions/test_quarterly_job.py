@@ -11,6 +11,7 @@ from core.schedules import sync_beat_schedules
 from core.workcalendar import get_calendar
 from institutions.models import QuarterlyList
 from institutions.services.jobs import draft_quarterly_lists, first_working_day_of_quarter
+from tests.helpers import embedded_worker
 
 
 def _notices(supervisor):
@@ -53,8 +54,6 @@ def test_beat_entry_exists_once(base_data):
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_beat_job_runs_through_a_real_worker(live_base_data):
-    from celery.contrib.testing.worker import start_worker
-
     from core.models import OrgUnit
     from institutions.reference_data import ensure_default_rules
     from institutions.tasks import draft_quarterly_lists as task
@@ -68,7 +67,7 @@ def test_beat_job_runs_through_a_real_worker(live_base_data):
     first = first_working_day_of_quarter(dt.date.today())
     with (
         time_machine.travel(dt.datetime.combine(first, dt.time(9)).astimezone(dt.UTC)),
-        start_worker(app, perform_ping_check=False, pool="solo"),
+        embedded_worker(app),
     ):
         result = task.delay()
         list_ids = result.get(timeout=60)

@@ -16,6 +16,7 @@ from core.models import BackgroundJob
 from core.services.jobs import QUEUE_DOWN_MESSAGE
 from institutions.services import lists as list_services
 from tests.factories import make_institution_case
+from tests.helpers import embedded_worker
 from tests.resilience.conftest import point_celery_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,8 +112,6 @@ def test_jobs_kept_while_redis_was_down_run_through_a_real_worker_once_it_is_bac
     settings,
     private_files,
 ):
-    from celery.contrib.testing.worker import start_worker
-
     client = client_for(clerk_a)
     _case, export, quarterly_list = work_while_the_queue_is_down(client, clerk_a, bank, settings)
 
@@ -121,7 +120,7 @@ def test_jobs_kept_while_redis_was_down_run_through_a_real_worker_once_it_is_bac
     call_command("jobs_republish", stdout=out)
     assert "已发送 2 个后台任务，仍待发送 0 个" in out.getvalue()
     assert not BackgroundJob.objects.filter(state=BackgroundJob.State.PENDING).exists()
-    with start_worker(broker_down, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    with embedded_worker(broker_down):
         assert wait_for(lambda: BackgroundJob.objects.filter(state=BackgroundJob.State.DONE).count() == 2)
 
     assert list(BackgroundJob.objects.values_list("runs", flat=True)) == [1, 1]
