@@ -136,6 +136,14 @@ class LedgerFilter(StatisticsFilters):
             return False
         return any(value not in (None, "", [], ()) for name, value in self.form.cleaned_data.items() if name != "sort")
 
+    @property
+    def is_unfiltered(self) -> bool:
+        """Whether the ledger shows every case of its scope (no filter, or only a sort): its total is then known
+        without counting (LedgerScope.case_total)."""
+        if not self.is_bound:
+            return True
+        return self.form.is_valid() and not self.is_filtered
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):

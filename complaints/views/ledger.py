@@ -75,8 +75,10 @@ def index(request):
         page=_page_number(request),
         per_page=_page_size(request),
         # A broad search or any filter is counted only up to the limit (超过 1000 件): an exact count of a filter
-        # matching much of a million cases costs more than the page. The unfiltered ledger keeps its own fast count.
+        # matching much of a million cases costs more than the page. The unfiltered ledger's exact total is read
+        # from the case month summary instead of counted (docs/performance.md「台账的总数」).
         count_limit=BROAD_COUNT_LIMIT if filterset.broad_search or filterset.is_filtered else None,
+        total=scope.case_total() if filterset.is_unfiltered else None,
     )
     if filterset.calendar_error:
         messages.error(request, filterset.calendar_error)

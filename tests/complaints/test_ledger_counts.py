@@ -1,14 +1,17 @@
-"""Filtered ledger pages count only up to a limit (超过 1000 件), as a broad search does; the unfiltered ledger
-keeps its own count (docs/performance.md「台账计数」)."""
+"""Filtered ledger pages count only up to a limit (超过 1000 件), as a broad search does; the unfiltered ledger's
+exact total is read from the case month summary (docs/performance.md「台账的总数」)."""
 
 import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import Role
 from tests.complaints.page_forms import page_form
-from tests.factories import SHANGHAI, make_case
+from tests.factories import SHANGHAI, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +61,32 @@ def test_the_unfiltered_ledger_and_the_untouched_form_keep_the_exact_count(clien
     assert "共 11 件" in total_line(first)
     untouched = client.get(URL, page_form(first.text, role="search").fill())
     assert "共 11 件" in total_line(untouched)
+
+
+def test_the_unfiltered_total_is_exact_beyond_the_exact_count_limit_and_past_the_last_page(
+    client_for, clerk_a, ledger, settings
+):
+    """The unfiltered ledger's total comes from the case month summary: exact at any size (PostgreSQL used to show
+    the planner's estimate above LEDGER_EXACT_COUNT_LIMIT), on every page and sort."""
+    settings.LEDGER_EXACT_COUNT_LIMIT = 3
+    client = client_for(clerk_a)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(URL)
+    page_query = next(q["sql"] for q in queries.captured_queries if "complaints_casemonthcount" in q["sql"])
+    assert "COUNT(" not in page_query.upper()  # the rows and the summed summary, nothing counted
+    assert (first.context["page"].total, first.context["page"].total_is_exact) == (11, True)
+    form = page_form(first.text, role="search")
+    sorted_ledger = client.get(URL, form.fill(sort=form.selects["sort"][-1]))
+    assert "共 11 件" in total_line(sorted_ledger)
+    past_the_end = client.get(URL, {"page": "9"})
+    assert past_the_end.context["page"].rows == [] and "共 11 件" in total_line(past_the_end)
+
+
+def test_the_branch_reviewer_total_adds_the_offices_and_a_new_case_counts_at_once(
+    client_for, orgs, clerk_a, ledger, reviewer
+):
+    zhaoyuan_clerk = make_user(org=orgs["zhaoyuan"], role=Role.CLERK, username="zy_clerk")
+    make_case(org=orgs["zhaoyuan"], owner=zhaoyuan_clerk, received_on=dt.date(2026, 3, 2))
+    assert "共 12 件" in total_line(client_for(reviewer).get(URL))
+    make_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2026, 3, 9))
+    assert "共 12 件" in total_line(client_for(clerk_a).get(URL))
