@@ -25,7 +25,6 @@ from complaints.selectors import (
     DaysLeft,
     ledger_page,
     ledger_scope,
-    work_summary_for_orgs,
 )
 from complaints.services.ledger_export import (
     FORMATS,
@@ -36,6 +35,7 @@ from complaints.services.ledger_export import (
     shown_filters,
 )
 from complaints.services.ledger_import import can_import
+from complaints.work_summary import work_summary_for_orgs
 from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.exporters import export_response

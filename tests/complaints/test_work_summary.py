@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from complaints.models import Contact, Forwarding
-from complaints.selectors import work_summary_for_orgs
+from complaints.work_summary import work_summary_for_orgs
 from tests.factories import make_case, make_institution, moment
 
 

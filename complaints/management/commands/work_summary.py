@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.selectors import work_summary_for_orgs
+from complaints.work_summary import work_summary_for_orgs
 from core.access import within_org_q
 from core.models import OrgUnit
 
@@ -15,7 +15,7 @@ def _date(value, name):
 
 
 class Command(BaseCommand):
-    help = "工作小结：work_summary --from YYYY-MM-DD --to YYYY-MM-DD [--org CODE]（口径见 complaints.selectors）"
+    help = "工作小结：work_summary --from YYYY-MM-DD --to YYYY-MM-DD [--org CODE]（口径见 complaints.work_summary）"
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="start", required=True)
