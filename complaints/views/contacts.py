@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.labels import field_label
+from core.paging import CappedPaginator
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import is_mediator_only
 from core.service_errors import form_errors
@@ -27,6 +28,7 @@ from ..contact_selectors import (
 )
 from ..models import Contact
 from ..models.choices import CaseType
+from ..search import BROAD_COUNT_LIMIT
 
 MEDIATOR_REFUSAL = _("调解员只能查看指派给自己的调解案件，不能查看来访来电记录。")
 
@@ -70,18 +72,24 @@ def _person(contact: Contact, revealed: bool) -> dict:
 @login_required
 def contact_list(request):
     """Queries: session, user, roles, the user's unit (navigation), the 接待人 choices, the unread-notification
-    count, the page's count and its rows (with the linked case, institution and receiver)."""
+    count, the page's count up to the limit and its rows (with the linked case, institution and receiver)."""
     user = request.user
     _refuse_mediators(user)
     filterset = ContactFilter(
         request.GET or None, queryset=contacts_for_user(user), handlers=contact_handler_choices(user)
     )
     queryset = contact_list_rows(filterset.qs)
-    page = Paginator(queryset, CONTACT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to the ledger's limit (超过 1000 条): an office's records only grow
+    # (docs/performance.md「来访来电列表」).
+    page = CappedPaginator(queryset, CONTACT_PAGE_SIZE, limit=BROAD_COUNT_LIMIT).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         {
             "contact": contact,
+            # Labels looked up once per list, not by get_FOO_display per cell (core/labels.py).
+            "channel": field_label(Contact, "channel", contact.channel),
+            "topic": field_label(Contact, "topic", contact.topic),
+            "outcome": field_label(Contact, "outcome", contact.outcome),
             "person": person_label(contact),
             "phone": "" if is_reporter(contact) or contact.is_anonymous else mask_phone(contact.phone),
             "is_today": timezone.localdate(contact.received_at) == today,

@@ -1,6 +1,7 @@
 """Visit and call records (来访来电记录): the list, a record's page, revealing and correcting a record."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -261,6 +262,41 @@ def test_the_list_is_paginated(client_for, orgs, clerk_a, frozen):
     assert len(rows(first)) == 50 and first.context["page"].paginator.num_pages == 2
     assert "channel=phone&amp;page=2" in first.content.decode()
     assert len(rows(client.get(LIST, {"channel": "phone", "page": 2}))) == 3
+
+
+def test_beyond_the_limit_the_list_says_more_than_and_its_next_links_reach_every_record(
+    client_for, orgs, clerk_a, frozen, monkeypatch
+):
+    """An office's records only grow: they are counted up to the ledger's limit (超过 1000 条 in use), and the
+    pages go on for as long as there are records (docs/performance.md「来访来电列表」)."""
+    monkeypatch.setattr("complaints.views.contacts.BROAD_COUNT_LIMIT", 5)
+    monkeypatch.setattr("complaints.views.contacts.CONTACT_PAGE_SIZE", 3)
+    made = [
+        make_contact(
+            orgs["laizhou"],
+            clerk_a,
+            received_at=NOW - dt.timedelta(minutes=m),
+            channel="visit" if m in (1, 6) else "phone",
+        )
+        for m in range(8)
+    ]
+    client = client_for(clerk_a)
+    response, seen, pages = client.get(LIST), [], 0
+    html = response.content.decode()
+    assert "超过 5 条（可加条件缩小范围）" in html and "第 1 页" in html and "末页" not in html
+    while True:
+        seen += rows(response)
+        pages += 1
+        next_link = re.search(r'rel="next" href="\?([^"]*)"', response.content.decode())
+        if next_link is None:
+            break
+        response = client.get(f"{LIST}?{next_link.group(1).replace('&amp;', '&')}")
+    assert (seen, pages) == (made, 3)
+    assert "第 3 页" in response.content.decode()
+    for not_a_page in ("0", "-1", "abc", "99"):
+        assert rows(client.get(LIST, {"page": not_a_page})) == made[:3], not_a_page
+    narrowed = client.get(LIST, {"channel": "visit"})
+    assert rows(narrowed) == [made[1], made[6]] and "共 2 条" in narrowed.content.decode()
 
 
 def test_list_query_count_does_not_grow_with_records(client_for, orgs, clerk_a, clerk_b, django_assert_num_queries):
