@@ -100,7 +100,7 @@ FORMULA_PAYLOADS = ['=HYPERLINK("http://evil.example/x","点此")', "+1+1", "-2"
 
 
 def workbook_texts_without_formulas(content: bytes) -> list[str]:
-    """Open an xlsx back: no cell may be a formula. Returns every text cell (CR read back as LF, as XML does)."""
+    """Open an xlsx back: no cell may be a formula. Returns every text cell."""
     import io
 
     from openpyxl import load_workbook
@@ -116,10 +116,11 @@ def workbook_texts_without_formulas(content: bytes) -> list[str]:
 
 
 def assert_payloads_are_text(content: bytes, payloads=FORMULA_PAYLOADS) -> None:
-    """Each payload is in the workbook as the very text typed (shown as is), never as a formula."""
+    """Each payload is in the workbook as the very text typed (shown as is), never as a formula. A carriage return
+    may come back as a line feed: lxml writes it as a character reference (kept), a plain XML writer does not."""
     texts = workbook_texts_without_formulas(content)
     for payload in payloads:
-        assert any(payload.replace("\r", "\n") in text for text in texts), payload
+        assert any(payload in text or payload.replace("\r", "\n") in text for text in texts), repr(payload)
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
