@@ -145,6 +145,7 @@ def test_workstation_list_query_count(client_for, clerk_a, make_mediation, paper
         response = client.get(reverse("mediation:index"))
     assert response.status_code == 200
     assert response.content.decode().count("/mediation/") >= 3
+    assert "共 3 件，显示第 1–3 件" in response.content.decode()
 
 
 def test_register_form_rejects_bad_input_in_chinese(client_for, clerk_a, institution, partners):
