@@ -90,3 +90,12 @@ def test_the_branch_reviewer_total_adds_the_offices_and_a_new_case_counts_at_onc
     assert "共 12 件" in total_line(client_for(reviewer).get(URL))
     make_case(org=orgs["laizhou"], owner=clerk_a, received_on=dt.date(2026, 3, 9))
     assert "共 12 件" in total_line(client_for(clerk_a).get(URL))
+
+
+@pytest.mark.postgres
+def test_the_bounded_count_runs_with_sequential_scans_off_on_postgresql():
+    """A bounded sequential scan starts where the last scan of the table stopped (synchronized scans): the same
+    count took 2 ms or 250 ms by turns. The count function walks an index instead (migration complaints/0022)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'complaints_ledger_count'")
+        assert cursor.fetchone()[0] == ["enable_seqscan=off"]
