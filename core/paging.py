@@ -20,8 +20,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        """The rows up to `limit` (one SQL COUNT over at most limit + 1 rows); `limit` when there are more."""
-        return min(self.object_list[: self.limit + 1].count(), self.limit + 1)
+        """The rows, counted up to limit + 1 (one SQL COUNT over at most that many rows): limit + 1 means "more"."""
+        return self.object_list[: self.limit + 1].count()
 
     @property
     def count_is_lower_bound(self) -> bool:
