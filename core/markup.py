@@ -1,4 +1,4 @@
-"""HTML written in Python for the busiest lists (docs/performance.md「台账的总数」)."""
+"""HTML written in Python for the busiest lists (docs/performance.md「2026-12-05 第三轮」)."""
 
 from __future__ import annotations
 
