@@ -49,3 +49,12 @@ def ledger_url(**params) -> str:
 def deadline_list_url(**params) -> str:
     """期限清单 (dashboard:deadline_list) with the board's filters: org, acting, institution, kind, bucket, within."""
     return _with_query("dashboard:deadline_list", params)
+
+
+def deadline_list_urls(base: dict, buckets, *, within=None) -> dict[str, str]:
+    """`deadline_list_url(**base, bucket=b, within=within)` for each bucket b, the common part encoded once: a board
+    row links each of its eight numbers (about 250 links a page for a branch reviewer)."""
+    head = _with_query("dashboard:deadline_list", base)
+    joiner = "&" if "?" in head else "?"
+    tail = f"&{urlencode({'within': within})}" if within not in (None, "") else ""
+    return {bucket: f"{head}{joiner}{urlencode({'bucket': bucket})}{tail}" for bucket in buckets}

@@ -299,3 +299,13 @@ def test_deadline_list_refuses_bad_filters_and_other_offices(orgs, clerk_a, supe
     assert client.get(url, {"org": orgs["zhaoyuan"].pk}).status_code == 404
     assert client_for(clerk_a).get(url).status_code == 403
     assert client_for(reviewer).get(url, {"org": orgs["zhaoyuan"].pk}).status_code == 200
+
+
+def test_a_rows_bucket_links_are_the_links_built_one_by_one():
+    """The board encodes a row's common filters once for its eight numbers: the same URLs as one by one."""
+    from laizhou_xiaobao.dashboard.links import deadline_list_url, deadline_list_urls
+
+    for base in [{}, {"acting": 3}, {"org": 4, "institution": 0, "kind": "core.task"}, {"org": 4, "acting": None}]:
+        for within in (None, "", 5):
+            links = deadline_list_urls(base, ["overdue", "today", "total"], within=within)
+            assert links == {b: deadline_list_url(**base, bucket=b, within=within) for b in links}

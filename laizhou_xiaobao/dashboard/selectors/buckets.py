@@ -15,7 +15,7 @@ from core.services.deadlines import due_soon_working_days
 from core.workcalendar import WorkCalendar, get_calendar
 from institutions.models import Institution
 
-from ..links import deadline_list_url
+from ..links import deadline_list_urls
 
 BUCKETS = ("overdue", "today", "soon", "on_time")
 BUCKET_LABELS = {
@@ -168,7 +168,7 @@ def _links(horizon: Horizon, base: dict) -> dict:
     """Each bucket's number links to 期限清单 with the same filters: exactly the deadlines it counts, of every kind
     (the case ledger lists cases by their current deadline only, so its numbers could differ)."""
     within = horizon.soon_days if horizon.soon_days != soon_working_days() else None
-    return {b: deadline_list_url(**base, bucket=b, within=within) for b in (*BUCKETS, "paused", "total", "provisional")}
+    return deadline_list_urls(base, (*BUCKETS, "paused", "total", "provisional"), within=within)
 
 
 def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:
