@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.labels import field_label
+from core.markup import id_url
 from core.paging import CappedPaginator
 from core.personal import mask_address, mask_id, mask_name, mask_phone
 from core.roles import is_mediator_only
@@ -84,14 +84,12 @@ def contact_list(request):
     # (docs/performance.md「来访来电列表」).
     page = CappedPaginator(queryset, CONTACT_PAGE_SIZE, limit=BROAD_COUNT_LIMIT).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    # One reverse() each for the page instead of two per row.
-    contact_prefix = reverse("complaints:contact_detail", args=[0]).rsplit("0/", 1)[0]
-    case_prefix = reverse("complaints:case_detail", args=[0]).rsplit("0/", 1)[0]
+    contact_url, case_url = id_url("complaints:contact_detail"), id_url("complaints:case_detail")
     rows = [
         {
             "contact": contact,
-            "url": f"{contact_prefix}{contact.pk}/",
-            "case_url": f"{case_prefix}{contact.case_id}/" if contact.case_id else "",
+            "url": contact_url(contact.pk),
+            "case_url": case_url(contact.case_id) if contact.case_id else "",
             # Labels looked up once per list, not by get_FOO_display per cell (core/labels.py).
             "channel": field_label(Contact, "channel", contact.channel),
             "topic": field_label(Contact, "topic", contact.topic),

@@ -40,6 +40,7 @@ from core.access import scope as scope_to_user
 from core.charts import bar_chart
 from core.exporters import export_response
 from core.job_status import Download, job_status_context, render_job_status
+from core.markup import id_url
 from core.models import OrgUnit
 from core.params import MAX_YEAR, MIN_YEAR, day_in_range, page_param
 from core.roles import is_mediator_only
@@ -84,9 +85,8 @@ def index(request):
         messages.error(request, filterset.calendar_error)
     days_left = DaysLeft(calendar, today)
     tz = timezone.get_current_timezone()
-    # One reverse() for the page instead of one per row.
-    url_prefix = reverse("complaints:case_detail", args=[0]).rsplit("0/", 1)[0]
-    rows = [LedgerLine.of(case, days_left=days_left, tz=tz, url=f"{url_prefix}{case.pk}/") for case in page.rows]
+    case_url = id_url("complaints:case_detail")
+    rows = [LedgerLine.of(case, days_left=days_left, tz=tz, url=case_url(case.pk)) for case in page.rows]
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -55,3 +55,12 @@ def _parsed(html: str) -> list:
     parser = _Parts()
     parser.feed(html)
     return parser.parts
+
+
+def test_an_id_url_is_the_url_reversed_for_that_id():
+    from django.urls import reverse
+
+    from core.markup import id_url
+
+    for name in ("complaints:case_detail", "complaints:contact_detail"):
+        assert [id_url(name)(pk) for pk in (1, 10, 307)] == [reverse(name, args=[pk]) for pk in (1, 10, 307)]
