@@ -1,0 +1,141 @@
+"""`{{ form|form_html }}`: crispy's Bootstrap 5 form, written in Python (docs/performance.md「表单控件」).
+
+crispy's `|crispy` renders `field.html` for every field, a template of some thirty tags and filters and three
+includes; a case page offers a form for each action the user may take, and rendering them was a third of the
+page's time. `form_html` writes the same elements, attributes and text for a form without errors whose fields
+are plain inputs, text areas, selects, check boxes and radio buttons (what the office's forms use), and hands any
+other form — one showing errors, a file field, a widget of several parts — to crispy unchanged. The same
+whitespace rule applies (crispy's `remove_spaces`). `tests/core/test_form_html.py` renders every page of the
+project both ways and compares what a browser reads.
+"""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.safestring import mark_safe
+
+from core.form_renderer import as_text, attr_text, attrs_html
+
+register = template.Library()
+
+ASTERISK = '<span class="asteriskField">*</span>'
+# Widgets crispy renders through its own templates (file inputs, several checkboxes, widgets of several parts).
+OTHER_WIDGETS = (forms.FileInput, forms.CheckboxSelectMultiple, forms.MultiWidget)
+
+
+def written_in_python(form) -> bool:
+    """Whether `form_html` writes this form itself (else crispy renders it)."""
+    if getattr(form, "form_html", None) or (form.is_bound and form.errors):
+        return False
+    return not any(
+        isinstance(bf.field.widget, OTHER_WIDGETS) or bf.field.show_hidden_initial for bf in form if not bf.is_hidden
+    )
+
+
+@register.filter
+def form_html(form):
+    if not written_in_python(form):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+        return as_crispy_form(form)
+    from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
+
+    return mark_safe(remove_spaces("".join(_field(bf) for bf in form)))  # nosec B308 B703 # noqa: S308
+
+
+def _field(bf) -> str:
+    if bf.is_hidden:
+        return str(bf)
+    widget = bf.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return _checkbox(bf)
+    if isinstance(widget, forms.RadioSelect):
+        return _radios(bf)
+    return _plain(bf)
+
+
+def _classes(bf, base: str) -> str:
+    extra = bf.css_classes()
+    return f"{base} {as_text(extra)}" if extra else base
+
+
+def _widget(bf, bootstrap_class: str) -> str:
+    """The widget with crispy's classes added: its own class name in lower case, then Bootstrap's."""
+    widget = bf.field.widget
+    own = type(widget).__name__.lower()
+    css = widget.attrs.get("class", "")
+    if not css:
+        css = own
+    elif css.find(own) == -1:
+        css = f"{css} {own}"
+    if bootstrap_class not in css.split():
+        css = f"{css} {bootstrap_class}"
+    return str(bf.as_widget(attrs={"class": css}))
+
+
+def _star(bf) -> tuple[str, str]:
+    return (" requiredField", ASTERISK) if bf.field.required else ("", "")
+
+
+def _help(bf) -> str:
+    if not bf.help_text:
+        return ""
+    ident = f'id="{as_text(bf.auto_id)}_helptext" ' if bf.auto_id else ""
+    return f'<div {ident}class="form-text">{bf.help_text}</div>'
+
+
+def _plain(bf) -> str:
+    label = ""
+    if bf.label:
+        required, star = _star(bf)
+        target = f'for="{as_text(bf.id_for_label)}" ' if bf.id_for_label else ""
+        label = f'<label {target}class="form-label{required}">{as_text(bf.label)}{star}</label>'
+    bootstrap = "form-select" if isinstance(bf.field.widget, forms.Select) else "form-control"
+    return (
+        f'<div id="div_{as_text(bf.auto_id)}" class="{_classes(bf, "mb-3")}">'
+        f"{label}{_widget(bf, bootstrap)}{_help(bf)}</div>"
+    )
+
+
+def _checkbox(bf) -> str:
+    required, star = _star(bf)
+    return (
+        f'<div class="mb-3"><div id="div_{as_text(bf.auto_id)}" class="{_classes(bf, "form-check")}">'
+        f"{_widget(bf, 'form-check-input')}"
+        f'<label for="{as_text(bf.id_for_label)}" class="form-check-label{required}">{as_text(bf.label)}{star}</label>'
+        f"{_help(bf)}</div></div>"
+    )
+
+
+def _radios(bf) -> str:
+    from crispy_forms.templatetags.crispy_forms_filters import optgroups
+
+    legend = end = ""
+    if bf.label:
+        required, star = _star(bf)
+        described = f' aria-describedby="{as_text(bf.aria_describedby)}"' if bf.aria_describedby else ""
+        legend = f'<fieldset{described}><legend class="form-label{required} fs-6">{as_text(bf.label)}{star}</legend>'
+        end = "</fieldset>"
+    parts = []
+    for group, options, _index in optgroups(bf):
+        if group:
+            parts.append(f"<strong>{as_text(group)}</strong>")
+        for option in options:
+            parts.append(
+                f'<div class="form-check"><input type="{as_text(option["type"])}" class="form-check-input" '
+                f'name="{as_text(bf.html_name)}" value="{attr_text(_unlocalized(option["value"]))}"'
+                f"{attrs_html(option['attrs'])}>"
+                f'<label for="{as_text(option["attrs"].get("id", ""))}" class="form-check-label">'
+                f"{as_text(_unlocalized(option['label']))}</label></div>"
+            )
+    return (
+        f'<div id="div_{as_text(bf.auto_id)}" class="{_classes(bf, "mb-3")}">{legend}'
+        f"<div >{''.join(parts)}</div>{_help(bf)}{end}</div>"
+    )
+
+
+def _unlocalized(value):
+    """crispy's `|unlocalize`: the value as text, without the language's number or date formats."""
+    from django.templatetags.l10n import unlocalize
+
+    return unlocalize(value)
