@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_orgs
+from core.filtersets import LightFilterSet
 from core.params import BoundedDateFilter
 from institutions.models import Institution
 
@@ -19,7 +20,7 @@ ALL = _("全部")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(LightFilterSet):
     """Search (summary, name, reference number) and filters; every select leads with a blank "全部"."""
 
     q = django_filters.CharFilter(label=_("检索"), method="filter_q")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import PetitionReview
 from complaints.models.choices import Closure, PetitionKind, Satisfaction
+from core.filtersets import LightFilterSet
 from core.params import BoundedDateFilter
 
 # The value of a category filter that selects the cases without one (未填写).
@@ -38,7 +39,7 @@ def _hidden_date(label):
     return BoundedDateFilter(label=label, method="filter_nothing", widget=forms.HiddenInput)
 
 
-class StatisticsFilters(django_filters.FilterSet):
+class StatisticsFilters(LightFilterSet):
     """Mixed into LedgerFilter. `self.scope` (the ledger scope) limits `org` to the units the user sees."""
 
     org = django_filters.NumberFilter(label=_("单位（含下级）"), method="filter_org", widget=forms.HiddenInput)

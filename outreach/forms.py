@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import scope, within_org_q
+from core.filtersets import LightFilterSet
 from core.models import OrgUnit, User
 from core.params import MAX_YEAR, MIN_YEAR, BoundedDateField, BoundedDateFilter
 
@@ -205,7 +206,7 @@ class PeriodForm(forms.Form):
         return start, end
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(LightFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
     # Bounded: year 0 or 99999999999999999999 would fail in the date arithmetic of the year lookup.
     year = django_filters.NumberFilter(
