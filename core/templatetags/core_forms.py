@@ -1,11 +1,11 @@
-"""`{{ form|form_html }}`: crispy's Bootstrap 5 form, written in Python (docs/performance.md「表单控件」).
+"""`|form_html` and `|field_html`: crispy's Bootstrap 5 markup written in Python (docs/performance.md「表单控件」).
 
 crispy's `|crispy` renders `field.html` for every field, a template of some thirty tags and filters and three
 includes; a case page offers a form for each action the user may take, and rendering them was a third of the
 page's time. `form_html` writes the same elements, attributes and text for a form without errors whose fields
 are plain inputs, text areas, selects, check boxes and radio buttons (what the office's forms use), and hands any
 other form — one showing errors, a file field, a widget of several parts — to crispy unchanged. The same
-whitespace rule applies (crispy's `remove_spaces`). `tests/core/test_form_html.py` renders every page of the
+whitespace rule applies (crispy's `remove_spaces`). `tests/core/test_form_rendering.py` renders every page of the
 project both ways and compares what a browser reads.
 """
 
@@ -23,13 +23,30 @@ ASTERISK = '<span class="asteriskField">*</span>'
 OTHER_WIDGETS = (forms.FileInput, forms.CheckboxSelectMultiple, forms.MultiWidget)
 
 
+def _plain_widget(bf) -> bool:
+    return bf.is_hidden or not (isinstance(bf.field.widget, OTHER_WIDGETS) or bf.field.show_hidden_initial)
+
+
 def written_in_python(form) -> bool:
     """Whether `form_html` writes this form itself (else crispy renders it)."""
     if getattr(form, "form_html", None) or (form.is_bound and form.errors):
         return False
-    return not any(
-        isinstance(bf.field.widget, OTHER_WIDGETS) or bf.field.show_hidden_initial for bf in form if not bf.is_hidden
-    )
+    return all(_plain_widget(bf) for bf in form)
+
+
+def field_written_in_python(bf) -> bool:
+    """Whether `field_html` writes this field itself (else crispy renders it)."""
+    return not bf.is_hidden and _plain_widget(bf) and not (bf.form.is_bound and bf.form.errors)
+
+
+@register.filter
+def field_html(bf):
+    """crispy's `|as_crispy_field` for one field, written in Python on the same terms as `form_html`."""
+    if not field_written_in_python(bf):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(bf)
+    return mark_safe(_field(bf))  # nosec B308 B703 # noqa: S308 (every value escaped by as_text/attrs_html)
 
 
 @register.filter

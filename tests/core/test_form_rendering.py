@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.test import Client
@@ -20,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from core.form_renderer import WRITERS, FastFormRenderer
-from core.templatetags.core_forms import form_html, written_in_python
+from core.templatetags.core_forms import field_html, form_html, written_in_python
 from tests.auth import sign_in
 from tests.core import route_world
 from tests.core.test_route_matrix import BUILDERS, FIXTURES, NOW, ROUTES, Lit
@@ -110,6 +111,8 @@ def test_form_html_writes_what_crispy_renders_for_every_plain_widget():
     ]:
         assert written_in_python(form)
         assert _parsed(form_html(form)) == _parsed(_crispy(form))
+        for field in form:
+            assert _parsed(field_html(field)) == _parsed(as_crispy_field(field)), field.name
 
 
 def test_a_form_with_errors_or_a_file_field_is_left_to_crispy():
@@ -170,10 +173,10 @@ def _html(client: Client, url: str, query: dict) -> str | None:
     return TOKEN.sub(lambda m: (m.group(1) or m.group(2)) + '-"', response.content.decode())
 
 
-def _noting(check, written: list, form) -> bool:
-    """The real check, noting each form it lets form_html write."""
-    if check(form):
-        written.append(type(form).__name__)
+def _noting(check, written: list, form_or_field) -> bool:
+    """The real check, noting each form or field it lets form_html or field_html write."""
+    if check(form_or_field):
+        written.append(type(form_or_field).__name__)
         return True
     return False
 
@@ -189,7 +192,7 @@ def test_each_page_is_the_same_however_its_forms_are_rendered(group, request, or
     settings.PRIVATE_FILES_ROOT = settings.MEDIA_ROOT = tmp_path / "files"
     users = {persona: request.getfixturevalue(FIXTURES[persona]) for persona in ("clerk", "sup", "med")}
     written = []
-    real_check = core_forms.written_in_python
+    real_check, real_field_check = core_forms.written_in_python, core_forms.field_written_in_python
     with time_machine.travel(NOW, tick=False):
         world = route_world.build_world(users, orgs["laizhou"], BUILDERS[group])
         client = Client()
@@ -198,6 +201,7 @@ def test_each_page_is_the_same_however_its_forms_are_rendered(group, request, or
         for name, route in _pages(group):
             url = reverse(name, kwargs={k: v if isinstance(v, Lit) else world[v].pk for k, v in route.kwargs.items()})
             monkeypatch.setattr(core_forms, "written_in_python", lambda form: False)
+            monkeypatch.setattr(core_forms, "field_written_in_python", lambda field: False)
             settings.FORM_RENDERER = DJANGO_RENDERER
             reference = _html(client, url, route.query)
             settings.FORM_RENDERER = FAST_RENDERER
@@ -205,6 +209,7 @@ def test_each_page_is_the_same_however_its_forms_are_rendered(group, request, or
                 continue
             assert _html(client, url, route.query) == reference, url
             monkeypatch.setattr(core_forms, "written_in_python", partial(_noting, real_check, written))
+            monkeypatch.setattr(core_forms, "field_written_in_python", partial(_noting, real_field_check, written))
             assert _parsed(_html(client, url, route.query)) == _parsed(reference), url
             compared += 1
     assert compared >= 2, f"{group}: only {compared} pages compared"
