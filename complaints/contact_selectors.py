@@ -23,13 +23,33 @@ def contacts_for_user(user) -> QuerySet:
     return Contact.objects.filter(visible_org_q(user))
 
 
+# The columns a row of the list shows (complaints/templatetags/complaints_contacts.py) and what decides them: the
+# phone masked, never the ID number; of the case its number and type (a 举报 hides the person), of the institution
+# its short name, of the receiver the name. Nothing else is read or decrypted (docs/performance.md「来访来电列表」).
+CONTACT_ROW_FIELDS = (
+    "org_id",
+    "channel",
+    "received_at",
+    "topic",
+    "outcome",
+    "name",
+    "is_anonymous",
+    "phone",
+    "group_size",
+    "summary",
+    "case__number",
+    "case__case_type",
+    "institution__short_name",
+    "received_by__name",
+    "received_by__username",
+)
+
+
 def contact_list_rows(queryset: QuerySet) -> QuerySet:
-    """What a row of the list shows, with the linked case, institution and receiver in the same query. The list
-    shows the phone masked but never the ID number, and of the case only its number: those encrypted values are
-    left in the database (not decrypted for nothing, 100 decryptions a page)."""
+    """What a row of the list shows, with the linked case, institution and receiver in the same query."""
     return (
         queryset.select_related("institution", "received_by", "case")
-        .defer("id_number", "case__id_number", "case__phone", "case__content", "case__summary")
+        .only(*CONTACT_ROW_FIELDS)
         .order_by(*CONTACT_ORDER)
     )
 
