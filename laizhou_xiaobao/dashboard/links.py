@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from core.markup import id_url
+
 # content type "app_label.model" -> URL name taking the object's id
 ITEM_URL_NAMES = {
     "complaints.case": "complaints:case_detail",
@@ -25,7 +27,13 @@ ITEM_URL_NAMES = {
 
 def item_link(model_label: str, object_id: int) -> str:
     name = ITEM_URL_NAMES.get(model_label)
-    return reverse(name, args=[object_id]) if name else ""
+    return _id_url(name, get_script_prefix(), get_urlconf())(object_id) if name else ""
+
+
+@lru_cache(maxsize=32)
+def _id_url(url_name: str, prefix: str, urlconf):
+    # A page of my work links 50 items: each kind's URL is reversed once per URL configuration and script prefix.
+    return id_url(url_name)
 
 
 @lru_cache(maxsize=32)

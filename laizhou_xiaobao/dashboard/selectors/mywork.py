@@ -70,17 +70,22 @@ class WorkItem:
 
 def _work_items(rows, role: str, today: dt.date) -> list[WorkItem]:
     items = []
+    role_label = str(ROLE_LABELS[role])
+    kind_labels: dict[str, str] = {}  # up to MY_WORK_LIMIT rows, a handful of kinds: each label translated once
     for row in rows:
         model_label = f"{row['content_type__app_label']}.{row['content_type__model']}"
+        kind = row["item_kind"]
+        if kind not in kind_labels:
+            kind_labels[kind] = item_kind_label(kind)
         items.append(
             WorkItem(
                 deadline_id=row["id"],
                 label=row["label"],
-                kind_label=item_kind_label(row["item_kind"]),
+                kind_label=kind_labels[kind],
                 due_on=row["due_on"],
                 is_overdue=row["due_on"] < today,
                 role=role,
-                role_label=str(ROLE_LABELS[role]),
+                role_label=role_label,
                 owner_name=row["owner__name"] or row["owner__username"] or "",
                 paused=row["paused_since"] is not None,
                 provisional=bool(row["provisional_years"]),
@@ -96,11 +101,15 @@ def finish_items(items: list[WorkItem], today: dt.date, calendar: WorkCalendar) 
     """The days left and the link of the items shown: the working-day count walks the calendar, so it is done for
     one page (MY_WORK_PAGE) rather than for every item read (docs/performance.md「我的待办」)."""
     soon = soon_working_days()
+    states: dict[tuple, object] = {}  # items share due dates: each date's working days counted once
     for item in items:
-        paused, provisional = item.paused, item.provisional
-        item.state = deadline_state(
-            item.due_on, today, paused=paused, provisional=provisional, calendar=calendar, soon_working_days=soon
-        )
+        key = (item.due_on, item.paused, item.provisional)
+        if key not in states:
+            states[key] = deadline_state(
+                item.due_on, today, paused=item.paused, provisional=item.provisional, calendar=calendar,
+                soon_working_days=soon,
+            )  # fmt: skip
+        item.state = states[key]
         item.link = item_link(item.model_label, item.object_id)
     return items
 
