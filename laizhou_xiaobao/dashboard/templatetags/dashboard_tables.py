@@ -35,6 +35,12 @@ def count_cells(counts, prefix) -> SafeString:
     return mark_safe("".join(cells))  # nosec B308 B703 # every value escaped by as_html  # noqa: S308
 
 
+@register.simple_tag
+def number_cells(values) -> SafeString:
+    """`{% number_cells row %}`: one right-aligned <td> per number (the intake table: channels × 12 months)."""
+    return mark_safe("".join(f'<td class="text-end">{as_html(value)}</td>' for value in values))  # nosec B308 B703 # noqa: S308
+
+
 def _item_cells(item) -> str:
     state = item.state
     major = (
