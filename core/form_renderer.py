@@ -74,7 +74,8 @@ def attrs_html(attrs: dict) -> str:
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{attr_text(widget["value"])}"'
-    return f'<input type="{as_text(widget["type"])}" name="{as_text(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
+    attrs = attrs_html(widget["attrs"])
+    return f'<input type="{as_text(widget["type"])}" name="{as_text(widget["name"])}"{value}{attrs}>'
 
 
 def _textarea(widget: dict) -> str:
@@ -83,7 +84,8 @@ def _textarea(widget: dict) -> str:
 
 
 def _option(option: dict) -> str:
-    return f'<option value="{attr_text(option["value"])}"{attrs_html(option["attrs"])}>{as_text(option["label"])}</option>'
+    attrs = attrs_html(option["attrs"])
+    return f'<option value="{attr_text(option["value"])}"{attrs}>{as_text(option["label"])}</option>'
 
 
 def _select(widget: dict) -> str | None:
