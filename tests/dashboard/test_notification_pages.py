@@ -7,7 +7,8 @@ from core.services.notifications import notify
 pytestmark = pytest.mark.django_db
 
 
-def test_bell_shows_the_unread_count_in_the_navbar(clerk_a, client_for):
+def test_bell_shows_the_unread_count_in_the_navbar(clerk_a, clerk_b, client_for):
+    notify(user=clerk_b, title="别人的提醒")
     notify(user=clerk_a, title="提醒一")
     notify(user=clerk_a, title="提醒二")
     Notification.objects.create(recipient=clerk_a, title="旧通知", read_at="2025-01-01T00:00:00Z")
