@@ -14,7 +14,7 @@ def _unread_sql(alias: str) -> str:
         for name in (meta.db_table, meta.get_field("recipient").column, meta.get_field("read_at").column)
     )
     # Names from the model, the user's id a parameter.
-    return f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND {read_at} IS NULL"  # nosec B608  # noqa: S608
+    return f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND {read_at} IS NULL"  # nosec B608
 
 
 def unread_count(user_id: int) -> int:
