@@ -26,8 +26,7 @@ from operator import and_, or_
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Lower, StrIndex
 
 from complaints.models import Case, CaseSearchIndex
@@ -163,6 +162,27 @@ def _text_contains(word: str, n: int) -> tuple[Q, dict]:
     return reduce(or_, [Q(**{f"{alias}__gt": 0}) for alias in aliases]), aliases
 
 
+class _HoldsAllGrams(Func):
+    """`<the case's id> = ANY(ARRAY(SELECT case_id FROM <the index> WHERE grams @> <grams>))`, PostgreSQL only.
+
+    The case's id is compiled by the ORM, so that the condition names the case of its own query even inside a
+    subquery where the case table has an alias (the ledger's page of ids, `_page_values`): spelt as the table's name
+    it named the outer query's case, and a rare word's page walked all 1,000,000 cases (0.9 s instead of 20 ms)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, *, grams: list[str]):
+        super().__init__(expression)
+        self.grams = grams
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        index = connection.ops.quote_name(CaseSearchIndex._meta.db_table)
+        # Names from the models; the grams are a parameter.
+        sql = f"{column} = ANY(ARRAY(SELECT case_id FROM {index} WHERE complaints_bigrams(bigrams) @> %s::text[]))"  # nosec B608
+        return sql, [*params, self.grams]
+
+
 def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
     """The cases of `queryset` whose index holds every gram in `grams`.
 
@@ -171,12 +191,7 @@ def _index_match(queryset: QuerySet, grams: list[str]) -> QuerySet:
     looking for 51 that were not there (3 s for a name without matches).
     """
     if connection.vendor == "postgresql":
-        # The table name comes from the model; the grams are a parameter.
-        table = connection.ops.quote_name(queryset.model._meta.db_table)
-        sql = f"{table}.id = ANY(ARRAY(SELECT case_id FROM complaints_casesearchindex WHERE "  # nosec B608
-        sql += "complaints_bigrams(bigrams) @> %s::text[]))"
-        condition = RawSQL(sql, [grams], output_field=BooleanField())  # nosec B611
-        return queryset.filter(condition)
+        return queryset.filter(_HoldsAllGrams(F("pk"), grams=grams))
     rows = CaseSearchIndex.objects.filter(reduce(and_, [Q(bigrams__contains=f" {gram} ") for gram in grams]))
     return queryset.filter(pk__in=rows.values("case_id"))
 

@@ -1,6 +1,8 @@
 """A common search term (every bigram in ≥ 1% of the cases) walks the ledger instead of its index candidates,
 and the ledger counts it only up to a limit. PostgreSQL only: the choice reads PostgreSQL's statistics."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -60,3 +62,16 @@ def test_the_ledger_counts_a_broad_search_only_up_to_its_limit(analysed, client_
     assert "超过 5 件" in response.text
     rare = client_for(clerk_a).get(URL, {"q": "征信异议"}).context["page"]
     assert (rare.total, rare.total_is_exact, rare.total_is_lower_bound) == (1, True, False)
+
+
+@pytest.mark.parametrize("term", ["司马", "司马光"])
+def test_a_rare_word_finds_its_case_however_far_down_the_ledger(analysed, client_for, clerk_a, orgs, term):
+    """The ledger reads a page's ids first (a subquery in which the case table has an alias): the index condition
+    must name that subquery's case, or it only filters the office's newest page of cases (134 here, 51 a page)."""
+    make_case(
+        org=orgs["laizhou"], owner=clerk_a, number="OLD-RARE", name="司马光", summary="", content="",
+        received_on=dt.date(2020, 1, 6),
+    )  # fmt: skip
+    page = client_for(clerk_a).get(URL, {"q": term}).context["page"]
+    assert [row.number for row in page.rows] == ["OLD-RARE"]
+    assert (page.total, page.total_is_exact) == (1, True)
