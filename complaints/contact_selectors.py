@@ -48,9 +48,7 @@ CONTACT_ROW_FIELDS = (
 def contact_list_rows(queryset: QuerySet) -> QuerySet:
     """What a row of the list shows, with the linked case, institution and receiver in the same query."""
     return (
-        queryset.select_related("institution", "received_by", "case")
-        .only(*CONTACT_ROW_FIELDS)
-        .order_by(*CONTACT_ORDER)
+        queryset.select_related("institution", "received_by", "case").only(*CONTACT_ROW_FIELDS).order_by(*CONTACT_ORDER)
     )
 
 
