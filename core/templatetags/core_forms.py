@@ -11,7 +11,10 @@ project both ways and compares what a browser reads.
 
 from __future__ import annotations
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form, optgroups
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms, template
+from django.templatetags.l10n import unlocalize
 from django.utils.safestring import mark_safe
 
 from core.form_renderer import as_text, attr_text, attrs_html
@@ -43,8 +46,6 @@ def field_written_in_python(bf) -> bool:
 def field_html(bf):
     """crispy's `|as_crispy_field` for one field, written in Python on the same terms as `form_html`."""
     if not field_written_in_python(bf):
-        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
-
         return as_crispy_field(bf)
     return mark_safe(_field(bf))  # nosec B308 B703 # noqa: S308 (every value escaped by as_text/attrs_html)
 
@@ -52,11 +53,7 @@ def field_html(bf):
 @register.filter
 def form_html(form):
     if not written_in_python(form):
-        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-
         return as_crispy_form(form)
-    from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
-
     return mark_safe(remove_spaces("".join(_field(bf) for bf in form)))  # nosec B308 B703 # noqa: S308
 
 
@@ -125,8 +122,6 @@ def _checkbox(bf) -> str:
 
 
 def _radios(bf) -> str:
-    from crispy_forms.templatetags.crispy_forms_filters import optgroups
-
     legend = end = ""
     if bf.label:
         required, star = _star(bf)
@@ -153,6 +148,4 @@ def _radios(bf) -> str:
 
 def _unlocalized(value):
     """crispy's `|unlocalize`: the value as text, without the language's number or date formats."""
-    from django.templatetags.l10n import unlocalize
-
     return unlocalize(value)
