@@ -35,12 +35,11 @@ def test_a_method_filter_calls_the_method_of_its_own_filter_set(orgs, clerk_a):
     searching = LedgerFilter(QueryDict("q=理赔"), scope=scope)
     browsing = LedgerFilter(QueryDict("status=open"), scope=scope)
     searching.qs, browsing.qs  # noqa: B018 (filtering runs the filters' methods)
-    # filter_q notes on its filter set that the term was searched; the other filter set saw no search.
     assert searching.filters["q"].parent is searching
     assert browsing.filters["q"].parent is browsing
     assert searching.filters["q"].filter.f is searching.filters["q"]
-    assert "STRPOS" in str(searching.qs.query).upper() or "LIKE" in str(searching.qs.query).upper()
-    assert "LIKE" not in str(browsing.qs.query).upper() and "STRPOS" not in str(browsing.qs.query).upper()
+    # The term reaches the query (as LIKE, strpos or the index's grams, by database and by how common it is).
+    assert "理赔" in str(searching.qs.query) and "理赔" not in str(browsing.qs.query)
 
 
 def test_a_copy_of_a_declared_filter_shares_nothing_it_changes():
