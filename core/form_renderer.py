@@ -5,7 +5,7 @@ Every field on every page goes through a widget template: `input.html` with `att
 page, with a form for each action the user may take, a quarter of the page's time. `FastFormRenderer.render`
 writes the same markup directly for the templates listed in `WRITERS` (input, textarea, select, each exactly as
 Django's template would, down to the whitespace) and hands every other template to Django's renderer unchanged.
-`tests/core/test_form_renderer.py` renders each widget both ways and compares the strings.
+`tests/core/test_form_rendering.py` renders each widget, and every page, both ways and compares the strings.
 """
 
 from __future__ import annotations

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,3 +180,25 @@ def retry_unsent_emails(*, days: int = 7) -> int:
     if ids:
         _send_emails(ids)
     return Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).count()
+
+
+@cache
+def _unread_sql(alias: str) -> str:
+    vendor_quote = connections[alias].ops.quote_name
+    meta = Notification._meta
+    table, recipient, read_at = (
+        vendor_quote(name)
+        for name in (meta.db_table, meta.get_field("recipient").column, meta.get_field("read_at").column)
+    )
+    # Names from the model, the user's id a parameter.
+    return f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND {read_at} IS NULL"  # nosec B608
+
+
+def unread_count(user_id: int) -> int:
+    """How many notifications `user_id` has not read: the navbar bell on every page. Written as the one line of SQL
+    it is (over the partial index notification_unread): the ORM spent 0.4 ms building it, a tenth of what a
+    signed-in page costs before its own work (docs/performance.md「每页都有的部分」)."""
+    alias = router.db_for_read(Notification)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_unread_sql(alias), [user_id])
+        return cursor.fetchone()[0]

@@ -135,17 +135,12 @@ def _radios(bf) -> str:
         for option in options:
             parts.append(
                 f'<div class="form-check"><input type="{as_text(option["type"])}" class="form-check-input" '
-                f'name="{as_text(bf.html_name)}" value="{attr_text(_unlocalized(option["value"]))}"'
+                f'name="{as_text(bf.html_name)}" value="{attr_text(unlocalize(option["value"]))}"'
                 f"{attrs_html(option['attrs'])}>"
                 f'<label for="{as_text(option["attrs"].get("id", ""))}" class="form-check-label">'
-                f"{as_text(_unlocalized(option['label']))}</label></div>"
+                f"{as_text(unlocalize(option['label']))}</label></div>"
             )
     return (
         f'<div id="div_{as_text(bf.auto_id)}" class="{_classes(bf, "mb-3")}">{legend}'
         f"<div >{''.join(parts)}</div>{_help(bf)}{end}</div>"
     )
-
-
-def _unlocalized(value):
-    """crispy's `|unlocalize`: the value as text, without the language's number or date formats."""
-    return unlocalize(value)
