@@ -61,3 +61,27 @@ def test_navigation_follows_the_role(client_for, mediator, reviewer, clerk_a):
     assert "信访投诉" in reviewer_nav and "来访来电登记" not in reviewer_nav
     clerk_nav = _nav(client_for(clerk_a))
     assert "来访来电登记" in clerk_nav and "宣传教育" in clerk_nav
+
+
+@pytest.mark.parametrize("order", ["administrator first", "mediator first"])
+def test_the_menu_kept_for_one_role_is_never_shown_to_another(
+    client_for, settings, order, administrator, mediator, clerk_a
+):
+    """The menu is drawn once per set of flags (core/templatetags/core_nav.py); whoever opens a page first, each
+    user gets the menu of their own roles, the same as drawn fresh from the template."""
+    from django.template.loader import render_to_string
+
+    from core.templatetags import core_nav
+
+    settings.DEBUG = False
+    core_nav._drawn.clear()
+    users = [administrator, mediator, clerk_a] if order == "administrator first" else [mediator, clerk_a, administrator]
+    menus = {user.username: _nav(client_for(user)) for user in users}
+    assert "管理后台" in menus[administrator.username]
+    assert "管理后台" not in menus[clerk_a.username] and "来访来电登记" in menus[clerk_a.username]
+    assert "信访投诉台账" not in menus[mediator.username] and "纠纷调解" in menus[mediator.username]
+    assert len(core_nav._drawn) == 3
+    for user in users:
+        request = client_for(user).get(reverse("home")).wsgi_request
+        fresh = render_to_string(core_nav.TEMPLATE, request=request)
+        assert fresh.strip() in menus[user.username]

@@ -1,0 +1,40 @@
+"""`{% nav_items %}`: the main menu, drawn once per process for each combination of what it depends on
+(docs/performance.md「每页都有的部分」).
+
+The menu is the same for every user who holds the same flags (mediator only, may register, audit administrator,
+staff, superuser): a dozen `{% url %}` and `{% translate %}` tags that every page of the site paid for again. The
+drawn menu is kept per flags, language and URL prefix. With DEBUG on it is drawn every time, so that an edited
+template shows at once under runserver.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+TEMPLATE = "fragment_nav_items.html"
+FLAGS = ("is_mediator_only", "can_register", "is_audit_admin")
+_drawn: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> str:
+    user = context.get("user")
+    flags = {name: bool(context.get(name)) for name in FLAGS}
+    flags["user"] = {
+        "is_staff": bool(getattr(user, "is_staff", False)),
+        "is_superuser": bool(getattr(user, "is_superuser", False)),
+    }
+    key = (*(flags[name] for name in FLAGS), *flags["user"].values(), get_language(), get_script_prefix())
+    html = _drawn.get(key)
+    if html is None:
+        html = render_to_string(TEMPLATE, flags)
+        if not settings.DEBUG:
+            _drawn[key] = html
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 # drawn from our own template, escaped by it
