@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import JSONField, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import Field, JSONField, QuerySet, Value
+from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -28,8 +28,75 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
     """The rows of each queryset (unsliced; filter a slice by primary key first), keyed as given: one query."""
     if not querysets:
         return {}
-    keys = list(querysets)
-    db = querysets[keys[0]].db
+    db = next(iter(querysets.values())).db
+    union = _union(querysets, connections[db].vendor)
+    return _decode(list(union), querysets, db)
+
+
+class Slot(Expression):
+    """A named value in a query compiled once (`fetch_prepared`): it compiles to a placeholder, filled at each run.
+
+    Use it where a filter takes a value: `filter(case_id=Slot("case"))`, `filter(user_id__in=[Slot("a"),
+    Slot("b")])`, `filter(start_on__lte=Slot("today", DateField()))`. `output_field` prepares the value given
+    for the database, as the field of a plain filter would.
+    """
+
+    def __init__(self, name: str, output_field: Field | None = None):
+        from django.db.models import BigIntegerField
+
+        super().__init__(output_field=output_field or BigIntegerField())
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Placeholder(self.name, self.output_field)]
+
+
+class _Placeholder:
+    __slots__ = ("field", "name")
+
+    def __init__(self, name: str, field: Field):
+        self.name, self.field = name, field
+
+
+# (database alias, caller's key) → (SQL, parameters with placeholders, the querysets it was built from).
+_prepared: dict[tuple, tuple[str, list, dict[str, QuerySet]]] = {}
+
+
+def fetch_prepared(
+    key: Hashable, build: Callable[[], dict[str, QuerySet]], values: dict, *, using: str = DEFAULT_DB_ALIAS
+) -> dict[str, list]:
+    """`fetch_together` for querysets of a fixed shape, compiled once per process (docs/performance.md「案件页」).
+
+    `build()` returns the querysets with a `Slot` wherever a value goes; `values` gives each slot's value for this
+    run. `key` must name everything `build` depends on besides the slots (which lists, how many values an `__in`
+    takes): the SQL compiled for a key is reused for every later call with that key. Building and compiling a
+    dozen querysets cost the case page more than the database's work; this pays it once.
+    """
+    entry = _prepared.get((using, key))
+    if entry is None:
+        querysets = {name: queryset.using(using) for name, queryset in build().items()}
+        union = _union(querysets, connections[using].vendor)
+        sql, params = union.query.get_compiler(using=using).as_sql()
+        entry = _prepared[(using, key)] = (sql, list(params), querysets)
+    sql, params, querysets = entry
+    connection = connections[using]
+    bound = [_bind(param, values, connection) for param in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        rows = cursor.fetchall()
+    return _decode(rows, querysets, using)
+
+
+def _bind(param, values: dict, connection):
+    if not isinstance(param, _Placeholder):
+        return param
+    if param.name not in values:
+        raise KeyError(f"fetch_prepared: no value given for slot {param.name!r}")
+    return param.field.get_db_prep_value(values[param.name], connection)
+
+
+def _union(querysets: dict[str, QuerySet], vendor: str) -> QuerySet:
+    """One `UNION ALL` of the querysets, each row as (key, JSON object, …) with as many objects in every branch."""
     # A JSON object takes at most FIELDS_PER_OBJECT columns (PostgreSQL passes a function at most 100 arguments):
     # a wide model's row spans several objects, and every branch of the union has as many, empty or not.
     chunked = {
@@ -38,7 +105,6 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
         for fields in [queryset.model._meta.concrete_fields]
     }
     width = max(len(chunks) for chunks in chunked.values())
-    vendor = connections[db].vendor
     branches = []
     for key, queryset in querysets.items():
         chunks = chunked[key] + [()] * (width - len(chunked[key]))
@@ -46,9 +112,13 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
         parts = {f"_row{n}": _json_object(table, chunk, vendor) for n, chunk in enumerate(chunks)}
         branch = queryset.select_related(None).order_by().annotate(_kind=Value(key), **parts)
         branches.append(branch.values_list("_kind", *parts))
-    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    rows: dict[str, list] = {key: [] for key in keys}
-    for key, *parts in union:
+    return branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+
+
+def _decode(union_rows, querysets: dict[str, QuerySet], db: str) -> dict[str, list]:
+    vendor = connections[db].vendor
+    rows: dict[str, list] = {key: [] for key in querysets}
+    for key, *parts in union_rows:
         data = {}
         for part in parts:
             data.update(json.loads(part) if isinstance(part, str) else part)

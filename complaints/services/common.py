@@ -123,11 +123,15 @@ def item_kind(case: Case) -> str:
 
 def case_deadlines(case: Case):
     """The deadlines of the case itself and of its closed-loop steps."""
-    case_ct = ContentType.objects.get_for_model(Case)
-    step_ct = ContentType.objects.get_for_model(CaseStep)
+    case_ct = ContentType.objects.get_for_model(Case).pk
+    return case_deadlines_of(case.pk, case_ct=case_ct, step_ct=ContentType.objects.get_for_model(CaseStep).pk)
+
+
+def case_deadlines_of(case_id, *, case_ct, step_ct):
+    """`case_deadlines` by ids, or by the case page's slots (`core.rows.Slot`) where the query is compiled once."""
     return Deadline.objects.filter(
-        Q(content_type=case_ct, object_id=case.pk)
-        | Q(content_type=step_ct, object_id__in=CaseStep.objects.filter(case=case).values("pk"))
+        Q(content_type_id=case_ct, object_id=case_id)
+        | Q(content_type_id=step_ct, object_id__in=CaseStep.objects.filter(case_id=case_id).values("pk"))
     )
 
 

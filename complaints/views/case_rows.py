@@ -1,6 +1,6 @@
 """What the case page reads about one case, in a fixed number of queries whatever its size (docs/performance.md
-「案件页」): every list of the case in one round trip (`core.rows.fetch_together`), then the people they name in one
-more."""
+「案件页」): every list of the case in one round trip (`core.rows.fetch_prepared`, its SQL compiled once for each
+shape of case), then the people they name in one more."""
 
 from __future__ import annotations
 
@@ -8,17 +8,30 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Subquery
+from django.db.models import CharField, DateField, Q, Subquery
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 
 from core.models import Absence, BackgroundJob, Category, DeadlinePause, DeadlineRule, User
-from core.rows import attach, fetch_together
+from core.rows import Slot, attach, fetch_prepared
 from core.services.jobs import target_key
 from institutions.models import Institution, Interview, InterviewOrigin
 from institutions.services.exposure import open_interviews_for_topics
 
 from .. import services as svc
-from ..models import Attachment, Case, Forwarding, Representative, Transfer
+from ..models import (
+    Attachment,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseStep,
+    CaseSupplement,
+    Contact,
+    ExtensionRequest,
+    Forwarding,
+    PetitionReview,
+    Representative,
+    Transfer,
+)
 from ..models.choices import CaseType
 
 HISTORY_SHOWN = 50
@@ -46,54 +59,109 @@ class CaseRows:
     bundle_job: BackgroundJob | None = None
 
 
-def office_staff(case: Case):
-    """The active staff of the case's office: the choices of the action forms that name a person."""
-    return User.objects.filter(org_id=case.org_id, is_active=True)
+def office_staff(org_id):
+    """The active staff of an office: the choices of the case page's action forms that name a person."""
+    return User.objects.filter(org_id=org_id, is_active=True)
 
 
-def case_rows(case: Case, user, today: dt.date) -> CaseRows:
-    """The case's lists as the page shows them, each with the rows it names attached as select_related would."""
-    closed_petition = case.case_type == CaseType.PETITION and not case.is_open
-    deadlines = svc.case_deadlines(case).order_by("status", "due_on", "id")
-    history = case.history.order_by("-history_date", "-history_id")
-    origins = InterviewOrigin.objects.filter(
-        content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
-    ).order_by("added_at")
+# The slots of the case page's lists (`core.rows.fetch_prepared`): the SQL is compiled once per shape, these
+# values are filled in for each case.
+CASE, ORG, CASE_CT, STEP_CT = Slot("case"), Slot("org"), Slot("case_ct"), Slot("step_ct")
+TODAY = Slot("today", DateField())
+
+
+def _shape(case: Case, handles: bool) -> tuple:
+    """What decides which lists the page reads and how many values an `__in` takes: the key of the compiled SQL."""
+    return (
+        "case_rows",
+        case.case_type == CaseType.PETITION and not case.is_open,
+        getattr(case, "archive", None) is not None,
+        tuple(name for name in ("business_id", "cause_id") if getattr(case, name)),
+        bool(case.duplicate_of_id),
+        case.case_type == CaseType.COMPLAINT,
+        tuple(name for name in ("owner_id", "backup_id") if getattr(case, name)),
+        bool(handles),
+    )
+
+
+def _slot_values(case: Case, today: dt.date) -> dict:
+    archive = getattr(case, "archive", None)
+    return {
+        "case": case.pk,
+        "org": case.org_id,
+        "case_ct": ContentType.objects.get_for_model(Case).pk,
+        "step_ct": ContentType.objects.get_for_model(CaseStep).pk,
+        "today": today,
+        "business_id": case.business_id,
+        "cause_id": case.cause_id,
+        "duplicate_of_id": case.duplicate_of_id,
+        "owner_id": case.owner_id,
+        "backup_id": case.backup_id,
+        "institution": case.institution_id,
+        "bundle_target": target_key(archive) if archive is not None else "",
+    }
+
+
+def _any_of(field: str, slots: tuple) -> Q:
+    """`field` equal to one of the named slots (a related `__in` does not take expressions); none matches nothing."""
+    condition = Q(pk__in=[])
+    for name in slots:
+        condition |= Q(**{field: Slot(name)})
+    return condition
+
+
+def _list_querysets(shape: tuple) -> dict:
+    """The case page's lists, with a slot for every value that changes from case to case."""
+    _name, closed_petition, archived, categories, duplicate, complaint, handlers, handles = shape
+    deadlines = svc.case_deadlines_of(CASE, case_ct=CASE_CT, step_ct=STEP_CT).order_by("status", "due_on", "id")
+    history = Case.history.model.objects.filter(id=CASE).order_by("-history_date", "-history_id")
+    origins = InterviewOrigin.objects.filter(content_type_id=CASE_CT, object_id=CASE).order_by("added_at")
     querysets = {
-        "events": case.events.all(),
-        "documents": case.documents.all(),
-        "steps": case.steps.all(),
-        "attachments": Attachment.objects.filter(case=case),
-        "extension_requests": case.extension_requests.all(),
+        "events": CaseEvent.objects.filter(case_id=CASE),
+        "documents": CaseDocument.objects.filter(case_id=CASE),
+        "steps": CaseStep.objects.filter(case_id=CASE),
+        "attachments": Attachment.objects.filter(case_id=CASE),
+        "extension_requests": ExtensionRequest.objects.filter(case_id=CASE),
         "deadlines": deadlines,
         "rules": DeadlineRule.objects.filter(pk__in=deadlines.values("rule_id")),
         "pauses": DeadlinePause.objects.filter(deadline__in=deadlines.values("pk"), end_on__isnull=True),
-        "contacts": case.contacts.all(),
-        "representatives": Representative.objects.filter(contact__case=case).order_by("id"),
+        "contacts": Contact.objects.filter(case_id=CASE),
+        "representatives": Representative.objects.filter(contact__case_id=CASE).order_by("id"),
         "history": history.model.objects.filter(history_id__in=Subquery(history.values("pk")[:HISTORY_SHOWN])).order_by(
             "-history_date", "-history_id"
         ),
         "origins": origins,
         "interviews": Interview.objects.filter(pk__in=origins.values("interview_id")),
         # One office: its order by (unit path, username) is by username.
-        "staff": office_staff(case).order_by("username"),
-        "absences": Absence.objects.filter(
-            user_id__in=[pk for pk in (case.owner_id, case.backup_id) if pk], start_on__lte=today, end_on__gte=today
-        ),
+        "staff": office_staff(ORG).order_by("username"),
+        "absences": Absence.objects.filter(_any_of("user_id", handlers), start_on__lte=TODAY, end_on__gte=TODAY),
     }
     if closed_petition:
-        querysets["reviews"] = case.reviews.all()
-        querysets["transfer"] = Transfer.objects.filter(case=case)
-    archive = getattr(case, "archive", None)  # loaded with the case (get_case_for_user)
-    if archive is not None:
-        querysets["supplements"] = case.supplements.all()
-        latest = BackgroundJob.objects.filter(target=target_key(archive)).order_by("-id").values("pk")[:1]
-        querysets["bundle_job"] = BackgroundJob.objects.filter(pk__in=Subquery(latest))
-    querysets.update(_case_relations(case))
-    handles = case.institution_id and svc.can_handle(user, case)
+        querysets["reviews"] = PetitionReview.objects.filter(case_id=CASE)
+        querysets["transfer"] = Transfer.objects.filter(case_id=CASE)
+    if archived:
+        querysets["supplements"] = CaseSupplement.objects.filter(case_id=CASE)
+        latest = BackgroundJob.objects.filter(target=Slot("bundle_target", CharField())).order_by("-id").values("pk")
+        querysets["bundle_job"] = BackgroundJob.objects.filter(pk__in=Subquery(latest[:1]))
+    if categories:
+        querysets["categories"] = Category.objects.filter(_any_of("pk", categories))
+    if duplicate:
+        querysets["duplicate_of"] = Case.objects.filter(pk=Slot("duplicate_of_id"))
+    if complaint:
+        forwarding = Forwarding.objects.filter(case_id=CASE)
+        querysets["forwarding"] = forwarding
+        querysets["forwarded_to"] = Institution.objects.filter(pk__in=forwarding.values("institution_id"))
     if handles:
-        querysets["open_interviews"] = open_interviews_for_topics(case.institution)
-    rows = fetch_together(querysets)
+        querysets["open_interviews"] = open_interviews_for_topics(Slot("institution"))
+    return querysets
+
+
+def case_rows(case: Case, user, today: dt.date) -> CaseRows:
+    """The case's lists as the page shows them, each with the rows it names attached as select_related would."""
+    handles = bool(case.institution_id) and svc.can_handle(user, case)
+    shape = _shape(case, handles)
+    rows = fetch_prepared(shape, lambda: _list_querysets(shape), _slot_values(case, today), using=case._state.db)
+    archive = getattr(case, "archive", None)  # loaded with the case (get_case_for_user)
     rows["archive"] = [archive] if archive is not None else []
     rows["case"] = [case]
     _attach_case_relations(rows, case)
@@ -120,21 +188,6 @@ def case_rows(case: Case, user, today: dt.date) -> CaseRows:
         supplements=rows.get("supplements", []),
         bundle_job=(rows.get("bundle_job") or [None])[0],
     )
-
-
-def _case_relations(case: Case) -> dict:
-    """The case's own related rows that get_case_for_user does not join: read with the lists."""
-    querysets = {}
-    categories = [pk for pk in (case.business_id, case.cause_id) if pk]
-    if categories:
-        querysets["categories"] = Category.objects.filter(pk__in=categories)
-    if case.duplicate_of_id:
-        querysets["duplicate_of"] = Case.objects.filter(pk=case.duplicate_of_id)
-    if case.case_type == CaseType.COMPLAINT:
-        forwarding = Forwarding.objects.filter(case_id=case.pk)
-        querysets["forwarding"] = forwarding
-        querysets["forwarded_to"] = Institution.objects.filter(pk__in=forwarding.values("institution_id"))
-    return querysets
 
 
 def _attach_case_relations(rows: dict, case: Case) -> None:
@@ -225,8 +278,8 @@ def choices_from(form_field, rows: list) -> None:
 
 def staff_choices_from(forms, case: Case, staff: list) -> None:
     """The action forms' choices of the office's staff (负责人, A岗, B岗) drawn from the rows already loaded: only
-    for a field whose query is exactly `office_staff(case)`, so the options are the ones it would list."""
-    query = str(office_staff(case).query)
+    for a field whose query is exactly `office_staff(case.org_id)`, so the options are the ones it would list."""
+    query = str(office_staff(case.org_id).query)
     for form in forms:
         for form_field in form.fields.values():
             if isinstance(form_field, ModelChoiceField) and str(form_field.queryset.query) == query:

@@ -50,8 +50,12 @@ def _add_origin(*, actor, interview: Interview, origin, label: str, link: str, t
 
 
 def open_interviews_for_topics(institution):
-    """The institution's interviews that still take a topic, soonest first."""
-    return Interview.objects.filter(institution=institution, status__in=OPEN_FOR_TOPICS).order_by("scheduled_at", "id")
+    """The institution's interviews that still take a topic, soonest first: an institution, its id, or the case
+    page's slot (`core.rows.Slot`)."""
+    institution_id = getattr(institution, "pk", institution)
+    return Interview.objects.filter(institution_id=institution_id, status__in=OPEN_FOR_TOPICS).order_by(
+        "scheduled_at", "id"
+    )
 
 
 @transaction.atomic

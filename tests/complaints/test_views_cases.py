@@ -337,6 +337,48 @@ def test_rows_read_together_are_the_rows_read_one_list_at_a_time(full_petition):
     assert together["contacts"][0].name == "王小明"
 
 
+def test_the_lists_compiled_once_are_each_cases_own(full_petition, register, clerk_a, frozen):
+    """The case page's lists are compiled once per shape of case (`core.rows.fetch_prepared`): a second case of the
+    same shape, read after the first, gets its own rows — the same as one plain query per list — never the first's."""
+    import datetime as dt
+
+    from complaints.services import case_deadlines
+    from complaints.views.case_rows import _shape, case_rows, office_staff
+    from core import rows
+
+    other = petition_accept(actor=clerk_a, case=register("petition"), version=1, route="调查处理")
+    extension_request(actor=clerk_a, case=other, version=other.version, days=5, reason="另一件的延期")
+    other.refresh_from_db()
+    first = full_petition
+    assert _shape(first, True) == _shape(other, True)
+    rows._prepared.clear()
+    today = dt.date(2026, 3, 10)
+    for case in (first, other, first):
+        read = case_rows(case, clerk_a, today)
+        expected = {
+            "events": list(case.events.all()),
+            "steps": list(case.steps.all()),
+            "attachments": list(Attachment.objects.filter(case=case)),
+            "extension_requests": list(case.extension_requests.all()),
+            "deadlines": list(case_deadlines(case).order_by("status", "due_on", "id")),
+            "contacts": list(case.contacts.all()),
+            "history": list(case.history.order_by("-history_date", "-history_id")[:50]),
+            "staff": list(office_staff(case.org_id).order_by("username")),
+        }
+        for key, rows_expected in expected.items():
+            assert [row.pk for row in getattr(read, key)] == [row.pk for row in rows_expected], key
+        assert read.extension_requests and all(r.case_id == case.pk for r in read.extension_requests)
+    assert len(rows._prepared) == 1
+
+
+def test_a_slot_without_a_value_is_refused(db):
+    from core.models import User
+    from core.rows import Slot, fetch_prepared
+
+    with pytest.raises(KeyError, match="org"):
+        fetch_prepared("test-missing-slot", lambda: {"staff": User.objects.filter(org_id=Slot("org"))}, {})
+
+
 def test_a_complaint_page_with_the_staff_choosing_forms_keeps_the_count(
     client_for, supervisor, clerk_b, register, frozen, django_assert_num_queries
 ):
