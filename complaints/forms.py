@@ -13,6 +13,7 @@ from institutions.picker import picker_options
 
 from .models import Attachment, CaseStep, Contact
 from .models.choices import CaseType, Channel, Decision, Finding, NoticeVia, PetitionKind, Satisfaction
+from .selectors import office_staff
 from .services import ESCALATIONS
 from .services.intake import MAX_REPRESENTATIVES
 
@@ -359,6 +360,13 @@ class CloseForm(ActionForm):
     result = _text(_("办理结果"), required=False)
 
 
+def choose_office_staff(field, org_id) -> None:
+    """A person of the case's office: `office_staff_of` tells the case page it may draw the options from the staff
+    rows it has already read (complaints/views/case_rows.py, `staff_choices_from`)."""
+    field.queryset = office_staff(org_id)
+    field.office_staff_of = org_id
+
+
 class StepStartForm(ActionForm):
     owner = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("完成期限"), widget=DATE)
@@ -367,7 +375,7 @@ class StepStartForm(ActionForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         if case is not None:
-            self.fields["owner"].queryset = User.objects.filter(org_id=case.org_id, is_active=True)
+            choose_office_staff(self.fields["owner"], case.org_id)
             self.fields["owner"].initial = case.owner_id
 
 
@@ -383,9 +391,8 @@ class ReassignForm(ActionForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         if case is not None:
-            people = User.objects.filter(org_id=case.org_id, is_active=True)
-            self.fields["owner"].queryset = people
-            self.fields["backup"].queryset = people
+            choose_office_staff(self.fields["owner"], case.org_id)
+            choose_office_staff(self.fields["backup"], case.org_id)
 
 
 class AttachmentForm(forms.Form):

@@ -365,3 +365,8 @@ class DaysLeft:
             except CalendarMissingError:
                 self._working[due_on] = None
         return self._working[due_on]
+
+
+def office_staff(org_id):
+    """The active staff of an office: whom a case's forms may name (负责人, A岗, B岗)."""
+    return User.objects.filter(org_id=org_id, is_active=True)

@@ -33,6 +33,7 @@ from ..models import (
     Transfer,
 )
 from ..models.choices import CaseType
+from ..selectors import office_staff
 
 HISTORY_SHOWN = 50
 
@@ -57,11 +58,6 @@ class CaseRows:
     # A filed case's 归档 card: its supplements and the latest bundle job (None when there is none).
     supplements: list = field(default_factory=list)
     bundle_job: BackgroundJob | None = None
-
-
-def office_staff(org_id):
-    """The active staff of an office: the choices of the case page's action forms that name a person."""
-    return User.objects.filter(org_id=org_id, is_active=True)
 
 
 # The slots of the case page's lists (`core.rows.fetch_prepared`): the SQL is compiled once per shape, these
@@ -278,9 +274,9 @@ def choices_from(form_field, rows: list) -> None:
 
 def staff_choices_from(forms, case: Case, staff: list) -> None:
     """The action forms' choices of the office's staff (负责人, A岗, B岗) drawn from the rows already loaded: only
-    for a field whose query is exactly `office_staff(case.org_id)`, so the options are the ones it would list."""
-    query = str(office_staff(case.org_id).query)
+    for a field whose queryset is `office_staff` of the case's office (marked by `forms.choose_office_staff`), so
+    the options are the ones it would list."""
     for form in forms:
         for form_field in form.fields.values():
-            if isinstance(form_field, ModelChoiceField) and str(form_field.queryset.query) == query:
+            if isinstance(form_field, ModelChoiceField) and getattr(form_field, "office_staff_of", None) == case.org_id:
                 choices_from(form_field, staff)

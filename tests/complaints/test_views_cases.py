@@ -342,8 +342,9 @@ def test_the_lists_compiled_once_are_each_cases_own(full_petition, register, cle
     same shape, read after the first, gets its own rows — the same as one plain query per list — never the first's."""
     import datetime as dt
 
+    from complaints.selectors import office_staff
     from complaints.services import case_deadlines
-    from complaints.views.case_rows import _shape, case_rows, office_staff
+    from complaints.views.case_rows import _shape, case_rows
     from core import rows
 
     other = petition_accept(actor=clerk_a, case=register("petition"), version=1, route="调查处理")
