@@ -18,8 +18,13 @@ def within_org_q(org, field: str = "org") -> Q:
 
     `field` names the record's unit ("org", "case__org"); an empty field filters the units themselves.
     """
+    return within_path_q(org.path, field)
+
+
+def within_path_q(path, field: str = "org") -> Q:
+    """`within_org_q` by the unit's path: a value, or a slot of a query compiled once (`core.rows.Slot`)."""
     lookup = f"{field}__path__startswith" if field else "path__startswith"
-    return Q(**{lookup: org.path})
+    return Q(**{lookup: path})
 
 
 def visible_org_q(user, field: str = "org") -> Q:

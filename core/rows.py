@@ -11,6 +11,7 @@ parts). Related rows are not joined: the caller attaches them (`attach`) from ro
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 from collections.abc import Callable, Hashable, Iterable
 
@@ -133,8 +134,17 @@ def _json_object(table: str, fields, vendor: str) -> RawSQL:
     column, which for a few hundred columns cost more than the query itself (docs/performance.md「案件页」)."""
     function = "JSONB_BUILD_OBJECT" if vendor == "postgresql" else "JSON_OBJECT"
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    # Column names come from the models, never from input.
-    pairs = ", ".join(f"'{field.attname}', {quote(table)}.{quote(field.column)}" for field in fields)
+    # Column names come from the models, never from input. A decimal goes as text: a JSON number would lose its
+    # scale (4200.00 → 4200) and, read back as a float, its exactness.
+    pairs = ", ".join(
+        f"'{field.attname}', "
+        + (
+            f"CAST({quote(table)}.{quote(field.column)} AS TEXT)"
+            if field.get_internal_type() == "DecimalField"
+            else f"{quote(table)}.{quote(field.column)}"
+        )
+        for field in fields
+    )
     return RawSQL(f"{function}({pairs})", (), output_field=JSONField())  # noqa: S611  # nosec B611
 
 
@@ -165,6 +175,8 @@ def _python(field, value, db: str, vendor: str):
         if settings.USE_TZ and timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, dt.UTC)
         return parsed
+    if internal == "DecimalField":
+        return decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
     if internal == "JSONField":
         # SQLite embeds a JSON column as a string; PostgreSQL nests it as JSON.
         return json.loads(value) if vendor == "sqlite" and isinstance(value, str) else value

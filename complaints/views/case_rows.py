@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, DateField, Q, Subquery
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
+from django.http import Http404
 
-from core.models import Absence, BackgroundJob, Category, DeadlinePause, DeadlineRule, User
+from core.access import within_path_q
+from core.models import Absence, BackgroundJob, Category, DeadlinePause, DeadlineRule, OrgUnit, User
 from core.rows import Slot, attach, fetch_prepared
 from core.services.jobs import target_key
 from institutions.models import Institution, Interview, InterviewOrigin
@@ -21,6 +23,7 @@ from .. import services as svc
 from ..models import (
     Attachment,
     Case,
+    CaseArchive,
     CaseDocument,
     CaseEvent,
     CaseStep,
@@ -64,6 +67,53 @@ class CaseRows:
 # values are filled in for each case.
 CASE, ORG, CASE_CT, STEP_CT = Slot("case"), Slot("org"), Slot("case_ct"), Slot("step_ct")
 TODAY = Slot("today", DateField())
+
+
+def read_case(user, pk) -> Case:
+    """The case with its office, institution, A and B and archive row (what every case view needs), if the user's
+    office sees it (core/access.py); 404 otherwise. One query, compiled once per process (`fetch_prepared`)."""
+    if user.is_superuser:
+        scope, path = "all", ""
+    elif user.is_authenticated and user.org_id is not None:
+        scope, path = "within", user.org.path
+    else:
+        raise Http404
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    rows = fetch_prepared(("case", scope), lambda: _case_querysets(scope), {"case": pk, "path": path})
+    if not rows["case"]:
+        raise Http404
+    case = rows["case"][0]
+    attach([case], "org", {org.pk: org for org in rows["org"]})
+    attach([case], "institution", {institution.pk: institution for institution in rows["institution"]})
+    people = {person.pk: person for person in rows["people"]}
+    attach([case], "owner", people)
+    attach([case], "backup", people)
+    archive = (rows["archive"] or [None])[0]
+    if archive is not None:
+        attach([archive], "case", {case.pk: case})
+    # A case not filed then reads as None through getattr(case, "archive", None), as select_related leaves it.
+    Case._meta.get_field("archive").set_cached_value(case, archive)
+    return case
+
+
+def _case_querysets(scope: str) -> dict:
+    visible = Case.objects.filter(pk=CASE)
+    if scope == "within":
+        visible = visible.filter(within_path_q(Slot("path", CharField())))
+    # The rows it names are read whether or not the case is visible, and dropped with it when it is not.
+    case = Case.objects.filter(pk=CASE)
+    return {
+        "case": visible,
+        "org": OrgUnit.objects.filter(pk__in=case.values("org_id")),
+        "institution": Institution.objects.filter(pk__in=case.values("institution_id")),
+        "people": User.objects.filter(Q(pk__in=case.values("owner_id")) | Q(pk__in=case.values("backup_id"))).order_by(
+            "pk"
+        ),
+        "archive": CaseArchive.objects.filter(case_id__in=case.values("pk")),
+    }
 
 
 def _shape(case: Case, handles: bool) -> tuple:

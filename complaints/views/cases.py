@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import get_object_for_user
 from core.exporters import file_response
 from core.models import Deadline
 from core.personal import mask_address, mask_id, mask_name, mask_phone
@@ -37,7 +36,7 @@ from ..workflow import diagram_width, workflow_nodes
 from .action_table import ACTIONS
 from .archive_status import bundle_status_context
 from .case_panels import exposure_context
-from .case_rows import case_rows, choices_from, staff_choices_from
+from .case_rows import case_rows, choices_from, read_case, staff_choices_from
 
 
 def get_case_for_user(request, pk) -> Case:
@@ -45,11 +44,9 @@ def get_case_for_user(request, pk) -> Case:
     user = request.user
     if has_role(user, Role.MEDIATOR) and not (user.is_superuser or has_role(user, Role.CLERK, Role.SUPERVISOR)):
         raise Http404
-    # Only what every case view needs is joined: with the categories, the first case, the registering user and the
-    # forwarding slip too, PostgreSQL spent 6–12 ms planning the twelve-table join (0.3 ms running it; 1,000,000
-    # cases). The case page reads the others with its lists in one query (case_rows); elsewhere they load when used.
-    queryset = Case.objects.select_related("org", "institution", "owner", "backup", "archive")
-    return get_object_for_user(queryset, user, pk=pk)
+    # Only what every case view needs is read with the case (read_case): the case page reads the rest with its lists
+    # in one query (case_rows); elsewhere they load when used.
+    return read_case(user, pk)
 
 
 # --- Actions ---------------------------------------------------------------------------------------

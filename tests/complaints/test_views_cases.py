@@ -372,6 +372,30 @@ def test_the_lists_compiled_once_are_each_cases_own(full_petition, register, cle
     assert len(rows._prepared) == 1
 
 
+def test_the_case_every_case_view_reads_is_the_case_field_for_field(full_petition, clerk_a, other_clerk):
+    """`read_case` (one query compiled once) gives the case as the ORM reads it — amounts keep their two decimals,
+    times their zone, personal data decrypted — with its office, A and B attached; another office gets a 404."""
+    from decimal import Decimal
+
+    from django.http import Http404
+
+    from complaints.models import Case
+    from complaints.views.case_rows import read_case
+
+    case = full_petition
+    case.amount_involved, case.amount_recovered = Decimal("12345678.91"), Decimal("4200.00")
+    case.save()
+    read = read_case(clerk_a, case.pk)
+    expected = Case.objects.select_related("org", "owner", "backup").get(pk=case.pk)
+    fields = Case._meta.concrete_fields
+    assert [repr(getattr(read, f.attname)) for f in fields] == [repr(getattr(expected, f.attname)) for f in fields]
+    assert str(read.amount_recovered) == "4200.00" and read.name == "王小明"
+    assert (read.org, read.owner, read.backup) == (expected.org, expected.owner, expected.backup)
+    assert getattr(read, "archive", None) is None
+    with pytest.raises(Http404):
+        read_case(other_clerk, case.pk)
+
+
 def test_a_slot_without_a_value_is_refused(db):
     from core.models import User
     from core.rows import Slot, fetch_prepared
