@@ -52,7 +52,8 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 # The benchmark database: PostgreSQL on 127.0.0.1, created and seeded once with BENCH_CASES demo cases, then reused.
-# `bench` measures in-process, then over HTTP (gunicorn + wrk, from sysdeps); BENCH_ARGS go to `manage.py bench`.
+# `bench` measures in-process with the production settings (DEBUG off), then over HTTP (gunicorn + wrk, from
+# sysdeps); BENCH_ARGS go to `manage.py bench`.
 BENCH_CASES ?= 1000000
 BENCH_DB ?= laizhou_bench
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
@@ -70,7 +71,7 @@ bench: sysdeps $(VENV)/.installed $(BENCH_KEYS)
 	set -a && . ./$(BENCH_KEYS) && set +a && export DATABASE_URL=$(BENCH_DATABASE_URL) && \
 		$(MANAGE) migrate --no-input -v0 && \
 		$(MANAGE) seed_demo --cases $(BENCH_CASES) && \
-		$(MANAGE) bench $(BENCH_ARGS)
+		DEBUG=false ALLOWED_HOSTS=testserver STATIC_ROOT=$(CURDIR)/var/bench-static $(MANAGE) bench $(BENCH_ARGS)
 
 # Backup and restore (README「可靠性与备份」): PostgreSQL by pg_dump/pg_restore plus the private files, one tar file.
 BACKUP_DIR ?= var/backups

@@ -18,6 +18,15 @@ from django.test.utils import CaptureQueriesContext
 from . import REGISTRY, Measurement, Result
 
 
+class HttpsClient(Client):
+    """Every request over https, as behind the TLS proxy (laizhou_xiaobao.bench.http.PROXY_HEADERS): with DEBUG off
+    the production settings redirect a plain http request."""
+
+    def request(self, **request):
+        request.update({"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
+        return super().request(**request)
+
+
 class Context:
     """What a measurement gets: logged-in test clients for the demo accounts, and the options."""
 
@@ -31,7 +40,7 @@ class Context:
         if username not in self._clients:
             from .http import as_after_every_login_step
 
-            client = Client()
+            client = HttpsClient()
             user = User.objects.get(username=username)
             client.force_login(user)
             # As over HTTP: every login step done (the second factor where the account has one, e.g. admin).

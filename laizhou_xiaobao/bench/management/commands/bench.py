@@ -1,12 +1,14 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from laizhou_xiaobao.bench import REGISTRY
 from laizhou_xiaobao.bench.cluster import describe_cluster, run_cluster_http
-from laizhou_xiaobao.bench.http import HTTP_TARGETS, describe, fail_on_errors, run_http
+from laizhou_xiaobao.bench.http import HTTP_TARGETS, collect_static, describe, fail_on_errors, run_http
 from laizhou_xiaobao.bench.runner import database_description, discover, run_all, write_results
 from laizhou_xiaobao.bench.today import pinned, seed_date
 
@@ -67,9 +69,21 @@ class Command(BaseCommand):
         header = f"{timezone.localtime():%Y-%m-%d %H:%M}，数据库：{database_description()}"
         if today is not None:
             header += f"；“今天”固定为种子日期 {today:%Y-%m-%d}"
+        header += "；" + self._production_settings(options)
         self.stdout.write(header)
         with pinned(today):
             self._measure(names, out, export_rows, no_memory, options, header, inproc_names, http_names)
+
+    @staticmethod
+    def _production_settings(options) -> str:
+        """The in-process measurements run as a production server does when DEBUG is off (as `make bench` starts
+        them): the static tree its manifest storage needs is collected first (docs/performance.md「进程内的设置」)."""
+        if settings.DEBUG:
+            return "进程内测量在 DEBUG=true 下（模板调试、查询记录：比生产慢）"
+        storage = import_string(settings.STORAGES["staticfiles"]["BACKEND"])
+        if issubclass(storage, ManifestFilesMixin) and not options["http_only"]:
+            collect_static(Path(settings.STATIC_ROOT))
+        return "进程内测量在 DEBUG=false 下（生产设置）"
 
     def _measure(self, names, out, export_rows, no_memory, options, header, inproc_names, http_names):
         run_inproc = not options["http_only"] and (not names or inproc_names)
