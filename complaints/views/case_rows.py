@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import router
 from django.db.models import CharField, DateField, Q, Subquery
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django.http import Http404
@@ -82,7 +83,8 @@ def read_case(user, pk) -> Case:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    rows = fetch_prepared(("case", scope), lambda: _case_querysets(scope), {"case": pk, "path": path})
+    values = {"case": pk, "path": path}
+    rows = fetch_prepared(("case", scope), lambda: _case_querysets(scope), values, using=router.db_for_read(Case))
     if not rows["case"]:
         raise Http404
     case = rows["case"][0]
