@@ -13,7 +13,7 @@ from institutions.picker import picker_options
 
 from .models import Attachment, CaseStep, Contact
 from .models.choices import CaseType, Channel, Decision, Finding, NoticeVia, PetitionKind, Satisfaction
-from .selectors import office_staff
+from .selectors import choose_office_staff
 from .services import ESCALATIONS
 from .services.intake import MAX_REPRESENTATIVES
 
@@ -358,13 +358,6 @@ class EscalateForm(ActionForm):
 
 class CloseForm(ActionForm):
     result = _text(_("办理结果"), required=False)
-
-
-def choose_office_staff(field, org_id) -> None:
-    """A person of the case's office: `office_staff_of` tells the case page it may draw the options from the staff
-    rows it has already read (complaints/views/case_rows.py, `staff_choices_from`)."""
-    field.queryset = office_staff(org_id)
-    field.office_staff_of = org_id
 
 
 class StepStartForm(ActionForm):

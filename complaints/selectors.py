@@ -370,3 +370,10 @@ class DaysLeft:
 def office_staff(org_id):
     """The active staff of an office: whom a case's forms may name (负责人, A岗, B岗)."""
     return User.objects.filter(org_id=org_id, is_active=True)
+
+
+def choose_office_staff(field, org_id) -> None:
+    """A form field choosing a person of the case's office: `office_staff_of` tells the case page it may draw the
+    options from the staff rows it has already read (complaints/views/case_rows.py, `staff_choices_from`)."""
+    field.queryset = office_staff(org_id)
+    field.office_staff_of = org_id

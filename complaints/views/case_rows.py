@@ -326,7 +326,7 @@ def choices_from(form_field, rows: list) -> None:
 
 def staff_choices_from(forms, case: Case, staff: list) -> None:
     """The action forms' choices of the office's staff (负责人, A岗, B岗) drawn from the rows already loaded: only
-    for a field whose queryset is `office_staff` of the case's office (marked by `forms.choose_office_staff`), so
+    for a field whose queryset is `office_staff` of the case's office (marked by `selectors.choose_office_staff`), so
     the options are the ones it would list."""
     for form in forms:
         for form_field in form.fields.values():
