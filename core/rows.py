@@ -6,6 +6,9 @@ carried as a JSON object of its columns (`JSON_OBJECT` on SQLite, `JSONB_BUILD_O
 rows back into model instances with the same Python values a normal query gives (dates, aware datetimes, decrypted
 personal data). Each list keeps its queryset's ordering (sorted in Python: a compound query cannot order its
 parts). Related rows are not joined: the caller attaches them (`attach`) from rows it already has.
+
+`fetch_prepared` does the same for lists read the same way for every record of one shape: their SQL is compiled
+once per process with a `Slot` for each value, and each call fills the slots.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Callable, Hashable, Iterable
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, JSONField, QuerySet, Value
+from django.db.models import BigIntegerField, Field, JSONField, QuerySet, Value
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,14 +40,13 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
 class Slot(Expression):
     """A named value in a query compiled once (`fetch_prepared`): it compiles to a placeholder, filled at each run.
 
-    Use it where a filter takes a value: `filter(case_id=Slot("case"))`, `filter(user_id__in=[Slot("a"),
-    Slot("b")])`, `filter(start_on__lte=Slot("today", DateField()))`. `output_field` prepares the value given
-    for the database, as the field of a plain filter would.
+    Use it where a filter takes a value: `filter(case_id=Slot("case"))`, `filter(start_on__lte=Slot("today",
+    DateField()))`, `Q(path__startswith=Slot("path", CharField()))`. A lookup across a relation with `__in` does not
+    take expressions: OR several equalities instead. `output_field` prepares the value given for the database, as
+    the field of a plain filter would.
     """
 
     def __init__(self, name: str, output_field: Field | None = None):
-        from django.db.models import BigIntegerField
-
         super().__init__(output_field=output_field or BigIntegerField())
         self.name = name
 
@@ -66,7 +68,8 @@ _prepared: dict[tuple, tuple[str, list, dict[str, QuerySet]]] = {}
 def fetch_prepared(
     key: Hashable, build: Callable[[], dict[str, QuerySet]], values: dict, *, using: str = DEFAULT_DB_ALIAS
 ) -> dict[str, list]:
-    """`fetch_together` for querysets of a fixed shape, compiled once per process (docs/performance.md「案件页」).
+    """`fetch_together` for querysets of a fixed shape, compiled once per process (docs/performance.md
+    「2026-12-06 第五轮」).
 
     `build()` returns the querysets with a `Slot` wherever a value goes; `values` gives each slot's value for this
     run. `key` must name everything `build` depends on besides the slots (which lists, how many values an `__in`
