@@ -33,6 +33,9 @@ class Measurement:
     # a memory limit also gets the growth of the process's resident memory, shown beside it.
     limit_ms: float | None = None
     limit_mb: float | None = None
+    # Work a Celery worker does in production (files, imports, reminders): measured after every page, so that what
+    # it leaves in the process (a PDF library's caches, hundreds of MB) does not slow the pages a web worker serves.
+    job: bool = False
 
 
 REGISTRY: dict[str, Measurement] = {}
@@ -49,6 +52,7 @@ def register(
     setup=None,
     limit_ms: float | None = None,
     limit_mb: float | None = None,
+    job: bool = False,
 ):
     """Decorator: register `func(ctx, prepared)` as the measurement `name`."""
 
@@ -64,6 +68,7 @@ def register(
             setup=setup,
             limit_ms=limit_ms,
             limit_mb=limit_mb,
+            job=job,
         )
         return func
 

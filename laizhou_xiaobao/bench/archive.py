@@ -65,6 +65,7 @@ def _prepare(ctx):
     setup=_prepare,
     limit_ms=10_000,
     limit_mb=200,
+    job=True,
 )
 def archive_bundle_30(ctx, prepared):
     from complaints.services.archive_bundle import archive_bundle_build

@@ -218,6 +218,7 @@ def _export_baseline(ctx, prepared):
     baseline_title="openpyxl 只写模式写同样的行（无Django）",
     repeat=3,
     target="≤ 1.2× 基线，≤ 150 MB",
+    job=True,
 )
 def export_xlsx(ctx, prepared):
     from complaints.services.ledger_export import write_ledger
@@ -227,7 +228,7 @@ def export_xlsx(ctx, prepared):
     return f"{rows:,} 行"
 
 
-@register("export_csv", title="台账导出CSV（行数见 --export-rows，默认10万）", setup=_export_setup, repeat=3)
+@register("export_csv", title="台账导出CSV（行数见 --export-rows，默认10万）", setup=_export_setup, repeat=3, job=True)
 def export_csv(ctx, prepared):
     from complaints.services.ledger_export import write_ledger
 

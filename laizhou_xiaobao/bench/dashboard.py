@@ -118,7 +118,7 @@ def my_work_page(ctx, prepared):
     assert response.status_code == 200, response.status_code  # nosec B101 # bench self-check, never run with -O
 
 
-@register("reminder_job", title="每日期限提醒（试运行：汇总全部收件人）", repeat=5, target="≤ 2 s")
+@register("reminder_job", title="每日期限提醒（试运行：汇总全部收件人）", repeat=5, target="≤ 2 s", job=True)
 def reminder_job(ctx, prepared):
     from core.reminders import send_reminders
 

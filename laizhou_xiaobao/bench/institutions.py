@@ -64,7 +64,12 @@ def _list_500(ctx):
 
 
 @register(
-    "quarterly_list_pdf_500", title="正负面清单PDF（500家机构）", repeat=1, target="≤ 15 s，≤ 300 MB", setup=_list_500
+    "quarterly_list_pdf_500",
+    title="正负面清单PDF（500家机构）",
+    repeat=1,
+    target="≤ 15 s，≤ 300 MB",
+    setup=_list_500,
+    job=True,
 )
 def quarterly_list_pdf(ctx, prepared):
     from institutions.services.documents import build_pdf
@@ -75,7 +80,12 @@ def quarterly_list_pdf(ctx, prepared):
 
 
 @register(
-    "quarterly_list_xlsx_500", title="正负面清单Excel（500家机构）", repeat=3, target="≤ 5 s，≤ 300 MB", setup=_list_500
+    "quarterly_list_xlsx_500",
+    title="正负面清单Excel（500家机构）",
+    repeat=3,
+    target="≤ 5 s，≤ 300 MB",
+    setup=_list_500,
+    job=True,
 )
 def quarterly_list_xlsx(ctx, prepared):
     from institutions.services.documents import build_xlsx

@@ -96,7 +96,7 @@ def import_once(actor, content: bytes, *, keep: bool = False):
     return record
 
 
-@register("ledger_import_10000", title="历史台账导入（10000行）", repeat=1, target="≤ 60 s", setup=_prepare)
+@register("ledger_import_10000", title="历史台账导入（10000行）", repeat=1, target="≤ 60 s", setup=_prepare, job=True)
 def ledger_import_10000(ctx, prepared):
     actor, content = prepared
     record = import_once(actor, content)

@@ -188,6 +188,8 @@ def run_all(names: list[str] | None, options: dict, stdout) -> list[Result]:
     discover()
     ctx = Context(options)
     selected = [REGISTRY[n] for n in names] if names else list(REGISTRY.values())
+    # The pages first, the background jobs after (Measurement.job); each group in the order registered.
+    selected.sort(key=lambda measurement: measurement.job)
     results = []
     for measurement in selected:
         stdout.write(f"测量：{measurement.title} …")
