@@ -1,5 +1,5 @@
 """`{% nav_items %}`: the main menu, drawn once per process for each combination of what it depends on
-(docs/performance.md「每页都有的部分」).
+(docs/performance.md「主菜单」).
 
 The menu is the same for every user who holds the same flags (mediator only, may register, audit administrator,
 staff, superuser): a dozen `{% url %}` and `{% translate %}` tags that every page of the site paid for again. The
