@@ -27,14 +27,11 @@ _drawn: dict[tuple, str] = {}
 def nav_items(context) -> str:
     user = context.get("user")
     flags = {name: bool(context.get(name)) for name in FLAGS}
-    flags["user"] = {
-        "is_staff": bool(getattr(user, "is_staff", False)),
-        "is_superuser": bool(getattr(user, "is_superuser", False)),
-    }
-    key = (*(flags[name] for name in FLAGS), *flags["user"].values(), get_language(), get_script_prefix())
+    staff, superuser = bool(getattr(user, "is_staff", False)), bool(getattr(user, "is_superuser", False))
+    key = (*flags.values(), staff, superuser, get_language(), get_script_prefix())
     html = _drawn.get(key)
     if html is None:
-        html = render_to_string(TEMPLATE, flags)
+        html = render_to_string(TEMPLATE, {**flags, "user": {"is_staff": staff, "is_superuser": superuser}})
         if not settings.DEBUG:
             _drawn[key] = html
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 # drawn from our own template, escaped by it

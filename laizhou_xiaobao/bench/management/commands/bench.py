@@ -12,6 +12,9 @@ from laizhou_xiaobao.bench.http import HTTP_TARGETS, collect_static, describe, f
 from laizhou_xiaobao.bench.runner import database_description, discover, run_all, write_results
 from laizhou_xiaobao.bench.today import pinned, seed_date
 
+IN_PROCESS_DEBUG = "进程内测量在 DEBUG=true 下（模板调试、查询记录：比生产慢）"
+IN_PROCESS_PRODUCTION = "进程内测量在 DEBUG=false 下（生产设置）"
+
 
 class Command(BaseCommand):
     help = (
@@ -69,21 +72,13 @@ class Command(BaseCommand):
         header = f"{timezone.localtime():%Y-%m-%d %H:%M}，数据库：{database_description()}"
         if today is not None:
             header += f"；“今天”固定为种子日期 {today:%Y-%m-%d}"
-        header += "；" + self._production_settings(options)
+        header += "；" + (IN_PROCESS_DEBUG if settings.DEBUG else IN_PROCESS_PRODUCTION)
         self.stdout.write(header)
+        if not options["http_only"] and _manifest_storage():
+            # The production settings' manifest storage needs the static tree (docs/performance.md「进程内的设置」).
+            collect_static(Path(settings.STATIC_ROOT))
         with pinned(today):
             self._measure(names, out, export_rows, no_memory, options, header, inproc_names, http_names)
-
-    @staticmethod
-    def _production_settings(options) -> str:
-        """The in-process measurements run as a production server does when DEBUG is off (as `make bench` starts
-        them): the static tree its manifest storage needs is collected first (docs/performance.md「进程内的设置」)."""
-        if settings.DEBUG:
-            return "进程内测量在 DEBUG=true 下（模板调试、查询记录：比生产慢）"
-        storage = import_string(settings.STORAGES["staticfiles"]["BACKEND"])
-        if issubclass(storage, ManifestFilesMixin) and not options["http_only"]:
-            collect_static(Path(settings.STATIC_ROOT))
-        return "进程内测量在 DEBUG=false 下（生产设置）"
 
     def _measure(self, names, out, export_rows, no_memory, options, header, inproc_names, http_names):
         run_inproc = not options["http_only"] and (not names or inproc_names)
@@ -126,3 +121,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(f"结果已写入 {md_path} 和 {json_path}"))
         fail_on_errors(http_results + cluster_results)
+
+
+def _manifest_storage() -> bool:
+    """Whether static files are served by a manifest storage (DEBUG off), which needs `collectstatic` first."""
+    return issubclass(import_string(settings.STORAGES["staticfiles"]["BACKEND"]), ManifestFilesMixin)
