@@ -158,7 +158,7 @@ AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.security.backends.SessionUserBackend",  # ModelBackend; user, roles and unit in one query
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

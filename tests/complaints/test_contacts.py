@@ -305,13 +305,13 @@ def test_list_query_count_does_not_grow_with_records(client_for, orgs, clerk_a, 
             make_contact(orgs["laizhou"], clerk_b, received_at=NOW - dt.timedelta(minutes=minutes))
         client = client_for(clerk_a)
         client.get(LIST)
-        # 8 queries: the session, the user, the user's roles, the user's unit (navigation), the 接待人 choices,
-        # the unread-notification count, the page's count and its rows (with case, institution and receiver).
-        with django_assert_num_queries(8):
+        # 6 queries: the session, the user with roles and unit (one query), the 接待人 choices, the
+        # unread-notification count, the page's count and its rows (with case, institution and receiver).
+        with django_assert_num_queries(6):
             client.get(LIST, {"channel": "phone"})
         for minutes in range(3, 40):
             make_contact(orgs["laizhou"], clerk_b, received_at=NOW - dt.timedelta(minutes=minutes))
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(6):
             response = client.get(LIST, {"channel": "phone"})
     assert len(rows(response)) == 40
 
@@ -332,9 +332,9 @@ def test_the_record_page_masks_personal_data_and_shows_its_history(client_for, c
 def test_record_page_query_count(client_for, call, clerk_a, django_assert_num_queries):
     client = client_for(clerk_a)
     client.get(detail_url(call))
-    # 8 queries: the session, the user, the record with its unit, institution, receiver and case, the user's
-    # roles, the representatives, the history, the user's unit (navigation), the unread-notification count.
-    with django_assert_num_queries(8):
+    # 6 queries: the session, the user with roles and unit (one query), the record with its unit, institution,
+    # receiver and case, the representatives, the history, the unread-notification count.
+    with django_assert_num_queries(6):
         client.get(detail_url(call))
 
 

@@ -168,14 +168,14 @@ def test_step_completion_on_the_page(client_for, clerk_b, full_petition):
     assert step.done_on is not None
 
 
-# 1 session, 2 user, 3 roles (groups), 4 the user's office (scope), 5 the case with its related rows (and its
-# 转办 record), 6 every list of the case in one round trip (events, documents, steps, attachments, extension
+# 1 session, 2 the user with roles and office (one query), 3 the case with its related rows (and its
+# 转办 record), 4 every list of the case in one round trip (events, documents, steps, attachments, extension
 # requests, deadlines with their rules and open pauses, contacts with their representatives, the last 50 history
 # records, the interviews the case led to, the institution's interviews still taking a topic, A/B's absences
-# today, a closed petition's reviews and transfer, a filed case's supplements and latest bundle job), 7 the people
-# those rows name (the archive's filer and approver with them), 8 the calendar's revision check,
-# 9 the navigation's unread notifications (docs/performance.md「案件页」).
-CASE_PAGE_QUERIES = 9
+# today, a closed petition's reviews and transfer, a filed case's supplements and latest bundle job), 5 the people
+# those rows name (the archive's filer and approver with them), 6 the calendar's revision check,
+# 7 the navigation's unread notifications (docs/performance.md「案件页」).
+CASE_PAGE_QUERIES = 7
 
 
 def test_case_page_query_count_is_pinned(client_for, clerk_a, full_petition, django_assert_num_queries):

@@ -164,10 +164,10 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
     client = client_for(supervisor)
     with at(TUESDAY_BEFORE_HOLIDAY, 9):
         client.get(reverse("dashboard:board"))  # warm the calendar cache
-        # session, user, roles (groups), user's org; calendar revisions; one grouped deadline query, absences,
-        # supervisors, handler names, institution names; closure rates; intake; top institutions and their
-        # names; open major (重大/群体性) cases; unread notifications for the bell.
-        with django_assert_num_queries(16):
+        # session, user with roles (groups) and org (one query); calendar revisions; one grouped deadline query,
+        # absences, supervisors, handler names, institution names; closure rates; intake; top institutions and
+        # their names; open major (重大/群体性) cases; unread notifications for the bell.
+        with django_assert_num_queries(14):
             response = client.get(reverse("dashboard:board"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -182,7 +182,7 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
     more = make_open_case(org=orgs["laizhou"], owner=clerk_b, institution=institution)
     for n in range(5):
         open_item(more, dt.date(2025, 9, 1) + dt.timedelta(days=n))
-    with at(TUESDAY_BEFORE_HOLIDAY, 9), django_assert_num_queries(16):
+    with at(TUESDAY_BEFORE_HOLIDAY, 9), django_assert_num_queries(14):
         client.get(reverse("dashboard:board"))
 
 

@@ -97,16 +97,16 @@ def test_home_query_count_does_not_grow_with_items(
     ExtensionRequest.objects.create(case=case, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
     with at(TUESDAY, 9):
         client.get(reverse("home"))
-        # session, user, roles, user's org (nav); calendar revisions; own items; covered items; items of absent
+        # session, user with roles and org (one query); calendar revisions; own items; covered items; items of absent
         # A and B; which of the cases are major (重大/群体性); their counts; pending extension requests; office
         # tasks; unread notifications.
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(11):
             client.get(reverse("home"))
         for n in range(5):
             other = make_open_case(org=orgs["laizhou"], owner=supervisor, backup=clerk_b)
             open_item(other, dt.date(2025, 9, 20 + n))
             ExtensionRequest.objects.create(case=other, deadline=deadline, days=30, reason="复杂", requested_by=clerk_a)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(11):
             client.get(reverse("home"))
 
 

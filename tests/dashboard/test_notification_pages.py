@@ -58,12 +58,12 @@ def test_anonymous_is_sent_to_login_and_marking_needs_post(clerk_a, client, clie
 def test_notification_list_query_count_is_constant(clerk_a, client_for, django_assert_num_queries):
     client = client_for(clerk_a)
     notify(user=clerk_a, title="提醒")
-    # session, user, roles, user's org (nav); page count; page rows; unread count for the bell.
-    with django_assert_num_queries(7):
+    # session; user with roles and org (one query); page count; page rows; unread count for the bell.
+    with django_assert_num_queries(5):
         client.get(reverse("dashboard:notification_list"))
     for n in range(20):
         notify(user=clerk_a, title=f"提醒{n}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get(reverse("dashboard:notification_list"))
 
 

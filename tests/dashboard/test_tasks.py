@@ -152,11 +152,11 @@ def test_task_list_query_count_is_constant(frozen, supervisor, clerk_a, client_f
     client = client_for(supervisor)
     _task(supervisor, clerk_a)
     client.get(reverse("dashboard:task_list"))
-    # session, user, user's org (scope), roles, unread count, tasks with A/B, office users for the A and the B
+    # session, user with org and roles (one query), unread count, tasks with A/B, office users for the A and the B
     # selects of the form.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(reverse("dashboard:task_list"))
     for n in range(5):
         _task(supervisor, clerk_a, title=f"任务{n}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(reverse("dashboard:task_list"))

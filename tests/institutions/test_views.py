@@ -137,9 +137,9 @@ def test_ranking_query_count_is_flat(client_for, clerk_a, orgs, draft, django_as
     client = client_for(clerk_a)
     client.get("/institutions/ranking/?quarter=2026Q3")
     _many(orgs, clerk_a, 5)
-    # session, user, the user's unit (scoping), institutions with type, cases grouped, forwardings grouped,
-    # repeat contacts grouped, roles (context processor), unread notifications (navigation), sub-bureau choices.
-    with django_assert_num_queries(10):
+    # session, the user with roles and unit (one query), institutions with type, cases grouped, forwardings
+    # grouped, repeat contacts grouped, unread notifications (navigation), sub-bureau choices.
+    with django_assert_num_queries(8):
         client.get("/institutions/ranking/?quarter=2026Q3")
 
 
@@ -147,10 +147,10 @@ def test_list_detail_query_count_is_flat(client_for, clerk_a, orgs, draft, djang
     client = client_for(clerk_a)
     url = f"/institutions/lists/{draft.pk}/"
     client.get(url)
-    # session, user, the user's unit, roles, the list with its people, rows with institution and type, their
+    # session, the user with unit and roles (one query), the list with its people, rows with institution and type, their
     # items, unread notifications (navigation), the latest file-generation job (the files card), versions of the
     # quarter.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -158,13 +158,14 @@ def test_list_detail_query_count_is_flat(client_for, clerk_a, orgs, draft, djang
 def test_list_index_and_interview_list_query_counts(client_for, clerk_a, draft, interview, django_assert_num_queries):
     client = client_for(clerk_a)
     client.get("/institutions/lists/")
-    # session, user, the user's unit, roles, unread notifications (navigation), lists with org and people.
-    with django_assert_num_queries(6):
+    # session, the user with unit and roles (one query), unread notifications (navigation), lists with org and
+    # people.
+    with django_assert_num_queries(4):
         client.get("/institutions/lists/")
     client.get("/institutions/interviews/")
-    # session, user, the user's unit, roles, unread notifications (navigation), interviews with institution,
-    # owner and unit, institutions for the create form.
-    with django_assert_num_queries(7):
+    # session, the user with unit and roles (one query), unread notifications (navigation), interviews with
+    # institution, owner and unit, institutions for the create form.
+    with django_assert_num_queries(5):
         client.get("/institutions/interviews/")
 
 

@@ -138,10 +138,10 @@ def test_workstation_list_query_count(client_for, clerk_a, make_mediation, paper
     for _ in range(3):
         make_mediation(stage="mediating", mediator=paper_mediator)
     client = client_for(clerk_a)
-    # session, user, roles (groups), the user's org (scope path), the page count, the navigation's unread
+    # session, the user with roles and org (one query), the page count, the navigation's unread
     # notification badge, the active mediators for the filter's choices, the page of cases with
     # institution / mediator / partner joined.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("mediation:index"))
     assert response.status_code == 200
     assert response.content.decode().count("/mediation/") >= 3

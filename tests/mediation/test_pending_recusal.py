@@ -41,8 +41,8 @@ def test_mediator_home_query_count(
         make_mediation(stage="assigned", mediator=court_mediator)
     client = client_for(mediator)
     client.get(reverse("home"))
-    # session, user, roles, the user's unit (nav); calendar revisions; own items; covered items; their counts;
+    # session, the user with roles and unit (one query); calendar revisions; own items; covered items; their counts;
     # the recusal declarations owed; tasks; unread notifications.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert len(response.context["recusals"]) == 3

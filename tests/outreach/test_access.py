@@ -130,10 +130,10 @@ def test_landing_page_lists_and_filters_events(
     )
     client = client_for(clerk_a)
     client.get(reverse("outreach:index"))
-    # session, user, user and group permissions, the user's unit, the chosen town, the count, the navigation
-    # (roles, notification bell), the filter form's choices (campaigns, towns, venue types, topics, target
+    # session, the user with roles and unit (one query), user and group permissions, the chosen town, the count,
+    # the notification bell, the filter form's choices (campaigns, towns, venue types, topics, target
     # groups) and the page of events with campaign, cell, town and venue joined.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.get(reverse("outreach:index"), {"town": grid["zhuqiao"].pk})
     body = response.content.decode()
     assert "朱桥征信宣传" in body and "沙河防诈宣传" not in body
