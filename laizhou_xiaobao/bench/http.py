@@ -31,6 +31,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
+from .floor import FLOOR_FACTOR, Floor, measure_floor
 from .http_targets import CLERK, HTTP_TARGETS, SUPERVISOR, HttpTarget  # noqa: F401 (the targets)
 
 LUA_SCRIPT = Path(__file__).with_name("wrk_report.lua")
@@ -55,6 +56,12 @@ class HttpResult:
     non_2xx: int
     target: str = ""
     met: bool | None = None  # None when the target names no number
+    met_by: str = ""  # which of the two ways the target was met (floor.py)
+    # The bare-SQL floor measured in-process just before the load (floor.py); None for the baselines.
+    page_ms: float | None = None
+    sql_ms: float | None = None
+    floor_ratio: float | None = None
+    plan: str = ""  # EXPLAIN ANALYZE of the page's slowest read
 
     @property
     def errors(self) -> int:
@@ -109,7 +116,7 @@ def login_sessions(usernames):
                 raise CommandError(f"演示账号 {username} 不存在或已停用：请先运行 seed_demo")
             store = store_class()
             store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             as_after_every_login_step(store, user)
             store.create()
@@ -228,7 +235,7 @@ def run_wrk(url: str, *, seconds: int, connections: int, headers: dict) -> dict:
     raise CommandError(f"wrk 没有给出结果（退出码 {completed.returncode}）：{completed.stderr or completed.stdout}")
 
 
-def result_from(target: HttpTarget, path: str, stats: dict) -> HttpResult:
+def result_from(target: HttpTarget, path: str, stats: dict, floor: Floor | None = None) -> HttpResult:
     seconds = stats["duration_us"] / 1e6
     result = HttpResult(
         name=target.name,
@@ -250,13 +257,21 @@ def result_from(target: HttpTarget, path: str, stats: dict) -> HttpResult:
         result.met = (target.min_rps is None or result.rps >= target.min_rps) and (
             target.max_p99_ms is None or result.p99_ms <= target.max_p99_ms
         )
+        result.met_by = "HTTP" if result.met else ""
+    if floor is not None:
+        result.page_ms, result.sql_ms, result.floor_ratio = floor.page_ms, floor.sql_ms, floor.ratio
+        result.plan = floor.plan
+        if not result.met and floor.met:
+            result.met, result.met_by = True, f"≤ {FLOOR_FACTOR:g}× 裸SQL"
     return result
 
 
 # --- The phase --------------------------------------------------------------------------------------------
 
 
-def load_target(target: HttpTarget, path: str, *, port: int, cookie: str | None, log: Path, options: dict, stdout):
+def load_target(
+    target: HttpTarget, path: str, *, port: int, cookie: str | None, log: Path, options: dict, stdout, floor=None
+):
     headers = dict(PROXY_HEADERS)
     if cookie:
         headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
@@ -268,11 +283,16 @@ def load_target(target: HttpTarget, path: str, *, port: int, cookie: str | None,
     load = {"connections": options["http_connections"], "headers": headers}
     if options["http_warmup"]:
         run_wrk(url, seconds=options["http_warmup"], **load)
-    result = result_from(target, path, run_wrk(url, seconds=options["http_seconds"], **load))
+    result = result_from(target, path, run_wrk(url, seconds=options["http_seconds"], **load), floor)
     stdout.write(
         f"  {result.rps:.1f} 次/秒，中位数 {result.median_ms:.1f} ms，p95 {result.p95_ms:.1f} ms，"
         f"p99 {result.p99_ms:.1f} ms，{result.requests} 次请求，错误 {result.errors}"
-        + ("" if result.met is None else ("，达标" if result.met else "，未达标"))
+        + (
+            ""
+            if floor is None
+            else f"；进程内 {floor.page_ms:.1f} ms，裸SQL {floor.sql_ms:.1f} ms，{floor.ratio:.2f} 倍"
+        )
+        + ("" if result.met is None else (f"，达标（{result.met_by}）" if result.met else "，未达标"))
     )
     return result
 
@@ -286,6 +306,7 @@ def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]
     workers = options["http_workers"]
     with login_sessions(sorted({t.user for t in selected if t.user})) as sessions:
         paths = {t.name: t.path() for t in selected}
+        floors = page_floors(selected, paths, sessions, stdout)
         with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
             stdout.write("HTTP：收集静态文件 …")
             static_root, log = Path(tmp) / "static", Path(tmp) / "gunicorn.log"
@@ -301,9 +322,25 @@ def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]
                         log=log,
                         options=options,
                         stdout=stdout,
+                        floor=floors.get(t.name),
                     )
                     for t in selected
                 ]
+
+
+def page_floors(selected: list[HttpTarget], paths: dict, sessions: dict, stdout) -> dict:
+    """Each page's bare-SQL floor, in this process, before the server starts (floor.py), signed in with the
+    session the load will use; the baselines have none."""
+    from .runner import HttpsClient
+
+    floors = {}
+    for target in selected:
+        if target.floor:
+            stdout.write(f"裸SQL下限：{target.title} …")
+            client = HttpsClient()
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[target.user]
+            floors[target.name] = measure_floor(client, paths[target.name])
+    return floors
 
 
 def fail_on_errors(results: list[HttpResult]) -> None:

@@ -1,7 +1,8 @@
 """The pages the HTTP phase of `bench` loads (docs/performance.md「HTTP 压测」) and each one's target.
 
 Issue 18's pages all carry the same target: ≥ 100 requests/s and p99 ≤ 150 ms with gunicorn 2 sync workers and
-wrk 8 connections at 1,000,000 cases. Each path is worked out once, against the database, before the server starts.
+wrk 8 connections at 1,000,000 cases, or, where the database work alone rules that out, within 1.5× of the page's
+bare SQL (floor.py). Each path is worked out once, against the database, before the server starts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class HttpTarget:
     path: Callable[[], str]  # called once, against the database, before the server starts
     min_rps: float | None = None
     max_p99_ms: float | None = None
+    # Or, where the database work alone rules the rate out, in-process within 1.5× of its bare SQL (floor.py).
+    floor: bool = False
 
     @property
     def target(self) -> str:
@@ -36,7 +39,8 @@ class HttpTarget:
             parts.append(f"≥ {self.min_rps:g} 次/秒")
         if self.max_p99_ms is not None:
             parts.append(f"p99 ≤ {self.max_p99_ms:g} ms")
-        return "，".join(parts)
+        text = "，".join(parts)
+        return f"{text}；或进程内 ≤ 1.5× 裸SQL" if self.floor else text
 
 
 def _clerk():
@@ -91,7 +95,7 @@ def _one_institution() -> str:
 
 
 def _page(name: str, title: str, user: str | None, path: Callable[[], str]) -> HttpTarget:
-    return HttpTarget(name, title, user, path, **PAGE_TARGET)
+    return HttpTarget(name, title, user, path, **PAGE_TARGET, floor=True)
 
 
 HTTP_TARGETS: dict[str, HttpTarget] = {

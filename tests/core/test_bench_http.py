@@ -15,7 +15,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
+from laizhou_xiaobao.bench.floor import Floor
 from laizhou_xiaobao.bench.http import HTTP_TARGETS, HttpTarget, fail_on_errors, result_from, run_wrk
 
 
@@ -57,8 +59,16 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
         assert (row["errors"], row["non_2xx"], row["socket_errors"]) == (0, 0, 0), row
     ledger = next(row for row in rows if row["name"] == "http_ledger_first_page")
     assert ledger["user"] == "lz_clerk_a"
-    assert ledger["target"] == "≥ 100 次/秒，p99 ≤ 150 ms"
+    assert ledger["target"] == "≥ 100 次/秒，p99 ≤ 150 ms；或进程内 ≤ 1.5× 裸SQL"
     assert ledger["met"] in (True, False)
+    # Every page has its bare-SQL floor measured in-process before the load; the baselines have none.
+    for row in rows:
+        if row["name"] in ("http_login_page", "http_deadline_tool"):
+            assert (row["page_ms"], row["sql_ms"], row["plan"]) == (None, None, ""), row
+        else:
+            assert 0 < row["sql_ms"] < row["page_ms"], row
+            assert row["floor_ratio"] == pytest.approx(row["page_ms"] / row["sql_ms"]), row
+            assert bool(row["plan"]) is (connection.vendor == "postgresql"), row
 
     markdown = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "## HTTP（gunicorn 2 workers，8 连接）" in markdown
@@ -117,3 +127,24 @@ def test_wrk_counts_redirects_as_errors_and_the_run_fails(tiny_server):
     assert redirected["status"] == 0  # wrk's own counter only sees >= 400: the script is what catches a 302
     with pytest.raises(CommandError, match=r"某页：\d+ 个非 2xx 响应，0 个套接字错误"):
         fail_on_errors([result_from(target, "/ledger", redirected)])
+
+
+def _stats(requests: int, p99_ms: float) -> dict:
+    errors = {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}
+    return {"duration_us": 1e6, "requests": requests, "p50_us": 1e4, "p95_us": 2e4, "p99_us": p99_ms * 1000,
+            "max_us": p99_ms * 1000, **errors}  # fmt: skip
+
+
+def test_a_page_meets_its_target_over_http_or_within_one_and_a_half_times_its_bare_sql():
+    page = HTTP_TARGETS["http_search_4char"]
+    near_floor = Floor(page_ms=29.0, sql_ms=20.0, statements=5, slowest_ms=15.0, plan="")
+    far_from_floor = Floor(page_ms=31.0, sql_ms=20.0, statements=5, slowest_ms=15.0, plan="")
+
+    fast = result_from(page, "/", _stats(120, 90.0), far_from_floor)
+    assert (fast.met, fast.met_by) == (True, "HTTP")
+    slow_but_near = result_from(page, "/", _stats(60, 200.0), near_floor)
+    assert (slow_but_near.met, slow_but_near.met_by, slow_but_near.floor_ratio) == (True, "≤ 1.5× 裸SQL", 1.45)
+    slow_and_far = result_from(page, "/", _stats(60, 200.0), far_from_floor)
+    assert (slow_and_far.met, slow_and_far.met_by) == (False, "")
+    p99_too_long = result_from(page, "/", _stats(120, 151.0), None)
+    assert (p99_too_long.met, p99_too_long.page_ms) == (False, None)

@@ -1,0 +1,89 @@
+"""Each HTTP page's bare-SQL floor (docs/performance.md「裸 SQL 下限」).
+
+Issue 18 lets a page whose database work alone rules out 100 requests/s pass by being within 1.5× of that work
+instead. So before the server starts, each page is opened in this process (production settings, the page's demo
+account) and its statements are captured; the floor is the median time of sending the same reads again on a plain
+cursor — no Django around them — and the page's own median is set beside it. The slowest statement's plan
+(`EXPLAIN ANALYZE` on PostgreSQL) is kept for the report.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+FLOOR_FACTOR = 1.5
+REPEAT = 15
+# Statements that only read: a page's writes (a session's last activity, a log line) are not replayed.
+READS = ("select", "with", "(select")
+
+
+@dataclass
+class Floor:
+    page_ms: float  # the page's median, in this process
+    sql_ms: float  # its reads sent again on a cursor, median of the whole set
+    statements: int
+    slowest_ms: float
+    plan: str  # of the slowest read
+
+    @property
+    def ratio(self) -> float:
+        return self.page_ms / self.sql_ms if self.sql_ms else float("inf")
+
+    @property
+    def met(self) -> bool:
+        return self.ratio <= FLOOR_FACTOR
+
+
+def _reads(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise AssertionError(f"{path} 返回 {response.status_code}")
+    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().lower().startswith(READS)]
+
+
+def _send(statements: list[str]) -> list[float]:
+    """Each statement's time; the SQL is the page's own, captured above with its values in place."""
+    times = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            started = time.perf_counter()
+            cursor.execute(sql)  # nosec B608 # replays the SQL Django itself just sent
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _plan(sql: str) -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)  # the page's own SQL, as sent
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def measure_floor(client, path: str, repeat: int = REPEAT) -> Floor:
+    for _ in range(3):  # warm: caches, compiled queries, the calendar
+        client.get(path)
+    statements = _reads(client, path)
+    page, sql, each = [], [], [0.0] * len(statements)
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(path)
+        page.append((time.perf_counter() - started) * 1000)
+        times = _send(statements)
+        sql.append(sum(times))
+        each = [a + b for a, b in zip(each, times, strict=True)]
+    slowest = max(range(len(statements)), key=each.__getitem__) if statements else None
+    return Floor(
+        page_ms=statistics.median(page),
+        sql_ms=statistics.median(sql),
+        statements=len(statements),
+        slowest_ms=each[slowest] / repeat if slowest is not None else 0.0,
+        plan=_plan(statements[slowest]) if slowest is not None else "",
+    )
