@@ -35,6 +35,8 @@ from .floor import FLOOR_FACTOR, Floor, measure_floor
 from .http_targets import CLERK, HTTP_TARGETS, SUPERVISOR, HttpTarget  # noqa: F401 (the targets)
 
 LUA_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+# The backend a password login records in the session (laizhou_xiaobao/settings.py AUTHENTICATION_BACKENDS).
+SESSION_BACKEND = "core.security.backends.SessionUserBackend"
 # What a TLS-terminating proxy in front of gunicorn adds; without it the production settings redirect to https.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -116,7 +118,7 @@ def login_sessions(usernames):
                 raise CommandError(f"演示账号 {username} 不存在或已停用：请先运行 seed_demo")
             store = store_class()
             store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+            store[BACKEND_SESSION_KEY] = SESSION_BACKEND
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             as_after_every_login_step(store, user)
             store.create()

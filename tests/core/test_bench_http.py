@@ -148,3 +148,12 @@ def test_a_page_meets_its_target_over_http_or_within_one_and_a_half_times_its_ba
     assert (slow_and_far.met, slow_and_far.met_by) == (False, "")
     p99_too_long = result_from(page, "/", _stats(120, 151.0), None)
     assert (p99_too_long.met, p99_too_long.page_ms) == (False, None)
+
+
+@pytest.mark.django_db
+def test_a_floor_is_refused_for_a_page_that_does_not_answer_200(base_data):
+    from laizhou_xiaobao.bench.floor import measure_floor
+    from laizhou_xiaobao.bench.runner import HttpsClient
+
+    with pytest.raises(CommandError, match="测量裸SQL下限时 /complaints/ 返回 302，应为 200"):
+        measure_floor(HttpsClient(), "/complaints/", repeat=1)

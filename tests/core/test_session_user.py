@@ -58,3 +58,9 @@ def test_a_role_taken_away_or_an_account_disabled_shows_at_the_next_request(clie
     supervisor.save()
     response = client.get(reverse("dashboard:board"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_bench_signs_in_through_the_configured_backend(settings):
+    from laizhou_xiaobao.bench.http import SESSION_BACKEND
+
+    assert SESSION_BACKEND in settings.AUTHENTICATION_BACKENDS
