@@ -27,8 +27,6 @@ READS = ("select", "with", "(select")
 class Floor:
     page_ms: float  # the page's median, in this process
     sql_ms: float  # its reads sent again on a cursor, median of the whole set
-    statements: int
-    slowest_ms: float
     plan: str  # of the slowest read
 
     @property
@@ -84,7 +82,5 @@ def measure_floor(client, path: str, repeat: int = REPEAT) -> Floor:
     return Floor(
         page_ms=statistics.median(page),
         sql_ms=statistics.median(sql),
-        statements=len(statements),
-        slowest_ms=each[slowest] / repeat if slowest is not None else 0.0,
         plan=_plan(statements[slowest]) if slowest is not None else "",
     )

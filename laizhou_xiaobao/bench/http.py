@@ -31,6 +31,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
+from .clients import HttpsClient
 from .floor import FLOOR_FACTOR, Floor, measure_floor
 from .http_targets import CLERK, HTTP_TARGETS, SUPERVISOR, HttpTarget  # noqa: F401 (the targets)
 
@@ -333,8 +334,6 @@ def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]
 def page_floors(selected: list[HttpTarget], paths: dict, sessions: dict, stdout) -> dict:
     """Each page's bare-SQL floor, in this process, before the server starts (floor.py), signed in with the
     session the load will use; the baselines have none."""
-    from .runner import HttpsClient
-
     floors = {}
     for target in selected:
         if target.floor:

@@ -16,15 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from . import REGISTRY, Measurement, Result
-
-
-class HttpsClient(Client):
-    """Every request over https, as behind the TLS proxy (laizhou_xiaobao.bench.http.PROXY_HEADERS): with DEBUG off
-    the production settings redirect a plain http request."""
-
-    def request(self, **request):
-        request.update({"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
-        return super().request(**request)
+from .clients import HttpsClient
 
 
 class Context:
@@ -224,7 +216,7 @@ def _http_table(http_results, title: str, description: str) -> list[str]:
     ]
     for r in http_results:
         met = "" if r.met is None else (f"是（{r.met_by}）" if r.met else "**否**")
-        floor = "| | |" if r.page_ms is None else f"| {r.page_ms:.1f} | {r.sql_ms:.1f} | {r.floor_ratio:.2f} |"
+        floor = "| | | |" if r.page_ms is None else f"| {r.page_ms:.1f} | {r.sql_ms:.1f} | {r.floor_ratio:.2f} |"
         md.append(
             f"| {r.title} | {r.user} | {r.requests:,} | {r.rps:.1f} | {r.median_ms:.1f} | {r.p95_ms:.1f} | "
             f"{r.p99_ms:.1f} | {r.max_ms:.1f} | {r.errors} {floor} {r.target} | {met} |"

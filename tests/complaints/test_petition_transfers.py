@@ -194,9 +194,9 @@ def test_register_query_count_does_not_grow_with_rows(
                 authority_name="莱州市市场监管局",
                 reason="x",
             )
-    # 7 queries: the session, the user, the user's roles, the navigation's unread-notification count, the
-    # work calendar's revision check, the page's count and the page's rows with their cases and senders (one join).
-    with django_assert_num_queries(7):
+    # 5 queries: the session, the user with roles and unit (one query), the page's count, the page's rows with
+    # their cases and senders (one join) and the navigation's unread-notification count.
+    with django_assert_num_queries(5):
         response = client.get(REGISTER, {"authority": "", "acknowledged": "no"})
     assert len(response.context["transfers"]) == 7
 

@@ -72,6 +72,8 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
 
     markdown = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "## HTTP（gunicorn 2 workers，8 连接）" in markdown
+    table = [line for line in markdown.splitlines() if line.startswith("| ")]
+    assert len({line.count("|") for line in table}) == 1, "every row of the tables has as many cells as the header"
     assert f"| 台账首页（50件） | lz_clerk_a | {ledger['requests']:,} | {ledger['rps']:.1f} |" in markdown
 
     # The server is gone and the benchmark's login sessions with it.
@@ -137,8 +139,8 @@ def _stats(requests: int, p99_ms: float) -> dict:
 
 def test_a_page_meets_its_target_over_http_or_within_one_and_a_half_times_its_bare_sql():
     page = HTTP_TARGETS["http_search_4char"]
-    near_floor = Floor(page_ms=29.0, sql_ms=20.0, statements=5, slowest_ms=15.0, plan="")
-    far_from_floor = Floor(page_ms=31.0, sql_ms=20.0, statements=5, slowest_ms=15.0, plan="")
+    near_floor = Floor(page_ms=29.0, sql_ms=20.0, plan="")
+    far_from_floor = Floor(page_ms=31.0, sql_ms=20.0, plan="")
 
     fast = result_from(page, "/", _stats(120, 90.0), far_from_floor)
     assert (fast.met, fast.met_by) == (True, "HTTP")
@@ -152,8 +154,8 @@ def test_a_page_meets_its_target_over_http_or_within_one_and_a_half_times_its_ba
 
 @pytest.mark.django_db
 def test_a_floor_is_refused_for_a_page_that_does_not_answer_200(base_data):
+    from laizhou_xiaobao.bench.clients import HttpsClient
     from laizhou_xiaobao.bench.floor import measure_floor
-    from laizhou_xiaobao.bench.runner import HttpsClient
 
     with pytest.raises(CommandError, match="测量裸SQL下限时 /complaints/ 返回 302，应为 200"):
         measure_floor(HttpsClient(), "/complaints/", repeat=1)

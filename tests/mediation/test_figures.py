@@ -173,8 +173,9 @@ def test_institution_cooperation_selector_for_other_apps(built, orgs, clerk_a, d
 
 def test_figures_page_shows_chart_and_table(built, client_for, clerk_a, django_assert_num_queries):
     client = client_for(clerk_a)
-    # session, user, roles, the user's org, the navigation's notification badge, then the four figures queries.
-    with django_assert_num_queries(9):
+    # session, the user with roles and org (one query), the navigation's notification badge, then the four
+    # figures queries.
+    with django_assert_num_queries(7):
         response = client.get(reverse("mediation:figures"), {"start": "2025-01-01", "end": "2025-12-31"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -184,10 +185,10 @@ def test_figures_page_shows_chart_and_table(built, client_for, clerk_a, django_a
 
 def test_figures_export_reads_back_in_excel(built, client_for, clerk_a, django_assert_num_queries):
     client = client_for(clerk_a)
-    # session, user, roles, the user's org, four figures queries, the case list, the audit entry (with its
+    # session, the user with roles and org (one query), four figures queries, the case list, the audit entry (with its
     # content type cached; chained: savepoint, chain head locked and read, insert, head's new hash, release) — the
     # export writes no personal data in clear.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.get(reverse("mediation:figures_export"), {"start": "2025-01-01", "end": "2025-12-31"})
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))

@@ -187,10 +187,10 @@ def test_institution_participation_takes_three_queries(built, orgs, django_asser
 def test_figures_page_shows_sentence_table_and_chart(built, client_for, clerk_a, django_assert_num_queries):
     client = client_for(clerk_a)
     client.get(reverse("outreach:figures"), YEAR_2025)  # warm the session
-    # session, user, user and group permissions, the user's unit; the figures: totals, months, campaigns, towns,
-    # cells, target groups, topics, grid coverage, organisers, partners, training attendance, institution names,
-    # media works, media awards, training by audience; the navigation: roles and the notification bell.
-    with django_assert_num_queries(22):
+    # session, the user with roles and unit (one query), user and group permissions; the figures: totals, months,
+    # campaigns, towns, cells, target groups, topics, grid coverage, organisers, partners, training attendance,
+    # institution names, media works, media awards, training by audience; the navigation's notification bell.
+    with django_assert_num_queries(20):
         response = client.get(reverse("outreach:figures"), YEAR_2025)
 
     body = response.content.decode()
