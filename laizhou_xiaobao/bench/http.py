@@ -300,16 +300,30 @@ def load_target(
     return result
 
 
-def run_http(names: list[str] | None, options: dict, stdout) -> list[HttpResult]:
-    """Load each selected target in turn against one gunicorn. Error responses are counted, not raised: the
-    caller writes the results down first, then fails (`fail_on_errors`)."""
+def _selected(names: list[str] | None) -> list[HttpTarget]:
+    return [HTTP_TARGETS[n] for n in names] if names else list(HTTP_TARGETS.values())
+
+
+def measure_floors(names: list[str] | None, stdout) -> dict:
+    """The selected pages' bare-SQL floors (floor.py), each signed in as the load will be. The command measures
+    them first, before the in-process measurements: the background jobs measured there (a bundle, 100,000-row
+    exports) leave the process slower, and the floor sets the page beside its own SQL at the same moment."""
+    selected = _selected(names)
+    with login_sessions(sorted({t.user for t in selected if t.floor})) as sessions:
+        paths = {t.name: t.path() for t in selected if t.floor}
+        return page_floors(selected, paths, sessions, stdout)
+
+
+def run_http(names: list[str] | None, options: dict, stdout, floors: dict | None = None) -> list[HttpResult]:
+    """Load each selected target in turn against one gunicorn, with its floor from `measure_floors`. Error
+    responses are counted, not raised: the caller writes the results down first, then fails (`fail_on_errors`)."""
     if shutil.which("wrk") is None:
         raise CommandError("缺少 wrk：请先执行 make sysdeps（或 apt-get install wrk）")
-    selected = [HTTP_TARGETS[n] for n in names] if names else list(HTTP_TARGETS.values())
+    selected = _selected(names)
+    floors = floors or {}
     workers = options["http_workers"]
     with login_sessions(sorted({t.user for t in selected if t.user})) as sessions:
         paths = {t.name: t.path() for t in selected}
-        floors = page_floors(selected, paths, sessions, stdout)
         with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
             stdout.write("HTTP：收集静态文件 …")
             static_root, log = Path(tmp) / "static", Path(tmp) / "gunicorn.log"

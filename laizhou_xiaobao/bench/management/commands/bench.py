@@ -8,7 +8,14 @@ from django.utils.module_loading import import_string
 
 from laizhou_xiaobao.bench import REGISTRY
 from laizhou_xiaobao.bench.cluster import describe_cluster, run_cluster_http
-from laizhou_xiaobao.bench.http import HTTP_TARGETS, collect_static, describe, fail_on_errors, run_http
+from laizhou_xiaobao.bench.http import (
+    HTTP_TARGETS,
+    collect_static,
+    describe,
+    fail_on_errors,
+    measure_floors,
+    run_http,
+)
 from laizhou_xiaobao.bench.runner import database_description, discover, run_all, write_results
 from laizhou_xiaobao.bench.today import pinned, seed_date
 
@@ -83,6 +90,7 @@ class Command(BaseCommand):
     def _measure(self, names, out, export_rows, no_memory, options, header, inproc_names, http_names):
         run_inproc = not options["http_only"] and (not names or inproc_names)
         run_http_phase = not options["no_http"] and (not names or http_names)
+        floors = measure_floors(http_names, self.stdout) if run_http_phase else {}
         results = (
             run_all(
                 inproc_names,
@@ -100,7 +108,7 @@ class Command(BaseCommand):
             else []
         )
         try:
-            http_results = run_http(http_names, options, self.stdout) if run_http_phase else []
+            http_results = run_http(http_names, options, self.stdout, floors) if run_http_phase else []
             run_pair = run_http_phase and not options["no_cluster"]
             cluster_results = run_cluster_http(http_names, options, self.stdout) if run_pair else []
         except CommandError:
