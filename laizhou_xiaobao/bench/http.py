@@ -346,8 +346,8 @@ def run_http(names: list[str] | None, options: dict, stdout, floors: dict | None
 
 
 def page_floors(selected: list[HttpTarget], paths: dict, sessions: dict, stdout) -> dict:
-    """Each page's bare-SQL floor, in this process, before the server starts (floor.py), signed in with the
-    session the load will use; the baselines have none."""
+    """Each page's bare-SQL floor, in this process (floor.py), signed in with `sessions`; the baselines have
+    none."""
     floors = {}
     for target in selected:
         if target.floor:
