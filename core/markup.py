@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from html import escape
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 
 def as_html(value) -> str:
@@ -21,3 +23,28 @@ def id_url(url_name: str) -> Callable[[int], str]:
     """The URL named `url_name` (one object id argument) for any id, reversed once for a list instead of once a row."""
     prefix, suffix = reverse(url_name, args=[0]).rsplit("0", 1)
     return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+class Drawings:
+    """HTML fragments drawn once per process per key: the main menu, the ledger's filter fields (docs/performance.md
+    「主菜单」「台账的筛选表单」). With DEBUG on, or without a key, a fragment is drawn every time (an edited template
+    shows at once under runserver); when `limit` are kept, all are let go."""
+
+    def __init__(self, limit: int = 256):
+        self.limit = limit
+        self._kept: dict[Hashable, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def draw(self, key: Hashable | None, render: Callable[[], str]) -> SafeString:
+        if settings.DEBUG or key is None:
+            html = render()
+        elif (html := self._kept.get(key)) is None:
+            if len(self._kept) >= self.limit:
+                self._kept.clear()
+            html = self._kept[key] = render()
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703 # drawn from our own templates, escaped by them

@@ -6,17 +6,16 @@ from __future__ import annotations
 from django import forms, template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from complaints.ledger_columns import page_rows_html
+from core.markup import Drawings
 
 register = template.Library()
 
 FILTER_FIELDS_TEMPLATE = "complaints/fragment_ledger_filter_fields.html"
 # Drawn filter fields kept per process; emptied when full (a few offices × the filters people submit).
-KEPT = 256
-_drawn: dict[tuple, str] = {}
+_drawn = Drawings(limit=256)
 
 
 @register.simple_tag
@@ -32,14 +31,7 @@ def ledger_filter_fields(form, today):
     the same choices and the same submitted values: the drawing is kept per `drawn_key`. With DEBUG on it is
     drawn every time."""
     key = None if settings.DEBUG else drawn_key(form, today)
-    html = _drawn.get(key) if key is not None else None
-    if html is None:
-        html = render_to_string(FILTER_FIELDS_TEMPLATE, {"form": form})
-        if key is not None:
-            if len(_drawn) >= KEPT:
-                _drawn.clear()
-            _drawn[key] = html
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703 # drawn from our own template, escaped by it
+    return _drawn.draw(key, lambda: render_to_string(FILTER_FIELDS_TEMPLATE, {"form": form}))
 
 
 def drawn_key(form, today) -> tuple | None:

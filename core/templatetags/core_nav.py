@@ -10,17 +10,17 @@ template shows at once under runserver.
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from core.markup import Drawings
 
 register = template.Library()
 
 TEMPLATE = "fragment_nav_items.html"
 FLAGS = ("is_mediator_only", "can_register", "is_audit_admin")
-_drawn: dict[tuple, str] = {}
+_drawn = Drawings()
 
 
 @register.simple_tag(takes_context=True)
@@ -29,9 +29,5 @@ def nav_items(context) -> str:
     flags = {name: bool(context.get(name)) for name in FLAGS}
     staff, superuser = bool(getattr(user, "is_staff", False)), bool(getattr(user, "is_superuser", False))
     key = (*flags.values(), staff, superuser, get_language(), get_script_prefix())
-    html = _drawn.get(key)
-    if html is None:
-        html = render_to_string(TEMPLATE, {**flags, "user": {"is_staff": staff, "is_superuser": superuser}})
-        if not settings.DEBUG:
-            _drawn[key] = html
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703 # drawn from our own template, escaped by it
+    context = {**flags, "user": {"is_staff": staff, "is_superuser": superuser}}
+    return _drawn.draw(key, lambda: render_to_string(TEMPLATE, context))

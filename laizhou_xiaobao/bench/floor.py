@@ -2,9 +2,9 @@
 
 Issue 18 lets a page whose database work alone rules out 100 requests/s pass by being within 1.5× of that work
 instead. So before anything else is measured, each page is opened in this process (production settings, the
-page's demo account) and its statements are captured; the floor is the median time of sending the same reads again on a plain
-cursor — no Django around them — and the page's own median is set beside it. The slowest statement's plan
-(`EXPLAIN ANALYZE` on PostgreSQL) is kept for the report.
+page's demo account) and its statements are captured; the floor is the median time of sending the same reads again
+on a plain cursor — no Django around them — and the page's own median is set beside it. The slowest statement's
+plan (`EXPLAIN ANALYZE` on PostgreSQL) is kept for the report.
 """
 
 from __future__ import annotations
