@@ -99,3 +99,35 @@ def test_the_bounded_count_runs_with_sequential_scans_off_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'complaints_ledger_count'")
         assert cursor.fetchone()[0] == ["enable_seqscan=off"]
+
+
+@pytest.mark.postgres
+def test_the_bounded_count_also_runs_with_sequential_scans_off_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'complaints_bounded_count'")
+        assert cursor.fetchone()[0] == ["enable_seqscan=off"]
+
+
+@pytest.mark.postgres
+def test_a_filtered_page_counts_without_asking_the_planner_for_an_estimate(client_for, clerk_a, clerk_b, ledger):
+    """Above the limit a filtered page shows "超过 N 件", never an estimate: its count is the bounded function's
+    (migration complaints/0024), which does not plan the query a second time; the unfiltered ledger counts nothing."""
+    client = client_for(clerk_a)
+    form = page_form(client.get(URL).text, role="search")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, form.fill(handler=str(clerk_b.pk)))
+    page_query = next(q["sql"] for q in queries.captured_queries if "ledger_total" in q["sql"])
+    assert "complaints_bounded_count(" in page_query and "complaints_ledger_count(" not in page_query
+    assert "超过 5 件" in total_line(response)
+
+
+@pytest.mark.postgres
+def test_the_bounded_count_is_exact_up_to_the_limit_and_negated_one_past_it(orgs, clerk_a, clerk_b, ledger):
+    from complaints.models import Case
+    from complaints.selectors import count_rows
+
+    eight = Case.objects.filter(owner=clerk_b)
+    assert count_rows(eight, 8) == (8, True)
+    assert count_rows(eight, 7) == (8, False)  # limit + 1: "more than 7"
+    assert count_rows(eight, 3) == (4, False)
+    assert count_rows(Case.objects.filter(owner=clerk_a), 3) == (3, True)
