@@ -85,6 +85,29 @@ def test_items_go_to_the_supervisor_when_a_and_b_are_both_absent(orgs, clerk_a, 
     assert "均不在岗" in rows[0].note
 
 
+def test_the_people_and_names_of_the_board_come_from_one_query(
+    orgs, clerk_a, clerk_b, supervisor, institution, django_assert_num_queries
+):
+    """Absences today, the office's supervisor on duty (the first active one by id), the handlers' and the
+    institutions' names: one query after the grouped sum, whatever the number of rows."""
+    inactive_first = make_user(org=orgs["laizhou"], role=Role.SUPERVISOR, name="离任负责人", is_active=False)
+    later = make_user(org=orgs["laizhou"], role=Role.SUPERVISOR, name="后任负责人")
+    assert inactive_first.pk < later.pk and supervisor.pk < later.pk
+    both_away = make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=clerk_b, institution=institution)
+    open_item(both_away, dt.date(2025, 10, 9))
+    open_item(make_open_case(org=orgs["laizhou"], owner=clerk_b), dt.date(2025, 10, 9))
+    for user in (clerk_a, clerk_b):
+        Absence.objects.create(user=user, start_on=dt.date(2025, 9, 30), end_on=dt.date(2025, 9, 30), kind="trip")
+    # An absence that is over does not count.
+    Absence.objects.create(user=supervisor, start_on=dt.date(2025, 9, 1), end_on=dt.date(2025, 9, 29), kind="leave")
+    horizon = selectors.make_horizon(TUESDAY_BEFORE_HOLIDAY, 3)
+    with django_assert_num_queries(2):
+        figures = selectors.deadline_figures([orgs["laizhou"]], horizon)[orgs["laizhou"].pk]
+    assert [(r.key, r.label, r.counts.soon) for r in figures.by_handler] == [(supervisor.pk, supervisor.name, 2)]
+    labels = {r.key: r.label for r in figures.by_institution}
+    assert labels == {institution.pk: institution.short_name, None: "未涉及机构"}
+
+
 def test_breakdowns_by_institution_and_type_link_to_the_filtered_deadline_list(orgs, clerk_a, institution):
     petition = make_open_case(org=orgs["laizhou"], owner=clerk_a, institution=institution)
     report = make_open_case(org=orgs["laizhou"], owner=clerk_a, case_type="report")
@@ -164,10 +187,10 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
     client = client_for(supervisor)
     with at(TUESDAY_BEFORE_HOLIDAY, 9):
         client.get(reverse("dashboard:board"))  # warm the calendar cache
-        # session, user with roles (groups) and org (one query); calendar revisions; one grouped deadline query,
-        # absences, supervisors, handler names, institution names; closure rates; intake; top institutions and
-        # their names; open major (重大/群体性) cases; unread notifications for the bell.
-        with django_assert_num_queries(14):
+        # session, user with roles (groups) and org (one query); calendar revisions; one grouped deadline query;
+        # absences, supervisors, handler and institution names (one query); closure rates; intake; top
+        # institutions and their names; open major (重大/群体性) cases; unread notifications for the bell.
+        with django_assert_num_queries(11):
             response = client.get(reverse("dashboard:board"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -182,7 +205,7 @@ def test_supervisor_sees_the_board_with_linked_counts_in_constant_queries(
     more = make_open_case(org=orgs["laizhou"], owner=clerk_b, institution=institution)
     for n in range(5):
         open_item(more, dt.date(2025, 9, 1) + dt.timedelta(days=n))
-    with at(TUESDAY_BEFORE_HOLIDAY, 9), django_assert_num_queries(14):
+    with at(TUESDAY_BEFORE_HOLIDAY, 9), django_assert_num_queries(11):
         client.get(reverse("dashboard:board"))
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -171,20 +172,80 @@ def _links(horizon: Horizon, base: dict) -> dict:
     return deadline_list_urls(base, (*BUCKETS, "paused", "total", "provisional"), within=within)
 
 
+@dataclass
+class _People:
+    """Who is away today, each office's supervisor on duty, and the names the board shows (`_people`)."""
+
+    absent: set[int]
+    supervisors: dict[int, int]  # office id → the first supervisor by id
+    names: dict[int, str]  # user id → name (or username) of every user asked about and of the supervisors
+    institutions: dict[int, str]  # institution id → short name
+
+
+def _ids(values) -> list[int]:
+    return sorted({int(value) for value in values if value})
+
+
+def _people(user_ids, on: dt.date, org_ids, institution_ids=()) -> _People:
+    """Absences today of `user_ids`, the offices' supervisors, the names of both and of `institution_ids`: ONE query.
+
+    The board read these as four small ORM queries after its grouped sum; building and compiling them cost more
+    than the database's work (docs/performance.md「2026-12-06 第七轮」). The SQL is written out: every value is a
+    parameter, every name a model's table or column."""
+    quote = connection.ops.quote_name
+    day = connection.ops.adapt_datefield_value(on)
+    user_ids, org_ids, institution_ids = _ids(user_ids), _ids(org_ids), _ids(institution_ids)
+    user, membership = quote(User._meta.db_table), quote(User.groups.through._meta.db_table)
+
+    no_org = "CAST(NULL AS BIGINT)"  # typed, for PostgreSQL's UNION
+
+    def marks(values) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    branches, params = [], []
+    if user_ids:
+        branches.append(
+            f"SELECT 'absent', user_id, {no_org}, NULL, NULL FROM {quote(Absence._meta.db_table)} "  # nosec B608
+            f"WHERE user_id IN ({marks(user_ids)}) AND start_on <= %s AND end_on >= %s"
+        )
+        params += [*user_ids, day, day]
+        branches.append(f"SELECT 'user', id, {no_org}, name, username FROM {user} WHERE id IN ({marks(user_ids)})")  # nosec B608
+        params += user_ids
+    if org_ids:
+        branches.append(
+            f"SELECT 'supervisor', u.id, u.org_id, u.name, u.username FROM {user} u "  # nosec B608
+            f"JOIN {membership} m ON m.user_id = u.id JOIN {quote(Group._meta.db_table)} g ON g.id = m.group_id "
+            f"WHERE u.org_id IN ({marks(org_ids)}) AND u.is_active AND g.name = %s"
+        )
+        params += [*org_ids, GROUP_NAMES[Role.SUPERVISOR]]
+    if institution_ids:
+        branches.append(
+            f"SELECT 'institution', id, {no_org}, short_name, NULL FROM {quote(Institution._meta.db_table)} "  # nosec B608
+            f"WHERE id IN ({marks(institution_ids)})"
+        )
+        params += institution_ids
+    people = _People(set(), {}, {}, {})
+    if not branches:
+        return people
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
+    for kind, pk, org_id, name, username in rows:
+        if kind == "absent":
+            people.absent.add(pk)
+        elif kind == "institution":
+            people.institutions[pk] = name
+        else:
+            people.names[pk] = name or username
+            if kind == "supervisor":
+                people.supervisors.setdefault(org_id, pk)
+    return people
+
+
 def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:
-    """For each (owner, backup) pair: (acting user id, note). Two queries: absences today, supervisors."""
-    user_ids = {uid for pair in pairs for uid in pair if uid}
-    absent = set(
-        Absence.objects.filter(user_id__in=user_ids, start_on__lte=on, end_on__gte=on).values_list("user_id", flat=True)
-    )
-    supervisors: dict[int, int] = {}
-    for user_id, org_id in (
-        User.objects.filter(org_id__in=org_ids, is_active=True, groups__name=GROUP_NAMES[Role.SUPERVISOR])
-        .order_by("id")
-        .values_list("id", "org_id")
-    ):
-        supervisors.setdefault(org_id, user_id)
-    return supervisors, absent
+    """For each (owner, backup) pair: (acting user id, note): the offices' supervisors and who is away today."""
+    people = _people([uid for pair in pairs for uid in pair], on, org_ids)
+    return people.supervisors, people.absent
 
 
 def acting_for(owner_id, backup_id, org_id, absent: set[int], supervisors: dict[int, int]) -> tuple[int | None, str]:
@@ -277,8 +338,8 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon, *, link_org: bool = 
     the ledger would list the cases of every office under one office's number.
 
     Queries: ONE grouped query over the summary of open deadlines (`deadline_groups`: by office, A, B,
-    institution and kind, summed here into the three breakdowns), absences, supervisors, handler names and
-    institution names: five in all, whatever the data.
+    institution and kind, summed here into the three breakdowns) and ONE for absences, supervisors, handler names
+    and institution names (`_people`): two in all, whatever the data.
     """
     org_ids = [org.pk for org in orgs]
     groups = deadline_groups(org_ids, horizon)
@@ -286,7 +347,13 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon, *, link_org: bool = 
     by_institution = _sum_groups(groups, ("org_id", "institution_id"))
     by_kind = _sum_groups(groups, ("org_id", "item_kind"))
 
-    supervisors, absent = _acting_map([(r["owner_id"], r["backup_id"]) for r in by_pair], horizon.today, org_ids)
+    people = _people(
+        [uid for row in by_pair for uid in (row["owner_id"], row["backup_id"])],
+        horizon.today,
+        org_ids,
+        [row["institution_id"] for row in by_institution],
+    )
+    supervisors, absent, names = people.supervisors, people.absent, people.names
     handler_counts: dict[tuple[int, int | None], Counts] = {}
     handler_notes: dict[tuple[int, int | None], set] = defaultdict(set)
     for row in by_pair:
@@ -295,17 +362,7 @@ def deadline_figures(orgs: list[OrgUnit], horizon: Horizon, *, link_org: bool = 
         handler_counts.setdefault(key, Counts()).add(row)
         if why:
             handler_notes[key].add(why)
-    names = {
-        pk: name or username
-        for pk, name, username in User.objects.filter(pk__in={uid for _org, uid in handler_counts if uid})
-        .order_by()
-        .values_list("pk", "name", "username")
-    }
-    institution_names = dict(
-        Institution.objects.filter(pk__in={r["institution_id"] for r in by_institution if r["institution_id"]})
-        .order_by()
-        .values_list("pk", "short_name")
-    )
+    institution_names = people.institutions
 
     figures = {org.pk: OfficeFigures(org, Counts(), [], [], []) for org in orgs}
 
