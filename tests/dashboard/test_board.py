@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 from core.models import Absence
 from core.roles import Role
 from laizhou_xiaobao.dashboard import selectors
+from tests.complaints.page_forms import page_form
 from tests.dashboard.conftest import open_item
 from tests.factories import at, make_open_case, make_user
 
@@ -332,3 +334,31 @@ def test_a_rows_bucket_links_are_the_links_built_one_by_one():
         for within in (None, "", 5):
             links = deadline_list_urls(base, ["overdue", "today", "total"], within=within)
             assert links == {b: deadline_list_url(**base, bucket=b, within=within) for b in links}
+
+
+def test_the_boards_tables_read_as_the_page_shows_them(orgs, clerk_a, supervisor, reviewer, institution, client_for):
+    """Heads and cards follow the 即将到期 window submitted with the page's own form; a covering B's row carries the
+    代岗 badge and its name escaped; an office without open items says so in each of its tables."""
+    covering = make_user(org=orgs["laizhou"], role=Role.CLERK, name="<b>王</b>")
+    open_item(
+        make_open_case(org=orgs["laizhou"], owner=clerk_a, backup=covering, institution=institution),
+        dt.date(2025, 9, 29),
+    )
+    Absence.objects.create(user=clerk_a, start_on=dt.date(2025, 9, 30), end_on=dt.date(2025, 9, 30), kind="leave")
+    with at(TUESDAY_BEFORE_HOLIDAY, 9):
+        first = client_for(supervisor).get(reverse("dashboard:board"))
+        form = page_form(first.text, method="get")
+        html = client_for(supervisor).get(reverse("dashboard:board"), form.fill(within="5")).text
+        branch = client_for(reviewer).get(reverse("dashboard:board")).text
+    assert html.count('<th class="text-end">5个工作日内</th>') == 3  # by handler, institution, type
+    assert '<div class="small text-muted">5个工作日内</div>' in html
+    row = re.search(rf'<tr data-testid="handler-row-{covering.pk}">(.*?)</tr>', html).group(1)
+    assert "<td>&lt;b&gt;王&lt;/b&gt; " in row and 'title="含代缺岗A岗办理的事项">代岗</span>' in row
+    link = rf'href="[^"]*acting={covering.pk}&amp;bucket=overdue[^"]*"'
+    assert re.search(rf'{link} data-testid="handler-laizhou-{covering.pk}-overdue">1</a>', row)
+    assert 'data-testid="total-laizhou-overdue">1</a>' in html
+    zhaoyuan = branch.split('data-testid="office-zhaoyuan"')[1]
+    assert zhaoyuan.count('<td colspan="7" class="text-muted">没有在办事项。</td>') == 3
+    assert (
+        'class="text-decoration-none" data-testid="total-zhaoyuan-overdue">0</a>' in zhaoyuan
+    )  # cards link every number
