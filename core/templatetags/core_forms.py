@@ -3,8 +3,9 @@
 crispy's `|crispy` renders `field.html` for every field, a template of some thirty tags and filters and three
 includes; a case page offers a form for each action the user may take, and rendering them was a third of the
 page's time. `form_html` writes the same elements, attributes and text for a form without errors whose fields
-are plain inputs, text areas, selects, check boxes and radio buttons (what the office's forms use), and hands any
-other form — one showing errors, a file field, a widget of several parts — to crispy unchanged. The same
+are plain inputs, text areas, selects, check boxes, radio buttons and empty file inputs (what the office's forms
+use), and hands any other form — one showing errors, a file input showing a file, a widget of several parts — to
+crispy unchanged. The same
 whitespace rule applies (crispy's `remove_spaces`). `tests/core/test_form_rendering.py` renders every page of the
 project both ways and compares what a browser reads.
 """
@@ -22,12 +23,20 @@ from core.form_renderer import as_text, attr_text, attrs_html
 register = template.Library()
 
 ASTERISK = '<span class="asteriskField">*</span>'
-# Widgets crispy renders through its own templates (file inputs, several checkboxes, widgets of several parts).
+# Widgets crispy renders through its own templates (file inputs showing a file, several checkboxes, widgets of
+# several parts); an empty file input is written here (`_file_input`).
 OTHER_WIDGETS = (forms.FileInput, forms.CheckboxSelectMultiple, forms.MultiWidget)
 
 
+def _empty_file_input(bf) -> bool:
+    """A file input with no file yet and not disabled: crispy's field_file.html then writes one plain input."""
+    return isinstance(bf.field.widget, forms.FileInput) and not bf.value() and not bf.field.disabled
+
+
 def _plain_widget(bf) -> bool:
-    return bf.is_hidden or not (isinstance(bf.field.widget, OTHER_WIDGETS) or bf.field.show_hidden_initial)
+    if bf.is_hidden or _empty_file_input(bf):
+        return True
+    return not (isinstance(bf.field.widget, OTHER_WIDGETS) or bf.field.show_hidden_initial)
 
 
 def written_in_python(form) -> bool:
@@ -68,6 +77,19 @@ def _field(bf) -> str:
     return _plain(bf)
 
 
+def _file_input(bf) -> str:
+    """crispy's field_file.html for an empty file input: the input (class form-control plus the widget's own, then
+    every other attribute) and the help text in a plain <div>."""
+    widget = bf.subwidgets[0].data
+    attrs = widget["attrs"]
+    css = f"form-control {as_text(attrs['class'])}" if attrs.get("class") else "form-control"
+    others = attrs_html({name: value for name, value in attrs.items() if name != "class"})
+    return (
+        f'<div><input type="{as_text(widget["type"])}" name="{as_text(widget["name"])}" class="{css}"{others}>'
+        f"{_help(bf)}</div>"
+    )
+
+
 def _classes(bf, base: str) -> str:
     extra = bf.css_classes()
     return f"{base} {as_text(extra)}" if extra else base
@@ -104,11 +126,12 @@ def _plain(bf) -> str:
         required, star = _star(bf)
         target = f'for="{as_text(bf.id_for_label)}" ' if bf.id_for_label else ""
         label = f'<label {target}class="form-label{required}">{as_text(bf.label)}{star}</label>'
-    bootstrap = "form-select" if isinstance(bf.field.widget, forms.Select) else "form-control"
-    return (
-        f'<div id="div_{as_text(bf.auto_id)}" class="{_classes(bf, "mb-3")}">'
-        f"{label}{_widget(bf, bootstrap)}{_help(bf)}</div>"
-    )
+    if _empty_file_input(bf):
+        control = _file_input(bf)
+    else:
+        bootstrap = "form-select" if isinstance(bf.field.widget, forms.Select) else "form-control"
+        control = f"{_widget(bf, bootstrap)}{_help(bf)}"
+    return f'<div id="div_{as_text(bf.auto_id)}" class="{_classes(bf, "mb-3")}">{label}{control}</div>'
 
 
 def _checkbox(bf) -> str:

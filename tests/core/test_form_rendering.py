@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from core.form_renderer import WRITERS, FastFormRenderer
-from core.templatetags.core_forms import field_html, form_html, written_in_python
+from core.templatetags.core_forms import field_html, field_written_in_python, form_html, written_in_python
 from tests.auth import sign_in
 from tests.core import route_world
 from tests.core.test_route_matrix import BUILDERS, FIXTURES, NOW, ROUTES, Lit
@@ -115,17 +115,44 @@ def test_form_html_writes_what_crispy_renders_for_every_plain_widget():
             assert _parsed(field_html(field)) == _parsed(as_crispy_field(field)), field.name
 
 
-def test_a_form_with_errors_or_a_file_field_is_left_to_crispy():
+class _Files(forms.Form):
+    upload = forms.FileField(label="附件")
+    optional = forms.FileField(label="补充材料", required=False, help_text="不超过 <b>20</b> MB")
+    styled = forms.FileField(
+        label="扫描件", widget=forms.FileInput(attrs={"class": "scan", "accept": ".pdf,.jpg", "data-x": "<&>"})
+    )
+
+
+def test_empty_file_inputs_are_written_as_crispy_renders_them():
+    """The attachment form on every case page: an empty file input, required or not, with help text, the widget's
+    own class and other attributes, with or without ids."""
+    for form in [_Files(), _Files(auto_id="id_up_%s"), _Files(auto_id=False)]:
+        assert written_in_python(form)
+        assert _parsed(form_html(form)) == _parsed(_crispy(form))
+        for field in form:
+            assert field_written_in_python(field)
+            assert _parsed(field_html(field)) == _parsed(as_crispy_field(field)), field.name
+    assert 'class="form-control scan" accept=".pdf,.jpg" data-x="&lt;&amp;&gt;"' in field_html(_Files()["styled"])
+
+
+def test_a_form_with_errors_or_a_file_input_showing_a_file_is_left_to_crispy():
     invalid = _Everything({"title": ""})
     assert not written_in_python(invalid)
     assert form_html(invalid) == _crispy(invalid)
     assert 'class="invalid-feedback"' in form_html(invalid)
 
-    class WithFile(forms.Form):
-        upload = forms.FileField(label="附件")
+    class Stored:
+        url, name = "/files/a.pdf", "a.pdf"
 
-    assert not written_in_python(WithFile())
-    assert form_html(WithFile()) == _crispy(WithFile())
+        def __str__(self):
+            return self.name
+
+    showing = _Files(initial={"upload": Stored()})
+    assert not field_written_in_python(showing["upload"]) and not written_in_python(showing)
+    assert form_html(showing) == _crispy(showing)
+    assert "a.pdf" in form_html(showing)
+    missing = _Files({}, {})
+    assert not written_in_python(missing) and form_html(missing) == _crispy(missing)
 
 
 class _Parts(HTMLParser):
