@@ -159,3 +159,24 @@ def test_a_floor_is_refused_for_a_page_that_does_not_answer_200(base_data):
 
     with pytest.raises(CommandError, match="测量裸SQL下限时 /complaints/ 返回 302，应为 200"):
         measure_floor(HttpsClient(), "/complaints/", repeat=1)
+
+
+@pytest.mark.django_db
+def test_the_bench_client_sends_https_and_leaves_nothing_behind_per_request(clerk_a):
+    """Django's Client.request connects a signal receiver per request, leaving a finalizer on the client while it
+    lives: measured pages slowed as a run went on. The bench's client hands requests straight to the handler."""
+    import weakref
+
+    from django.urls import reverse
+
+    from laizhou_xiaobao.bench.clients import HttpsClient
+
+    client = HttpsClient()
+    client.force_login(clerk_a)
+    client.get(reverse("home"))
+    before = len(weakref.finalize._registry)
+    for _ in range(20):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200 and response.wsgi_request.is_secure()
+    assert clerk_a.name in response.content.decode()  # the signed-in page itself, not a redirect to the login
+    assert len(weakref.finalize._registry) <= before
