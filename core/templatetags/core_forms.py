@@ -5,9 +5,8 @@ includes; a case page offers a form for each action the user may take, and rende
 page's time. `form_html` writes the same elements, attributes and text for a form without errors whose fields
 are plain inputs, text areas, selects, check boxes, radio buttons and empty file inputs (what the office's forms
 use), and hands any other form — one showing errors, a file input showing a file, a widget of several parts — to
-crispy unchanged. The same
-whitespace rule applies (crispy's `remove_spaces`). `tests/core/test_form_rendering.py` renders every page of the
-project both ways and compares what a browser reads.
+crispy unchanged. The same whitespace rule applies (crispy's `remove_spaces`). `tests/core/test_form_rendering.py`
+renders every page of the project both ways and compares what a browser reads.
 """
 
 from __future__ import annotations

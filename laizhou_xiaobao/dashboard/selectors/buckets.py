@@ -196,7 +196,6 @@ def _people(user_ids, on: dt.date, org_ids, institution_ids=()) -> _People:
     day = connection.ops.adapt_datefield_value(on)
     user_ids, org_ids, institution_ids = _ids(user_ids), _ids(org_ids), _ids(institution_ids)
     user, membership = quote(User._meta.db_table), quote(User.groups.through._meta.db_table)
-
     no_org = "CAST(NULL AS BIGINT)"  # typed, for PostgreSQL's UNION
 
     def marks(values) -> str:
@@ -243,7 +242,7 @@ def _people(user_ids, on: dt.date, org_ids, institution_ids=()) -> _People:
 
 
 def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:
-    """For each (owner, backup) pair: (acting user id, note): the offices' supervisors and who is away today."""
+    """(the offices' supervisors on duty, who of `pairs` is away today), for `acting_for`: one query (`_people`)."""
     people = _people([uid for pair in pairs for uid in pair], on, org_ids)
     return people.supervisors, people.absent
 
