@@ -134,6 +134,11 @@ def _read(upload) -> tuple[list[str], list[tuple[int, list]]]:
     return header, body
 
 
+# The largest count a column can hold (PostgreSQL's integer, the columns' type): a bigger number is refused with
+# the row's other problems instead of failing the whole import when it is written.
+LARGEST_COUNT = 2_147_483_647
+
+
 def _int(value, column, number, problems, default):
     text = _text(value)
     if not text:
@@ -142,8 +147,12 @@ def _int(value, column, number, problems, default):
         parsed = int(text)
     except ValueError:
         parsed = -1
-    if parsed < 0:
-        problems.append(ImportProblem(number, column, _("应为非负整数，实际为“%(v)s”。") % {"v": text}))
+    if not 0 <= parsed <= LARGEST_COUNT:
+        problems.append(
+            ImportProblem(
+                number, column, _("应为 0 至 %(max)s 的整数，实际为“%(v)s”。") % {"max": LARGEST_COUNT, "v": text}
+            )
+        )
         return default
     return parsed
 

@@ -121,3 +121,19 @@ def test_template_is_downloadable_and_its_example_imports(administrator, client_
     result = institutions_import(actor=administrator, upload=SimpleUploadedFile("t.xlsx", template_workbook()))
     assert result.created == 1
     assert client_for(clerk_a).get("/institutions/import/template.xlsx").status_code == 403
+
+
+def test_a_count_too_large_for_its_column_is_a_problem_of_its_row_not_an_error(administrator, client_for):
+    """Found by the import fuzz test on PostgreSQL: 网点数 2147483648 passed as "a non-negative integer" and failed
+    the whole request when written (integer out of range, a 500). It is now one of the row's problems."""
+    from institutions.services.importer import LARGEST_COUNT
+
+    too_many = (*GOOD[0][:6], LARGEST_COUNT + 1, LARGEST_COUNT, *GOOD[0][8:])
+    response = client_for(administrator).post("/institutions/import/", {"file": workbook(too_many)})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="import-problems"' in html
+    assert f"应为 0 至 {LARGEST_COUNT} 的整数，实际为“{LARGEST_COUNT + 1}”" in html
+    assert not Institution.objects.exists()
+    largest = (*GOOD[0][:6], LARGEST_COUNT, LARGEST_COUNT, *GOOD[0][8:])
+    institutions_import(actor=administrator, upload=workbook(largest))
+    assert Institution.objects.get().outlets == LARGEST_COUNT
