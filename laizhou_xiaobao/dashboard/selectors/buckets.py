@@ -241,10 +241,9 @@ def _people(user_ids, on: dt.date, org_ids, institution_ids=()) -> _People:
     return people
 
 
-def _acting_map(pairs, on: dt.date, org_ids) -> tuple[dict, set[int]]:
-    """(the offices' supervisors on duty, who of `pairs` is away today), for `acting_for`: one query (`_people`)."""
-    people = _people([uid for pair in pairs for uid in pair], on, org_ids)
-    return people.supervisors, people.absent
+def office_supervisors(org_ids, on: dt.date) -> dict[int, int]:
+    """Each office's supervisor on duty, as the board picks them (the first active one by id): office id → user id."""
+    return _people((), on, org_ids).supervisors
 
 
 def acting_for(owner_id, backup_id, org_id, absent: set[int], supervisors: dict[int, int]) -> tuple[int | None, str]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Deadline, OrgUnit
 
-from .buckets import BUCKET_LABELS, Horizon, _acting_map
+from .buckets import BUCKET_LABELS, Horizon, office_supervisors
 from .mywork import absent_today_ids
 
 LIST_BUCKETS = {
@@ -53,9 +53,8 @@ def bucket_q(bucket: str, horizon: Horizon) -> Q:
 
 
 def _supervised_orgs(user_id: int, org_ids: list[int], today: dt.date) -> list[int]:
-    """The offices whose supervisor on duty (as the board's `_acting_map` picks: the first by id) is `user_id`."""
-    supervisors, _absent = _acting_map([], today, org_ids)
-    return [org_id for org_id, supervisor_id in supervisors.items() if supervisor_id == user_id]
+    """The offices whose supervisor on duty (as the board picks them: the first active one by id) is `user_id`."""
+    return [org_id for org_id, supervisor_id in office_supervisors(org_ids, today).items() if supervisor_id == user_id]
 
 
 def acting_q(user_id: int, org_ids: list[int], today: dt.date) -> Q:

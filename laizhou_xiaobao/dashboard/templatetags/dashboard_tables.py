@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from core.markup import as_html
 from core.templatetags.core_deadlines import provisional_badge_html
 
+from ..selectors.buckets import BUCKET_LABELS
+
 register = template.Library()
 
 
@@ -40,8 +42,10 @@ def count_cells(counts, prefix) -> SafeString:
 
 
 def _bucket_labels(soon_days, total: str) -> tuple[str, ...]:
-    """The buckets' names in count_cells' order (overdue, today, soon, on time, paused, total)."""
-    return (_("已超期"), _("今日到期"), _("%(n)s个工作日内") % {"n": soon_days}, _("正常"), _("暂停计时"), total)
+    """The buckets' names in count_cells' order (overdue, today, soon, on time, paused, total); the board names the
+    soon bucket by its window."""
+    soon = _("%(n)s个工作日内") % {"n": soon_days}
+    return (BUCKET_LABELS["overdue"], BUCKET_LABELS["today"], soon, BUCKET_LABELS["on_time"], _("暂停计时"), total)
 
 
 @register.simple_tag

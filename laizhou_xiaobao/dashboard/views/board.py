@@ -73,7 +73,6 @@ def board(request):
         offices=offices,
         side_by_side=len(offices) > 1,
         major_cases=major_cases,
-        bucket_labels=selectors.BUCKET_LABELS,
         quarter_start=selectors.quarter_start(today),
     )
     return render(request, "dashboard/board.html", context)
