@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from complaints.models import Case, CaseSearchIndex
 from core.models import Deadline, NumberSequence
+from laizhou_xiaobao.demo import case_seeder, load_indexes
 from laizhou_xiaobao.demo import complaints as demo
 from laizhou_xiaobao.demo.base import demo_password, seed_accounts, seed_institutions, seed_orgs
 
@@ -32,20 +33,22 @@ def test_demo_seed_is_consistent_and_idempotent(base_data):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_large_load_runs_one_process_per_office_with_the_same_consistency(live_base_data, monkeypatch):
-    """A load counted as large (100,000 by default, lowered here) drops the search's GIN index, seeds both offices
-    in parallel processes on their own connections, rebuilds the index and vacuums: the same consistent data."""
+def test_large_load_in_parallel_parts_with_copy_gives_the_same_consistency(live_base_data, monkeypatch):
+    """A load counted as large (100,000 by default, lowered here) drops the tables' indexes, writes each office's
+    cases of each year with COPY in parallel processes on their own connections, builds the indexes again and
+    vacuums: the same consistent data, every index back."""
     from django.db import connection
 
     orgs = seeded_offices()
     out = _large_load_in_a_fresh_process(cases=60)
-    assert "made 60" in out and "重建检索索引（GIN）" in out
+    assert "made 60" in out and "重建索引（检索的 GIN 索引和" in out
     monkeypatch.setattr(demo, "LARGE_LOAD", 50)
     assert demo.seed(orgs=orgs, cases=60) == 0
     assert_consistent(orgs)
+    assert load_indexes.build_missing() == []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'complaints_search_bigrams_gin'")
-        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)", [list(load_indexes.declared())])
+        assert cursor.fetchone() == (len(load_indexes.declared()),)
     # Each office's numbers run without a gap from its own sequence, as in a serial load.
     for org in orgs.values():
         numbers = Case.objects.filter(org=org).values_list("number", flat=True)
@@ -54,6 +57,22 @@ def test_large_load_runs_one_process_per_office_with_the_same_consistency(live_b
             prefix, year, value = number.rsplit("-", 2)
             by_prefix.setdefault((prefix, year), []).append(int(value))
         assert all(sorted(values) == list(range(1, len(values) + 1)) for values in by_prefix.values())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_indexes_a_load_left_missing_are_built_by_the_next_seed(live_base_data):
+    """A large load killed before building its indexes again leaves them missing; the next seed_demo builds them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX case_ledger_order")
+        cursor.execute(f"DROP INDEX {load_indexes.SEARCH_GIN}")
+    demo.seed(orgs=seeded_offices(), cases=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_ledger_order'")
+        assert cursor.fetchone()[0].startswith("CREATE INDEX case_ledger_order ON public.complaints_case USING btree")
+    assert load_indexes.build_missing() == []
 
 
 def _large_load_in_a_fresh_process(*, cases: int) -> str:
@@ -115,9 +134,9 @@ def test_a_load_stopped_half_way_continues_when_run_again(base_data, monkeypatch
     """Each batch commits with its number sequences: a seeding interrupted (Ctrl+C, a lost connection) and run
     again tops up to the same count with no number given twice."""
     orgs = seeded_offices()
-    monkeypatch.setattr(demo, "BATCH", 10)
+    monkeypatch.setattr(case_seeder, "BATCH", 10)
     batches = {"n": 0}
-    children = demo._Seeder.children
+    children = case_seeder.Seeder.children
 
     def interrupted(self, cases, plans):
         batches["n"] += 1
@@ -125,11 +144,11 @@ def test_a_load_stopped_half_way_continues_when_run_again(base_data, monkeypatch
             raise KeyboardInterrupt
         return children(self, cases, plans)
 
-    monkeypatch.setattr(demo._Seeder, "children", interrupted)
+    monkeypatch.setattr(case_seeder.Seeder, "children", interrupted)
     with pytest.raises(KeyboardInterrupt):
         demo.seed(orgs=orgs, cases=60)
     assert Case.objects.count() == 20  # two batches of ten kept, the third rolled back
-    monkeypatch.setattr(demo._Seeder, "children", children)
+    monkeypatch.setattr(case_seeder.Seeder, "children", children)
     assert demo.seed(orgs=orgs, cases=60) == 40
     assert_consistent(orgs)
     numbers = list(Case.objects.values_list("org_id", "number"))
