@@ -40,8 +40,19 @@ def test_large_load_in_parallel_parts_with_copy_gives_the_same_consistency(live_
     from django.db import connection
 
     orgs = seeded_offices()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        (started,) = cursor.fetchone()
     out = _large_load_in_a_fresh_process(cases=60)
     assert "made 60" in out and "重建索引（检索的 GIN 索引和" in out
+    with connection.cursor() as cursor:
+        # Every table the load wrote, histories included, vacuumed and analyzed after it (autovacuum may be off).
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE relname = ANY(%s) AND last_vacuum >= %s AND last_analyze >= %s",
+            [list(demo.VACUUMED), started, started],
+        )
+        assert sorted(name for (name,) in cursor.fetchall()) == sorted(demo.VACUUMED)
     monkeypatch.setattr(demo, "LARGE_LOAD", 50)
     assert demo.seed(orgs=orgs, cases=60) == 0
     assert_consistent(orgs)
@@ -78,7 +89,7 @@ def test_indexes_a_load_left_missing_are_built_by_the_next_seed(live_base_data):
 def _large_load_in_a_fresh_process(*, cases: int) -> str:
     """`demo.seed` with the large-load threshold lowered to 50, in a new Python process on this test's database.
 
-    The load forks one process per office. This test process may have other threads (a browser test's live server
+    The load forks processes for its parts. This test process may have other threads (a browser test's live server
     lives for the whole session); forking a process that has threads can hang or share a socket, which a real
     `seed_demo` (a fresh process) never meets — so the load runs in a fresh process, as `seed_demo` does.
     """
