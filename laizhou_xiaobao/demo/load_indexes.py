@@ -1,7 +1,7 @@
 """The indexes of a large demo load's tables on PostgreSQL: dropped before the load, built again after it on two
 connections side by side (docs/performance.md「生成百万件」).
 
-Keeping ninety-odd B-tree indexes and the search's GIN index up to date row by row costs a large load more than
+Keeping 87 B-tree indexes and the search's GIN index up to date row by row costs a large load more than
 building them once from the loaded rows. Only indexes the models declare are dropped — the statements that build
 them again come from Django's schema editor, the same SQL and names as the migrations' — plus the GIN index of
 the search (migration 0002), never a unique index or a constraint. A load that dies before building them leaves
