@@ -4,8 +4,8 @@ Bulk path, chosen for speed at a million cases (case_seeder.py builds the rows):
 forwardings and open deadlines are inserted with simple_history.utils.bulk_create_with_history — one bulk INSERT
 of the rows plus one bulk INSERT of a single initial history row each ("演示数据"), instead of per-row saves with
 signals; the search index is bulk-inserted too. A large load on PostgreSQL writes the same rows with COPY
-(copy_rows.py) from parallel processes, one part per office and calendar year, without the search's GIN index,
-which is rebuilt once at the end (docs/performance.md「生成百万件」).
+(copy_rows.py) from parallel processes, one part per office and calendar year, without the tables' indexes, which
+are built once at the end (load_indexes.py; docs/performance.md「生成百万件」).
 
 Consistency kept: every open case with a statutory clock has exactly the open core.Deadline its status implies,
 computed with the work calendar, and Case.due_on equals it; closed cases have no open deadline and due_on null;
@@ -30,7 +30,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from complaints.models import Case
+from complaints.models import Case, CaseSearchIndex
 from core.models import User
 
 from . import load_indexes
@@ -47,17 +47,7 @@ SHARES = {"laizhou": 0.6, "zhaoyuan": 0.4}
 # wrote, history included: without statistics the case page's history read walked the history-date index over a
 # million rows (0.35 s) instead of looking the case up (autovacuum may be off, as in CI). The search index last:
 # its VACUUM waits for its GIN index to be built.
-VACUUMED = (
-    "complaints_case",
-    "complaints_historicalcase",
-    "complaints_contact",
-    "complaints_historicalcontact",
-    "complaints_forwarding",
-    "complaints_historicalforwarding",
-    "core_deadline",
-    "core_historicaldeadline",
-    "complaints_casesearchindex",
-)
+VACUUMED = (*load_indexes.loaded_tables(), CaseSearchIndex._meta.db_table)
 
 
 def seed(*, orgs, cases=None, stdout=None) -> int:

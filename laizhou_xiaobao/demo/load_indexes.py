@@ -34,6 +34,11 @@ def _models():
         yield model.history.model
 
 
+def loaded_tables() -> tuple[str, ...]:
+    """The tables a large load writes besides the search index: each loaded model's and its history's."""
+    return tuple(model._meta.db_table for model in _models())
+
+
 def declared() -> dict[str, str]:
     """Index name → CREATE INDEX IF NOT EXISTS, for every index the loaded models and their histories declare
     that is not unique, and the search's GIN index first (the longest to build)."""
