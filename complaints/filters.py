@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.filters_statistics import StatisticsFilters
 from complaints.models.choices import OPEN_STATUSES, CaseStatus, CaseType, Channel, Finding
-from complaints.search import search_filter, search_is_broad
+from complaints.search import bigram_frequencies, search_count, search_filter, search_is_broad
 from complaints.selectors import DEFAULT_SORT, LEDGER_SORTS, filter_acting, filter_repeat
 from core.params import BoundedDateFilter
 from core.personal import mask_search_terms
@@ -108,6 +108,7 @@ class LedgerFilter(StatisticsFilters):
         self.calendar_getter = calendar_getter
         self.calendar_error = ""
         self.broad_search = False  # set by filter_q: the ledger then counts only up to a limit
+        self._frequencies: dict[str, float] | None = None  # the search's statistics, read once a request
         super().__init__(data, *args, queryset=scope.cases(), **kwargs)
         # TypedChoiceFilter (unlike ChoiceFilter) adds no blank choice of its own.
         institutions = [("", ALL), *scope.institutions]
@@ -150,9 +151,32 @@ class LedgerFilter(StatisticsFilters):
             queryset = queryset.order_by(*LEDGER_SORTS[DEFAULT_SORT])
         return queryset
 
+    @property
+    def search_only(self) -> bool:
+        """Whether the search box is the only filter (the sort aside)."""
+        if not self.is_filtered:
+            return False
+        data = self.form.cleaned_data
+        return bool(data.get("q")) and all(
+            value in (None, "", [], ()) for name, value in data.items() if name not in ("q", "sort")
+        )
+
+    def search_count(self):
+        """What to count for the ledger's total instead of the filtered cases, when cheaper: a broad search alone
+        is counted on the search text (complaints.search.search_count). None: count the cases."""
+        if not (self.broad_search and self.search_only):
+            return None
+        org_ids = None if self.scope.all_orgs else self.scope.org_ids
+        return search_count(self.form.cleaned_data["q"], org_ids, self._search_frequencies())
+
+    def _search_frequencies(self) -> dict[str, float]:
+        if self._frequencies is None:
+            self._frequencies = bigram_frequencies()
+        return self._frequencies
+
     def filter_q(self, queryset, name, value):
-        self.broad_search = search_is_broad(value)
-        return search_filter(queryset, value)
+        self.broad_search = search_is_broad(value, self._search_frequencies())
+        return search_filter(queryset, value, self._search_frequencies())
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:

@@ -12,8 +12,13 @@ index, read at most every few minutes) is *broad*: its index candidates run to t
 matched with strpos() on the four columns instead, which lets PostgreSQL walk the ledger's date index and stop
 after one page; the ledger then counts it exactly only up to BROAD_COUNT_LIMIT ("超过 1000 件").
 
-The index is maintained by `case_reindex(case)`, which the complaints services call after a case's number,
-name, summary or content change, and in bulk by `reindex_cases()` (demo data, repairs).
+When every word is broad and the search box is the only filter, the "超过 1000 件" count walks CaseSearchText
+instead of the cases (`search_count`): the same test on one short row per case (docs/performance.md「2026-12-06
+第九轮」).
+
+Both are maintained by `case_reindex(case)`, which the complaints services call after a case's number, name,
+summary or content change, and in bulk by `reindex_cases()` (demo data, repairs); `search_rows` makes a case's two
+rows wherever cases are written in bulk.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Lower, StrIndex
 
-from complaints.models import Case, CaseSearchIndex
+from complaints.models import Case, CaseSearchIndex, CaseSearchText
 from core.crypto import blind_index
 from core.personal import validate_phone, validate_resident_id
 
@@ -70,34 +75,53 @@ def case_bigrams(values: Iterable[str]) -> str:
     return " " + " ".join(sorted(grams)) + " "
 
 
+def search_text(values: Iterable[str]) -> str:
+    """CaseSearchText's text: the values lower-cased, one per line. A search word has no white space, so it is found
+    in the text exactly when it is in one of the values."""
+    return "\n".join((value or "").lower() for value in values)
+
+
+def search_rows(pk: int, org_id: int, values: Iterable[str]) -> tuple[CaseSearchIndex, CaseSearchText]:
+    """A case's two search rows (unsaved) from its id, unit and SEARCH_FIELDS values."""
+    values = list(values)
+    return (
+        CaseSearchIndex(case_id=pk, bigrams=case_bigrams(values)),
+        CaseSearchText(case_id=pk, org_id=org_id, text=search_text(values)),
+    )
+
+
 def _searchable(case) -> list[str]:
     return [getattr(case, field) or "" for field in SEARCH_FIELDS]
 
 
 def case_reindex(case: Case) -> None:
-    """Bring the search index of one case in step with its number, name, summary and content."""
-    CaseSearchIndex.objects.update_or_create(case_id=case.pk, defaults={"bigrams": case_bigrams(_searchable(case))})
+    """Bring the search rows of one case in step with its unit, number, name, summary and content."""
+    index, text = search_rows(case.pk, case.org_id, _searchable(case))
+    CaseSearchIndex.objects.update_or_create(case_id=case.pk, defaults={"bigrams": index.bigrams})
+    CaseSearchText.objects.update_or_create(case_id=case.pk, defaults={"org_id": text.org_id, "text": text.text})
 
 
 def reindex_cases(queryset: QuerySet | None = None, *, batch_size: int = 5000, stdout=None) -> int:
-    """Rebuild the index of many cases in batches (replacing their rows); returns the number indexed."""
+    """Rebuild the search rows of many cases in batches (replacing them); returns the number indexed."""
     queryset = Case.objects.all() if queryset is None else queryset
     total = 0
-    batch: list[CaseSearchIndex] = []
+    batch: list[tuple[CaseSearchIndex, CaseSearchText]] = []
 
     def flush():
         nonlocal total
+        ids = [index.case_id for index, _text in batch]
         with transaction.atomic():
-            CaseSearchIndex.objects.filter(case_id__in=[row.case_id for row in batch]).delete()
-            CaseSearchIndex.objects.bulk_create(batch, batch_size=batch_size)
+            for model, rows in ((CaseSearchIndex, [r[0] for r in batch]), (CaseSearchText, [r[1] for r in batch])):
+                model.objects.filter(case_id__in=ids).delete()
+                model.objects.bulk_create(rows, batch_size=batch_size)
         total += len(batch)
         batch.clear()
         if stdout is not None:
             stdout.write(f"检索索引：已处理 {total} 件")
 
-    rows = queryset.order_by("pk").values_list("pk", *SEARCH_FIELDS)
-    for pk, *values in rows.iterator(chunk_size=batch_size):
-        batch.append(CaseSearchIndex(case_id=pk, bigrams=case_bigrams(values)))
+    rows = queryset.order_by("pk").values_list("pk", "org_id", *SEARCH_FIELDS)
+    for pk, org_id, *values in rows.iterator(chunk_size=batch_size):
+        batch.append(search_rows(pk, org_id, values))
         if len(batch) >= batch_size:
             flush()
     if batch:
@@ -135,17 +159,34 @@ def bigram_frequencies() -> dict[str, float]:
     return frequencies
 
 
-def is_broad(word: str) -> bool:
-    """Whether a search word is so common that walking the ledger beats fetching its index candidates."""
+def is_broad(word: str, frequencies: dict[str, float] | None = None) -> bool:
+    """Whether a search word is so common that walking the ledger beats fetching its index candidates.
+    `frequencies`: bigram_frequencies(), when the caller has read them already (they come unpickled from the
+    cache at every read)."""
     grams = query_grams(word)
     if not grams or connection.vendor != "postgresql" or CASE_NUMBER.fullmatch(word):
         return False
-    frequencies = bigram_frequencies()
+    frequencies = bigram_frequencies() if frequencies is None else frequencies
     return all(frequencies.get(gram, 0.0) >= COMMON_FRACTION for gram in grams)
 
 
-def search_is_broad(query: str) -> bool:
-    return any(is_broad(word) for word in search_terms(query))
+def search_is_broad(query: str, frequencies: dict[str, float] | None = None) -> bool:
+    frequencies = bigram_frequencies() if frequencies is None else frequencies
+    return any(is_broad(word, frequencies) for word in search_terms(query))
+
+
+def search_count(query: str, org_ids: list[int] | None, frequencies: dict[str, float] | None = None) -> QuerySet | None:
+    """The CaseSearchText rows of the cases of units `org_ids` (None: of all units) that `search_filter` finds for
+    `query`, for counting them where that is cheaper: when every word is broad (a rare word's count is cheap from
+    the index, and a text walk for it could cover a whole office) and matched as text (not a case number, a
+    resident ID or a phone number). None: count the cases themselves."""
+    words = search_terms(query)
+    frequencies = bigram_frequencies() if frequencies is None else frequencies
+    if not words or not all(is_broad(w, frequencies) and personal_number_condition(w) is None for w in words):
+        return None
+    rows = CaseSearchText.objects.all() if org_ids is None else CaseSearchText.objects.filter(org_id__in=org_ids)
+    aliases = {f"_found_{n}": StrIndex(F("text"), Value(word)) for n, word in enumerate(words)}
+    return rows.alias(**aliases).filter(**{f"{alias}__gt": 0 for alias in aliases})
 
 
 def _text_contains(word: str, n: int) -> tuple[Q, dict]:
@@ -215,7 +256,7 @@ def _text_match(word: str) -> Q:
     return reduce(or_, [Q(**{f"{field}__icontains": word}) for field in SEARCH_FIELDS])
 
 
-def search_filter(queryset: QuerySet, query: str) -> QuerySet:
+def search_filter(queryset: QuerySet, query: str, frequencies: dict[str, float] | None = None) -> QuerySet:
     """Cases of `queryset` matching every word of `query` in number, name, summary or content."""
     for n, word in enumerate(search_terms(query)):
         if len(word) < MIN_TERM_LENGTH:
@@ -234,7 +275,7 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
             continue
         if not grams:
             continue
-        if is_broad(word):
+        if is_broad(word, frequencies):
             condition, aliases = _text_contains(word, n)
             queryset = queryset.alias(**aliases).filter(condition)
             continue

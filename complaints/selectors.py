@@ -295,6 +295,7 @@ def ledger_page(
     per_page: int = LEDGER_DEFAULT_PAGE_SIZE,
     count_limit: int | None = None,
     total: QuerySet | None = None,
+    count_queryset: QuerySet | None = None,
 ) -> LedgerPage:
     """The rows of `page` and the total in one query whatever the page size.
 
@@ -302,13 +303,15 @@ def ledger_page(
     page past the end (no rows) needs a second query, to report the total. With `count_limit` (a broad search,
     whose planner estimate means nothing) the total is exact up to that limit and otherwise "at least" it. With
     `total` (a one-value queryset known to equal the queryset's count: LedgerScope.case_total for the
-    unfiltered ledger) nothing is counted.
+    unfiltered ledger) nothing is counted; with `count_queryset` (as many rows as the queryset, cheaper to count:
+    LedgerFilter.search_count) that is counted instead.
     """
     page = max(int(page), 1)
     if queryset.query.is_empty():
         return LedgerPage(rows=[], number=page, per_page=per_page, total=0, total_is_exact=True, has_next=False)
     offset = (page - 1) * per_page
-    counted = Coalesce(Subquery(total), 0) if total is not None else count_expression(queryset, count_limit)
+    counting = queryset if count_queryset is None else count_queryset
+    counted = Coalesce(Subquery(total), 0) if total is not None else count_expression(counting, count_limit)
     fetched = _page_values(queryset, offset, per_page + 1, counted)
     rows = [LedgerRow.from_values(values[:-1]) for values in fetched]
     if fetched:
@@ -319,7 +322,7 @@ def ledger_page(
     elif total is not None:
         count, exact = next(iter(total), 0), True
     else:
-        count, exact = count_rows(queryset, count_limit)
+        count, exact = count_rows(counting, count_limit)
     lower_bound = count_limit is not None and not exact
     if lower_bound:
         count = count_limit

@@ -6,7 +6,7 @@ from .documents import Attachment, CaseDocument, LedgerExport
 from .forwarding import Forwarding
 from .imports import LedgerImport, LedgerImportMapping
 from .petition_life import Authority, PetitionReview, TellMethod, Transfer
-from .search import CaseSearchIndex
+from .search import CaseSearchIndex, CaseSearchText
 
 __all__ = [
     "Attachment",
@@ -16,6 +16,7 @@ __all__ = [
     "CaseEvent",
     "CaseMonthCount",
     "CaseSearchIndex",
+    "CaseSearchText",
     "CaseStep",
     "CaseSupplement",
     "DestructionDecision",

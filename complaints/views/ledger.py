@@ -71,8 +71,9 @@ def index(request):
         raise PermissionDenied(_("调解员只能查看指派给自己的调解案件，不能查看信访投诉台账。"))
     calendar = get_calendar()
     filterset = LedgerFilter(request.GET or None, scope=scope, calendar_getter=lambda: calendar, today=today)
+    cases = filterset.qs  # filtering tells whether the search is broad
     page = ledger_page(
-        filterset.qs,
+        cases,
         page=_page_number(request),
         per_page=_page_size(request),
         # A broad search or any filter is counted only up to the limit (超过 1000 件): an exact count of a filter
@@ -80,6 +81,7 @@ def index(request):
         # from the case month summary instead of counted (docs/performance.md「台账的总数」).
         count_limit=BROAD_COUNT_LIMIT if filterset.broad_search or filterset.is_filtered else None,
         total=scope.case_total() if filterset.is_unfiltered else None,
+        count_queryset=filterset.search_count(),
     )
     if filterset.calendar_error:
         messages.error(request, filterset.calendar_error)

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from complaints.models import Case, CaseSearchIndex, Contact, Forwarding
+from complaints.models import Case, CaseSearchIndex, CaseSearchText, Contact, Forwarding
 from complaints.models.choices import CASE_NUMBER_PREFIX, CaseStatus, CaseType, Channel, Closure, Satisfaction
-from complaints.search import case_bigrams
+from complaints.search import search_rows
 from core.models import Deadline, DeadlineRule, NumberSequence
 from core.personal import resident_id_check_digit
 from core.services.deadlines import ComputedDue, compute_due
@@ -253,13 +253,9 @@ class Seeder:
 
     def children(self, cases, plans):
         rng = self.rng
-        deadlines, contacts, forwardings, index = [], [], [], []
+        deadlines, contacts, forwardings, searched = [], [], [], []
         for case, plan in zip(cases, plans, strict=True):
-            index.append(
-                CaseSearchIndex(
-                    case_id=case.pk, bigrams=case_bigrams([case.number, case.name, case.summary, case.content])
-                )
-            )
+            searched.append(search_rows(case.pk, case.org_id, [case.number, case.name, case.summary, case.content]))
             if plan is not None:
                 rule, started_on, computed, label = plan
                 deadlines.append(
@@ -317,7 +313,8 @@ class Seeder:
         self.store(deadlines, Deadline)
         self.store(contacts, Contact)
         self.store(forwardings, Forwarding)
-        self.store(index, CaseSearchIndex, history=False)
+        self.store([index for index, _text in searched], CaseSearchIndex, history=False)
+        self.store([text for _index, text in searched], CaseSearchText, history=False)
 
     def contact(self, case, *, outcome):
         answered = outcome == Contact.Outcome.ANSWERED

@@ -9,8 +9,8 @@ import types
 import pytest
 from django.db import connection
 
-from complaints.models import Case, CaseDocument, CaseSearchIndex, Contact, Forwarding
-from complaints.search import case_bigrams
+from complaints.models import Case, CaseDocument, CaseSearchIndex, CaseSearchText, Contact, Forwarding
+from complaints.search import case_bigrams, search_text
 from core.crypto import TOKEN_PREFIX, blind_index
 from core.models import Deadline
 from laizhou_xiaobao.demo import complaints as demo
@@ -83,6 +83,11 @@ def test_copy_writes_the_rows_and_history_bulk_create_would(base_data):
         assert _history(Forwarding, case_id=twin.pk) == _history(Forwarding, case_id=case.pk)
         grams = case_bigrams([twin.number, twin.name, twin.summary, twin.content])
         assert CaseSearchIndex.objects.get(case_id=twin.pk).bigrams == grams
+        text = CaseSearchText.objects.get(case_id=twin.pk)
+        assert (text.org_id, text.text) == (
+            case.org_id,
+            search_text([twin.number, twin.name, twin.summary, twin.content]),
+        )
     assert Case.objects.get(pk=copied[0].pk).content == "第一行\n第二行\t制表\\反斜杠\r末尾"
     # Personal data is stored encrypted, in the case and in its history, and looked up by its keyed hash.
     with connection.cursor() as cursor:

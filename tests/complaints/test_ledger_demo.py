@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from complaints.models import Case, CaseSearchIndex
+from complaints.models import Case, CaseSearchIndex, CaseSearchText
 from core.models import Deadline, NumberSequence
 from laizhou_xiaobao.demo import case_seeder, load_indexes
 from laizhou_xiaobao.demo import complaints as demo
@@ -120,6 +120,8 @@ def assert_consistent(orgs):
     assert Case.objects.filter(org=orgs["zhaoyuan"]).count() == 24
     assert Case.history.count() == 60  # one initial history row per case
     assert CaseSearchIndex.objects.count() == 60
+    # The search text of each case, in its own unit.
+    assert set(CaseSearchText.objects.values_list("case_id", "org_id")) == set(Case.objects.values_list("pk", "org_id"))
     case_ct = ContentType.objects.get_for_model(Case)
     for case in Case.objects.all():
         open_due = Deadline.objects.open().filter(content_type=case_ct, object_id=case.pk).order_by("due_on").first()

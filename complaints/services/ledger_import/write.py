@@ -20,9 +20,9 @@ from simple_history.utils import bulk_create_with_history
 
 from core.models import NumberSequence
 
-from ...models import Case, CaseEvent, CaseSearchIndex
+from ...models import Case, CaseEvent, CaseSearchIndex, CaseSearchText
 from ...models.choices import CaseStatus
-from ...search import SEARCH_FIELDS, case_bigrams
+from ...search import SEARCH_FIELDS, search_rows
 from ..case_counts import case_counts_add, case_save
 from ..common import sync_due_on
 from ..intake import _initial_deadlines, case_number
@@ -115,13 +115,9 @@ def _insert(rows: list[dict], *, org, actor, reason: str) -> list[Case]:
         ids = dict(Case.objects.filter(org=org, number__in=[c.number for c in cases]).values_list("number", "pk"))
         for case in cases:
             case.pk = case.id = ids[case.number]
-    CaseSearchIndex.objects.bulk_create(
-        [
-            CaseSearchIndex(case_id=c.pk, bigrams=case_bigrams([getattr(c, f) or "" for f in SEARCH_FIELDS]))
-            for c in cases
-        ],
-        batch_size=BATCH,
-    )
+    searched = [search_rows(c.pk, c.org_id, [getattr(c, f) or "" for f in SEARCH_FIELDS]) for c in cases]
+    CaseSearchIndex.objects.bulk_create([index for index, _text in searched], batch_size=BATCH)
+    CaseSearchText.objects.bulk_create([text for _index, text in searched], batch_size=BATCH)
     # The dashboard's per-month counts, in the same transaction (docs/architecture.md「看板汇总表」).
     case_counts_add(cases)
     return cases
