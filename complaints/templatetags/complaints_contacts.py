@@ -4,10 +4,9 @@ through the template engine were most of the page. Every value is escaped by cor
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from core.markup import as_html
+from core.markup import as_html, cut
 from core.personal import mask_free_text
 
 register = template.Library()
@@ -22,7 +21,7 @@ def _cells(row) -> str:
         group = f' <span class="text-muted">{as_html(_("（%(n)s人）") % {"n": contact.group_size})}</span>'
     case = f' <a href="{as_html(row["case_url"])}">{as_html(contact.case.number)}</a>' if contact.case else ""
     institution = contact.institution.short_name if contact.institution and contact.institution.short_name else "—"
-    summary = Truncator(mask_free_text(contact.summary)).chars(40)
+    summary = cut(mask_free_text(contact.summary), 40)
     return (
         f'<td class="text-nowrap"><a href="{as_html(row["url"])}">{received}</a>{today}</td>'
         f"<td>{as_html(row['channel'])}</td><td>{as_html(row['topic'])}</td>"

@@ -4,11 +4,13 @@
 from html.parser import HTMLParser
 
 from django import forms
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
-from core.markup import as_html
+from core.markup import as_html, cut
 from core.widgets import FastSelect
 
 AWKWARD = ["<script>alert('x')</script>", 'a "quoted" & <b>', "ordinary 文字", "'", "&amp;"]
@@ -18,6 +20,27 @@ def test_text_is_escaped_exactly_as_format_html_does_and_html_is_kept():
     for value in [*AWKWARD, 0, 12, None, gettext_lazy("暂停"), mark_safe("<b>kept</b>")]:
         assert as_html(value) == format_html("{}", value)
     assert as_html(mark_safe("<b>kept</b>")) == "<b>kept</b>"
+
+
+def test_cut_is_truncators_chars():
+    """In each language: Django's Chinese catalogue ends a cut text in "...", its English one in "…"."""
+    texts = [
+        "",
+        "短",
+        "信用卡分期手续费争议",
+        "客户反映" * 10,
+        "客户反映" * 10 + "。",
+        "a" * 39,
+        "a" * 40,
+        "a" * 41,
+        "<b>&",
+    ]
+    for language, ellipsis in (("zh-hans", "..."), ("en", "…")):
+        with translation.override(language):
+            assert cut(texts[4], 40).endswith(ellipsis)
+            for text in texts:
+                for length in (2, 10, 40):
+                    assert cut(text, length) == Truncator(text).chars(length), (language, text, length)
 
 
 def test_the_fast_select_writes_what_django_select_writes():
