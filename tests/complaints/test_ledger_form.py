@@ -176,3 +176,26 @@ def test_the_filter_fields_drawn_once_are_each_requests_own(client_for, clerk_a,
     )
     # Two offices × four distinct forms; the repeated ones were drawn from what was kept.
     assert len(complaints_ledger._drawn) == 8
+
+
+def test_a_drawings_key_compares_translated_labels_by_identity():
+    """complaints_ledger.drawn_key: a declared (lazily translated) label is the same object on every request and is
+    compared as such, without translating it; another label, or option groups (unhashable), never share a key."""
+    from django import forms
+    from django.utils.translation import gettext_lazy
+
+    from complaints.templatetags.complaints_ledger import drawn_key
+
+    day = dt.date(2026, 3, 12)
+    everything, answered = gettext_lazy("全部"), gettext_lazy("已答复")
+
+    def form(label, extra="乙"):
+        fields = {"kind": forms.ChoiceField(choices=[("", label), ("b", extra)], required=False)}
+        return type("KindForm", (forms.Form,), fields)()
+
+    assert drawn_key(form(everything), day) == drawn_key(form(everything), day)
+    assert drawn_key(form(everything), day) != drawn_key(form(answered), day)
+    assert drawn_key(form(everything), day) != drawn_key(form(everything, extra="丙"), day)
+    assert drawn_key(form("全部"), day) == drawn_key(form("全部"), day)
+    grouped = type("Grouped", (forms.Form,), {"kind": forms.ChoiceField(choices=[("组", [("a", "甲"), ("b", "乙")])])})
+    assert drawn_key(grouped(), day) is None
