@@ -47,7 +47,9 @@ def drawn_key(form, today) -> tuple | None:
     for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):
             return None
-        choices = tuple((value, _Same(label)) for value, label in field.choices) if hasattr(field, "choices") else None
+        choices = _choices(field)
+        if choices is False:
+            return None
         widget = field.widget
         parts.append((name, type(field), type(widget), choices, _items(widget.attrs), field.initial, field.disabled))
     key = tuple(parts)
@@ -56,6 +58,16 @@ def drawn_key(form, today) -> tuple | None:
     except TypeError:
         return None
     return key
+
+
+def _choices(field) -> tuple | None | bool:
+    """A field's choices as a key part; None without choices, False for choices that are not (value, label) pairs."""
+    if not hasattr(field, "choices"):
+        return None
+    try:
+        return tuple((value, _Same(label)) for value, label in field.choices)
+    except (TypeError, ValueError):
+        return False
 
 
 def _items(mapping) -> tuple:
