@@ -26,7 +26,7 @@ NO_ROWS_OF_THEIR_OWN = {
     "complaints.0020_case_month_counts",
     "complaints.0022_count_without_synchronized_scans",
     "complaints.0024_bounded_count_without_estimate",
-    "complaints.0025_case_search_text",
+    "complaints.0026_case_search_text_rows",
     "mediation.0004_encrypt_applicant_data",
 }
 PROJECT_APPS = {"core", "complaints", "institutions", "mediation", "outreach"}
