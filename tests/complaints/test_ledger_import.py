@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from complaints.models import Case, CaseEvent, LedgerImport, LedgerImportMapping
+from complaints.models import Case, CaseEvent, CaseSearchText, LedgerImport, LedgerImportMapping
 from core.models import AuditEntry, Deadline, Notification, NumberSequence
 from core.roles import Role
 from tests.factories import at, make_institution, make_user
@@ -208,6 +208,9 @@ def _check_imported(client, response, record, office, supervisor):
     # The search index is written with the cases.
     found = client.get(reverse("complaints:index"), {"q": "理财产品"}).content.decode()
     assert "莱信2022-15" in found and "TS-2023-0007" not in found
+    # And the search text, each in its office (what a common word's count reads).
+    texts = dict(CaseSearchText.objects.filter(case__in=[old, fresh]).values_list("case_id", "org_id"))
+    assert texts == {old.pk: office["org"].pk, fresh.pk: office["org"].pk}
     assert AuditEntry.objects.filter(action="complaints.ledger_import.imported").count() == 1
 
 
