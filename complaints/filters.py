@@ -31,6 +31,8 @@ SORT_CHOICES = [
     ("status", _("状态")),
 ]
 YES = [("1", _("是"))]
+# A filter's cleaned value that filters nothing.
+EMPTY = (None, "", [], ())
 # The leading option of every filter select: a blank value, which means "no filter". Without it a select
 # submits its first real choice (the first institution, the first handler) and silently filters on it.
 ALL = _("全部")
@@ -130,12 +132,16 @@ class LedgerFilter(StatisticsFilters):
             if name == "q":
                 form_field.widget.attrs.setdefault("placeholder", _("编号、姓名、摘要或内容，至少两个字"))
 
+    def _narrowing(self) -> set[str]:
+        """The filters (the sort aside) that narrow the ledger: none for an unbound or invalid form."""
+        if not self.is_bound or not self.form.is_valid():
+            return set()
+        return {name for name, value in self.form.cleaned_data.items() if name != "sort" and value not in EMPTY}
+
     @property
     def is_filtered(self) -> bool:
         """Whether any filter (the sort aside) narrows the ledger."""
-        if not self.is_bound or not self.form.is_valid():
-            return False
-        return any(value not in (None, "", [], ()) for name, value in self.form.cleaned_data.items() if name != "sort")
+        return bool(self._narrowing())
 
     @property
     def is_unfiltered(self) -> bool:
@@ -154,12 +160,7 @@ class LedgerFilter(StatisticsFilters):
     @property
     def search_only(self) -> bool:
         """Whether the search box is the only filter (the sort aside)."""
-        if not self.is_filtered:
-            return False
-        data = self.form.cleaned_data
-        return bool(data.get("q")) and all(
-            value in (None, "", [], ()) for name, value in data.items() if name not in ("q", "sort")
-        )
+        return self._narrowing() == {"q"}
 
     def search_count(self):
         """What to count for the ledger's total instead of the filtered cases, when cheaper: a broad search alone
