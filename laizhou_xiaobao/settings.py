@@ -386,6 +386,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
+    # WeasyPrint reports every step of every PDF ("Step 1 - Fetching and parsing HTML", …) at INFO: seven lines a
+    # document in a production log. Its warnings (a missing font or image) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Account security (等保 2.0 第三级 身份鉴别; README「安全」; code in core/security/) ---------------------------

@@ -93,3 +93,20 @@ def test_missing_serif_fallback_is_reported(monkeypatch, settings):
 
 def test_this_machine_passes_the_font_checks():
     assert checks.check_cjk_font() == [] and checks.check_document_fonts() == []
+
+
+# --- Logging -----------------------------------------------------------------------------------------------------
+
+
+def test_a_pdf_leaves_its_problems_in_the_log_but_not_its_progress(caplog, tmp_path):
+    # The LOGGING setting as Django applied it at start-up; the production root level is INFO. A missing image is
+    # reported at ERROR.
+    import logging
+
+    from weasyprint import HTML
+
+    with caplog.at_level(logging.INFO):
+        pdf = HTML(string='<p>办理过程记录</p><img src="missing.png">', base_url=str(tmp_path)).write_pdf()
+    assert pdf.startswith(b"%PDF")
+    assert not [r for r in caplog.records if r.name == "weasyprint.progress"]
+    assert [r for r in caplog.records if r.name == "weasyprint" and r.levelno >= logging.WARNING]
