@@ -6,6 +6,10 @@ logs the demo accounts in by creating their sessions directly in the database, a
 (Debian's package; C, one thread, so it takes little of the two cores from the server) at a fixed number of
 connections for a fixed time. wrk_report.lua counts every response that is not 2xx; any such response, or any
 socket error, fails the run.
+
+The pages are loaded in rounds (`--http-rounds`, default 3): each round loads every page in turn, and a page's
+figures are those of its median round by rate (docs/performance.md「第十轮」). On a shared virtual machine the same
+page swings by a fifth between runs a few minutes apart; one long run per page let a slow spell fall on one page.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
@@ -65,6 +69,7 @@ class HttpResult:
     sql_ms: float | None = None
     floor_ratio: float | None = None
     plan: str = ""  # EXPLAIN ANALYZE of the page's slowest read
+    rounds: list[float] = field(default_factory=list)  # the rate of each round, in order (`median_round`)
 
     @property
     def errors(self) -> int:
@@ -273,7 +278,16 @@ def result_from(target: HttpTarget, path: str, stats: dict, floor: Floor | None 
 
 
 def load_target(
-    target: HttpTarget, path: str, *, port: int, cookie: str | None, log: Path, options: dict, stdout, floor=None
+    target: HttpTarget,
+    path: str,
+    *,
+    port: int,
+    cookie: str | None,
+    log: Path,
+    options: dict,
+    stdout,
+    floor=None,
+    warmup: bool = True,
 ):
     headers = dict(PROXY_HEADERS)
     if cookie:
@@ -284,7 +298,7 @@ def load_target(
     url = f"http://127.0.0.1:{port}{path}"
     stdout.write(f"HTTP 压测：{target.title} …")
     load = {"connections": options["http_connections"], "headers": headers}
-    if options["http_warmup"]:
+    if warmup and options["http_warmup"]:
         run_wrk(url, seconds=options["http_warmup"], **load)
     result = result_from(target, path, run_wrk(url, seconds=options["http_seconds"], **load), floor)
     stdout.write(
@@ -314,14 +328,28 @@ def measure_floors(names: list[str] | None, stdout) -> dict:
         return page_floors(selected, paths, sessions, stdout)
 
 
+def median_round(runs: list[HttpResult]) -> HttpResult:
+    """One page's rounds as one result: the round of median rate (of an even number, the slower of the two middle
+    ones), with its own latencies and verdict, the rate of every round, and the errors of all rounds."""
+    chosen = sorted(runs, key=lambda run: run.rps)[(len(runs) - 1) // 2]
+    return replace(
+        chosen,
+        rounds=[run.rps for run in runs],
+        socket_errors=sum(run.socket_errors for run in runs),
+        non_2xx=sum(run.non_2xx for run in runs),
+    )
+
+
 def run_http(names: list[str] | None, options: dict, stdout, floors: dict | None = None) -> list[HttpResult]:
-    """Load each selected target in turn against one gunicorn, with its floor from `measure_floors`. Error
-    responses are counted, not raised: the caller writes the results down first, then fails (`fail_on_errors`)."""
+    """Load the selected targets against one gunicorn, every target once a round (`median_round`), each with its
+    floor from `measure_floors`. Error responses are counted, not raised: the caller writes the results down
+    first, then fails (`fail_on_errors`)."""
     if shutil.which("wrk") is None:
         raise CommandError("缺少 wrk：请先执行 make sysdeps（或 apt-get install wrk）")
     selected = _selected(names)
     floors = floors or {}
-    workers = options["http_workers"]
+    workers, rounds = options["http_workers"], options.get("http_rounds", 1)
+    runs: dict[str, list[HttpResult]] = {t.name: [] for t in selected}
     with login_sessions(sorted({t.user for t in selected if t.user})) as sessions:
         paths = {t.name: t.path() for t in selected}
         with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
@@ -330,19 +358,28 @@ def run_http(names: list[str] | None, options: dict, stdout, floors: dict | None
             collect_static(static_root)
             with gunicorn(workers=workers, static_root=static_root, log=log) as port:
                 stdout.write(f"HTTP：gunicorn（{workers} 个 worker）已在 127.0.0.1:{port} 就绪")
-                return [
-                    load_target(
-                        t,
-                        paths[t.name],
-                        port=port,
-                        cookie=sessions.get(t.user),
-                        log=log,
-                        options=options,
-                        stdout=stdout,
-                        floor=floors.get(t.name),
-                    )
-                    for t in selected
-                ]
+                for number in range(1, rounds + 1):
+                    if rounds > 1:
+                        stdout.write(f"HTTP：第 {number}/{rounds} 轮")
+                    for t in selected:
+                        run = load_target(
+                            t,
+                            paths[t.name],
+                            port=port,
+                            cookie=sessions.get(t.user),
+                            log=log,
+                            options=options,
+                            stdout=stdout,
+                            floor=floors.get(t.name),
+                            warmup=number == 1,
+                        )
+                        runs[t.name].append(run)
+    results = [median_round(runs[t.name]) for t in selected]
+    if rounds > 1:
+        for result in results:
+            rates = " / ".join(f"{rate:.1f}" for rate in result.rounds)
+            stdout.write(f"HTTP 各轮：{result.title}：{rates} 次/秒，取中位数 {result.rps:.1f}")
+    return results
 
 
 def page_floors(selected: list[HttpTarget], paths: dict, sessions: dict, stdout) -> dict:
@@ -370,6 +407,7 @@ def describe(options: dict) -> str:
     return (
         f"gunicorn {options['http_workers']} 个同步 worker（DEBUG=false，WhiteNoise，127.0.0.1，"
         f"DATABASE_CONN_MAX_AGE={conn_max_age}，请求带 X-Forwarded-Proto: https 如经反向代理），"
-        f"wrk 1 线程 {options['http_connections']} 个连接；每项先预热 {options['http_warmup']} 秒，"
-        f"再压测 {options['http_seconds']} 秒。非 2xx 响应和套接字错误都计为错误。"
+        f"wrk 1 线程 {options['http_connections']} 个连接；每项先预热 {options['http_warmup']} 秒（只在第一轮），"
+        f"再压测 {options['http_seconds']} 秒；共 {options.get('http_rounds', 1)} 轮，每轮各页轮流一次，"
+        "表中是每页次/秒居中的那一轮（“各轮”列是每一轮的次/秒）。非 2xx 响应和套接字错误（各轮合计）都计为错误。"
     )

@@ -18,7 +18,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from laizhou_xiaobao.bench.floor import Floor
-from laizhou_xiaobao.bench.http import HTTP_TARGETS, HttpTarget, fail_on_errors, result_from, run_wrk
+from laizhou_xiaobao.bench.http import (
+    HTTP_TARGETS,
+    HttpTarget,
+    fail_on_errors,
+    median_round,
+    result_from,
+    run_wrk,
+)
 
 
 @pytest.fixture
@@ -43,6 +50,8 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
         "1",
         "--http-warmup",
         "0",
+        "--http-rounds",
+        "2",
         "--out",
         str(tmp_path),
         stdout=out,
@@ -55,6 +64,8 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
     for row in rows:
         assert row["requests"] > 0, row
         assert row["rps"] > 0, row
+        # Two rounds, every page once in each; the figures are the slower round's (the lower median of two).
+        assert len(row["rounds"]) == 2 and row["rps"] == min(row["rounds"]), row
         assert 0 < row["median_ms"] <= row["p95_ms"] <= row["p99_ms"] <= row["max_ms"], row
         assert (row["errors"], row["non_2xx"], row["socket_errors"]) == (0, 0, 0), row
     ledger = next(row for row in rows if row["name"] == "http_ledger_first_page")
@@ -74,7 +85,10 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
     assert "## HTTP（gunicorn 2 workers，8 连接）" in markdown
     table = [line for line in markdown.splitlines() if line.startswith("| ")]
     assert len({line.count("|") for line in table}) == 1, "every row of the tables has as many cells as the header"
-    assert f"| 台账首页（50件） | lz_clerk_a | {ledger['requests']:,} | {ledger['rps']:.1f} |" in markdown
+    rounds = " / ".join(f"{rate:.1f}" for rate in ledger["rounds"])
+    assert f"| 台账首页（50件） | lz_clerk_a | {ledger['requests']:,} | {ledger['rps']:.1f} | {rounds} |" in markdown
+    assert out.getvalue().count("HTTP 压测：台账首页（50件） …") == 2
+    assert "HTTP：第 2/2 轮" in out.getvalue()
 
     # The server is gone and the benchmark's login sessions with it.
     port = int(out.getvalue().split("127.0.0.1:")[1].split(" ")[0])
@@ -150,6 +164,29 @@ def test_a_page_meets_its_target_over_http_or_within_one_and_a_half_times_its_ba
     assert (slow_and_far.met, slow_and_far.met_by) == (False, "")
     p99_too_long = result_from(page, "/", _stats(120, 151.0), None)
     assert (p99_too_long.met, p99_too_long.page_ms) == (False, None)
+
+
+def test_a_page_is_judged_by_its_median_round_and_every_rounds_errors_count():
+    page = HTTP_TARGETS["http_search_4char"]
+    slow, fast = result_from(page, "/", _stats(80, 120.0)), result_from(page, "/", _stats(130, 100.0))
+    middle = result_from(page, "/", {**_stats(105, 110.0), "timeout": 2})
+    slow.non_2xx = 1
+
+    result = median_round([slow, fast, middle])
+    assert (result.rps, result.p99_ms, result.met) == (105.0, 110.0, True)
+    assert result.rounds == [80.0, 130.0, 105.0]
+    assert (result.non_2xx, result.socket_errors, result.errors) == (1, 2, 3)
+    with pytest.raises(CommandError, match="1 个非 2xx 响应，2 个套接字错误"):
+        fail_on_errors([result])
+    # Of two rounds, the slower: the page met its target in one round only.
+    assert fast.met and not slow.met
+    assert (median_round([fast, slow]).rps, median_round([fast, slow]).met) == (80.0, False)
+    assert median_round([middle]).rounds == [105.0]
+
+
+def test_the_number_of_rounds_is_checked_before_anything_runs(tmp_path):
+    with pytest.raises(CommandError, match="--http-rounds 应在 1–9 之间"):
+        call_command("bench", "--http-only", "--http-rounds", "0", "--out", str(tmp_path), stdout=io.StringIO())
 
 
 @pytest.mark.django_db

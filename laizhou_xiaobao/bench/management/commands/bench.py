@@ -44,7 +44,10 @@ class Command(BaseCommand):
         phase = parser.add_mutually_exclusive_group()
         phase.add_argument("--no-http", action="store_true", help="不做 HTTP 压测")
         phase.add_argument("--http-only", action="store_true", help="只做 HTTP 压测")
-        parser.add_argument("--http-seconds", type=int, default=20, help="每项 HTTP 压测的秒数（默认 20）")
+        parser.add_argument("--http-seconds", type=int, default=10, help="每轮每项 HTTP 压测的秒数（默认 10）")
+        parser.add_argument(
+            "--http-rounds", type=int, default=3, help="HTTP 压测的轮数，每轮各页轮流一次，取中位数那一轮（默认 3）"
+        )
         parser.add_argument("--http-warmup", type=int, default=3, help="每项压测前的预热秒数（默认 3，0 为不预热）")
         parser.add_argument("--http-connections", type=int, default=8, help="wrk 的并发连接数（默认 8）")
         parser.add_argument("--http-workers", type=int, default=2, help="gunicorn worker 数（默认 2）")
@@ -65,6 +68,8 @@ class Command(BaseCommand):
             raise CommandError(f"未知的测量：{', '.join(unknown)}（用 --list 查看）")
         if options["http_seconds"] < 1 or options["http_warmup"] < 0:
             raise CommandError("--http-seconds 至少为 1，--http-warmup 不能为负数")
+        if not 1 <= options["http_rounds"] <= 9:
+            raise CommandError("--http-rounds 应在 1–9 之间")
         if not 1 <= options["http_connections"] <= 64 or not 1 <= options["http_workers"] <= 16:
             raise CommandError("--http-connections 应在 1–64 之间，--http-workers 应在 1–16 之间")
         if min(options["import_rows"], options["list_rows"]) < 1 or (
