@@ -238,8 +238,9 @@ def cluster(*, env: dict, nodes: int = 2, workers: int = 2, folder: Path | None 
 
 def run_cluster_http(names: list[str] | None, options: dict, stdout) -> list:
     """The HTTP targets again, through nginx over two nodes of `--http-workers` workers each (the same database,
-    the same wrk load), for the side-by-side table of the report (docs/performance.md)."""
-    from laizhou_xiaobao.bench.http import HTTP_TARGETS, collect_static, load_target, login_sessions
+    the same wrk load in the same rounds, `load_in_rounds`), for the side-by-side table of the report
+    (docs/performance.md)."""
+    from laizhou_xiaobao.bench.http import HTTP_TARGETS, collect_static, load_in_rounds, login_sessions
 
     selected = [HTTP_TARGETS[n] for n in names] if names else list(HTTP_TARGETS.values())
     workers = options["http_workers"]
@@ -251,24 +252,22 @@ def run_cluster_http(names: list[str] | None, options: dict, stdout) -> list:
             collect_static(static_root)
             with cluster(env=production_env(STATIC_ROOT=str(static_root)), nodes=2, workers=workers) as web:
                 stdout.write(f"HTTP（两节点）：2 × {workers} 个 worker，nginx 已在 127.0.0.1:{web.port} 就绪")
-                return [
-                    load_target(
-                        t,
-                        paths[t.name],
-                        port=web.port,
-                        cookie=sessions.get(t.user),
-                        log=web.nodes[0].log,
-                        options=options,
-                        stdout=stdout,
-                    )
-                    for t in selected
-                ]
+                return load_in_rounds(
+                    selected,
+                    paths,
+                    sessions,
+                    port=web.port,
+                    log=web.nodes[0].log,
+                    options=options,
+                    stdout=stdout,
+                    label="HTTP（两节点）",
+                )
 
 
 def describe_cluster(options: dict) -> str:
     shared = "共用 CACHE_URL 的 Redis 缓存" if settings.CACHE_URL else "未设置 CACHE_URL（各进程自有缓存）"
     return (
         f"同一数据库上的两个 gunicorn 节点，各 {options['http_workers']} 个同步 worker，前面一个 nginx 轮询分发"
-        f"（laizhou_xiaobao/bench/cluster.py，与单节点相同的 wrk 负载），{shared}。"
+        f"（laizhou_xiaobao/bench/cluster.py，与单节点相同的 wrk 负载和轮数，同样取居中的一轮），{shared}。"
         "在同一台机器上运行：两个节点分的是同样的 CPU，倍数说明的是分发和共享状态的开销，不是加一台机器的收益。"
     )

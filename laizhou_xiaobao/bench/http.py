@@ -340,16 +340,47 @@ def median_round(runs: list[HttpResult]) -> HttpResult:
     )
 
 
+def load_in_rounds(
+    selected: list[HttpTarget], paths: dict, sessions: dict, *, port: int, log: Path, options: dict, stdout,
+    floors: dict | None = None, label: str = "HTTP",
+) -> list[HttpResult]:  # fmt: skip
+    """Every target once a round for `--http-rounds` rounds against the server at `port`, warmed up in the first
+    round only; each target's result is its median round (`median_round`). The single node and the two nodes are
+    loaded alike, so that their side-by-side table compares like with like."""
+    rounds, floors = options.get("http_rounds", 1), floors or {}
+    runs: dict[str, list[HttpResult]] = {t.name: [] for t in selected}
+    for number in range(1, rounds + 1):
+        if rounds > 1:
+            stdout.write(f"{label}：第 {number}/{rounds} 轮")
+        for t in selected:
+            run = load_target(
+                t,
+                paths[t.name],
+                port=port,
+                cookie=sessions.get(t.user),
+                log=log,
+                options=options,
+                stdout=stdout,
+                floor=floors.get(t.name),
+                warmup=number == 1,
+            )
+            runs[t.name].append(run)
+    results = [median_round(runs[t.name]) for t in selected]
+    if rounds > 1:
+        for result in results:
+            rates = " / ".join(f"{rate:.1f}" for rate in result.rounds)
+            stdout.write(f"{label} 各轮：{result.title}：{rates} 次/秒，取中位数 {result.rps:.1f}")
+    return results
+
+
 def run_http(names: list[str] | None, options: dict, stdout, floors: dict | None = None) -> list[HttpResult]:
-    """Load the selected targets against one gunicorn, every target once a round (`median_round`), each with its
-    floor from `measure_floors`. Error responses are counted, not raised: the caller writes the results down
-    first, then fails (`fail_on_errors`)."""
+    """Load the selected targets against one gunicorn in rounds (`load_in_rounds`), each with its floor from
+    `measure_floors`. Error responses are counted, not raised: the caller writes the results down first, then
+    fails (`fail_on_errors`)."""
     if shutil.which("wrk") is None:
         raise CommandError("缺少 wrk：请先执行 make sysdeps（或 apt-get install wrk）")
     selected = _selected(names)
-    floors = floors or {}
-    workers, rounds = options["http_workers"], options.get("http_rounds", 1)
-    runs: dict[str, list[HttpResult]] = {t.name: [] for t in selected}
+    workers = options["http_workers"]
     with login_sessions(sorted({t.user for t in selected if t.user})) as sessions:
         paths = {t.name: t.path() for t in selected}
         with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
@@ -358,28 +389,9 @@ def run_http(names: list[str] | None, options: dict, stdout, floors: dict | None
             collect_static(static_root)
             with gunicorn(workers=workers, static_root=static_root, log=log) as port:
                 stdout.write(f"HTTP：gunicorn（{workers} 个 worker）已在 127.0.0.1:{port} 就绪")
-                for number in range(1, rounds + 1):
-                    if rounds > 1:
-                        stdout.write(f"HTTP：第 {number}/{rounds} 轮")
-                    for t in selected:
-                        run = load_target(
-                            t,
-                            paths[t.name],
-                            port=port,
-                            cookie=sessions.get(t.user),
-                            log=log,
-                            options=options,
-                            stdout=stdout,
-                            floor=floors.get(t.name),
-                            warmup=number == 1,
-                        )
-                        runs[t.name].append(run)
-    results = [median_round(runs[t.name]) for t in selected]
-    if rounds > 1:
-        for result in results:
-            rates = " / ".join(f"{rate:.1f}" for rate in result.rounds)
-            stdout.write(f"HTTP 各轮：{result.title}：{rates} 次/秒，取中位数 {result.rps:.1f}")
-    return results
+                return load_in_rounds(
+                    selected, paths, sessions, port=port, log=log, options=options, stdout=stdout, floors=floors
+                )
 
 
 def page_floors(selected: list[HttpTarget], paths: dict, sessions: dict, stdout) -> dict:

@@ -22,6 +22,7 @@ from laizhou_xiaobao.bench.http import (
     HTTP_TARGETS,
     HttpTarget,
     fail_on_errors,
+    load_in_rounds,
     median_round,
     result_from,
     run_wrk,
@@ -83,7 +84,7 @@ def test_http_phase_loads_every_page_through_gunicorn(live_base_data, tmp_path, 
 
     markdown = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "## HTTP（gunicorn 2 workers，8 连接）" in markdown
-    table = [line for line in markdown.splitlines() if line.startswith("| ")]
+    table = [line for line in markdown.splitlines() if line.startswith("|")]  # the separator rows too
     assert len({line.count("|") for line in table}) == 1, "every row of the tables has as many cells as the header"
     rounds = " / ".join(f"{rate:.1f}" for rate in ledger["rounds"])
     assert f"| 台账首页（50件） | lz_clerk_a | {ledger['requests']:,} | {ledger['rps']:.1f} | {rounds} |" in markdown
@@ -145,6 +146,30 @@ def test_wrk_counts_redirects_as_errors_and_the_run_fails(tiny_server):
         fail_on_errors([result_from(target, "/ledger", redirected)])
 
 
+class _Lines(list):
+    def write(self, text):
+        self.append(text)
+
+
+def test_pages_take_turns_in_every_round_and_each_keeps_its_median_round(tiny_server, tmp_path):
+    # What the single node and the two nodes both run (run_http, cluster.run_cluster_http): real wrk runs.
+    pages = [HttpTarget("http_a", "甲页", None, lambda: "/ok"), HttpTarget("http_b", "乙页", None, lambda: "/ok")]
+    options = {"http_rounds": 3, "http_seconds": 1, "http_warmup": 0, "http_connections": 2}
+    lines = _Lines()
+    port = int(tiny_server.rsplit(":", 1)[1])
+
+    results = load_in_rounds(
+        pages, {"http_a": "/ok", "http_b": "/ok"}, {}, port=port, log=tmp_path / "log", options=options, stdout=lines
+    )
+    loads = [line for line in lines if line.startswith("HTTP 压测：")]
+    assert loads == ["HTTP 压测：甲页 …", "HTTP 压测：乙页 …"] * 3
+    rounds = [line for line in lines if line.startswith("HTTP：第")]
+    assert rounds == ["HTTP：第 1/3 轮", "HTTP：第 2/3 轮", "HTTP：第 3/3 轮"]
+    for result in results:
+        assert len(result.rounds) == 3 and result.rps == sorted(result.rounds)[1]
+        assert result.errors == 0 and result.requests > 0
+
+
 def _stats(requests: int, p99_ms: float) -> dict:
     errors = {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non2xx": 0}
     return {"duration_us": 1e6, "requests": requests, "p50_us": 1e4, "p95_us": 2e4, "p99_us": p99_ms * 1000,
@@ -185,8 +210,9 @@ def test_a_page_is_judged_by_its_median_round_and_every_rounds_errors_count():
 
 
 def test_the_number_of_rounds_is_checked_before_anything_runs(tmp_path):
-    with pytest.raises(CommandError, match="--http-rounds 应在 1–9 之间"):
-        call_command("bench", "--http-only", "--http-rounds", "0", "--out", str(tmp_path), stdout=io.StringIO())
+    for rounds in ("0", "10"):
+        with pytest.raises(CommandError, match="--http-rounds 应在 1–9 之间"):
+            call_command("bench", "--http-only", "--http-rounds", rounds, "--out", str(tmp_path), stdout=io.StringIO())
 
 
 @pytest.mark.django_db
