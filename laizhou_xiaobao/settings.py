@@ -386,8 +386,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
-    # WeasyPrint reports every step of every PDF ("Step 1 - Fetching and parsing HTML", …) at INFO: seven lines a
-    # document in a production log. Its warnings (a missing font or image) still show.
+    # WeasyPrint reports every step of every PDF ("Step 1 - Fetching and parsing HTML", …) at INFO: seven lines for a
+    # one-page document, more for longer ones, in a production log. Its warnings and errors (a missing image) still
+    # show.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 

@@ -9,7 +9,7 @@ socket error, fails the run.
 
 The pages are loaded in rounds (`--http-rounds`, default 3): each round loads every page in turn, and a page's
 figures are those of its median round by rate (docs/performance.md「第十轮」). On a shared virtual machine the same
-page swings by a fifth between runs a few minutes apart; one long run per page let a slow spell fall on one page.
+page swings by 10-30 % between runs a few minutes apart; one long run per page let a slow spell fall on one page.
 """
 
 from __future__ import annotations
