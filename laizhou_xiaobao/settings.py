@@ -21,7 +21,6 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable (e.g. "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))') before starting with DEBUG off."
         )
-    # Development only: with DEBUG off the process refuses to start without SECRET_KEY (above)
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # nosec B105
 
 # Personal data encrypted at rest (core/crypto.py): Fernet keys, comma-separated, the first encrypts and all decrypt
@@ -221,8 +220,7 @@ STORAGES = {
     },
 }
 
-# Uploaded evidence is personal data: it lives outside the static tree and is served only by views
-# that check access, so there is deliberately no MEDIA_URL route.
+# Uploaded evidence is personal data: outside the static tree, served only by views that check access (no MEDIA_URL).
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "files")))
 MEDIA_ROOT = PRIVATE_FILES_ROOT
 # The audit log (README 安全审计): kept in the database at least this many days (网络安全法 第二十一条: 180), then
@@ -386,9 +384,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
-    # WeasyPrint reports every step of every PDF ("Step 1 - Fetching and parsing HTML", …) at INFO: seven lines for a
-    # one-page document, more for longer ones, in a production log. Its warnings and errors (a missing image) still
-    # show.
+    # Not WeasyPrint's INFO line per step of every PDF (seven for one page); its warnings and errors are logged.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
