@@ -89,6 +89,20 @@ def test_the_ledger_form_counts_a_broad_search_on_the_search_text(analysed, clie
     assert "超过 5 件" in response.text
 
 
+def test_a_broad_search_counted_on_the_text_keeps_the_ledgers_six_queries(
+    analysed, client_for, clerk_a, django_assert_num_queries
+):
+    # The budget of tests/complaints/test_ledger.py: the count on the search text is a scalar subquery of the
+    # page's one query, not a query of its own.
+    client = client_for(clerk_a)
+    blank = controls(client.get(URL)).submission()  # the work calendar, cached per process
+    search.bigram_frequencies()  # PostgreSQL's search statistics, kept a few minutes in the shared cache
+    with django_assert_num_queries(6) as queries:
+        response = client.get(URL, {**blank, "q": "理赔拖延"})
+    assert any(TEXT_TABLE in query["sql"] for query in queries.captured_queries)
+    assert "共 12 件" in response.text
+
+
 def test_a_branch_reviewer_counts_both_units(analysed, client_for, reviewer, orgs):
     client = client_for(reviewer)
     response, counted_on_text = _page(client, {**controls(client.get(URL)).submission(), "q": "理赔拖延"})
