@@ -121,6 +121,8 @@ TEMPLATES = [
                 "core.context_processors.office",
                 "laizhou_xiaobao.dashboard.context_processors.notifications",
             ],
+            # `{% load i18n %}`: Django's library, a constant `{% translate %}` kept per language (core/templatetags).
+            "libraries": {"i18n": "core.templatetags.i18n_constant"},
         },
     },
 ]
@@ -129,8 +131,7 @@ WSGI_APPLICATION = "laizhou_xiaobao.wsgi.application"
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
-# Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request otherwise),
-# checked before reuse so that a restarted database is reconnected to.
+# Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request), checked before reuse.
 _connection = {"conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 60), "conn_health_checks": True}
 DATABASES = {
     "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_connection)
@@ -177,7 +178,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# The manifest storage needs collectstatic to have run, so it is used only in production.
 # Every stored file (attachments, photos, generated documents, exports) goes through Django's storage API
 # (docs/operations.md「多台服务器」): local disk under PRIVATE_FILES_ROOT by default, or, when
 # AWS_STORAGE_BUCKET_NAME is set, an S3-compatible object store such as MinIO through django-storages, which every
@@ -211,7 +211,7 @@ else:
     FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": FILE_STORAGE,
-    "staticfiles": {
+    "staticfiles": {  # the manifest storage needs collectstatic to have run: production only
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG

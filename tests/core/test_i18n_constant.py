@@ -1,0 +1,71 @@
+"""`{% load i18n %}` loads core/templatetags/i18n_constant.py: a constant `{% translate %}` is kept per language
+and autoescape setting, and every form of the tag gives exactly what Django's own library gives."""
+
+import pytest
+from django.template import Context, Engine, engines
+from django.utils import translation
+
+from core.templatetags.i18n_constant import ConstantTranslateNode
+
+SNIPPETS = [
+    '{% translate "January" %}',
+    "{% translate 'January' %}",
+    '{% trans "January" %}',
+    '{% translate "a<b & 100%% c" %}',
+    '{% translate "May" context "long month name" %}',
+    '{% translate "May" context month_context %}',
+    "{% translate name %}",
+    '{% translate "Yes"|upper %}',
+    '{% translate "January" as j %}[{{ j }}]',
+    '{% translate "No" noop %}',
+    '{% autoescape off %}{% translate "a<b" %}{{ name }}{% endautoescape %}{% translate "a<b" %}',
+    '{% for i in "12" %}{% translate "January" %}{% endfor %}',
+]
+PROJECT = engines["django"].engine
+DJANGOS = Engine(libraries={"i18n": "django.templatetags.i18n"})
+
+
+def _render(engine, text, language):
+    context = {"name": "February<", "month_context": "long month name"}
+    with translation.override(language):
+        return engine.from_string("{% load i18n %}" + text).render(Context(context))
+
+
+@pytest.mark.parametrize("text", SNIPPETS)
+def test_same_output_as_djangos_library_in_each_language(text):
+    for language in ("zh-hans", "en", "zh-hans"):
+        assert _render(PROJECT, text, language) == _render(DJANGOS, text, language), (text, language)
+
+
+def test_one_template_gives_each_language_its_own_text():
+    template = PROJECT.from_string('{% load i18n %}{% translate "January" %}')
+    seen = []
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        with translation.override(language):
+            seen.append(template.render(Context()))
+    assert seen == ["一月", "January", "一月", "January"]
+
+
+def test_only_literal_messages_are_kept():
+    def nodes(text):
+        return [type(node).__name__ for node in PROJECT.from_string("{% load i18n %}" + text).nodelist[1:]]
+
+    assert nodes('{% translate "January" %}') == [ConstantTranslateNode.__name__]
+    assert nodes('{% translate "May" context "long month name" %}') == [ConstantTranslateNode.__name__]
+    for dynamic in (
+        "{% translate name %}",
+        '{% translate "May" context month_context %}',
+        '{% translate "Yes"|upper %}',
+        '{% translate "January" as j %}',
+    ):
+        assert nodes(dynamic) == ["TranslateNode"], dynamic
+
+
+def test_the_rest_of_djangos_library_is_there():
+    text = (
+        "{% load i18n %}{% get_current_language as lang %}{{ lang }}|"
+        "{% blocktranslate count n=2 %}one{% plural %}{{ n }} many{% endblocktranslate %}|"
+        '{{ "zh-hans"|language_name_local }}'
+    )
+    with translation.override("zh-hans"):
+        assert PROJECT.from_string(text).render(Context()) == "zh-hans|2 many|简体中文"
