@@ -136,15 +136,15 @@ _connection = {"conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 60), "conn_healt
 DATABASES = {
     "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_connection)
 }
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)  # core/rows.py; docs/operations.md
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in var/, which a fresh clone does not have yet (`pytest` run directly).
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # Several requests and the in-process task runner write at once in development.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    # A file, not memory, so that tests can run commands and servers as separate processes against it.
     # Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds them without the extra columns, which is fine.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
-    # A stable name per checkout, so that `pytest --reuse-db` keeps it between runs (xdist workers add a suffix).
+    # A file (tests run commands and servers against it) named per checkout: `pytest --reuse-db` keeps it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 # A streaming replica for the report reads core/replica.py lists (docs/operations.md「多台服务器」); tests mirror it.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")

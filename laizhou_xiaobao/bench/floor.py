@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+
+from core import rows
 
 FLOOR_FACTOR = 1.5
 REPEAT = 15
@@ -38,31 +40,47 @@ class Floor:
         return self.ratio <= FLOOR_FACTOR
 
 
-def _reads(client, path: str) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
+@dataclass
+class _Read:
+    sql: str  # as Django sent it, with its placeholders
+    params: Sequence | Mapping | None  # as given: some of our SQL names its values
+    prepared: bool  # sent on core.rows' preparing cursor: replayed the same way
+
+
+def _reads(client, path: str) -> list[_Read]:
+    captured: list[_Read] = []
+
+    def capture(execute, sql, params, many, context):
+        if not many and sql.lstrip().lower().startswith(READS):
+            prepared = isinstance(getattr(context["cursor"], "cursor", None), rows.PreparingCursor)
+            captured.append(_Read(sql, params, prepared))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
         response = client.get(path)
     if response.status_code != 200:
         raise CommandError(f"测量裸SQL下限时 {path} 返回 {response.status_code}，应为 200")
-    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().lower().startswith(READS)]
+    return captured
 
 
-def _send(statements: list[str]) -> list[float]:
-    """Each statement's time; the SQL is the page's own, captured above with its values in place."""
+def _send(reads: list[_Read]) -> list[float]:
+    """Each read's time; the SQL and values are the page's own, captured above, on the kind of cursor it used."""
     times = []
-    with connection.cursor() as cursor:
-        for sql in statements:
+    with connection.cursor() as plain, rows.preparing_cursor(connection) as preparing:
+        for read in reads:
+            cursor = preparing if read.prepared else plain
             started = time.perf_counter()
-            cursor.execute(sql)  # nosec B608 # replays the SQL Django itself just sent
+            cursor.execute(read.sql, read.params)  # nosec B608 # replays the SQL Django itself just sent
             cursor.fetchall()
             times.append((time.perf_counter() - started) * 1000)
     return times
 
 
-def _plan(sql: str) -> str:
+def _plan(read: _Read) -> str:
     if connection.vendor != "postgresql":
         return ""
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)  # the page's own SQL, as sent
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + read.sql, read.params)  # the page's own SQL and values
         return "\n".join(row[0] for row in cursor.fetchall())
 
 

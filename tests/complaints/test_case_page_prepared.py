@@ -1,0 +1,69 @@
+"""The reads compiled once per process (core.rows.fetch_prepared: the signed-in user, the case, the case page's
+lists) are prepared statements on PostgreSQL, parsed once per connection (docs/performance.md「预备语句」): the
+page shows each case's own rows, costs the same number of queries, and DATABASE_PREPARED_STATEMENTS turns it off."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from core import rows
+from core.personal import mask_name
+from tests.complaints.test_views_cases import CASE_PAGE_QUERIES
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+UNION = '(SELECT $1 AS "_kind"'  # how fetch_prepared's statements read once psycopg has numbered the values
+
+
+def _prepared() -> dict[str, int]:
+    """This connection's prepared unions → how many times each has been run (planned generically or not)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return {statement: runs for statement, runs in cursor.fetchall() if statement.startswith(UNION)}
+
+
+def test_two_cases_read_on_the_same_prepared_statements_each_show_their_own(
+    client_for, clerk_a, register, frozen, django_assert_num_queries
+):
+    first = register("petition", summary="第一件的摘要", name="王小明")
+    second = register("petition", summary="第二件的摘要", name="李大海")
+    client = client_for(clerk_a)
+    client.get(reverse("complaints:case_detail", args=[first.pk]))
+    before = _prepared()
+    # The signed-in user, the case with its office, A and B, and the case's lists.
+    assert len(before) >= 3, before
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(reverse("complaints:case_detail", args=[second.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert second.number in html and "第二件的摘要" in html and mask_name("李大海") in html
+    assert first.number not in html and "第一件的摘要" not in html and mask_name("王小明") not in html
+    after = _prepared()
+    assert set(after) == set(before), "a second case of the same shape is read on the same statements"
+    assert all(after[statement] > runs for statement, runs in before.items()), (before, after)
+
+
+def test_turned_off_the_reads_bind_on_the_client_as_every_other_query(client_for, clerk_a, register, frozen, settings):
+    case = register("petition")
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    with rows.preparing_cursor(connection) as cursor:
+        assert not isinstance(cursor.cursor, rows.PreparingCursor)
+    before = _prepared()
+    response = client_for(clerk_a).get(reverse("complaints:case_detail", args=[case.pk]))
+    assert response.status_code == 200 and case.number in response.content.decode()
+    assert _prepared() == before, "nothing prepared, nothing run on what an earlier test prepared"
+
+
+
+def test_the_bench_floor_replays_prepared_reads_on_their_prepared_statements(client_for, clerk_a, register, frozen):
+    from laizhou_xiaobao.bench import floor
+
+    case = register("petition")
+    client = client_for(clerk_a)
+    reads = floor._reads(client, reverse("complaints:case_detail", args=[case.pk]))
+    assert sum(read.prepared for read in reads) >= 3, reads
+    before = _prepared()
+    times = floor._send(reads)
+    after = _prepared()
+    assert len(times) == len(reads) and all(t > 0 for t in times)
+    assert all(after[statement] > runs for statement, runs in before.items()), (before, after)
