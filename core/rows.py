@@ -97,7 +97,26 @@ class PreparingCursor(psycopg.Cursor):
     """psycopg's server-side binding cursor, every statement prepared on its connection at first use."""
 
     def execute(self, query, params=None, **kwargs):
-        return super().execute(query, params, prepare=True, **kwargs)
+        result = super().execute(query, params, prepare=True, **kwargs)
+        # psycopg keeps no text for a prepared run; Django's query log (DEBUG, tests) reads `_query.query`.
+        self._query = _LoggedQuery(self.connection, query, params)
+        return result
+
+
+class _LoggedQuery:
+    """The SQL with its values in place, as Django logs a query: composed only when the log reads it."""
+
+    __slots__ = ("connection", "params", "sql")
+
+    def __init__(self, connection, sql, params):
+        self.connection, self.sql, self.params = connection, sql, params
+
+    @property
+    def query(self) -> bytes:
+        try:
+            return psycopg.ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
+        except psycopg.DataError:  # a value with no text form: the SQL as sent (Django's compose_sql gives up too)
+            return self.sql.encode()
 
 
 def preparing_cursor(connection):

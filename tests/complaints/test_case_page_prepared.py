@@ -2,6 +2,8 @@
 lists) are prepared statements on PostgreSQL, parsed once per connection (docs/performance.md「预备语句」): the
 page shows each case's own rows, costs the same number of queries, and DATABASE_PREPARED_STATEMENTS turns it off."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -32,8 +34,13 @@ def test_two_cases_read_on_the_same_prepared_statements_each_show_their_own(
     before = _prepared()
     # The signed-in user, the case with its office, A and B, and the case's lists.
     assert len(before) >= 3, before
-    with django_assert_num_queries(CASE_PAGE_QUERIES):
+    with django_assert_num_queries(CASE_PAGE_QUERIES) as captured:
         response = client.get(reverse("complaints:case_detail", args=[second.pk]))
+    # The query log shows a prepared read as every other: its SQL with the values in place.
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert all(logged), logged
+    case_id = re.compile(rf'"complaints_case"\."id" = \(?{second.pk}\)?')
+    assert any(sql.startswith("(SELECT 'case' AS") and case_id.search(sql) for sql in logged), logged
     html = response.content.decode()
     assert response.status_code == 200
     assert second.number in html and "第二件的摘要" in html and mask_name("李大海") in html
@@ -52,7 +59,6 @@ def test_turned_off_the_reads_bind_on_the_client_as_every_other_query(client_for
     response = client_for(clerk_a).get(reverse("complaints:case_detail", args=[case.pk]))
     assert response.status_code == 200 and case.number in response.content.decode()
     assert _prepared() == before, "nothing prepared, nothing run on what an earlier test prepared"
-
 
 
 def test_the_bench_floor_replays_prepared_reads_on_their_prepared_statements(client_for, clerk_a, register, frozen):
