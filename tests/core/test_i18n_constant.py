@@ -69,3 +69,12 @@ def test_the_rest_of_djangos_library_is_there():
     )
     with translation.override("zh-hans"):
         assert PROJECT.from_string(text).render(Context()) == "zh-hans|2 many|简体中文"
+
+
+def test_i18n_is_the_only_template_library_name_given_to_two_modules():
+    """settings silences templates.W003 for the `i18n` replaced on purpose: any other clash still shows here."""
+    clashes = [warning.msg for warning in engines["django"].check() if warning.id == "templates.W003"]
+    assert clashes == [
+        "'i18n' is used for multiple template tag modules: "
+        "'core.templatetags.i18n_constant', 'django.templatetags.i18n'"
+    ]
