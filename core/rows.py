@@ -96,8 +96,8 @@ def fetch_prepared(
 class PreparingCursor(psycopg.Cursor):
     """psycopg's server-side binding cursor, every statement prepared on its connection at first use."""
 
-    def execute(self, query, params=None, **kwargs):
-        result = super().execute(query, params, prepare=True, **kwargs)
+    def execute(self, query, params=None, *, prepare=True, **kwargs):
+        result = super().execute(query, params, prepare=prepare, **kwargs)
         # psycopg keeps no text for a prepared run; Django's query log (DEBUG, tests) reads `_query.query`.
         self._query = _LoggedQuery(self.connection, query, params)
         return result
@@ -125,9 +125,14 @@ def preparing_cursor(connection):
     On PostgreSQL (unless DATABASE_PREPARED_STATEMENTS is off), a `PreparingCursor` in Django's own wrapper
     (`_prepare_cursor`: the same query logging, counting and error translation as `connection.cursor()`). These
     statements are the same text for every record of a shape and select by primary key: PostgreSQL parses each once
-    per connection and, where one plan fits every value (the signed-in user, the case), plans it once too; the case
-    page's two unions took 1.3 ms to plan and 0.4 ms to run. Every other query keeps Django's client-side binding:
-    its plan depends on the values (an office's size, a handler's cases) and is made for them each time."""
+    per connection (again after a rollback: psycopg then deallocates every prepared statement) and, where one plan
+    fits every value (the signed-in user, the case), plans it once too; the case page's two unions took 1.3 ms to
+    plan and 0.4 ms to run. Every other query keeps Django's client-side binding: its plan depends on the values
+    (an office's size, a handler's cases) and is made for them each time.
+
+    The steps are those of Django 5.2's `BaseDatabaseWrapper._cursor()` with our cursor in place of
+    `create_cursor()` (which only adds a time-zone loader: these rows carry their times as JSON text). Check them
+    again when Django is upgraded; the PostgreSQL tests of the case page would fail on a changed signature."""
     if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
         return connection.cursor()
     connection.close_if_health_check_failed()
@@ -135,7 +140,7 @@ def preparing_cursor(connection):
     raw = connection.connection
     if raw.prepare_threshold is None:
         # Django turns psycopg's preparing off; a number turns it on for cursors that ask (`prepare=True`). Django's
-        # own cursors bind on the client and never prepare, whatever the number.
+        # own cursors bind on the client and are never prepared, but psycopg now keeps its small LRU tally of them.
         raw.prepare_threshold = sys.maxsize
     with connection.wrap_database_errors:
         return connection._prepare_cursor(PreparingCursor(raw))
@@ -146,6 +151,8 @@ def _bind(param, values: dict, connection):
         return param
     if param.name not in values:
         raise KeyError(f"fetch_prepared: no value given for slot {param.name!r}")
+    # On PostgreSQL the field types the value (an id slot's BigIntegerField gives psycopg's Int8), so every value
+    # of a slot has one type and a shape stays one prepared statement.
     return param.field.get_db_prep_value(values[param.name], connection)
 
 

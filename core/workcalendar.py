@@ -241,7 +241,7 @@ def _revisions_sql(alias: str) -> str:
 def _revisions() -> tuple:
     """Every year's (year, status, revision): the check behind each get_calendar(), on every page that shows a
     deadline. Written as its one line of SQL (names from the model, no parameters): the ORM spent twice the
-    database's time building it (docs/performance.md「每页都有的部分」)."""
+    database's time building it (docs/performance.md「每页都有的部分：日历的修订号检查」)."""
     from core.models import WorkCalendarYear
 
     alias = router.db_for_read(WorkCalendarYear)

@@ -129,14 +129,16 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "laizhou_xiaobao.wsgi.application"
 
-SILENCED_SYSTEM_CHECKS: list[str] = ["templates.W003"]  # `i18n` replaced on purpose (TEMPLATES); a test allows no other
+# `i18n` is replaced on purpose (TEMPLATES above); tests/core/test_i18n_constant.py lets no other library name clash.
+SILENCED_SYSTEM_CHECKS: list[str] = ["templates.W003"]
 
 # Keep each worker's connection (PostgreSQL forks a backend per connection: ~4 ms a request), checked before reuse.
 _connection = {"conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 60), "conn_health_checks": True}
 DATABASES = {
     "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_connection)
 }
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)  # core/rows.py; docs/operations.md
+# Fixed reads as prepared statements on PostgreSQL (core/rows.py); off behind an old PgBouncer (docs/operations.md).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in var/, which a fresh clone does not have yet (`pytest` run directly).
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -178,11 +180,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Every stored file (attachments, photos, generated documents, exports) goes through Django's storage API
-# (docs/operations.md「多台服务器」): local disk under PRIVATE_FILES_ROOT by default, or, when
-# AWS_STORAGE_BUCKET_NAME is set, an S3-compatible object store such as MinIO through django-storages, which every
-# web node and worker shares. Files are private either way: our views stream them after their access checks and
-# audit entries; the bucket is never public and no URL to it is handed out.
+# Every stored file (attachments, photos, documents, exports) goes through Django's storage API (docs/operations.md
+# 「多台服务器」): local disk under PRIVATE_FILES_ROOT, or with AWS_STORAGE_BUCKET_NAME an S3-compatible store such as
+# MinIO that every node shares. Private either way: views stream files after access checks; no bucket URL is given.
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL")
 AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
@@ -211,7 +211,8 @@ else:
     FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": FILE_STORAGE,
-    "staticfiles": {  # the manifest storage needs collectstatic to have run: production only
+    # The manifest storage needs collectstatic to have run: production only.
+    "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
@@ -223,9 +224,8 @@ STORAGES = {
 # Uploaded evidence is personal data: outside the static tree, served only by views that check access (no MEDIA_URL).
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "files")))
 MEDIA_ROOT = PRIVATE_FILES_ROOT
-# The audit log (README 安全审计): kept in the database at least this many days (网络安全法 第二十一条: 180), then
-# moved by `manage.py audit_archive` into hashed, signed archive files in this folder of the file storage (local
-# PRIVATE_FILES_ROOT or the object store, so inside the backed-up files either way).
+# The audit log (README 安全审计) stays in the database at least this many days (网络安全法 第二十一条: 180); then
+# `manage.py audit_archive` moves it into hashed, signed archives in this folder of the (backed-up) file storage.
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 AUDIT_ARCHIVE_FOLDER = env_str("AUDIT_ARCHIVE_FOLDER", "audit-archive")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

@@ -5,13 +5,15 @@ template loads this library: Django's own tags and filters unchanged, only `tran
 wrapped. Django's `TranslateNode` builds a lazy translation and resolves it on every render, ~6 µs a tag; a case
 page renders over a hundred of them (docs/performance.md「界面文字」). A tag whose message and context are
 literals, with no filter and no `as` variable, gives the same text for the same language and autoescape setting
-every time (the message catalogs are loaded once per process), so its text is kept on the node per
-(language, autoescape). Any other form of the tag is Django's node as it is.
+every time (with DEBUG off the message catalogs are loaded once per process), so its text is kept on the node
+per (language, autoescape). With DEBUG on nothing is kept: runserver reloads a catalog whose .mo file changed
+without reloading the templates. Any other form of the tag is Django's node as it is.
 """
 
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.template.base import Node
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language
@@ -43,6 +45,8 @@ class ConstantTranslateNode(Node):
         self.texts: dict[tuple[str | None, bool], str] = {}
 
     def render(self, context):
+        if settings.DEBUG:
+            return self.node.render(context)
         key = (get_language(), context.autoescape)
         text = self.texts.get(key)
         if text is None:

@@ -2,9 +2,11 @@
 
 Issue 18 lets a page whose database work alone rules out 100 requests/s pass by being within 1.5× of that work
 instead. So before anything else is measured, each page is opened in this process (production settings, the
-page's demo account) and its statements are captured; the floor is the median time of sending the same reads again
-on a plain cursor — no Django around them — and the page's own median is set beside it. The slowest statement's
-plan (`EXPLAIN ANALYZE` on PostgreSQL) is kept for the report.
+page's demo account) and its reads are captured with their values; the floor is the median time of sending the
+same reads again as the page sent them (a prepared read on its prepared statement, core/rows.py; the rest on a
+plain cursor) with no ORM, template or middleware around them, and the page's own median is set beside it. The
+slowest read's plan (`EXPLAIN ANALYZE` on PostgreSQL, planned for its values even where the page's prepared
+statement runs on a generic plan) is kept for the report.
 """
 
 from __future__ import annotations

@@ -20,13 +20,14 @@ SNIPPETS = [
     '{% translate "No" noop %}',
     '{% autoescape off %}{% translate "a<b" %}{{ name }}{% endautoescape %}{% translate "a<b" %}',
     '{% for i in "12" %}{% translate "January" %}{% endfor %}',
+    '{% for code in languages %}{% language code %}{% translate "January" %}{% endlanguage %}{% endfor %}',
 ]
 PROJECT = engines["django"].engine
 DJANGOS = Engine(libraries={"i18n": "django.templatetags.i18n"})
 
 
 def _render(engine, text, language):
-    context = {"name": "February<", "month_context": "long month name"}
+    context = {"name": "February<", "month_context": "long month name", "languages": ["en", "zh-hans", "en"]}
     with translation.override(language):
         return engine.from_string("{% load i18n %}" + text).render(Context(context))
 
@@ -44,6 +45,25 @@ def test_one_template_gives_each_language_its_own_text():
         with translation.override(language):
             seen.append(template.render(Context()))
     assert seen == ["一月", "January", "一月", "January"]
+
+
+def test_a_kept_text_is_not_rendered_again_and_debug_keeps_none(monkeypatch, settings):
+    from django.templatetags import i18n as django_i18n
+
+    rendered = []
+    render = django_i18n.TranslateNode.render
+    monkeypatch.setattr(
+        django_i18n.TranslateNode, "render", lambda node, context: rendered.append(1) or render(node, context)
+    )
+    template = PROJECT.from_string('{% load i18n %}{% for i in "123" %}{% translate "January" %}{% endfor %}')
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "一月" * 3
+        assert template.render(Context()) == "一月" * 3
+    assert len(rendered) == 1, "Django's node rendered once for the language, then the kept text"
+    settings.DEBUG = True
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "一月" * 3
+    assert len(rendered) == 4, "with DEBUG on every render asks the catalog again"
 
 
 def test_only_literal_messages_are_kept():
